@@ -1,0 +1,1 @@
+"""Execution manager: the EVM (interpreter, instructions, gas, precompiles, forks, transactions)."""

@@ -1,0 +1,75 @@
+"""
+Exceptions
+==========
+
+Two roots for the ways a frame ends early: ``ExceptionalHalt`` burns all the
+frame's gas and discards its changes; ``Revert`` discards its changes but keeps
+the remaining gas and returns data. ``Stop`` and ``FrameSwitch`` are control flow
+of the interpreter loop, not errors.
+"""
+
+from __future__ import annotations
+
+
+class EvmError(Exception):
+    """A frame ended without success."""
+
+
+class ExceptionalHalt(EvmError):
+    """Burns all remaining gas of the frame."""
+
+
+class StackUnderflow(ExceptionalHalt):
+    pass
+
+
+class StackOverflow(ExceptionalHalt):
+    pass
+
+
+class OutOfGas(ExceptionalHalt):
+    pass
+
+
+class InvalidOpcode(ExceptionalHalt):
+    pass
+
+
+class InvalidJump(ExceptionalHalt):
+    pass
+
+
+class WriteInStaticContext(ExceptionalHalt):
+    pass
+
+
+class ReturnDataOutOfBounds(ExceptionalHalt):
+    pass
+
+
+class InvalidContractPrefix(ExceptionalHalt):
+    """Deployed code starts with 0xEF (EIP-3541)."""
+
+
+class CodeSizeExceeded(ExceptionalHalt):
+    """Deployed code is larger than the limit (EIP-170)."""
+
+
+class AddressCollision(ExceptionalHalt):
+    """A creation targets an address that already has code, nonce or storage."""
+
+
+class PrecompileFailure(ExceptionalHalt):
+    """A precompile rejected its input."""
+
+
+class Revert(EvmError):
+    """REVERT: changes are discarded, remaining gas is returned."""
+
+
+class Stop(Exception):
+    """The frame halted normally (STOP, RETURN, SELFDESTRUCT)."""
+
+
+class FrameSwitch(Exception):
+    """The current instruction pushed a child frame: run it next."""

@@ -1,0 +1,1 @@
+"""Instructions: one small function per opcode, grouped by category."""

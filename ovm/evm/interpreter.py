@@ -1,0 +1,212 @@
+"""
+The machine
+===========
+
+Runs one message (a transaction's call or creation) to completion over an
+explicit list of frames. An instruction that calls or creates pushes a child
+frame and raises ``FrameSwitch``; the loop then runs the child, and when the
+child halts its result is delivered to the parent (gas returned, success flag
+pushed, output copied) before the parent resumes. No Python recursion is
+involved, so 1024-deep call chains cost nothing special, and the machine can
+stop after any instruction (``step``), be serialised (``snapshot``) and be
+resumed from that form (``snapshot.restore_machine``).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..state import State
+from ..state import journal as J
+from .environment import BlockEnv, TxContext
+from .exceptions import (
+    CodeSizeExceeded,
+    EvmError,
+    ExceptionalHalt,
+    FrameSwitch,
+    InvalidContractPrefix,
+    OutOfGas,
+    PrecompileFailure,
+    StackUnderflow,
+    Stop,
+)
+from .frame import Frame
+from .gas import CODE_DEPOSIT_BYTE, MAX_CODE_SIZE
+from .precompiles import Precompile, PrecompileError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .forks.base import Fork
+
+RIPEMD160_ADDRESS = (3).to_bytes(20, "big")
+
+
+class Machine:
+    """Executes frames for one transaction against a journaled ``State``."""
+
+    def __init__(self, state: State, env: BlockEnv, tx: TxContext, fork: "Fork") -> None:
+        self.state = state
+        self.env = env
+        self.tx = tx
+        self.fork = fork
+        self.instructions = fork.instructions
+        self.static_gas = fork.static_gas
+        self.precompiles = fork.precompiles
+        self.frames: list[Frame] = []
+        self.result: Frame | None = None
+        self.error: EvmError | None = None
+
+    @property
+    def done(self) -> bool:
+        return self.result is not None
+
+    # -- entering and leaving frames -----------------------------------------
+
+    def enter(self, frame: Frame) -> bool:
+        """Start a message. Returns True if ``frame`` was pushed and must run
+        next, False if it already finished (precompile, empty code)."""
+        state = self.state
+        frame.checkpoint = len(state.journal)
+        address = frame.address
+        if frame.is_create:
+            state.mark_created(address)
+            state.set_nonce(address, 1)
+        state.touch(address)
+        if frame.transfers_value and frame.value:
+            state.transfer(frame.caller, address, frame.value)
+        precompile = None if frame.is_create else self.precompiles.get(frame.code_address)
+        if precompile is not None:
+            self._finish(frame, self._run_precompile(frame, precompile))
+            return False
+        if not frame.code_size:
+            self._finish(frame, None)
+            return False
+        self.frames.append(frame)
+        return True
+
+    @staticmethod
+    def _run_precompile(frame: Frame, precompile: Precompile) -> EvmError | None:
+        cost = precompile.gas(frame.data)
+        if cost > frame.gas:
+            return OutOfGas()
+        frame.gas -= cost
+        try:
+            frame.output = precompile.run(frame.data)
+        except PrecompileError as exc:
+            return PrecompileFailure(str(exc))
+        return None
+
+    def _finish(self, frame: Frame, error: EvmError | None) -> None:
+        """Settle a halted frame and deliver its result to its parent."""
+        if error is None and frame.is_create:
+            error = self._deposit_code(frame)
+        if error is not None:
+            self._discard(frame, error)
+        frames = self.frames
+        if frames and frames[-1] is frame:
+            frames.pop()
+        parent = frame.parent
+        if parent is None:
+            self.result = frame
+            self.error = error
+            return
+        parent.gas += frame.gas
+        if frame.is_create:
+            if error is None:
+                parent.return_data = b""
+                parent.stack.append(int.from_bytes(frame.address, "big"))
+            else:
+                parent.return_data = frame.output
+                parent.stack.append(0)
+            return
+        output = frame.output
+        parent.return_data = output
+        parent.stack.append(0 if error is not None else 1)
+        size = frame.ret_size
+        if size and output:
+            if len(output) < size:
+                size = len(output)
+            offset = frame.ret_offset
+            parent.memory[offset : offset + size] = output[:size]
+
+    def _deposit_code(self, frame: Frame) -> EvmError | None:
+        """Store the code a creation returned, or say why it cannot be."""
+        code = frame.output
+        if code[:1] == b"\xef":
+            return InvalidContractPrefix()
+        cost = CODE_DEPOSIT_BYTE * len(code)
+        if cost > frame.gas:
+            return OutOfGas()
+        if len(code) > MAX_CODE_SIZE:
+            return CodeSizeExceeded()
+        frame.gas -= cost
+        self.state.set_code(frame.address, code)
+        return None
+
+    def _discard(self, frame: Frame, error: EvmError) -> None:
+        """Undo a failed frame's changes; an exceptional halt also burns its gas."""
+        state = self.state
+        keeps_ripemd_touch = frame.address == RIPEMD160_ADDRESS or (
+            J.TOUCHED,
+            RIPEMD160_ADDRESS,
+        ) in state.journal[frame.checkpoint :]
+        state.rollback(frame.checkpoint)
+        if isinstance(error, ExceptionalHalt):
+            frame.gas = 0
+            frame.output = b""
+        if keeps_ripemd_touch:
+            # Block 2675119 cleared the empty RIPEMD160 account although the call
+            # touching it failed; that touch is exempt from reverting ever since.
+            state.touch(RIPEMD160_ADDRESS)
+
+    # -- running -------------------------------------------------------------
+
+    def run(self) -> Frame:
+        """Run until the outermost frame halts; return it (see ``error``)."""
+        frames = self.frames
+        instructions = self.instructions
+        static_gas = self.static_gas
+        while frames:
+            f = frames[-1]
+            code = f.code
+            try:
+                while True:
+                    pc = f.pc
+                    op = code[pc]
+                    gas = f.gas - static_gas[op]
+                    if gas < 0:
+                        raise OutOfGas
+                    f.gas = gas
+                    f.pc = pc + 1
+                    instructions[op](f)
+            except FrameSwitch:
+                continue
+            except Stop:
+                self._finish(f, None)
+            except EvmError as error:
+                self._finish(f, error)
+            except IndexError:
+                self._finish(f, StackUnderflow())
+        return self.result
+
+    def step(self) -> bool:
+        """Execute exactly one instruction of the current frame (including
+        settling the frame if it halts). Returns True when the message is done."""
+        f = self.frames[-1]
+        try:
+            pc = f.pc
+            op = f.code[pc]
+            gas = f.gas - self.static_gas[op]
+            if gas < 0:
+                raise OutOfGas
+            f.gas = gas
+            f.pc = pc + 1
+            self.instructions[op](f)
+        except FrameSwitch:
+            pass
+        except Stop:
+            self._finish(f, None)
+        except EvmError as error:
+            self._finish(f, error)
+        except IndexError:
+            self._finish(f, StackUnderflow())
+        return not self.frames

@@ -1,0 +1,52 @@
+"""
+Precompiled contracts
+=====================
+
+The Cancun precompiles at addresses 0x01–0x0a, one module per family. Each is a
+:class:`Precompile`: a price for an input, and a function from input to output.
+The interpreter charges ``gas(data)`` (refusing the call when it exceeds the gas
+available) before it calls ``run(data)``; a :class:`PrecompileError` from
+``run`` fails the call and consumes all the gas given to it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+class PrecompileError(Exception):
+    """Invalid input: the call fails and consumes all gas it was given."""
+
+
+@dataclass(frozen=True, slots=True)
+class Precompile:
+    name: str
+    gas: Callable[[bytes], int]
+    run: Callable[[bytes], bytes]
+
+
+# The families raise PrecompileError, so they are imported once it exists.
+from . import blake2f, bn254, ecrecover, hashes, modexp, point_evaluation  # noqa: E402
+
+
+def _address(number: int) -> bytes:
+    return number.to_bytes(20, "big")
+
+
+CANCUN_PRECOMPILES: dict[bytes, Precompile] = {
+    _address(0x01): Precompile("ecrecover", ecrecover.gas, ecrecover.run),
+    _address(0x02): Precompile("sha256", hashes.sha256_gas, hashes.sha256),
+    _address(0x03): Precompile("ripemd160", hashes.ripemd160_gas, hashes.ripemd160),
+    _address(0x04): Precompile("identity", hashes.identity_gas, hashes.identity),
+    _address(0x05): Precompile("modexp", modexp.gas, modexp.run),
+    _address(0x06): Precompile("bn254_add", bn254.add_gas, bn254.add),
+    _address(0x07): Precompile("bn254_mul", bn254.mul_gas, bn254.mul),
+    _address(0x08): Precompile("bn254_pairing", bn254.pairing_gas, bn254.pairing),
+    _address(0x09): Precompile("blake2f", blake2f.gas, blake2f.run),
+    _address(0x0A): Precompile(
+        "point_evaluation", point_evaluation.gas, point_evaluation.run
+    ),
+}
+
+__all__ = ["CANCUN_PRECOMPILES", "Precompile", "PrecompileError"]

@@ -1,0 +1,467 @@
+"""
+Transactions
+============
+
+The four Ethereum transaction types of Cancun — legacy, access list (type 1),
+fee market (type 2) and blob (type 3) — as frozen dataclasses, with strict
+decoding from the network form (EIP-2718: a legacy RLP list, or a type byte
+followed by an RLP list), encoding, hashing, signing, sender recovery,
+intrinsic gas and the stateless validity checks.
+
+Each class lists its fields in RLP order and the last three are always the
+signature, so one pair of generic functions encodes and decodes every type:
+a field's codec is chosen by its name (``FIELD_CODECS``). A new type, such as
+the OP Stack deposit (0x7E), is added by registering its class in
+``TRANSACTION_TYPES`` and codecs for any new field names.
+
+The limits and costs here are Cancun's rules.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, Callable, ClassVar, NamedTuple
+
+from ovm.evm import gas as G
+from ovm.primitives import rlp
+from ovm.primitives.crypto import (
+    SECP256K1_HALF_N,
+    SECP256K1_N,
+    InvalidSignature,
+    keccak256,
+    recover_address,
+    sign,
+)
+from ovm.primitives.types import UINT64_MAX, UINT256_CEIL, Address, Hash32
+
+MAX_NONCE = UINT64_MAX - 1  # EIP-2681: below 2**64 - 1, so the next nonce fits 64 bits.
+GAS_LIMIT_CEIL = 1 << 64
+VERSIONED_HASH_VERSION_KZG = 0x01
+MAX_BLOBS_PER_TRANSACTION = G.MAX_BLOB_GAS_PER_BLOCK // G.GAS_PER_BLOB
+SIGNATURE_FIELD_COUNT = 3
+
+
+class InvalidTransaction(ValueError):
+    """A transaction is malformed or breaks a stateless validity rule."""
+
+
+AccessList = tuple[tuple[Address, tuple[Hash32, ...]], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class LegacyTransaction:
+    """A pre-EIP-2718 transaction; ``v`` carries the chain id (EIP-155) or is 27/28."""
+
+    TYPE: ClassVar[int] = 0
+
+    nonce: int
+    gas_price: int
+    gas: int
+    to: Address | None
+    value: int
+    data: bytes
+    v: int
+    r: int
+    s: int
+
+
+@dataclass(frozen=True, slots=True)
+class AccessListTransaction:
+    """EIP-2930: a legacy-priced transaction with an access list."""
+
+    TYPE: ClassVar[int] = 1
+
+    chain_id: int
+    nonce: int
+    gas_price: int
+    gas: int
+    to: Address | None
+    value: int
+    data: bytes
+    access_list: AccessList
+    y_parity: int
+    r: int
+    s: int
+
+
+@dataclass(frozen=True, slots=True)
+class FeeMarketTransaction:
+    """EIP-1559: priority fee and fee cap instead of a gas price."""
+
+    TYPE: ClassVar[int] = 2
+
+    chain_id: int
+    nonce: int
+    max_priority_fee_per_gas: int
+    max_fee_per_gas: int
+    gas: int
+    to: Address | None
+    value: int
+    data: bytes
+    access_list: AccessList
+    y_parity: int
+    r: int
+    s: int
+
+
+@dataclass(frozen=True, slots=True)
+class BlobTransaction:
+    """EIP-4844: a fee-market transaction that carries blobs (by versioned hash)."""
+
+    TYPE: ClassVar[int] = 3
+
+    chain_id: int
+    nonce: int
+    max_priority_fee_per_gas: int
+    max_fee_per_gas: int
+    gas: int
+    to: Address | None
+    value: int
+    data: bytes
+    access_list: AccessList
+    max_fee_per_blob_gas: int
+    blob_versioned_hashes: tuple[Hash32, ...]
+    y_parity: int
+    r: int
+    s: int
+
+
+Transaction = LegacyTransaction | AccessListTransaction | FeeMarketTransaction | BlobTransaction
+TypedTransaction = AccessListTransaction | FeeMarketTransaction | BlobTransaction
+
+TRANSACTION_TYPES: dict[int, type] = {
+    cls.TYPE: cls for cls in (AccessListTransaction, FeeMarketTransaction, BlobTransaction)
+}
+
+
+# --- field codecs -----------------------------------------------------------
+
+
+class FieldCodec(NamedTuple):
+    """How one field goes from an RLP item to a Python value (checked) and back."""
+
+    decode: Callable[[rlp.Item, str], Any]
+    encode: Callable[[Any], rlp.Item]
+
+
+def _expect_bytes(item: rlp.Item, name: str) -> bytes:
+    if not isinstance(item, bytes):
+        raise InvalidTransaction(f"{name}: expected a byte string, got a list")
+    return item
+
+
+def _expect_list(item: rlp.Item, name: str) -> list:
+    if not isinstance(item, list):
+        raise InvalidTransaction(f"{name}: expected a list, got a byte string")
+    return item
+
+
+def _expect_sized(item: rlp.Item, name: str, size: int) -> bytes:
+    data = _expect_bytes(item, name)
+    if len(data) != size:
+        raise InvalidTransaction(f"{name}: expected {size} bytes, got {len(data)}")
+    return data
+
+
+def _decode_uint(item: rlp.Item, name: str) -> int:
+    data = _expect_bytes(item, name)
+    try:
+        value = rlp.be_to_int(data)
+    except rlp.DecodingError as exc:
+        raise InvalidTransaction(f"{name}: {exc}") from None
+    if len(data) > 32:
+        raise InvalidTransaction(f"{name}: integer exceeds 256 bits")
+    return value
+
+
+def _decode_destination(item: rlp.Item, name: str) -> Address | None:
+    """A 20-byte address, or ``None`` for an empty string (contract creation)."""
+    if item == b"":
+        return None
+    return _expect_sized(item, name, 20)
+
+
+def _encode_destination(to: Address | None) -> bytes:
+    return b"" if to is None else to
+
+
+def _decode_access_list(item: rlp.Item, name: str) -> AccessList:
+    entries = _expect_list(item, name)
+    return tuple(_decode_access_entry(entry, f"{name}[{i}]") for i, entry in enumerate(entries))
+
+
+def _decode_access_entry(item: rlp.Item, name: str) -> tuple[Address, tuple[Hash32, ...]]:
+    entry = _expect_list(item, name)
+    if len(entry) != 2:
+        raise InvalidTransaction(
+            f"{name}: expected [address, storage_keys], got {len(entry)} items"
+        )
+    address = _expect_sized(entry[0], f"{name}.address", 20)
+    return address, _decode_hashes(entry[1], f"{name}.storage_keys")
+
+
+def _encode_access_list(access_list: AccessList) -> list:
+    return [[address, list(keys)] for address, keys in access_list]
+
+
+def _decode_hashes(item: rlp.Item, name: str) -> tuple[Hash32, ...]:
+    hashes = _expect_list(item, name)
+    return tuple(_expect_sized(h, f"{name}[{i}]", 32) for i, h in enumerate(hashes))
+
+
+UINT = FieldCodec(_decode_uint, rlp.int_to_be)
+BYTES = FieldCodec(_expect_bytes, bytes)
+DESTINATION = FieldCodec(_decode_destination, _encode_destination)
+ACCESS_LIST = FieldCodec(_decode_access_list, _encode_access_list)
+HASHES = FieldCodec(_decode_hashes, list)
+
+FIELD_CODECS: dict[str, FieldCodec] = {
+    "to": DESTINATION,
+    "data": BYTES,
+    "access_list": ACCESS_LIST,
+    "blob_versioned_hashes": HASHES,
+}
+"""Codecs by field name; every field not named here is an unsigned integer."""
+
+
+@cache
+def _schema(cls: type) -> tuple[tuple[str, FieldCodec], ...]:
+    """The (name, codec) pairs of a transaction class, in RLP order."""
+    return tuple((f.name, FIELD_CODECS.get(f.name, UINT)) for f in dataclasses.fields(cls))
+
+
+# --- decoding and encoding --------------------------------------------------
+
+
+def _from_fields(cls: type, items: rlp.Item) -> Transaction:
+    schema = _schema(cls)
+    fields = _expect_list(items, cls.__name__)
+    if len(fields) != len(schema):
+        raise InvalidTransaction(
+            f"{cls.__name__}: expected {len(schema)} fields, got {len(fields)}"
+        )
+    return cls(*(codec.decode(item, name) for (name, codec), item in zip(schema, fields)))
+
+
+def _to_fields(tx: Transaction) -> list:
+    return [codec.encode(getattr(tx, name)) for name, codec in _schema(type(tx))]
+
+
+def _rlp_decode(data: bytes) -> rlp.Item:
+    try:
+        return rlp.decode(data)
+    except rlp.DecodingError as exc:
+        raise InvalidTransaction(f"malformed RLP: {exc}") from None
+
+
+def _decode_typed(envelope: bytes) -> TypedTransaction:
+    """Decode ``type byte ‖ RLP payload`` (EIP-2718)."""
+    if not envelope:
+        raise InvalidTransaction("empty transaction")
+    cls = TRANSACTION_TYPES.get(envelope[0])
+    if cls is None:
+        raise InvalidTransaction(f"unsupported transaction type 0x{envelope[0]:02x}")
+    return _from_fields(cls, _rlp_decode(envelope[1:]))
+
+
+def decode_transaction(raw: bytes) -> Transaction:
+    """Decode the network form, as sent to ``eth_sendRawTransaction``."""
+    raw = bytes(raw)
+    if not raw:
+        raise InvalidTransaction("empty transaction")
+    if raw[0] >= 0xC0:
+        return _from_fields(LegacyTransaction, _rlp_decode(raw))
+    if raw[0] >= 0x80:
+        raise InvalidTransaction("legacy transaction must be an RLP list, not a string")
+    return _decode_typed(raw)
+
+
+def decode_transaction_item(item: rlp.Item) -> Transaction:
+    """Decode one entry of a block body's transaction list.
+
+    A legacy transaction is a list there; a typed one is its network form as a string.
+    """
+    if isinstance(item, list):
+        return _from_fields(LegacyTransaction, item)
+    return _decode_typed(item)
+
+
+def transaction_item(tx: Transaction) -> rlp.Item:
+    """The entry for ``tx`` in a block body's list (inverse of ``decode_transaction_item``)."""
+    if isinstance(tx, LegacyTransaction):
+        return _to_fields(tx)
+    return encode_transaction(tx)
+
+
+def encode_transaction(tx: Transaction) -> bytes:
+    """The network form: the legacy RLP list, or type byte ‖ RLP payload."""
+    payload = rlp.encode(_to_fields(tx))
+    if isinstance(tx, LegacyTransaction):
+        return payload
+    return bytes((tx.TYPE,)) + payload
+
+
+def transaction_hash(tx: Transaction) -> Hash32:
+    return keccak256(encode_transaction(tx))
+
+
+# --- signatures -------------------------------------------------------------
+
+
+def legacy_chain_id(v: int) -> int | None:
+    """The chain id a legacy ``v`` encodes (EIP-155), or ``None`` for an unprotected 27/28."""
+    if v in (27, 28):
+        return None
+    if v >= 35:
+        return (v - 35) // 2
+    raise InvalidTransaction(f"invalid legacy v value {v}")
+
+
+def _legacy_y_parity(v: int) -> int:
+    return (v - 27) if v in (27, 28) else (v - 35) % 2
+
+
+def _unsigned_fields(tx: Transaction) -> list:
+    return _to_fields(tx)[:-SIGNATURE_FIELD_COUNT]
+
+
+def _legacy_signing_hash(tx: LegacyTransaction, chain_id: int | None) -> Hash32:
+    """EIP-155 appends ``chain_id, 0, 0``; an unprotected transaction signs six fields."""
+    fields = _unsigned_fields(tx)
+    if chain_id is not None:
+        fields += [rlp.int_to_be(chain_id), b"", b""]
+    return keccak256(rlp.encode(fields))
+
+
+def signing_hash(tx: Transaction, chain_id: int | None = None) -> Hash32:
+    """The hash the sender signs.
+
+    For a legacy transaction the chain id comes from ``v`` unless ``chain_id`` is
+    given. A typed transaction signs over its own ``chain_id`` field, and a
+    different ``chain_id`` argument is an error.
+    """
+    if isinstance(tx, LegacyTransaction):
+        return _legacy_signing_hash(tx, legacy_chain_id(tx.v) if chain_id is None else chain_id)
+    if chain_id is not None and chain_id != tx.chain_id:
+        raise InvalidTransaction(
+            f"chain id {chain_id} does not match the transaction's {tx.chain_id}"
+        )
+    return keccak256(bytes((tx.TYPE,)) + rlp.encode(_unsigned_fields(tx)))
+
+
+def sign_transaction(tx: Transaction, private_key: bytes, chain_id: int | None) -> Transaction:
+    """Return ``tx`` signed by ``private_key`` (its signature fields are replaced).
+
+    A legacy transaction is signed with EIP-155 for ``chain_id``, or unprotected
+    if it is ``None``; a typed transaction must already carry ``chain_id``.
+    """
+    if isinstance(tx, LegacyTransaction):
+        y_parity, r, s = sign(_legacy_signing_hash(tx, chain_id), private_key)
+        v = 27 + y_parity if chain_id is None else chain_id * 2 + 35 + y_parity
+        return dataclasses.replace(tx, v=v, r=r, s=s)
+    y_parity, r, s = sign(signing_hash(tx, chain_id), private_key)
+    return dataclasses.replace(tx, y_parity=y_parity, r=r, s=s)
+
+
+def recover_sender(tx: Transaction) -> Address:
+    """The address that signed ``tx``; ``InvalidTransaction`` if there is none."""
+    y_parity = _legacy_y_parity(tx.v) if isinstance(tx, LegacyTransaction) else tx.y_parity
+    try:
+        return recover_address(signing_hash(tx), y_parity, tx.r, tx.s)
+    except InvalidSignature as exc:
+        raise InvalidTransaction(f"invalid signature: {exc}") from None
+
+
+# --- gas ----------------------------------------------------------------------
+
+
+def intrinsic_gas(tx: Transaction) -> int:
+    """Gas charged before execution: base, calldata, creation and access list."""
+    zeros = tx.data.count(0)
+    cost = G.TX_BASE + G.TX_DATA_ZERO * zeros + G.TX_DATA_NONZERO * (len(tx.data) - zeros)
+    if tx.to is None:
+        cost += G.TX_CREATE + G.INITCODE_WORD * G.words(len(tx.data))
+    for _, keys in getattr(tx, "access_list", ()):
+        cost += G.ACCESS_LIST_ADDRESS + G.ACCESS_LIST_STORAGE_KEY * len(keys)
+    return cost
+
+
+def max_fee_per_gas(tx: Transaction) -> int:
+    """The most the sender can pay per unit of gas: the gas price or the fee cap."""
+    if isinstance(tx, (LegacyTransaction, AccessListTransaction)):
+        return tx.gas_price
+    return tx.max_fee_per_gas
+
+
+# --- stateless validation -----------------------------------------------------
+
+
+def _check_chain(tx: Transaction, chain_id: int | None) -> None:
+    """A protected transaction must be for ``chain_id``; an unprotected one fits any chain."""
+    tx_chain_id = legacy_chain_id(tx.v) if isinstance(tx, LegacyTransaction) else tx.chain_id
+    if chain_id is not None and tx_chain_id is not None and tx_chain_id != chain_id:
+        raise InvalidTransaction(f"wrong chain id {tx_chain_id}, expected {chain_id}")
+
+
+def _check_signature_values(tx: Transaction) -> None:
+    if not isinstance(tx, LegacyTransaction) and tx.y_parity not in (0, 1):
+        raise InvalidTransaction(f"y_parity must be 0 or 1, got {tx.y_parity}")
+    if not 0 < tx.r < SECP256K1_N:
+        raise InvalidTransaction("signature r out of range")
+    if not 0 < tx.s <= SECP256K1_HALF_N:
+        raise InvalidTransaction("signature s out of range (must be in the lower half, EIP-2)")
+
+
+def _check_limits(tx: Transaction) -> None:
+    if tx.nonce > MAX_NONCE:
+        raise InvalidTransaction(f"nonce {tx.nonce} exceeds {MAX_NONCE}")
+    if tx.gas >= GAS_LIMIT_CEIL:
+        raise InvalidTransaction("gas limit exceeds 64 bits")
+    if tx.gas * max_fee_per_gas(tx) >= UINT256_CEIL:
+        raise InvalidTransaction("gas limit times fee per gas exceeds 256 bits")
+    if tx.to is None and len(tx.data) > G.MAX_INITCODE_SIZE:
+        raise InvalidTransaction(f"initcode size {len(tx.data)} exceeds {G.MAX_INITCODE_SIZE}")
+    gas_needed = intrinsic_gas(tx)
+    if tx.gas < gas_needed:
+        raise InvalidTransaction(f"intrinsic gas too low: gas limit {tx.gas} < {gas_needed}")
+
+
+def _check_fee_caps(tx: Transaction) -> None:
+    if not isinstance(tx, (FeeMarketTransaction, BlobTransaction)):
+        return
+    if tx.max_priority_fee_per_gas > tx.max_fee_per_gas:
+        raise InvalidTransaction("max priority fee per gas exceeds max fee per gas")
+
+
+def _check_blobs(tx: BlobTransaction) -> None:
+    if tx.to is None:
+        raise InvalidTransaction("blob transaction cannot create a contract")
+    if not tx.blob_versioned_hashes:
+        raise InvalidTransaction("blob transaction has no blob hashes")
+    # More blobs than a block can hold would make the transaction unincludable.
+    if len(tx.blob_versioned_hashes) > MAX_BLOBS_PER_TRANSACTION:
+        raise InvalidTransaction(
+            f"too many blobs: {len(tx.blob_versioned_hashes)} > {MAX_BLOBS_PER_TRANSACTION}"
+        )
+    for versioned_hash in tx.blob_versioned_hashes:
+        if versioned_hash[0] != VERSIONED_HASH_VERSION_KZG:
+            raise InvalidTransaction(
+                f"blob hash 0x{versioned_hash.hex()} has version 0x{versioned_hash[0]:02x},"
+                f" expected 0x{VERSIONED_HASH_VERSION_KZG:02x}"
+            )
+
+
+def validate_transaction(tx: Transaction, chain_id: int | None = None) -> Address:
+    """Check the rules that need no state, then recover and return the sender.
+
+    With ``chain_id``, a protected transaction must be for that chain.
+    """
+    _check_chain(tx, chain_id)
+    _check_signature_values(tx)
+    _check_fee_caps(tx)
+    _check_limits(tx)
+    if isinstance(tx, BlobTransaction):
+        _check_blobs(tx)
+    return recover_sender(tx)

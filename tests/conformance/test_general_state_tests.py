@@ -1,0 +1,66 @@
+"""
+The public conformance suite: every Cancun case of GeneralStateTests.
+
+Cases are grouped by fixture file (one test item per file, so xdist spreads
+them over the cores). A failing case must be listed in ``known_failures.txt``
+with its reason; a listed case that passes fails the test too, so the list
+only ever shrinks.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ovm.cli.statetest import collect_files, run_file
+from support import ETHEREUM_TESTS
+
+SUITE = ETHEREUM_TESTS / "GeneralStateTests"
+KNOWN_FAILURES_FILE = Path(__file__).with_name("known_failures.txt")
+
+
+def case_id(path: Path, name: str, indexes: dict) -> str:
+    relative = path.relative_to(SUITE).as_posix()
+    return f"{relative}::{name}::d{indexes.get('data')}g{indexes.get('gas')}v{indexes.get('value')}"
+
+
+def load_known_failures() -> dict[str, str]:
+    """``case id  reason`` per line; ``#`` starts a comment."""
+    known = {}
+    for line in KNOWN_FAILURES_FILE.read_text().splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            case, _, reason = line.partition(" ")
+            known[case] = reason.strip()
+    return known
+
+
+KNOWN_FAILURES = load_known_failures()
+FILES = collect_files([str(SUITE)])
+
+
+def test_suite_is_present():
+    assert len(FILES) > 2000, f"expected the GeneralStateTests at {SUITE}"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.relative_to(SUITE).as_posix())
+def test_cancun_cases(path: Path):
+    unexpected_failures, unexpected_passes = [], []
+    for case in run_file(path, {"Cancun"}):
+        key = case_id(path, case.name, case.indexes)
+        if case.passed is False and key not in KNOWN_FAILURES:
+            unexpected_failures.append(f"{key}: {case.error}")
+        if case.passed and key in KNOWN_FAILURES:
+            unexpected_passes.append(f"{key} passes now: remove it from known_failures.txt")
+    assert not unexpected_failures and not unexpected_passes, "\n".join(
+        unexpected_failures + unexpected_passes
+    )
+
+
+def test_known_failures_name_real_cases():
+    existing = {p.relative_to(SUITE).as_posix() for p in FILES}
+    for key, reason in KNOWN_FAILURES.items():
+        assert key.split("::")[0] in existing, f"{key} is not a case of the suite"
+        assert reason, f"{key} has no reason"
