@@ -28,6 +28,8 @@ from ..evm.processor import begin_transaction
 from ..evm.snapshot import run_with_snapshots
 from ..evm.transactions import InvalidTransaction, decode_transaction
 from ..primitives import rlp
+from ..transpiler import TranspilingRunner
+from ..transpiler.runner import DEFAULT_THRESHOLD
 from ..primitives.crypto import keccak256
 from ..primitives.types import HexError, hex_to_bytes, hex_to_int
 from ..state import Log, State
@@ -109,9 +111,29 @@ def build_state(pre: dict) -> State:
     return state
 
 
-def run_case(test: dict, fork_name: str, post: dict, engine: str = "run") -> tuple[bytes, bytes, int, float, str]:
+ENGINES = ("transpiler", "interpreter", "step")
+_RUNNERS: dict[int, TranspilingRunner] = {}
+
+
+def code_runner_for(engine: str, tier_up: int = DEFAULT_THRESHOLD) -> TranspilingRunner | None:
+    """The machine's code runner for an engine (None: the interpreter). One
+    runner per threshold and process, so translations are shared by cases."""
+    if engine != "transpiler":
+        return None
+    runner = _RUNNERS.get(tier_up)
+    if runner is None:
+        runner = _RUNNERS[tier_up] = TranspilingRunner(threshold=tier_up)
+    return runner
+
+
+def run_case(
+    test: dict, fork_name: str, post: dict, engine: str = "transpiler",
+    tier_up: int = DEFAULT_THRESHOLD,
+) -> tuple[bytes, bytes, int, float, str]:
     """Apply one case's transaction; returns (state root, logs hash, gas used,
-    execution seconds, rejection reason or "")."""
+    execution seconds, rejection reason or ""). Engines: ``transpiler`` (hot
+    code translated), ``interpreter``, and ``step`` (the interpreter one
+    instruction at a time, snapshotting and restoring the machine)."""
     fork = FORKS[fork_name]
     state = build_state(test["pre"])
     env = build_env(test["env"])
@@ -122,7 +144,7 @@ def run_case(test: dict, fork_name: str, post: dict, engine: str = "run") -> tup
     started = time.perf_counter()
     try:
         tx = decode_transaction(hex_to_bytes(post["txbytes"]))
-        execution = begin_transaction(state, env, tx, fork)
+        execution = begin_transaction(state, env, tx, fork, code_runner=code_runner_for(engine, tier_up))
         if engine == "step":
             result, state = run_with_snapshots(execution, lambda: build_state(test["pre"]))
         else:
@@ -135,12 +157,14 @@ def run_case(test: dict, fork_name: str, post: dict, engine: str = "run") -> tup
     return state.state_root(), logs_hash(logs), gas_used, seconds, rejection
 
 
-def check_case(path: str, name: str, test: dict, fork_name: str, post: dict, engine: str) -> CaseResult:
+def check_case(
+    path: str, name: str, test: dict, fork_name: str, post: dict, engine: str, tier_up: int
+) -> CaseResult:
     indexes = post.get("indexes", {})
     result = CaseResult(file=path, name=name, fork=fork_name, indexes=indexes, passed=None)
     if fork_name not in FORKS:
         return result
-    root, logs, gas_used, seconds, rejection = run_case(test, fork_name, post, engine)
+    root, logs, gas_used, seconds, rejection = run_case(test, fork_name, post, engine, tier_up)
     result.state_root = "0x" + root.hex()
     result.logs_hash = "0x" + logs.hex()
     result.gas_used = gas_used
@@ -171,7 +195,10 @@ def load_tests(path: Path) -> dict:
     return data
 
 
-def run_file(path: Path, forks: set[str] | None = None, engine: str = "run") -> Iterator[CaseResult]:
+def run_file(
+    path: Path, forks: set[str] | None = None, engine: str = "transpiler",
+    tier_up: int = DEFAULT_THRESHOLD,
+) -> Iterator[CaseResult]:
     """Every case of one file; a malformed file yields one failed case."""
     try:
         tests = load_tests(path)
@@ -187,7 +214,7 @@ def run_file(path: Path, forks: set[str] | None = None, engine: str = "run") -> 
         return
     for name, fork, post in cases:
         try:
-            yield check_case(str(path), name, tests[name], fork, post, engine)
+            yield check_case(str(path), name, tests[name], fork, post, engine, tier_up)
         except (KeyError, TypeError, HexError, ValueError) as exc:
             yield CaseResult(
                 file=str(path), name=name, fork=fork, indexes=post.get("indexes", {}),
@@ -213,8 +240,13 @@ def add_arguments(parser) -> None:
     parser.add_argument("--fork", action="append", help="only this fork (repeatable)")
     parser.add_argument("--json", action="store_true", help="print one JSON object per case")
     parser.add_argument(
-        "--engine", choices=("run", "step"), default="run",
-        help="run straight through, or step and snapshot/restore the machine",
+        "--engine", choices=ENGINES, default="transpiler",
+        help="transpiler (default: hot code runs translated), interpreter, or step "
+        "(one instruction at a time, snapshotting and restoring the machine)",
+    )
+    parser.add_argument(
+        "--tier-up", type=int, default=DEFAULT_THRESHOLD, metavar="N",
+        help=f"translate a code after N JUMPDESTs (default {DEFAULT_THRESHOLD}; 0: at once)",
     )
 
 
@@ -239,7 +271,7 @@ def main(args) -> int:
     counts = {True: 0, False: 0, None: 0}
     out = sys.stdout
     for path in files:
-        for case in run_file(path, forks, args.engine):
+        for case in run_file(path, forks, args.engine, args.tier_up):
             counts[case.passed] += 1
             if args.json:
                 out.write(json.dumps(case.as_json()) + "\n")

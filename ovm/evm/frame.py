@@ -8,7 +8,9 @@ program counter, gas, stack, memory, the return data of its last child call).
 Frames live on the machine's explicit frame list, never on the Python stack.
 
 ``code`` is padded with 33 zero bytes so that reading an opcode or a PUSH
-immediate past the end yields STOP or zeros without a bounds check.
+immediate past the end yields STOP or zeros without a bounds check;
+``bytecode`` is the unpadded code object itself, also a cheap dictionary key
+for per-code caches (Python computes a bytes object's hash once).
 """
 
 from __future__ import annotations
@@ -51,6 +53,7 @@ class Frame:
         "transfers_value",
         # machine state
         "code",
+        "bytecode",
         "code_size",
         "jumpdests",
         "pc",
@@ -103,6 +106,7 @@ class Frame:
         self.is_create = is_create
         self.transfers_value = transfers_value
         self.code = code + CODE_PADDING
+        self.bytecode = code
         self.code_size = len(code)
         self.jumpdests: frozenset[int] | None = None
         self.pc = 0
@@ -116,14 +120,10 @@ class Frame:
         self.ret_size = ret_size
         self.parent = parent
 
-    @property
-    def raw_code(self) -> bytes:
-        return self.code[: self.code_size]
-
     def valid_jumpdests(self) -> frozenset[int]:
         dests = self.jumpdests
         if dests is None:
-            dests = self.jumpdests = cached_jump_destinations(self.raw_code)
+            dests = self.jumpdests = cached_jump_destinations(self.bytecode)
         return dests
 
     def __repr__(self) -> str:

@@ -14,7 +14,7 @@ resumed from that form (``snapshot.restore_machine``).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from ..state import State
 from ..state import journal as J
@@ -40,10 +40,27 @@ if TYPE_CHECKING:  # pragma: no cover
 RIPEMD160_ADDRESS = (3).to_bytes(20, "big")
 
 
-class Machine:
-    """Executes frames for one transaction against a journaled ``State``."""
+class CodeRunner(Protocol):
+    """Another way to run a frame's code (the transpiler): same semantics as
+    ``Machine.interpret``, ending the same way — by raising."""
 
-    def __init__(self, state: State, env: BlockEnv, tx: TxContext, fork: "Fork") -> None:
+    def run(self, machine: "Machine", frame: Frame) -> None: ...
+
+
+class Machine:
+    """Executes frames for one transaction against a journaled ``State``.
+
+    Code runs in the interpreter unless a ``code_runner`` is given; ``step``
+    always interprets, one instruction at a time."""
+
+    def __init__(
+        self,
+        state: State,
+        env: BlockEnv,
+        tx: TxContext,
+        fork: "Fork",
+        code_runner: CodeRunner | None = None,
+    ) -> None:
         self.state = state
         self.env = env
         self.tx = tx
@@ -51,6 +68,7 @@ class Machine:
         self.instructions = fork.instructions
         self.static_gas = fork.static_gas
         self.precompiles = fork.precompiles
+        self.code_runner = code_runner
         self.frames: list[Frame] = []
         self.result: Frame | None = None
         self.error: EvmError | None = None
@@ -163,21 +181,14 @@ class Machine:
     def run(self) -> Frame:
         """Run until the outermost frame halts; return it (see ``error``)."""
         frames = self.frames
-        instructions = self.instructions
-        static_gas = self.static_gas
+        runner = self.code_runner
         while frames:
             f = frames[-1]
-            code = f.code
             try:
-                while True:
-                    pc = f.pc
-                    op = code[pc]
-                    gas = f.gas - static_gas[op]
-                    if gas < 0:
-                        raise OutOfGas
-                    f.gas = gas
-                    f.pc = pc + 1
-                    instructions[op](f)
+                if runner is None:
+                    self.interpret(f, self.instructions)
+                else:
+                    runner.run(self, f)
             except FrameSwitch:
                 continue
             except Stop:
@@ -187,6 +198,21 @@ class Machine:
             except IndexError:
                 self._finish(f, StackUnderflow())
         return self.result
+
+    def interpret(self, f: Frame, instructions: tuple) -> None:
+        """The interpreter loop: run ``f`` from its pc until an instruction
+        raises (a halt, an error, or a frame switch)."""
+        code = f.code
+        static_gas = self.static_gas
+        while True:
+            pc = f.pc
+            op = code[pc]
+            gas = f.gas - static_gas[op]
+            if gas < 0:
+                raise OutOfGas
+            f.gas = gas
+            f.pc = pc + 1
+            instructions[op](f)
 
     def step(self) -> bool:
         """Execute exactly one instruction of the current frame (including

@@ -25,7 +25,7 @@ from .exceptions import AddressCollision, EvmError
 from .forks.base import Fork
 from .frame import Frame
 from .instructions.system import create_address
-from .interpreter import Machine
+from .interpreter import CodeRunner, Machine
 from .transactions import (
     AccessListTransaction,
     BlobTransaction,
@@ -115,7 +115,13 @@ class Execution:
     """A transaction that has been validated and prepared, with its machine."""
 
     def __init__(
-        self, state: State, env: BlockEnv, tx: Transaction, sender: bytes, fork: Fork
+        self,
+        state: State,
+        env: BlockEnv,
+        tx: Transaction,
+        sender: bytes,
+        fork: Fork,
+        code_runner: CodeRunner | None = None,
     ) -> None:
         self.state = state
         self.env = env
@@ -132,7 +138,8 @@ class Execution:
             gas_price=self.gas_price,
             blob_hashes=getattr(tx, "blob_versioned_hashes", ()),
         )
-        self.machine = Machine(state, env, context, fork)
+        self.code_runner = code_runner
+        self.machine = Machine(state, env, context, fork, code_runner)
 
     def prepare(self) -> None:
         """Buy gas, bump the nonce, warm the access list and enter the first frame."""
@@ -216,18 +223,18 @@ class Execution:
 
 def begin_transaction(
     state: State, env: BlockEnv, tx: Transaction, fork: Fork,
-    block_gas_available: int | None = None,
+    block_gas_available: int | None = None, code_runner: CodeRunner | None = None,
 ) -> Execution:
     """Validate and prepare ``tx``; raises ``InvalidTransaction`` if it cannot be included."""
     sender = validate_transaction(tx, env.chain_id)
     validate_against_state(state, env, tx, sender, fork, block_gas_available)
-    execution = Execution(state, env, tx, sender, fork)
+    execution = Execution(state, env, tx, sender, fork, code_runner)
     execution.prepare()
     return execution
 
 
 def process_transaction(
     state: State, env: BlockEnv, tx: Transaction, fork: Fork,
-    block_gas_available: int | None = None,
+    block_gas_available: int | None = None, code_runner: CodeRunner | None = None,
 ) -> TransactionResult:
-    return begin_transaction(state, env, tx, fork, block_gas_available).run()
+    return begin_transaction(state, env, tx, fork, block_gas_available, code_runner).run()

@@ -70,7 +70,7 @@ def _encode_frame(f: Frame) -> list:
         _int(f.depth),
         _int(f.is_create),
         _int(f.transfers_value),
-        f.raw_code,
+        f.bytecode,
         _int(f.pc),
         _int(f.gas),
         [_int(word) for word in f.stack],
@@ -205,7 +205,6 @@ def run_with_snapshots(execution, rebuild_state: Callable[[], State], every: int
     """Run ``execution`` one instruction at a time; every ``every`` steps,
     snapshot the machine and continue from the snapshot on a freshly rebuilt
     pre-transaction state. Returns ``(result, final_state)``."""
-    from .processor import Execution
 
     steps = 0
     while not execution.machine.done:
@@ -214,7 +213,8 @@ def run_with_snapshots(execution, rebuild_state: Callable[[], State], every: int
         if steps % every == 0 and not execution.machine.done:
             blob = snapshot(execution.machine)
             resumed = Execution(
-                rebuild_state(), execution.env, execution.tx, execution.sender, execution.fork
+                rebuild_state(), execution.env, execution.tx, execution.sender, execution.fork,
+                execution.code_runner,
             )
             restore(blob, resumed.machine)
             execution = resumed

@@ -2,9 +2,11 @@
 The public conformance suite: every Cancun case of GeneralStateTests.
 
 Cases are grouped by fixture file (one test item per file, so xdist spreads
-them over the cores). A failing case must be listed in ``known_failures.txt``
-with its reason; a listed case that passes fails the test too, so the list
-only ever shrinks.
+them over the cores), and every file runs on both execution paths: the
+interpreter, and the transpiler translating all code before it runs (tier-up
+threshold 0, so that every contract goes through the translator). A failing
+case must be listed in ``known_failures.txt`` with its reason; a listed case
+that passes fails the test too, so the list only ever shrinks.
 """
 
 from __future__ import annotations
@@ -45,10 +47,11 @@ def test_suite_is_present():
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("engine", ["interpreter", "transpiler"])
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.relative_to(SUITE).as_posix())
-def test_cancun_cases(path: Path):
+def test_cancun_cases(path: Path, engine: str):
     unexpected_failures, unexpected_passes = [], []
-    for case in run_file(path, {"Cancun"}):
+    for case in run_file(path, {"Cancun"}, engine, tier_up=0):
         key = case_id(path, case.name, case.indexes)
         if case.passed is False and key not in KNOWN_FAILURES:
             unexpected_failures.append(f"{key}: {case.error}")

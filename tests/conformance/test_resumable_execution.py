@@ -46,7 +46,7 @@ def test_sample_is_large_enough():
 )
 def test_stepping_with_snapshots_matches_straight_run(path: Path, name: str, post: dict):
     test = json.loads(path.read_text())[name]
-    straight = run_case(test, "Cancun", post, engine="run")
+    straight = run_case(test, "Cancun", post, engine="interpreter")
     stepped = run_case(test, "Cancun", post, engine="step")
     root, logs, gas_used, _, rejection = straight
     assert (stepped[0], stepped[1], stepped[2], stepped[4]) == (root, logs, gas_used, rejection)

@@ -10,7 +10,6 @@ transaction. Account queries pay the cold-access surcharge on first touch
 from ..exceptions import OutOfGas, ReturnDataOutOfBounds
 from ..gas import COLD_ACCOUNT_ACCESS, COPY_WORD, WARM_ACCESS
 from ..memory import charge, expand
-from .stack import push_value
 
 ADDRESS_MASK = (1 << 160) - 1
 COLD_SURCHARGE = COLD_ACCOUNT_ACCESS - WARM_ACCESS
@@ -42,9 +41,6 @@ def copy_to_memory(f, memory_offset: int, source: bytes, source_offset: int, siz
     f.memory[memory_offset : memory_offset + size] = chunk
 
 
-def address(f):
-    push_value(f, int.from_bytes(f.address, "big"))
-
 
 def balance(f):
     s = f.stack
@@ -53,16 +49,7 @@ def balance(f):
     s[-1] = f.state.get_balance(target)
 
 
-def origin(f):
-    push_value(f, int.from_bytes(f.tx.origin, "big"))
 
-
-def caller(f):
-    push_value(f, int.from_bytes(f.caller, "big"))
-
-
-def callvalue(f):
-    push_value(f, f.value)
 
 
 def calldataload(f):
@@ -74,9 +61,6 @@ def calldataload(f):
     s[-1] = int.from_bytes(chunk, "big")
 
 
-def calldatasize(f):
-    push_value(f, len(f.data))
-
 
 def calldatacopy(f):
     s = f.stack
@@ -86,20 +70,14 @@ def calldatacopy(f):
     copy_to_memory(f, memory_offset, f.data, data_offset, size)
 
 
-def codesize(f):
-    push_value(f, f.code_size)
-
 
 def codecopy(f):
     s = f.stack
     memory_offset = s.pop()
     code_offset = s.pop()
     size = s.pop()
-    copy_to_memory(f, memory_offset, f.raw_code, code_offset, size)
+    copy_to_memory(f, memory_offset, f.bytecode, code_offset, size)
 
-
-def gasprice(f):
-    push_value(f, f.tx.gas_price)
 
 
 def extcodesize(f):
@@ -118,9 +96,6 @@ def extcodecopy(f):
     access_account(f, target)
     copy_to_memory(f, memory_offset, f.state.get_code(target), code_offset, size)
 
-
-def returndatasize(f):
-    push_value(f, len(f.return_data))
 
 
 def returndatacopy(f):

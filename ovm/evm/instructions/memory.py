@@ -6,7 +6,6 @@ Memory instructions
 from ..exceptions import OutOfGas
 from ..gas import COPY_WORD
 from ..memory import expand
-from .stack import push_value
 
 
 def mload(f):
@@ -34,9 +33,6 @@ def mstore8(f):
         expand(f, offset, 1)
     f.memory[offset] = value & 0xFF
 
-
-def msize(f):
-    push_value(f, len(f.memory))
 
 
 def mcopy(f):

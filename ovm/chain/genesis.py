@@ -1,0 +1,268 @@
+"""
+Genesis
+=======
+
+What a chain starts from: its ``ChainConfig`` (chain id, block gas limit,
+EIP-1559 parameters, the genesis base fee) and its ``Genesis`` (allocated
+accounts, timestamp, extra data), read from a geth-style JSON file:
+
+.. code-block:: json
+
+    {
+      "config": {"chainId": 901, "optimism": {"eip1559Elasticity": 6, "eip1559Denominator": 250}},
+      "gasLimit": "0x1c9c380",
+      "baseFeePerGas": "0x3b9aca00",
+      "timestamp": "0x0",
+      "extraData": "0x",
+      "alloc": {"0xf39f...2266": {"balance": "0x21e19e0c9bab2400000", "nonce": "0x0",
+                                  "code": "0x", "storage": {"0x00": "0x01"}}}
+    }
+
+Quantities are hex strings, decimal strings or JSON integers, as geth
+accepts. ``config.optimism`` is op-geth's place for the base fee parameters
+and is optional. Any mistake is a ``GenesisError`` naming the file and field.
+
+``dev_genesis`` is the default devnet: the ten dev accounts with 10,000 ETH each.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+from ..primitives.types import (
+    UINT64_MAX,
+    UINT256_MAX,
+    ZERO_ADDRESS,
+    ZERO_HASH,
+    HexError,
+    hex_to_address,
+    hex_to_bytes,
+    hex_to_int,
+)
+from ..state import State
+from .base_fee import BaseFeeParams
+from .block import Block
+from .dev_accounts import dev_accounts
+from .header import MAX_EXTRA_DATA_BYTES, Header
+
+ETHER = 10**18
+GWEI = 10**9
+DEV_BALANCE = 10_000 * ETHER
+MIN_GAS_LIMIT = 5000  # the protocol's floor for a block gas limit
+
+
+class GenesisError(ValueError):
+    """A genesis file that cannot be read or has a malformed field."""
+
+
+@dataclass(frozen=True, slots=True)
+class ChainConfig:
+    chain_id: int = 901
+    gas_limit: int = 30_000_000
+    base_fee_params: BaseFeeParams = BaseFeeParams()
+    initial_base_fee: int = GWEI
+
+
+@dataclass(frozen=True, slots=True)
+class GenesisAccount:
+    balance: int = 0
+    nonce: int = 0
+    code: bytes = b""
+    storage: Mapping[int, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Genesis:
+    config: ChainConfig = ChainConfig()
+    alloc: Mapping[bytes, GenesisAccount] = field(default_factory=dict)
+    timestamp: int = 0
+    extra_data: bytes = b""
+    coinbase: bytes = ZERO_ADDRESS
+    prev_randao: bytes = ZERO_HASH
+
+
+# --- field parsers ----------------------------------------------------------------
+
+
+def _object(value: Any, where: str) -> dict:
+    if not isinstance(value, dict):
+        raise GenesisError(f"{where}: expected an object")
+    return value
+
+
+def _required(obj: dict, key: str, where: str) -> Any:
+    if key not in obj:
+        raise GenesisError(f"{where}: missing")
+    return obj[key]
+
+
+def _quantity(value: Any, where: str, limit: int = UINT256_MAX) -> int:
+    """A non-negative integer from a JSON integer or a hex or decimal string."""
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        raise GenesisError(f"{where}: expected a number or a hex string")
+    try:
+        number = hex_to_int(value) if isinstance(value, str) else value
+    except HexError as exc:
+        raise GenesisError(f"{where}: {exc}") from None
+    if not 0 <= number <= limit:
+        raise GenesisError(f"{where}: {number} is out of range")
+    return number
+
+
+def _data(value: Any, where: str) -> bytes:
+    if not isinstance(value, str):
+        raise GenesisError(f"{where}: expected a hex string")
+    try:
+        return hex_to_bytes(value)
+    except HexError as exc:
+        raise GenesisError(f"{where}: {exc}") from None
+
+
+def _address(text: Any, where: str) -> bytes:
+    if not isinstance(text, str):
+        raise GenesisError(f"{where}: expected a hex address")
+    try:
+        return hex_to_address(text)
+    except HexError as exc:
+        raise GenesisError(f"{where}: {exc}") from None
+
+
+def _optional(obj: dict, key: str, parse, default: Any, **kwargs) -> Any:
+    return parse(obj[key], key, **kwargs) if key in obj else default
+
+
+# --- sections ---------------------------------------------------------------------
+
+
+def _storage(value: Any, where: str) -> dict[int, int]:
+    slots = _object(value, where)
+    return {
+        _quantity(key, f"{where}.{key} (key)"): _quantity(word, f"{where}.{key}")
+        for key, word in slots.items()
+    }
+
+
+def _account(value: Any, where: str) -> GenesisAccount:
+    account = _object(value, where)
+    return GenesisAccount(
+        balance=_quantity(account.get("balance", 0), f"{where}.balance"),
+        nonce=_quantity(account.get("nonce", 0), f"{where}.nonce", limit=UINT64_MAX),
+        code=_data(account.get("code", "0x"), f"{where}.code"),
+        storage=_storage(account.get("storage", {}), f"{where}.storage"),
+    )
+
+
+def _alloc(value: Any) -> dict[bytes, GenesisAccount]:
+    accounts = _object(value, "alloc")
+    return {
+        _address(key, f"alloc.{key}"): _account(account, f"alloc.{key}")
+        for key, account in accounts.items()
+    }
+
+
+def _base_fee_params(config: dict) -> BaseFeeParams:
+    """op-geth's ``config.optimism`` parameters, or Ethereum's."""
+    default = BaseFeeParams()
+    if "optimism" not in config:
+        return default
+    optimism = _object(config["optimism"], "config.optimism")
+    elasticity = optimism.get("eip1559Elasticity", default.elasticity_multiplier)
+    denominator = optimism.get("eip1559Denominator", default.max_change_denominator)
+    params = (
+        _quantity(elasticity, "config.optimism.eip1559Elasticity"),
+        _quantity(denominator, "config.optimism.eip1559Denominator"),
+    )
+    if 0 in params:
+        raise GenesisError("config.optimism: elasticity and denominator must be positive")
+    return BaseFeeParams(*params)
+
+
+def _chain_config(root: dict) -> ChainConfig:
+    config = _object(_required(root, "config", "config"), "config")
+    default = ChainConfig()
+    chain_id = _quantity(_required(config, "chainId", "config.chainId"), "config.chainId")
+    if chain_id == 0:
+        raise GenesisError("config.chainId: must not be 0")
+    gas_limit = _optional(root, "gasLimit", _quantity, default.gas_limit, limit=UINT64_MAX)
+    if gas_limit < MIN_GAS_LIMIT:
+        raise GenesisError(f"gasLimit: {gas_limit} is below the minimum {MIN_GAS_LIMIT}")
+    return ChainConfig(
+        chain_id=chain_id,
+        gas_limit=gas_limit,
+        base_fee_params=_base_fee_params(config),
+        initial_base_fee=_optional(root, "baseFeePerGas", _quantity, default.initial_base_fee),
+    )
+
+
+def parse_genesis(data: Any) -> Genesis:
+    """A ``Genesis`` from parsed JSON; ``GenesisError`` names the bad field."""
+    root = _object(data, "genesis")
+    extra_data = _optional(root, "extraData", _data, b"")
+    if len(extra_data) > MAX_EXTRA_DATA_BYTES:
+        raise GenesisError(
+            f"extraData: {len(extra_data)} bytes, at most {MAX_EXTRA_DATA_BYTES} allowed"
+        )
+    prev_randao = _optional(root, "mixHash", _data, ZERO_HASH)
+    if len(prev_randao) != 32:
+        raise GenesisError("mixHash: expected 32 bytes")
+    return Genesis(
+        config=_chain_config(root),
+        alloc=_alloc(_required(root, "alloc", "alloc")),
+        timestamp=_optional(root, "timestamp", _quantity, 0, limit=UINT64_MAX),
+        extra_data=extra_data,
+        coinbase=_optional(root, "coinbase", _address, ZERO_ADDRESS),
+        prev_randao=prev_randao,
+    )
+
+
+def load_genesis(path: str | Path) -> Genesis:
+    """Read and parse a genesis JSON file."""
+    try:
+        text = Path(path).read_text()
+    except OSError as exc:
+        raise GenesisError(f"{path}: cannot read: {exc.strerror}") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        where = f"line {exc.lineno}, column {exc.colno}"
+        raise GenesisError(f"{path}: invalid JSON at {where}: {exc.msg}") from None
+    try:
+        return parse_genesis(data)
+    except GenesisError as exc:
+        raise GenesisError(f"{path}: {exc}") from None
+
+
+# --- state and block --------------------------------------------------------------
+
+
+def genesis_state(genesis: Genesis) -> State:
+    state = State()
+    for address, account in genesis.alloc.items():
+        storage = dict(account.storage)
+        state.load_account(address, account.nonce, account.balance, account.code, storage)
+    return state
+
+
+def genesis_block(genesis: Genesis, state: State) -> Block:
+    """Block 0: no parent, no transactions, ``state``'s root."""
+    header = Header(
+        parent_hash=ZERO_HASH,
+        coinbase=genesis.coinbase,
+        state_root=state.state_root(),
+        number=0,
+        gas_limit=genesis.config.gas_limit,
+        timestamp=genesis.timestamp,
+        extra_data=genesis.extra_data,
+        prev_randao=genesis.prev_randao,
+        base_fee_per_gas=genesis.config.initial_base_fee,
+    )
+    return Block(header, ())
+
+
+def dev_genesis(config: ChainConfig = ChainConfig(), timestamp: int = 0) -> Genesis:
+    """The devnet genesis: each dev account holds 10,000 ETH."""
+    alloc = {account.address: GenesisAccount(balance=DEV_BALANCE) for account in dev_accounts()}
+    return Genesis(config=config, alloc=alloc, timestamp=timestamp)

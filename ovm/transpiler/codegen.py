@@ -1,0 +1,278 @@
+"""
+Code generation: EVM blocks to Python functions
+===============================================
+
+Each basic block becomes one Python function ``_b<pc>(f, stack)`` that runs
+the whole block and returns the function of the block to run next. Inside a
+block the EVM stack is mostly not touched: the generator keeps a *virtual
+stack* of Python expressions (literals and local variables), so that
+
+- PUSHes are literals, folded into the operations that use them, and pure
+  operations on literals are computed at translation time;
+- DUP and SWAP only rename (or, below the virtual stack, read the real one);
+- arithmetic, comparisons and frame values become one local assignment each,
+  using the very expressions the interpreter's handlers are built from
+  (``ovm.evm.instructions.expressions``);
+- only at the end of the block, or before an instruction that works on the
+  frame's real stack (memory, storage, calls, ...), are the pending values
+  written back.
+
+Gas: the static costs of a block are charged in one sum on entry, split only
+after instructions that observe the remaining gas (GAS, SSTORE's stipend
+check, and calls and creations, which end a block anyway), so every observer
+sees exactly the gas the interpreter would show. Running out of gas anywhere
+in a block, like any exceptional halt, ends the frame with the same result
+wherever it is detected. Stack underflow and overflow are checked once per
+block from its analysed needs.
+
+Control flow: a jump to a constant destination returns that block's function
+directly (or raises for an invalid destination, found at translation time);
+other jumps look the destination up in the table of JUMPDEST blocks.
+"""
+
+from __future__ import annotations
+
+from ..evm.exceptions import (
+    InvalidJump,
+    InvalidOpcode,
+    OutOfGas,
+    StackOverflow,
+    StackUnderflow,
+    Stop,
+)
+from ..evm.gas import STACK_LIMIT
+from ..evm.instructions.expressions import FRAME_VALUES, NAMESPACE, PURE
+from ..evm.opcodes import OPCODES
+from .analysis import CALLS_AND_CREATES, Block, Instruction, basic_blocks, jumpdests
+
+GAS = 0x5A
+SSTORE = 0x55
+GAS_OBSERVERS = frozenset({GAS, SSTORE}) | CALLS_AND_CREATES
+HALTS_WITH_HANDLER = frozenset({0xF3, 0xFD, 0xFF})  # RETURN, REVERT, SELFDESTRUCT
+STOP, JUMP, JUMPI, JUMPDEST, POP, PC, INVALID = 0x00, 0x56, 0x57, 0x5B, 0x50, 0x58, 0xFE
+
+
+def is_literal(expression: str) -> bool:
+    return expression.isdigit()
+
+
+def block_name(pc: int) -> str:
+    return f"_b{pc}"
+
+
+def gas_segments(block: Block) -> list[int]:
+    """The static gas to charge before each instruction (0 where nothing is
+    charged): one sum per run of instructions ending at a gas observer."""
+    charges = [0] * len(block.instructions)
+    start = 0
+    for index, instruction in enumerate(block.instructions):
+        info = instruction.info
+        charges[start] += info.static_gas if info else 0
+        if instruction.op in GAS_OBSERVERS:
+            start = index + 1
+            if start == len(charges):
+                break
+    return charges
+
+
+class BlockCompiler:
+    """Generates the Python source of one block."""
+
+    def __init__(self, block: Block, dests: set[int], code_size: int) -> None:
+        self.block = block
+        self.dests = dests
+        self.code_size = code_size
+        self.lines: list[str] = []
+        self.vstack: list[str] = []
+        self.temps = 0
+
+    # -- the virtual stack ----------------------------------------------------
+
+    def emit(self, line: str) -> None:
+        self.lines.append("    " + line)
+
+    def temp(self) -> str:
+        self.temps += 1
+        return f"t{self.temps}"
+
+    def pop(self) -> str:
+        if self.vstack:
+            return self.vstack.pop()
+        name = self.temp()
+        self.emit(f"{name} = stack.pop()")
+        return name
+
+    def peek(self, depth: int) -> str:
+        if depth <= len(self.vstack):
+            return self.vstack[-depth]
+        name = self.temp()
+        self.emit(f"{name} = stack[-{depth - len(self.vstack)}]")
+        return name
+
+    def assign(self, expression: str) -> None:
+        name = self.temp()
+        self.emit(f"{name} = {expression}")
+        self.vstack.append(name)
+
+    def flush(self) -> None:
+        """Write the pending values back to the real stack."""
+        if len(self.vstack) == 1:
+            self.emit(f"stack.append({self.vstack[0]})")
+        elif self.vstack:
+            self.emit(f"stack += ({', '.join(self.vstack)},)")
+        self.vstack.clear()
+
+    # -- instructions ---------------------------------------------------------
+
+    def compile(self) -> str:
+        block = self.block
+        if block.stack_needed:
+            self.emit(f"if len(stack) < {block.stack_needed}: raise StackUnderflow")
+        if block.stack_growth:
+            self.emit(f"if len(stack) > {STACK_LIMIT - block.stack_growth}: raise StackOverflow")
+        charges = gas_segments(block)
+        ended = False
+        for instruction, charge in zip(block.instructions, charges):
+            if charge:
+                self.emit(f"g = f.gas - {charge}")
+                self.emit("if g < 0: raise OutOfGas")
+                self.emit("f.gas = g")
+            ended = self.instruction(instruction)
+        if not ended:
+            self.flush()
+            self.emit(f"return {self.target(block.end)}")
+        header = f"def {block_name(block.start)}(f, stack):"
+        return "\n".join([header, *self.lines])
+
+    def target(self, pc: int) -> str:
+        """The function to continue with at ``pc`` (the end of the code stops)."""
+        return block_name(min(pc, self.code_size))
+
+    def instruction(self, ins: Instruction) -> bool:
+        """Emit one instruction; True if it ends the block's code."""
+        op, info = ins.op, ins.info
+        if info is None or op == INVALID:
+            self.emit(f"raise InvalidOpcode({op})")
+            return True
+        name = info.name
+        if info.immediate or op == 0x5F:  # PUSHn, PUSH0
+            self.vstack.append(str(ins.immediate))
+        elif name.startswith("DUP"):
+            self.vstack.append(self.peek(info.inputs))
+        elif name.startswith("SWAP"):
+            self.swap(info.inputs - 1)
+        elif op == POP:
+            if self.vstack:
+                self.vstack.pop()
+            else:
+                self.emit("del stack[-1]")
+        elif name in PURE:
+            self.pure(name)
+        elif name in FRAME_VALUES:
+            self.assign(FRAME_VALUES[name])
+        elif op == PC:
+            self.vstack.append(str(ins.pc))
+        elif op == GAS:
+            self.assign("f.gas")
+        elif op == JUMPDEST:
+            pass
+        elif op == JUMP:
+            self.jump()
+            return True
+        elif op == JUMPI:
+            self.jumpi(ins)
+            return True
+        elif op == STOP:
+            self.emit("raise Stop")
+            return True
+        elif op in CALLS_AND_CREATES:
+            # The frame may pause here for a child and resume at the next instruction.
+            self.flush()
+            self.emit(f"f.pc = {ins.next_pc}")
+            self.emit(f"H{op}(f)")
+            self.emit(f"return {self.target(ins.next_pc)}")
+            return True
+        else:
+            self.flush()
+            self.emit(f"H{op}(f)")
+            return op in HALTS_WITH_HANDLER
+        return False
+
+    def swap(self, n: int) -> None:
+        """SWAPn renames; items below the virtual stack are pulled into it first."""
+        vstack = self.vstack
+        while len(vstack) <= n:
+            name = self.temp()
+            self.emit(f"{name} = stack.pop()")
+            vstack.insert(0, name)
+        vstack[-1], vstack[-n - 1] = vstack[-n - 1], vstack[-1]
+
+    def pure(self, name: str) -> None:
+        inputs, expression = PURE[name]
+        operands = [self.pop() for _ in range(inputs)]
+        filled = expression.format(**dict(zip("abc", operands)))
+        if all(is_literal(operand) for operand in operands):
+            self.vstack.append(str(eval(filled, dict(NAMESPACE))))
+        else:
+            self.assign(filled)
+
+    def jump(self) -> None:
+        dest = self.pop()
+        self.flush()
+        self.emit_jump(dest)
+
+    def jumpi(self, ins: Instruction) -> None:
+        dest = self.pop()
+        condition = self.pop()
+        self.flush()
+        fallthrough = f"return {self.target(ins.next_pc)}"
+        if not is_literal(condition):
+            self.emit(f"if {condition}:")
+            self.emit_jump(dest, indent="    ")
+        elif int(condition):
+            self.emit_jump(dest)
+            return
+        self.emit(fallthrough)
+
+    def emit_jump(self, dest: str, indent: str = "") -> None:
+        """Continue at ``dest``: checked now if it is a literal, else looked up."""
+        if is_literal(dest):
+            if int(dest) in self.dests:
+                self.emit(f"{indent}return {block_name(int(dest))}")
+            else:
+                self.emit(f"{indent}raise InvalidJump")
+            return
+        self.emit(f"{indent}nxt = JUMPDESTS.get({dest})")
+        self.emit(f"{indent}if nxt is None: raise InvalidJump")
+        self.emit(f"{indent}return nxt")
+
+
+def generate(code: bytes) -> tuple[str, list[int], list[int]]:
+    """Python source for all blocks of ``code``, the block offsets, and the
+    offsets that are valid jump destinations."""
+    blocks = basic_blocks(code)
+    dests = jumpdests(blocks)
+    functions = [BlockCompiler(block, dests, len(code)).compile() for block in blocks.values()]
+    functions.append(f"def {block_name(len(code))}(f, stack):\n    raise Stop")
+    return "\n\n".join(functions) + "\n", sorted(blocks) + [len(code)], sorted(dests)
+
+
+def compile_program(code: bytes, instructions: tuple) -> tuple[dict, str]:
+    """Translate ``code`` and return ``(entries, source)``: the block function
+    for every offset the frame may start or resume at. ``instructions`` is the
+    fork's handler table, called for the instructions not inlined."""
+    source, starts, dests = generate(code)
+    namespace: dict = dict(NAMESPACE)
+    namespace.update(
+        InvalidJump=InvalidJump,
+        InvalidOpcode=InvalidOpcode,
+        OutOfGas=OutOfGas,
+        StackOverflow=StackOverflow,
+        StackUnderflow=StackUnderflow,
+        Stop=Stop,
+    )
+    namespace.update({f"H{op}": instructions[op] for op in OPCODES})
+    exec(compile(source, f"<ovm program {len(code)} bytes>", "exec"), namespace)
+    entries = {pc: namespace[block_name(pc)] for pc in starts}
+    namespace["JUMPDESTS"] = {pc: entries[pc] for pc in dests}
+    return entries, source

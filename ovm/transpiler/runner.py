@@ -1,0 +1,71 @@
+"""
+The transpiling code runner
+===========================
+
+A ``CodeRunner`` for the machine (``ovm.evm.interpreter``): code starts out
+interpreted, and the interpreter counts JUMPDESTs executed per code. Once a
+code has passed ``threshold`` of them (loops, or a contract called again and
+again), it is translated — once, by code hash — and from then on runs as
+generated Python. The switch can happen in the middle of a frame: at the
+JUMPDEST that crossed the threshold, the frame steps back onto that JUMPDEST
+(whose only effect was its 1 gas) and continues in the translated block that
+starts there. Code that never gets hot, such as a contract deployed and
+called once, pays only the counting. A threshold of 0 translates every code
+before its first instruction (the conformance tests run that way, so that all
+code goes through the translator).
+"""
+
+from __future__ import annotations
+
+from ..evm.exceptions import EvmError
+from ..evm.gas import JUMPDEST as JUMPDEST_GAS
+from ..evm.opcodes import JUMPDEST
+from .cache import ProgramCache
+
+DEFAULT_THRESHOLD = 256
+HEAT_LIMIT = 100_000  # distinct codes counted before the counters start over
+
+
+class TierUp(EvmError):
+    """Internal: the code of the running frame just became hot."""
+
+
+class TranspilingRunner:
+    def __init__(self, cache: ProgramCache | None = None, threshold: int = DEFAULT_THRESHOLD) -> None:
+        self.cache = ProgramCache() if cache is None else cache
+        self.threshold = threshold
+        self.heat: dict[bytes, int] = {}
+        self._tables: dict[str, tuple] = {}
+
+    def run(self, machine, f) -> None:
+        program = self.cache.get(machine.fork, f.bytecode)
+        if program is None and not self.threshold:
+            program = self.cache.translate(machine.fork, f.bytecode)
+        if program is None:
+            try:
+                machine.interpret(f, self._counting_table(machine.fork))
+            except TierUp:
+                f.pc -= 1
+                f.gas += JUMPDEST_GAS
+                program = self.cache.translate(machine.fork, f.bytecode)
+        program.run(f)
+
+    def _counting_table(self, fork) -> tuple:
+        """The fork's instruction table with a JUMPDEST that counts heat."""
+        table = self._tables.get(fork.name)
+        if table is None:
+            heat, threshold = self.heat, self.threshold
+
+            def jumpdest(f):
+                code = f.bytecode
+                count = heat.get(code, 0) + 1
+                if count > threshold:
+                    raise TierUp
+                if len(heat) >= HEAT_LIMIT:
+                    heat.clear()
+                heat[code] = count
+
+            table = list(fork.instructions)
+            table[JUMPDEST] = jumpdest
+            table = self._tables[fork.name] = tuple(table)
+        return table
