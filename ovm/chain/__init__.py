@@ -12,6 +12,7 @@ from .base_fee import BaseFeeParams, next_base_fee, next_excess_blob_gas
 from .block import Block, InvalidBlock, decode_block, encode_block, transactions_root
 from .bloom import EMPTY_BLOOM, bloom_add, bloom_contains, combine_blooms, logs_bloom
 from .builder import BlockBuilder
+from .dev_accounts import DevAccount, dev_accounts
 from .genesis import (
     ChainConfig,
     Genesis,
@@ -48,6 +49,7 @@ __all__ = [
     "Block",
     "BlockBuilder",
     "ChainConfig",
+    "DevAccount",
     "Genesis",
     "GenesisAccount",
     "GenesisError",
@@ -64,6 +66,7 @@ __all__ = [
     "decode_block",
     "decode_header",
     "decode_receipt",
+    "dev_accounts",
     "dev_genesis",
     "encode_block",
     "encode_header",

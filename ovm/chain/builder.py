@@ -25,6 +25,7 @@ from __future__ import annotations
 from ..evm import gas as G
 from ..evm.environment import BlockEnv, BlockHashes, no_block_hashes
 from ..evm.forks import Fork
+from ..evm.interpreter import CodeRunner
 from ..evm.processor import begin_transaction, blob_gas_used, transaction_type
 from ..evm.transactions import InvalidTransaction, Transaction, transaction_hash
 from ..primitives.types import ZERO_HASH
@@ -41,7 +42,8 @@ class BlockBuilder:
     """Builds one block on top of ``parent`` by executing transactions on ``state``.
 
     ``ancestor_hash(number)`` answers BLOCKHASH for blocks older than the
-    parent, whose hash the builder knows itself.
+    parent, whose hash the builder knows itself. ``code_runner`` runs contract
+    code (the transpiler); the interpreter does by default.
     """
 
     def __init__(
@@ -57,6 +59,7 @@ class BlockBuilder:
         extra_data: bytes = b"",
         parent_beacon_block_root: bytes = ZERO_HASH,
         ancestor_hash: BlockHashes = no_block_hashes,
+        code_runner: CodeRunner | None = None,
     ) -> None:
         if timestamp <= parent.timestamp:
             raise InvalidBlock(
@@ -73,6 +76,7 @@ class BlockBuilder:
         self.extra_data = extra_data
         self.parent_beacon_block_root = parent_beacon_block_root
         self._ancestor_hash = ancestor_hash
+        self.code_runner = code_runner
         self.env = BlockEnv(
             coinbase=coinbase,
             number=parent.number + 1,
@@ -120,7 +124,7 @@ class BlockBuilder:
         self._check_open()
         self._check_blob_gas(tx)
         execution = begin_transaction(
-            self.state, self.env, tx, self.fork, block_gas_available=self.gas_available
+            self.state, self.env, tx, self.fork, self.gas_available, self.code_runner
         )
         result = execution.run()
         self.gas_used += result.gas_used

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from ..primitives import rlp
 from ..primitives.crypto import keccak256
-from ..primitives.types import UINT64_MAX, ZERO_HASH, Address, Hash32
+from ..primitives.types import UINT64_MAX, UINT256_MAX, ZERO_HASH, Address, Hash32
 from ..trie import EMPTY_TRIE_ROOT
 from .bloom import BLOOM_BYTES, EMPTY_BLOOM
 
@@ -87,10 +87,9 @@ UINT64_FIELDS = frozenset(
 
 def header_item(header: Header) -> list:
     """The header as an RLP list item (to nest it in a block)."""
-    values = [getattr(header, name) for name in FIELD_NAMES]
     return [
-        value if name in BYTES_FIELDS else rlp.int_to_be(value)
-        for name, value in zip(FIELD_NAMES, values, strict=True)
+        getattr(header, name) if name in BYTES_FIELDS else rlp.int_to_be(getattr(header, name))
+        for name in FIELD_NAMES
     ]
 
 
@@ -117,7 +116,7 @@ def _decode_field(name: str, item: rlp.Item) -> bytes | int:
         value = rlp.be_to_int(item)
     except rlp.DecodingError as exc:
         raise InvalidHeader(f"{name}: {exc}") from None
-    limit = UINT64_MAX if name in UINT64_FIELDS else (1 << 256) - 1
+    limit = UINT64_MAX if name in UINT64_FIELDS else UINT256_MAX
     if value > limit:
         raise InvalidHeader(f"{name}: {value} is out of range")
     return value

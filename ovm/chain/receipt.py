@@ -124,7 +124,7 @@ def _status(item: rlp.Item) -> int:
         raise InvalidReceipt("status: pre-Byzantium post-state roots are not supported")
     if data not in (b"", b"\x01"):
         raise InvalidReceipt(f"status: expected 0 or 1, got 0x{data.hex()}")
-    return len(data)
+    return STATUS_SUCCESS if data else STATUS_FAILURE
 
 
 def _uint(item: rlp.Item, name: str) -> int:

@@ -4,10 +4,10 @@ Block building
 
 A block of signed transfers, a contract deployment (with a log and a
 BLOCKHASH read) and a failing deployment on the dev genesis: roots, receipts,
-cumulative gas, bloom, fees, and the block's round trip. Rejected
-transactions leave the state and the block exactly as they were. Then the
-base fee and BLOCKHASH of the next block, blob gas accounting, and the
-builder's own argument checks.
+cumulative gas, bloom, fees, the block's round trip, and the same block when
+the code runs transpiled. Rejected transactions leave the state and the
+block exactly as they were. Then the base fee and BLOCKHASH of the next
+block, blob gas accounting, and the builder's own argument checks.
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ from ovm.evm.transactions import (
     transaction_hash,
 )
 from ovm.state import Log
+from ovm.transpiler import TranspilingRunner
 
 from support import asm
 
@@ -105,9 +106,8 @@ def start(config: ChainConfig = DEFAULT_CONFIG, **options):
     return builder, state, parent
 
 
-@pytest.fixture
-def built():
-    builder, state, parent = start()
+def build_first_block(**options):
+    builder, state, parent = start(**options)
     transactions = [
         legacy(ALICE.private_key, 0, BOB.address, 10**18),
         fee_market(ALICE.private_key, 1, to=DAVE, value=5),
@@ -117,6 +117,17 @@ def built():
     results = [builder.add_transaction(tx) for tx in transactions]
     block = builder.finish()
     return builder, state, parent, transactions, results, block
+
+
+@pytest.fixture
+def built():
+    return build_first_block()
+
+
+def test_transpiled_code_builds_the_same_block(built):
+    *_, block = built
+    *_, transpiled = build_first_block(code_runner=TranspilingRunner(threshold=0))
+    assert transpiled == block
 
 
 def test_header_commits_to_state_transactions_and_receipts(built):
