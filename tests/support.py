@@ -45,7 +45,8 @@ def make_state(contracts: dict[bytes, bytes] | None = None, balance: int = 10**2
 
 
 def call_contract(state: State, code_or_none=None, *, to: bytes = CONTRACT, data: bytes = b"",
-                  gas: int = 1_000_000, value: int = 0, nonce: int | None = None, env=None):
+                  gas: int = 1_000_000, value: int = 0, nonce: int | None = None, env=None,
+                  code_runner=None):
     """Send one signed type-2 transaction to ``to`` and return its result."""
     if code_or_none is not None:
         state.load_account(to, 1, 0, code_or_none, {})
@@ -64,7 +65,7 @@ def call_contract(state: State, code_or_none=None, *, to: bytes = CONTRACT, data
         s=0,
     )
     tx = sign_transaction(tx, SENDER_KEY, 1)
-    return process_transaction(state, env or make_env(), tx, CANCUN)
+    return process_transaction(state, env or make_env(), tx, CANCUN, code_runner=code_runner)
 
 
 def asm(*lines: str) -> bytes:

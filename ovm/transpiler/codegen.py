@@ -20,10 +20,11 @@ stack* of Python expressions (literals and local variables), so that
 Gas: the static costs of a block are charged in one sum on entry, split only
 after instructions that observe the remaining gas (GAS, SSTORE's stipend
 check, and calls and creations, which end a block anyway), so every observer
-sees exactly the gas the interpreter would show. Running out of gas anywhere
-in a block, like any exceptional halt, ends the frame with the same result
-wherever it is detected. Stack underflow and overflow are checked once per
-block from its analysed needs.
+sees exactly the gas the interpreter would show. Stack underflow and overflow
+are checked once per block from its analysed needs. When a check fails, the
+frame is about to end; the block then hands it back to the interpreter at the
+start of the failing run of instructions (``Deopt``), so that the error is
+the very one, at the very instruction, the interpreter reports.
 
 Control flow: a jump to a constant destination returns that block's function
 directly (or raises for an invalid destination, found at translation time);
@@ -32,14 +33,7 @@ other jumps look the destination up in the table of JUMPDEST blocks.
 
 from __future__ import annotations
 
-from ..evm.exceptions import (
-    InvalidJump,
-    InvalidOpcode,
-    OutOfGas,
-    StackOverflow,
-    StackUnderflow,
-    Stop,
-)
+from ..evm.exceptions import InvalidJump, InvalidOpcode, Stop
 from ..evm.gas import STACK_LIMIT
 from ..evm.instructions.expressions import FRAME_VALUES, NAMESPACE, PURE
 from ..evm.opcodes import OPCODES
@@ -50,6 +44,10 @@ SSTORE = 0x55
 GAS_OBSERVERS = frozenset({GAS, SSTORE}) | CALLS_AND_CREATES
 HALTS_WITH_HANDLER = frozenset({0xF3, 0xFD, 0xFF})  # RETURN, REVERT, SELFDESTRUCT
 STOP, JUMP, JUMPI, JUMPDEST, POP, PC, INVALID = 0x00, 0x56, 0x57, 0x5B, 0x50, 0x58, 0xFE
+
+
+class Deopt(Exception):
+    """Internal: continue this frame in the interpreter at ``f.pc``."""
 
 
 def is_literal(expression: str) -> bool:
@@ -116,26 +114,44 @@ class BlockCompiler:
 
     def flush(self) -> None:
         """Write the pending values back to the real stack."""
-        if len(self.vstack) == 1:
-            self.emit(f"stack.append({self.vstack[0]})")
-        elif self.vstack:
-            self.emit(f"stack += ({', '.join(self.vstack)},)")
+        for line in self.flush_lines():
+            self.emit(line)
         self.vstack.clear()
+
+    def flush_lines(self) -> list[str]:
+        if len(self.vstack) == 1:
+            return [f"stack.append({self.vstack[0]})"]
+        if self.vstack:
+            return [f"stack += ({', '.join(self.vstack)},)"]
+        return []
+
+    def deoptimize(self, condition: str, pc: int) -> None:
+        """If ``condition`` holds, hand the frame back to the interpreter at
+        ``pc`` (the stack written back), which then fails exactly where and how
+        it would have: this path only runs when the frame is about to end."""
+        self.emit(f"if {condition}:")
+        for line in self.flush_lines():
+            self.emit("    " + line)
+        self.emit(f"    f.pc = {pc}")
+        self.emit("    raise Deopt")
 
     # -- instructions ---------------------------------------------------------
 
     def compile(self) -> str:
         block = self.block
+        checks = []
         if block.stack_needed:
-            self.emit(f"if len(stack) < {block.stack_needed}: raise StackUnderflow")
+            checks.append(f"len(stack) < {block.stack_needed}")
         if block.stack_growth:
-            self.emit(f"if len(stack) > {STACK_LIMIT - block.stack_growth}: raise StackOverflow")
+            checks.append(f"len(stack) > {STACK_LIMIT - block.stack_growth}")
+        if checks:
+            self.deoptimize(" or ".join(checks), block.start)
         charges = gas_segments(block)
         ended = False
         for instruction, charge in zip(block.instructions, charges):
             if charge:
                 self.emit(f"g = f.gas - {charge}")
-                self.emit("if g < 0: raise OutOfGas")
+                self.deoptimize("g < 0", instruction.pc)
                 self.emit("f.gas = g")
             ended = self.instruction(instruction)
         if not ended:
@@ -263,14 +279,7 @@ def compile_program(code: bytes, instructions: tuple) -> tuple[dict, str]:
     fork's handler table, called for the instructions not inlined."""
     source, starts, dests = generate(code)
     namespace: dict = dict(NAMESPACE)
-    namespace.update(
-        InvalidJump=InvalidJump,
-        InvalidOpcode=InvalidOpcode,
-        OutOfGas=OutOfGas,
-        StackOverflow=StackOverflow,
-        StackUnderflow=StackUnderflow,
-        Stop=Stop,
-    )
+    namespace.update(Deopt=Deopt, InvalidJump=InvalidJump, InvalidOpcode=InvalidOpcode, Stop=Stop)
     namespace.update({f"H{op}": instructions[op] for op in OPCODES})
     exec(compile(source, f"<ovm program {len(code)} bytes>", "exec"), namespace)
     entries = {pc: namespace[block_name(pc)] for pc in starts}

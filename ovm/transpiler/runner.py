@@ -21,6 +21,7 @@ from ..evm.exceptions import EvmError
 from ..evm.gas import JUMPDEST as JUMPDEST_GAS
 from ..evm.opcodes import JUMPDEST
 from .cache import ProgramCache
+from .codegen import Deopt
 
 DEFAULT_THRESHOLD = 256
 HEAT_LIMIT = 100_000  # distinct codes counted before the counters start over
@@ -48,7 +49,10 @@ class TranspilingRunner:
                 f.pc -= 1
                 f.gas += JUMPDEST_GAS
                 program = self.cache.translate(machine.fork, f.bytecode)
-        program.run(f)
+        try:
+            program.run(f)
+        except Deopt:
+            machine.interpret(f, machine.instructions)
 
     def _counting_table(self, fork) -> tuple:
         """The fork's instruction table with a JUMPDEST that counts heat."""
