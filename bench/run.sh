@@ -16,4 +16,5 @@ fi
 mkdir -p "$root/bench/results"
 "$peers/bin/python" "$shared/peers.py" \
     --engine "ovm=$root/.venv/bin/python $root/bench/ovm_engine.py" \
+    --engine "ovm-interp=$root/.venv/bin/python $root/bench/ovm_engine.py --engine interpreter" \
     --json "$root/bench/results/evm.json" --markdown "$root/bench/results/evm.md" "$@"

@@ -129,11 +129,8 @@ class BlockCompiler:
         """If ``condition`` holds, hand the frame back to the interpreter at
         ``pc`` (the stack written back), which then fails exactly where and how
         it would have: this path only runs when the frame is about to end."""
-        self.emit(f"if {condition}:")
-        for line in self.flush_lines():
-            self.emit("    " + line)
-        self.emit(f"    f.pc = {pc}")
-        self.emit("    raise Deopt")
+        actions = [*self.flush_lines(), f"f.pc = {pc}", "raise Deopt"]
+        self.emit(f"if {condition}: {'; '.join(actions)}")
 
     # -- instructions ---------------------------------------------------------
 
@@ -263,25 +260,54 @@ class BlockCompiler:
         self.emit(f"{indent}return nxt")
 
 
-def generate(code: bytes) -> tuple[str, list[int], list[int]]:
-    """Python source for all blocks of ``code``, the block offsets, and the
-    offsets that are valid jump destinations."""
+def is_lone_jumpdest(block: Block) -> bool:
+    """A block that is only a JUMPDEST and falls through (JUMPDEST sleds)."""
+    return len(block.instructions) == 1 and block.instructions[0].op == JUMPDEST
+
+
+def lone_jumpdest_block(pc: int, namespace: dict, successor: str):
+    """A lone JUMPDEST as a closure rather than generated source: it costs no
+    compilation, which matters for code made of thousands of them."""
+
+    def block(f, stack):
+        if f.gas < 1:
+            f.pc = pc
+            raise Deopt
+        f.gas -= 1
+        return namespace[successor]
+
+    return block
+
+
+def generate(code: bytes) -> tuple[str, list[Block], list[int]]:
+    """Python source for the blocks of ``code`` (lone JUMPDESTs aside), all
+    the blocks, and the offsets that are valid jump destinations."""
     blocks = basic_blocks(code)
     dests = jumpdests(blocks)
-    functions = [BlockCompiler(block, dests, len(code)).compile() for block in blocks.values()]
+    functions = [
+        BlockCompiler(block, dests, len(code)).compile()
+        for block in blocks.values()
+        if not is_lone_jumpdest(block)
+    ]
     functions.append(f"def {block_name(len(code))}(f, stack):\n    raise Stop")
-    return "\n\n".join(functions) + "\n", sorted(blocks) + [len(code)], sorted(dests)
+    return "\n\n".join(functions) + "\n", list(blocks.values()), sorted(dests)
 
 
 def compile_program(code: bytes, instructions: tuple) -> tuple[dict, str]:
     """Translate ``code`` and return ``(entries, source)``: the block function
     for every offset the frame may start or resume at. ``instructions`` is the
     fork's handler table, called for the instructions not inlined."""
-    source, starts, dests = generate(code)
+    source, blocks, dests = generate(code)
     namespace: dict = dict(NAMESPACE)
     namespace.update(Deopt=Deopt, InvalidJump=InvalidJump, InvalidOpcode=InvalidOpcode, Stop=Stop)
     namespace.update({f"H{op}": instructions[op] for op in OPCODES})
     exec(compile(source, f"<ovm program {len(code)} bytes>", "exec"), namespace)
+    for block in blocks:
+        if is_lone_jumpdest(block):
+            namespace[block_name(block.start)] = lone_jumpdest_block(
+                block.start, namespace, block_name(min(block.end, len(code)))
+            )
+    starts = [block.start for block in blocks] + [len(code)]
     entries = {pc: namespace[block_name(pc)] for pc in starts}
     namespace["JUMPDESTS"] = {pc: entries[pc] for pc in dests}
     return entries, source

@@ -4,9 +4,16 @@ The transpiling code runner
 
 A ``CodeRunner`` for the machine (``ovm.evm.interpreter``): code starts out
 interpreted, and the interpreter counts JUMPDESTs executed per code. Once a
-code has passed ``threshold`` of them (loops, or a contract called again and
-again), it is translated — once, by code hash — and from then on runs as
-generated Python. The switch can happen in the middle of a frame: at the
+code has passed ``threshold`` of them *and* twice as many as it has bytes
+(loops, or a contract called again and again), it is translated — once, by
+code hash — and from then on runs as generated Python.
+
+Why twice its size: translating costs about 9 µs per byte of code (measured,
+``bench/RESULTS.md``), and interpreting costs about 3 µs per JUMPDEST passed
+(one every 10 or so instructions). Translating only once the interpreter has
+already spent about as long as translation will take bounds the loss on code
+that stops being hot right then to about a factor of two (the ski-rental
+rule), while loops that run on are translated early in their life. The switch can happen in the middle of a frame: at the
 JUMPDEST that crossed the threshold, the frame steps back onto that JUMPDEST
 (whose only effect was its 1 gas) and continues in the translated block that
 starts there. Code that never gets hot, such as a contract deployed and
@@ -24,6 +31,7 @@ from .cache import ProgramCache
 from .codegen import Deopt
 
 DEFAULT_THRESHOLD = 256
+BYTES_TO_HEAT = 2  # JUMPDESTs per byte of code before translating (see above)
 HEAT_LIMIT = 100_000  # distinct codes counted before the counters start over
 
 
@@ -63,7 +71,7 @@ class TranspilingRunner:
             def jumpdest(f):
                 code = f.bytecode
                 count = heat.get(code, 0) + 1
-                if count > threshold:
+                if count > threshold and count > BYTES_TO_HEAT * len(code):
                     raise TierUp
                 if len(heat) >= HEAT_LIMIT:
                     heat.clear()
