@@ -12,7 +12,8 @@ stack* of Python expressions (literals and local variables), so that
 - DUP and SWAP only rename (or, below the virtual stack, read the real one);
 - arithmetic, comparisons and frame values become one local assignment each,
   using the very expressions the interpreter's handlers are built from
-  (``ovm.evm.instructions.expressions``);
+  (``ovm.evm.instructions.expressions``); memory, storage, hashing and EXP
+  call the value functions the interpreter's handlers wrap;
 - only at the end of the block, or before an instruction that works on the
   frame's real stack (memory, storage, calls, ...), are the pending values
   written back.
@@ -35,6 +36,7 @@ from __future__ import annotations
 
 from ..evm.exceptions import InvalidJump, InvalidOpcode, Stop
 from ..evm.gas import STACK_LIMIT
+from ..evm.instructions import VALUE_FUNCTIONS
 from ..evm.instructions.expressions import FRAME_VALUES, NAMESPACE, PURE
 from ..evm.opcodes import OPCODES
 from .analysis import CALLS_AND_CREATES, Block, Instruction, basic_blocks, jumpdests
@@ -183,6 +185,8 @@ class BlockCompiler:
             self.pure(name)
         elif name in FRAME_VALUES:
             self.assign(FRAME_VALUES[name])
+        elif name in VALUE_FUNCTIONS:
+            self.value_function(name)
         elif op == PC:
             self.vstack.append(str(ins.pc))
         elif op == GAS:
@@ -219,6 +223,15 @@ class BlockCompiler:
             self.emit(f"{name} = stack.pop()")
             vstack.insert(0, name)
         vstack[-1], vstack[-n - 1] = vstack[-n - 1], vstack[-1]
+
+    def value_function(self, name: str) -> None:
+        function, inputs, outputs = VALUE_FUNCTIONS[name]
+        operands = ", ".join(self.pop() for _ in range(inputs))
+        call = f"{function.__name__}(f, {operands})"
+        if outputs:
+            self.assign(call)
+        else:
+            self.emit(call)
 
     def pure(self, name: str) -> None:
         inputs, expression = PURE[name]
@@ -301,6 +314,7 @@ def compile_program(code: bytes, instructions: tuple) -> tuple[dict, str]:
     namespace: dict = dict(NAMESPACE)
     namespace.update(Deopt=Deopt, InvalidJump=InvalidJump, InvalidOpcode=InvalidOpcode, Stop=Stop)
     namespace.update({f"H{op}": instructions[op] for op in OPCODES})
+    namespace.update({function.__name__: function for function, _, _ in VALUE_FUNCTIONS.values()})
     exec(compile(source, f"<ovm program {len(code)} bytes>", "exec"), namespace)
     for block in blocks:
         if is_lone_jumpdest(block):

@@ -17,13 +17,16 @@ def exp_cost(exponent: int) -> int:
     return EXP_BYTE * ((exponent.bit_length() + 7) >> 3)
 
 
-def exp(f):
-    s = f.stack
-    base = s.pop()
-    exponent = s[-1]
+def power(f, base: int, exponent: int) -> int:
     if exponent:
         gas = f.gas - exp_cost(exponent)
         if gas < 0:
             raise OutOfGas
         f.gas = gas
-    s[-1] = pow(base, exponent, CEIL)
+    return pow(base, exponent, CEIL)
+
+
+def exp(f):
+    s = f.stack
+    base = s.pop()
+    s[-1] = power(f, base, s[-1])

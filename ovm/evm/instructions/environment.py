@@ -52,13 +52,16 @@ def balance(f):
 
 
 
-def calldataload(f):
-    s = f.stack
-    offset = s[-1]
+def calldata_word(f, offset: int) -> int:
     chunk = f.data[offset : offset + 32]
     if len(chunk) < 32:
         chunk = chunk + bytes(32 - len(chunk))
-    s[-1] = int.from_bytes(chunk, "big")
+    return int.from_bytes(chunk, "big")
+
+
+def calldataload(f):
+    s = f.stack
+    s[-1] = calldata_word(f, s[-1])
 
 
 

@@ -1,6 +1,9 @@
 """
 Memory instructions
 ===================
+
+MLOAD, MSTORE and MSTORE8 are value functions (``load_word``, ...) with thin
+stack handlers around them; the transpiler calls the value functions directly.
 """
 
 from ..exceptions import OutOfGas
@@ -8,31 +11,39 @@ from ..gas import COPY_WORD
 from ..memory import expand
 
 
-def mload(f):
-    s = f.stack
-    offset = s[-1]
+def load_word(f, offset: int) -> int:
     if offset + 32 > len(f.memory):
         expand(f, offset, 32)
-    s[-1] = int.from_bytes(f.memory[offset : offset + 32], "big")
+    return int.from_bytes(f.memory[offset : offset + 32], "big")
 
 
-def mstore(f):
-    s = f.stack
-    offset = s.pop()
-    value = s.pop()
+def store_word(f, offset: int, value: int) -> None:
     if offset + 32 > len(f.memory):
         expand(f, offset, 32)
     f.memory[offset : offset + 32] = value.to_bytes(32, "big")
 
 
-def mstore8(f):
-    s = f.stack
-    offset = s.pop()
-    value = s.pop()
+def store_byte(f, offset: int, value: int) -> None:
     if offset >= len(f.memory):
         expand(f, offset, 1)
     f.memory[offset] = value & 0xFF
 
+
+def mload(f):
+    s = f.stack
+    s[-1] = load_word(f, s[-1])
+
+
+def mstore(f):
+    s = f.stack
+    offset = s.pop()
+    store_word(f, offset, s.pop())
+
+
+def mstore8(f):
+    s = f.stack
+    offset = s.pop()
+    store_byte(f, offset, s.pop())
 
 
 def mcopy(f):

@@ -4,7 +4,8 @@ Storage instructions
 
 SLOAD and SSTORE price storage by warmth (EIP-2929) and by how the new value
 relates to the slot's current and original values (EIP-2200 as amended by
-EIP-3529); TLOAD and TSTORE use transient storage (EIP-1153).
+EIP-3529); TLOAD and TSTORE use transient storage (EIP-1153). Each is a value
+function with a thin stack handler; the transpiler calls the value functions.
 """
 
 from .. import gas as G
@@ -16,19 +17,25 @@ RESTORE_EMPTY_REFUND = G.SSTORE_SET - G.WARM_ACCESS
 RESTORE_SET_REFUND = G.SSTORE_RESET - G.WARM_ACCESS
 
 
-def sload(f):
-    s = f.stack
-    key = s[-1]
+def load_slot(f, key: int) -> int:
     state = f.state
     if not state.warm_slot(f.address, key):
         charge(f, COLD_SLOAD_SURCHARGE)
-    s[-1] = state.get_storage(f.address, key)
+    return state.get_storage(f.address, key)
+
+
+def sload(f):
+    s = f.stack
+    s[-1] = load_slot(f, s[-1])
 
 
 def sstore(f):
     s = f.stack
     key = s.pop()
-    new = s.pop()
+    store_slot(f, key, s.pop())
+
+
+def store_slot(f, key: int, new: int) -> None:
     if f.gas <= G.SSTORE_STIPEND_GUARD:
         raise OutOfGas
     if f.is_static:
@@ -66,15 +73,22 @@ def sstore_refund(original: int, current: int, new: int) -> int:
     return refund
 
 
+def load_transient(f, key: int) -> int:
+    return f.state.get_transient(f.address, key)
+
+
+def store_transient(f, key: int, value: int) -> None:
+    if f.is_static:
+        raise WriteInStaticContext
+    f.state.set_transient(f.address, key, value)
+
+
 def tload(f):
     s = f.stack
-    s[-1] = f.state.get_transient(f.address, s[-1])
+    s[-1] = load_transient(f, s[-1])
 
 
 def tstore(f):
-    if f.is_static:
-        raise WriteInStaticContext
     s = f.stack
     key = s.pop()
-    value = s.pop()
-    f.state.set_transient(f.address, key, value)
+    store_transient(f, key, s.pop())
