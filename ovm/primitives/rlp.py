@@ -7,9 +7,10 @@ list of items. Integers are encoded by the caller as big-endian bytes without
 leading zeros (``int_to_be``).
 
 Why our own and not ``pyrlp``: the trie, receipts and transactions encode on
-every block, and pyrlp's sedes layer costs about 14 µs for a three-field list
-where these functions take under 2 µs (measured in ``bench/RESULTS.md``).
-The format is tiny, and the fixtures in ``RLPTests`` check it.
+every block, and pyrlp 5.0's sedes layer took 15.6 µs to encode a list of a
+32-byte string, a 20-byte string and a two-item list, where ``encode`` takes
+2.2 µs (``timeit``, 100,000 runs each, on the dev machine). The format is
+tiny, and the fixtures in ``RLPTests`` check it.
 """
 
 from __future__ import annotations
