@@ -68,6 +68,8 @@ class CaseResult:
         }
 
     def describe(self) -> str:
+        if not self.name:
+            return f"FAIL {self.file}: {self.error}"
         idx = self.indexes
         where = f"{self.file}::{self.name} [{self.fork} d={idx.get('data')} g={idx.get('gas')} v={idx.get('value')}]"
         return f"FAIL {where}: {self.error}"
