@@ -15,6 +15,7 @@ root is kept incrementally: mutations mark accounts and slots dirty, and
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Iterable, NamedTuple
 
 from ..primitives import rlp
@@ -22,6 +23,16 @@ from ..primitives.crypto import EMPTY_KECCAK
 from ..trie import EMPTY_TRIE_ROOT, SecureTrie
 from . import journal as J
 from .account import Account
+
+
+@dataclass
+class StateDiff:
+    """Changes to persist: accounts (None: deleted), storage slots (0: deleted)
+    and the accounts whose whole storage was wiped before those slots were set."""
+
+    accounts: dict[bytes, Account | None]
+    storage: dict[bytes, dict[int, int]]
+    storage_cleared: set[bytes]
 
 
 class Log(NamedTuple):
@@ -40,6 +51,10 @@ class State:
         self._storage_tries: dict[bytes, SecureTrie] = {}
         self._dirty_accounts: set[bytes] = set()
         self._dirty_slots: dict[bytes, set[int]] = {}
+        # What changed since the last ``take_diff`` (filled as roots are computed).
+        self._unsaved_accounts: set[bytes] = set()
+        self._unsaved_slots: dict[bytes, set[int]] = {}
+        self._unsaved_cleared: set[bytes] = set()
         self._begin_substate()
 
     # -- transaction substate -------------------------------------------------
@@ -189,6 +204,8 @@ class State:
         self._storage_tries.pop(address, None)
         self._dirty_slots.pop(address, None)
         self._dirty_accounts.add(address)
+        self._unsaved_slots.pop(address, None)
+        self._unsaved_cleared.add(address)
 
     # -- storage --------------------------------------------------------------
 
@@ -345,6 +362,7 @@ class State:
         for key in dirty:
             value = slots.get(key, 0)
             trie.set(key.to_bytes(32, "big"), rlp.encode(rlp.int_to_be(value)) if value else b"")
+        self._unsaved_slots.setdefault(address, set()).update(dirty)
 
     def state_root(self) -> bytes:
         trie = self._account_trie
@@ -354,8 +372,29 @@ class State:
                 trie.delete(address)
                 continue
             trie.set(address, encode_account(account, self.storage_root(address)))
+        self._unsaved_accounts.update(self._dirty_accounts)
         self._dirty_accounts.clear()
         return trie.root_hash()
+
+    def take_diff(self) -> "StateDiff":
+        """Everything that changed since the last call (or since the state was
+        built), with current values, for a store to persist; then forget it."""
+        self.state_root()
+        diff = StateDiff(
+            accounts={
+                address: self.accounts[address].copy() if address in self.accounts else None
+                for address in self._unsaved_accounts
+            },
+            storage={
+                address: {key: self.get_storage(address, key) for key in keys}
+                for address, keys in self._unsaved_slots.items()
+            },
+            storage_cleared=set(self._unsaved_cleared),
+        )
+        self._unsaved_accounts.clear()
+        self._unsaved_slots.clear()
+        self._unsaved_cleared.clear()
+        return diff
 
     # -- construction ---------------------------------------------------------
 
