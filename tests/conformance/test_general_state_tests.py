@@ -39,7 +39,13 @@ def load_known_failures() -> dict[str, str]:
 
 
 KNOWN_FAILURES = load_known_failures()
-FILES = collect_files([str(SUITE)])
+HEAVY = ("vmPerformance", "stTimeConsuming", "stQuadraticComplexityTest")
+# The heaviest files first, so that on several cores they start at once
+# instead of being the last ones left running.
+FILES = sorted(
+    collect_files([str(SUITE)]),
+    key=lambda path: (not any(part in HEAVY for part in path.parts), path),
+)
 
 
 def test_suite_is_present():
