@@ -58,12 +58,17 @@ class GenesisError(ValueError):
     """A genesis file that cannot be read or has a malformed field."""
 
 
+# The OP Stack's SequencerFeeVault predeploy: coinbase of every L2 block.
+SEQUENCER_FEE_VAULT = bytes.fromhex("4200000000000000000000000000000000000011")
+
+
 @dataclass(frozen=True, slots=True)
 class ChainConfig:
     chain_id: int = 901
     gas_limit: int = 30_000_000
     base_fee_params: BaseFeeParams = BaseFeeParams()
     initial_base_fee: int = GWEI
+    fee_recipient: bytes = SEQUENCER_FEE_VAULT
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,26 +11,28 @@ from __future__ import annotations
 import argparse
 import sys
 
-from . import statetest
+from . import node, statetest
+from .errors import UsageError
+
+COMMANDS = {
+    "node": (node, "run the L2 sequencer node with JSON-RPC"),
+    "statetest": (statetest, "run Ethereum state tests (GeneralStateTests format)"),
+}
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ovm", description="An optimistic rollup in Python")
     commands = parser.add_subparsers(dest="command", required=True)
-    statetest.add_arguments(
-        commands.add_parser("statetest", help="run Ethereum state tests (GeneralStateTests format)")
-    )
+    for name, (module, summary) in COMMANDS.items():
+        module.add_arguments(commands.add_parser(name, help=summary, description=summary))
     return parser
-
-
-COMMANDS = {"statetest": statetest.main}
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        return COMMANDS[args.command](args)
-    except statetest.UsageError as exc:
+        return COMMANDS[args.command][0].main(args)
+    except UsageError as exc:
         print(f"ovm {args.command}: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -30,6 +30,7 @@ from ..evm.transactions import InvalidTransaction, decode_transaction
 from ..primitives import rlp
 from ..transpiler import TranspilingRunner
 from ..transpiler.runner import DEFAULT_THRESHOLD
+from .errors import UsageError
 from ..primitives.crypto import keccak256
 from ..primitives.types import HexError, hex_to_bytes, hex_to_int
 from ..state import Log, State
@@ -258,10 +259,6 @@ ETHEREUM_FORKS = (
     "ConstantinopleFix", "Istanbul", "MuirGlacier", "Berlin", "London", "ArrowGlacier",
     "GrayGlacier", "Paris", "Merge", "Shanghai", "Cancun", "Prague", "Osaka",
 )
-
-
-class UsageError(ValueError):
-    """Bad command-line input: reported in one line, exit status 2."""
 
 
 def main(args) -> int:

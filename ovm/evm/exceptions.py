@@ -55,6 +55,10 @@ class CodeSizeExceeded(ExceptionalHalt):
     """Deployed code is larger than the limit (EIP-170)."""
 
 
+class DeploymentRejected(ExceptionalHalt):
+    """The chain's deployment check refused a creation's initcode or returned code."""
+
+
 class AddressCollision(ExceptionalHalt):
     """A creation targets an address that already has code, nonce or storage."""
 

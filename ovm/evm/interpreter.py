@@ -21,6 +21,7 @@ from ..state import journal as J
 from .environment import BlockEnv, TxContext
 from .exceptions import (
     CodeSizeExceeded,
+    DeploymentRejected,
     EvmError,
     ExceptionalHalt,
     FrameSwitch,
@@ -68,6 +69,7 @@ class Machine:
         self.instructions = fork.instructions
         self.static_gas = fork.static_gas
         self.precompiles = fork.precompiles
+        self.deployment_check = fork.deployment_check
         self.code_runner = code_runner
         self.frames: list[Frame] = []
         self.result: Frame | None = None
@@ -91,6 +93,11 @@ class Machine:
         state.touch(address)
         if frame.transfers_value and frame.value:
             state.transfer(frame.caller, address, frame.value)
+        if frame.is_create and self.deployment_check is not None:
+            reason = self.deployment_check.check_initcode(frame.caller, address, frame.code)
+            if reason is not None:
+                self._finish(frame, DeploymentRejected(reason))
+                return False
         precompile = None if frame.is_create else self.precompiles.get(frame.code_address)
         if precompile is not None:
             self._finish(frame, self._run_precompile(frame, precompile))
@@ -156,6 +163,11 @@ class Machine:
             return OutOfGas()
         if len(code) > MAX_CODE_SIZE:
             return CodeSizeExceeded()
+        check = self.deployment_check
+        if check is not None:
+            reason = check.check_code(frame.caller, frame.address, code)
+            if reason is not None:
+                return DeploymentRejected(reason)
         frame.gas -= cost
         self.state.set_code(frame.address, code)
         return None

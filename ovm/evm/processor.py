@@ -66,6 +66,46 @@ def transaction_type(tx: Transaction) -> int:
     return type(tx).TYPE
 
 
+def upfront_cost(tx: Transaction) -> int:
+    """The most ``tx`` can cost its sender: all its gas at the fee cap, its value,
+    and its blob gas at the blob fee cap."""
+    cost = tx.gas * max_fee_per_gas(tx) + tx.value
+    if isinstance(tx, BlobTransaction):
+        cost += blob_gas_used(tx) * tx.max_fee_per_blob_gas
+    return cost
+
+
+def check_fee_cap(tx: Transaction, sender: bytes, base_fee: int) -> None:
+    max_fee = max_fee_per_gas(tx)
+    if max_fee < base_fee:
+        raise InvalidTransaction(
+            f"max fee per gas less than block base fee: address 0x{sender.hex()}, "
+            f"maxFeePerGas: {max_fee}, baseFee: {base_fee}"
+        )
+
+
+def check_nonce_not_too_low(tx: Transaction, sender: bytes, nonce: int) -> None:
+    if tx.nonce < nonce:
+        raise InvalidTransaction(
+            f"nonce too low: address 0x{sender.hex()}, tx: {tx.nonce} state: {nonce}"
+        )
+
+
+def check_sender_is_eoa(sender: bytes, code: bytes) -> None:
+    """EIP-3607: an account with code cannot send transactions."""
+    if code:
+        raise InvalidTransaction(f"sender not an eoa: address 0x{sender.hex()}")
+
+
+def check_funds(tx: Transaction, sender: bytes, balance: int) -> None:
+    cost = upfront_cost(tx)
+    if balance < cost:
+        raise InvalidTransaction(
+            f"insufficient funds for gas * price + value: address 0x{sender.hex()} "
+            f"have {balance} want {cost}"
+        )
+
+
 def validate_against_state(
     state: State, env: BlockEnv, tx: Transaction, sender: bytes, fork: Fork,
     block_gas_available: int | None = None,
@@ -77,38 +117,21 @@ def validate_against_state(
     limit = env.gas_limit if block_gas_available is None else block_gas_available
     if tx.gas > limit:
         raise InvalidTransaction(f"gas limit reached: tx gas {tx.gas} > block gas {limit}")
-    max_fee = max_fee_per_gas(tx)
-    if max_fee < env.base_fee:
-        raise InvalidTransaction(
-            f"max fee per gas less than block base fee: maxFeePerGas: {max_fee}, "
-            f"baseFee: {env.base_fee}"
-        )
-    blob_gas = blob_gas_used(tx)
+    check_fee_cap(tx, sender, env.base_fee)
     if isinstance(tx, BlobTransaction):
         if tx.max_fee_per_blob_gas < env.blob_base_fee:
             raise InvalidTransaction(
                 f"max fee per blob gas less than block blob gas fee: "
                 f"{tx.max_fee_per_blob_gas} < {env.blob_base_fee}"
             )
-        if blob_gas > G.MAX_BLOB_GAS_PER_BLOCK:
+        if blob_gas_used(tx) > G.MAX_BLOB_GAS_PER_BLOCK:
             raise InvalidTransaction("blob gas exceeds the block limit")
-    account = state.get_account(sender)
-    nonce = 0 if account is None else account.nonce
-    if tx.nonce < nonce:
-        raise InvalidTransaction(f"nonce too low: address 0x{sender.hex()}, tx: {tx.nonce} state: {nonce}")
+    nonce = state.get_nonce(sender)
+    check_nonce_not_too_low(tx, sender, nonce)
     if tx.nonce > nonce:
         raise InvalidTransaction(f"nonce too high: address 0x{sender.hex()}, tx: {tx.nonce} state: {nonce}")
-    if account is not None and account.code:
-        raise InvalidTransaction(f"sender not an eoa: address 0x{sender.hex()}")
-    cost = tx.gas * max_fee + tx.value
-    if isinstance(tx, BlobTransaction):
-        cost += blob_gas * tx.max_fee_per_blob_gas
-    balance = 0 if account is None else account.balance
-    if balance < cost:
-        raise InvalidTransaction(
-            f"insufficient funds for gas * price + value: address 0x{sender.hex()} "
-            f"have {balance} want {cost}"
-        )
+    check_sender_is_eoa(sender, state.get_code(sender))
+    check_funds(tx, sender, state.get_balance(sender))
 
 
 class Execution:

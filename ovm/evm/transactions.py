@@ -47,6 +47,10 @@ class InvalidTransaction(ValueError):
     """A transaction is malformed or breaks a stateless validity rule."""
 
 
+class InvalidSender(InvalidTransaction):
+    """The signature recovers to no public key, so there is no sender."""
+
+
 AccessList = tuple[tuple[Address, tuple[Hash32, ...]], ...]
 
 
@@ -371,7 +375,7 @@ def recover_sender(tx: Transaction) -> Address:
     try:
         return recover_address(signing_hash(tx), y_parity, tx.r, tx.s)
     except InvalidSignature as exc:
-        raise InvalidTransaction(f"invalid signature: {exc}") from None
+        raise InvalidSender(f"invalid signature: {exc}") from None
 
 
 # --- gas ----------------------------------------------------------------------

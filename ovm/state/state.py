@@ -20,7 +20,7 @@ from typing import Iterable, NamedTuple
 
 from ..primitives import rlp
 from ..primitives.crypto import EMPTY_KECCAK
-from ..trie import EMPTY_TRIE_ROOT, SecureTrie
+from ..trie import EMPTY_TRIE_ROOT, SecureTrie, prove
 from . import journal as J
 from .account import Account
 
@@ -375,6 +375,17 @@ class State:
         self._unsaved_accounts.update(self._dirty_accounts)
         self._dirty_accounts.clear()
         return trie.root_hash()
+
+    def prove_account(self, address: bytes) -> list[bytes]:
+        """The EIP-1186 proof of ``address`` (or of its absence) under ``state_root()``."""
+        self.state_root()
+        return prove(self._account_trie, address)
+
+    def prove_storage(self, address: bytes, key: int) -> list[bytes]:
+        """The EIP-1186 proof of a slot (or of its absence) under ``storage_root(address)``."""
+        self.storage_root(address)
+        trie = self._storage_tries.get(address)
+        return [] if trie is None else prove(trie, key.to_bytes(32, "big"))
 
     def take_diff(self) -> "StateDiff":
         """Everything that changed since the last call (or since the state was

@@ -5,14 +5,28 @@ The fork object
 A fork is one frozen object: its instruction table (256 entries, undefined
 opcodes bound to ``invalid``), its static gas table, its precompiles and the
 transaction types it accepts. Code asks the fork; it never compares fork names.
+
+A chain that restricts what may be deployed (``ovm.safety.bytecode_policy``)
+runs a copy of its fork with a ``deployment_check``: the machine asks it about
+every creation's initcode before it runs and about the code a creation returns
+before it is stored. A refusal ends the creation as ``DeploymentRejected``.
+Every node of the chain must run the same check: it decides the state.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Protocol
 
 from ..precompiles import Precompile
+
+
+class DeploymentCheck(Protocol):
+    """Says why code may not be deployed, or ``None`` if it may."""
+
+    def check_initcode(self, deployer: bytes, address: bytes, initcode: bytes) -> str | None: ...
+
+    def check_code(self, deployer: bytes, address: bytes, code: bytes) -> str | None: ...
 
 
 @dataclass(frozen=True)
@@ -22,3 +36,4 @@ class Fork:
     static_gas: tuple[int, ...]
     precompiles: dict[bytes, Precompile]
     transaction_types: frozenset[int]
+    deployment_check: DeploymentCheck | None = None

@@ -1,0 +1,702 @@
+"""
+Blockchain
+==========
+
+The node's chain over a ``ChainStore``: the head block and, in memory, the
+head state; building and committing blocks; reads of blocks, transactions,
+receipts and logs; ``eth_call`` and ``eth_estimateGas`` with state overrides;
+EIP-1186 proofs; the state a mined transaction ran on (for tracers); the
+transactions acknowledged but not yet included; and the dev controls
+(snapshots, balances and code set by hand, time travel).
+
+Calls run on the head state itself and leave no trace: the call's state
+overrides are applied in the journal, the call's own changes go into a second
+journal (``Execution.prepare`` starts a fresh one), and both are rolled back.
+The transaction is never settled, because settling deletes accounts outside
+the journal. The call's gas is computed as settling would (refund capped at a
+fifth of the gas used).
+
+Dev changes (``set_balance`` and friends) change the head state without a
+block. Each is persisted at once as a state diff with its own undo record
+(``ChainStore.commit_dev_change``), and the store records the new state root
+beside the head's: on restart the loaded state is checked against that
+root, which equals the head header's root whenever no dev change followed the
+head. The next block's header commits to the changed state, as on anvil.
+
+Every method that reads or writes the head state holds ``Blockchain.lock``
+(re-entrant), so the RPC server's threads and the sequencer can share a
+``Blockchain``; code that reads ``chain.state`` directly from another thread
+holds it too.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import wraps
+from typing import Any, Callable, Iterator, Mapping, Sequence
+
+from ..chain import (
+    Block,
+    BlockBuilder,
+    ChainConfig,
+    Genesis,
+    Header,
+    Receipt,
+    ReceiptDetails,
+    genesis_block,
+    genesis_state,
+    next_base_fee,
+)
+from ..evm import gas as G
+from ..evm.environment import BlockEnv
+from ..evm.exceptions import EvmError, OutOfGas, Revert
+from ..evm.forks import CANCUN, Fork
+from ..evm.interpreter import CodeRunner
+from ..evm.processor import Execution
+from ..evm.transactions import (
+    AccessList,
+    AccessListTransaction,
+    FeeMarketTransaction,
+    InvalidTransaction,
+    Transaction,
+    intrinsic_gas,
+)
+from ..primitives.types import (
+    UINT64_MAX,
+    UINT256_MAX,
+    ZERO_ADDRESS,
+    ZERO_HASH,
+    HexError,
+    hex_to_int,
+)
+from ..state import Log, State
+from ..trie import EMPTY_TRIE_ROOT
+from .store import ChainStore, LogRecord, ReceiptRecord, TxLocation
+
+HEAD_TAGS = frozenset({"latest", "pending", "safe", "finalized"})
+OVERRIDE_FIELDS = frozenset({"balance", "nonce", "code", "state", "stateDiff"})
+ERROR_SELECTOR = bytes.fromhex("08c379a0")  # Error(string), Solidity's revert reason
+
+
+class ChainError(Exception):
+    """The chain cannot do what was asked (another genesis in the store, a state
+    root that does not match, a block or state that is not there)."""
+
+
+class ExecutionReverted(ChainError):
+    """The call reverted; ``output`` holds the revert data."""
+
+    def __init__(self, output: bytes) -> None:
+        reason = revert_reason(output)
+        super().__init__("execution reverted" + ("" if reason is None else f": {reason}"))
+        self.output = output
+
+
+class GasEstimationError(ChainError):
+    """No gas limit up to the cap lets the call succeed."""
+
+
+class InvalidOverride(ValueError):
+    """A state override of the wrong shape."""
+
+
+@dataclass(frozen=True, slots=True)
+class BuiltBlock:
+    block: Block
+    included: list[tuple[Transaction, Receipt, ReceiptDetails]]
+    rejected: list[tuple[Transaction, InvalidTransaction]]
+
+
+@dataclass(frozen=True, slots=True)
+class CallRequest:
+    """A message for ``call``/``estimate_gas`` (``eth_call``'s fields).
+
+    ``gas`` defaults to the block gas limit. Without a price (``gas_price``,
+    or ``max_fee`` and ``max_priority_fee``) the call runs with base fee 0 and
+    costs nothing, as on geth.
+    """
+
+    sender: bytes = ZERO_ADDRESS
+    to: bytes | None = None
+    gas: int | None = None
+    gas_price: int | None = None
+    max_fee: int | None = None
+    max_priority_fee: int | None = None
+    value: int = 0
+    data: bytes = b""
+    access_list: AccessList = ()
+
+    @property
+    def priced(self) -> bool:
+        return bool(self.gas_price or self.max_fee or self.max_priority_fee)
+
+    @property
+    def fee_cap(self) -> int:
+        return self.gas_price if self.gas_price is not None else self.max_fee or 0
+
+
+@dataclass(frozen=True, slots=True)
+class CallResult:
+    """``gas_used`` is after the refund (``refund``), as in a receipt."""
+
+    success: bool
+    output: bytes
+    gas_used: int
+    error: EvmError | None
+    logs: list[Log]
+    refund: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class StorageProof:
+    key: int
+    value: int
+    proof: list[bytes]
+
+
+@dataclass(frozen=True, slots=True)
+class AccountProof:
+    """``eth_getProof``'s answer (EIP-1186), against the head's state root."""
+
+    address: bytes
+    balance: int
+    nonce: int
+    code_hash: bytes
+    storage_hash: bytes
+    account_proof: list[bytes]
+    storage_proof: list[StorageProof]
+
+
+def revert_reason(output: bytes) -> str | None:
+    """The message of a Solidity ``Error(string)`` revert, or None."""
+    if output[:4] != ERROR_SELECTOR or len(output) < 4 + 64:
+        return None
+    offset = int.from_bytes(output[4:36], "big")
+    start = 4 + offset + 32
+    if offset > len(output) or start > len(output):
+        return None
+    length = int.from_bytes(output[4 + offset : start], "big")
+    if start + length > len(output):
+        return None
+    return output[start : start + length].decode("utf-8", "replace")
+
+
+def _serialized(method: Callable) -> Callable:
+    @wraps(method)
+    def locked(self: "Blockchain", *args: Any, **kwargs: Any) -> Any:
+        with self.lock:
+            return method(self, *args, **kwargs)
+
+    return locked
+
+
+class Blockchain:
+    """The chain of one node (see the module docstring).
+
+    ``code_runner`` runs contract code (pass a ``TranspilingRunner`` for
+    speed); ``clock`` gives the time in seconds for block timestamps.
+    Raises ``ChainError`` if the store holds another chain or a state that
+    does not match its recorded root.
+    """
+
+    def __init__(
+        self,
+        store: ChainStore,
+        genesis: Genesis,
+        fork: Fork = CANCUN,
+        code_runner: CodeRunner | None = None,
+        *,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.store = store
+        self.config: ChainConfig = genesis.config
+        self.chain_id = genesis.config.chain_id
+        self.fork = fork
+        self.code_runner = code_runner
+        self._clock = clock
+        self.lock = threading.RLock()
+        state = genesis_state(genesis)
+        block = genesis_block(genesis, state)
+        self.genesis_hash = block.hash
+        if store.is_empty():
+            store.commit_genesis(block, state.take_diff())
+            self.head, self.state = block, state
+        else:
+            self._check_genesis()
+            self._load_head()
+        self._time_offset = store.time_offset()
+
+    def _check_genesis(self) -> None:
+        stored = self.store.genesis_hash()
+        if stored != self.genesis_hash:
+            raise ChainError(
+                f"{self.store.path} holds the chain with genesis 0x{stored.hex()}, not this "
+                f"genesis (0x{self.genesis_hash.hex()}): use another data directory"
+            )
+
+    def _load_head(self) -> None:
+        """Read the head block and state from the store and check the state's root."""
+        head = self.store.head()
+        state = self.store.load_state()
+        recorded = self.store.state_root()
+        if self.store.position().changes == 0 and recorded != head.header.state_root:
+            raise ChainError(
+                f"the store's state root 0x{recorded.hex()} is not that of its head, "
+                f"block {head.number} (0x{head.header.state_root.hex()})"
+            )
+        root = state.state_root()
+        if root != recorded:
+            raise ChainError(
+                f"the stored state has root 0x{root.hex()}, but the store recorded "
+                f"0x{recorded.hex()} at block {head.number}"
+            )
+        self.head, self.state = head, state
+
+    # -- next block ---------------------------------------------------------------
+
+    def next_base_fee(self) -> int:
+        return next_base_fee(self.head.header, self.config.base_fee_params)
+
+    def next_timestamp(self) -> int:
+        """Now (plus the ``increase_time`` offset), and at least a second after the head."""
+        return max(int(self._clock()) + self._time_offset, self.head.header.timestamp + 1)
+
+    @_serialized
+    def build_block(self, txs: Sequence[Transaction], timestamp: int | None = None) -> BuiltBlock:
+        """Run ``txs`` in order on the head state, skipping (and reporting) those
+        that cannot be included, and commit the block in one store transaction.
+        The included transactions leave the pending set in that commit; the
+        rejected ones stay there until the caller forgets them."""
+        builder = BlockBuilder(
+            self.head.header, self.state, self.config, self.fork,
+            timestamp=self.next_timestamp() if timestamp is None else timestamp,
+            coinbase=self.config.fee_recipient,
+            ancestor_hash=self._ancestor_hash,
+            code_runner=self.code_runner,
+        )  # fmt: skip
+        included, rejected = [], []
+        with self._reloading_on_failure():
+            for tx in txs:
+                try:
+                    receipt, details = builder.add_transaction(tx)
+                except InvalidTransaction as exc:
+                    rejected.append((tx, exc))
+                    continue
+                included.append((tx, receipt, details))
+            block = builder.finish()
+            diff = self.state.take_diff()
+            self.store.commit_block(block, builder.receipts, builder.details, diff)
+        self.head = block
+        return BuiltBlock(block, included, rejected)
+
+    @contextmanager
+    def _reloading_on_failure(self) -> Iterator[None]:
+        """If the head state was changed but not committed, go back to the store's."""
+        try:
+            yield
+        except BaseException:
+            self._load_head()
+            raise
+
+    def _ancestor_hash(self, number: int) -> bytes:
+        return self.store.canonical_hash(number) or ZERO_HASH
+
+    # -- reads --------------------------------------------------------------------
+
+    def block(self, ref: int | bytes) -> Block | None:
+        """The canonical block with this number, or the block with this 32-byte hash."""
+        return self.store.block(ref)
+
+    def resolve_block_tag(self, tag: str | int) -> int:
+        """A block number from a number, a hex quantity or a tag. ``pending``,
+        ``safe`` and ``finalized`` are the head: blocks are final once sealed here."""
+        if isinstance(tag, bool):
+            raise ValueError(f"unknown block tag {tag!r}")
+        if isinstance(tag, int):
+            number = tag
+        elif tag in HEAD_TAGS:
+            return self.head.number
+        elif tag == "earliest":
+            return 0
+        else:
+            try:
+                number = hex_to_int(tag)
+            except (HexError, TypeError):
+                raise ValueError(f"unknown block tag {tag!r}") from None
+        if number < 0:
+            raise ValueError(f"block number {number} is negative")
+        return number
+
+    def transaction(self, tx_hash: bytes) -> TxLocation | None:
+        return self.store.tx_location(tx_hash)
+
+    def receipt(self, tx_hash: bytes) -> ReceiptRecord | None:
+        return self.store.receipt(tx_hash)
+
+    def block_receipts(self, block_hash: bytes) -> list[ReceiptRecord] | None:
+        return self.store.receipts(block_hash)
+
+    def logs(
+        self,
+        from_number: int,
+        to_number: int,
+        addresses: set[bytes] | None = None,
+        topics: Sequence[set[bytes] | None] = (),
+    ) -> list[LogRecord]:
+        """Logs of blocks ``from_number..to_number`` (inclusive) from one of
+        ``addresses`` (None or empty: any) whose i-th topic is in ``topics[i]``
+        (None or empty: any), as geth filters them."""
+        return self.store.logs(from_number, to_number, addresses, topics)
+
+    # -- calls ----------------------------------------------------------------------
+
+    @_serialized
+    def call(
+        self, request: CallRequest, block: int | None = None, overrides: Mapping | None = None
+    ) -> CallResult:
+        """Run ``request`` on the state after ``block`` (default: the head) with
+        ``overrides`` (geth's shape, values parsed: ``{address: {"balance": int,
+        "nonce": int, "code": bytes, "state" | "stateDiff": {slot: value}}}``).
+
+        Raises ``InvalidTransaction`` (geth's wording) if the message cannot run:
+        intrinsic gas too low, fee cap below the base fee, insufficient funds.
+        """
+        state, header = self._state_after(block)
+        return self._execute(state, header, request, overrides)
+
+    def _state_after(self, block: int | None) -> tuple[State, Header]:
+        """The head state, or a rebuilt copy of an older block's (slow)."""
+        head = self.head.number
+        if block is None or block == head:
+            return self.state, self.head.header
+        if not 0 <= block < head:
+            raise ChainError(f"block {block} not found: the head is block {head}")
+        return self.store.load_state(before_block=block + 1), self.store.header(block)
+
+    def _execute(
+        self, state: State, header: Header, request: CallRequest, overrides: Mapping | None
+    ) -> CallResult:
+        env = self._block_env(header, base_fee=header.base_fee_per_gas if request.priced else 0)
+        gas = header.gas_limit if request.gas is None else request.gas
+        with _sandbox(state, overrides):
+            tx = _call_transaction(request, state.get_nonce(request.sender), gas, self.chain_id)
+            _check_call(state, env, tx, request)
+            execution = Execution(state, env, tx, request.sender, self.fork, self.code_runner)
+            execution.prepare()
+            if not execution.machine.done:
+                execution.machine.run()
+            return _call_result(execution)
+
+    @_serialized
+    def estimate_gas(
+        self, request: CallRequest, overrides: Mapping | None = None, block: int | None = None
+    ) -> int:
+        """The least gas limit with which ``request`` succeeds, by binary search
+        as geth does it (but to the exact unit). Raises ``ExecutionReverted`` if it
+        reverts even with the most gas, ``GasEstimationError`` if it fails otherwise,
+        ``InvalidTransaction`` as ``call`` does."""
+        state, header = self._state_after(block)
+        hi = self._gas_cap(state, header, request, overrides)
+
+        def succeeds(gas: int) -> bool:
+            try:
+                limited = dataclasses.replace(request, gas=gas)
+                return self._execute(state, header, limited, overrides).success
+            except InvalidTransaction:
+                return False  # e.g. intrinsic gas too low
+
+        result = self._execute(state, header, dataclasses.replace(request, gas=hi), overrides)
+        if not result.success:
+            raise _estimation_failure(result, hi)
+        lo = result.gas_used - 1
+        optimistic = (result.gas_used + result.refund + G.CALL_STIPEND) * 64 // 63
+        if optimistic < hi:
+            if succeeds(optimistic):
+                hi = optimistic
+            else:
+                lo = optimistic
+        while lo + 1 < hi:
+            mid = min((lo + hi) // 2, 2 * lo)  # most transactions need little more than they use
+            if succeeds(mid):
+                hi = mid
+            else:
+                lo = mid
+        return hi
+
+    def _gas_cap(self, state: State, header: Header, request: CallRequest, overrides) -> int:
+        """The request's gas (or the block's), capped by what the sender can pay for."""
+        cap = header.gas_limit if request.gas is None else request.gas
+        if not request.priced or not request.fee_cap:
+            return cap
+        sender = request.sender
+        balance = _overridden(overrides, sender, "balance", state.get_balance(sender))
+        if request.value > balance:
+            raise InvalidTransaction("insufficient funds for transfer")
+        return min(cap, (balance - request.value) // request.fee_cap)
+
+    # -- proofs and tracing support ---------------------------------------------------
+
+    @_serialized
+    def account_proof(self, address: bytes, slots: Sequence[int]) -> AccountProof:
+        """EIP-1186 proofs of an account and some of its slots in the head state."""
+        state = self.state
+        account = state.get_account(address)
+        return AccountProof(
+            address=address,
+            balance=state.get_balance(address),
+            nonce=state.get_nonce(address),
+            code_hash=state.get_code_hash(address),
+            storage_hash=EMPTY_TRIE_ROOT if account is None else state.storage_root(address),
+            account_proof=state.prove_account(address),
+            storage_proof=[
+                StorageProof(
+                    slot, state.get_storage(address, slot), state.prove_storage(address, slot)
+                )
+                for slot in slots
+            ],
+        )
+
+    def block_env(self, block_number: int) -> BlockEnv:
+        """The environment a stored block's transactions ran in."""
+        header = self.store.header(block_number)
+        if header is None:
+            raise ChainError(f"block {block_number} not found")
+        return self._block_env(header, header.base_fee_per_gas)
+
+    def _block_env(self, header: Header, base_fee: int) -> BlockEnv:
+        return BlockEnv(
+            coinbase=header.coinbase,
+            number=header.number,
+            timestamp=header.timestamp,
+            gas_limit=header.gas_limit,
+            base_fee=base_fee,
+            prev_randao=header.prev_randao,
+            chain_id=self.chain_id,
+            excess_blob_gas=header.excess_blob_gas,
+            block_hash=self._ancestor_hash,
+        )
+
+    def state_before(self, block_number: int, tx_index: int) -> State:
+        """The state transaction ``tx_index`` of a stored block ran on: the parent's
+        state from undo records, then the block's earlier transactions re-executed.
+        A fresh ``State``, the caller's to change."""
+        block = self.store.block(block_number)
+        if block is None:
+            raise ChainError(f"block {block_number} not found")
+        if not 0 <= tx_index <= len(block.transactions):
+            raise ChainError(f"block {block_number} has no transaction {tx_index}")
+        state = self.store.load_state(before_block=block_number)
+        if tx_index:
+            builder = self._rebuilder(block.header, state)
+            for tx in block.transactions[:tx_index]:
+                builder.add_transaction(tx)
+        return state
+
+    def _rebuilder(self, header: Header, state: State) -> BlockBuilder:
+        """A builder that makes ``header``'s block again on its parent's state."""
+        return BlockBuilder(
+            self.store.header(header.number - 1), state, self.config, self.fork,
+            timestamp=header.timestamp, coinbase=header.coinbase, prev_randao=header.prev_randao,
+            extra_data=header.extra_data, parent_beacon_block_root=header.parent_beacon_block_root,
+            ancestor_hash=self._ancestor_hash, code_runner=self.code_runner,
+        )  # fmt: skip
+
+    # -- pending transactions ---------------------------------------------------------
+
+    def remember_pending(self, tx: Transaction) -> bytes:
+        """Persist a transaction the node acknowledged; returns its hash. Building
+        the block that includes it forgets it in the same commit."""
+        return self.store.put_pending(tx)
+
+    def forget_pending(self, tx_hash: bytes) -> bool:
+        return self.store.delete_pending(tx_hash)
+
+    def pending_transactions(self) -> list[Transaction]:
+        """The acknowledged transactions not in a block, in arrival order (to refill
+        the mempool after a restart)."""
+        return self.store.pending()
+
+    # -- dev controls -----------------------------------------------------------------
+
+    @_serialized
+    def snapshot(self) -> int:
+        """Record the current block and dev changes (``evm_snapshot``)."""
+        return self.store.snapshot()
+
+    @_serialized
+    def revert(self, snapshot_id: int) -> bool:
+        """Go back to a snapshot, forgetting it and later ones (``evm_revert``);
+        the blocks after it are deleted. False if there is no such snapshot."""
+        if not self.store.revert_to_snapshot(snapshot_id):
+            return False
+        self._load_head()
+        return True
+
+    @_serialized
+    def rewind(self, to_number: int) -> None:
+        """Delete the blocks above ``to_number`` and undo their state (and any dev change)."""
+        self.store.rewind(to_number)
+        self._load_head()
+
+    def set_balance(self, address: bytes, balance: int) -> None:
+        _check_range("balance", balance, UINT256_MAX)
+        self._dev_change(lambda state: state.set_balance(address, balance))
+
+    def set_nonce(self, address: bytes, nonce: int) -> None:
+        _check_range("nonce", nonce, UINT64_MAX)
+        self._dev_change(lambda state: state.set_nonce(address, nonce))
+
+    def set_code(self, address: bytes, code: bytes) -> None:
+        self._dev_change(lambda state: state.set_code(address, code))
+
+    def set_storage(self, address: bytes, slot: int, value: int) -> None:
+        _check_range("storage slot", slot, UINT256_MAX)
+        _check_range("storage value", value, UINT256_MAX)
+        self._dev_change(lambda state: _set_storage_of_account(state, address, slot, value))
+
+    @_serialized
+    def _dev_change(self, change: Callable[[State], None]) -> None:
+        """Change the head state by hand and persist the diff at once."""
+        state = self.state
+        with self._reloading_on_failure():
+            state.begin_transaction()
+            change(state)
+            state.begin_transaction()  # the change is final: drop its journal
+            diff = state.take_diff()
+            self.store.commit_dev_change(diff, state.state_root())
+
+    @_serialized
+    def increase_time(self, seconds: int) -> int:
+        """Move the clock of future blocks forward; returns the total offset."""
+        _check_range("time increase", seconds, UINT64_MAX)
+        self._time_offset += seconds
+        self.store.set_time_offset(self._time_offset)
+        return self._time_offset
+
+
+def _set_storage_of_account(state: State, address: bytes, slot: int, value: int) -> None:
+    """Set a slot, creating the account if needed: storage without an account
+    would be invisible to the state root and lost on restart."""
+    if not state.account_exists(address):
+        state.set_nonce(address, 0)
+    state.set_storage(address, slot, value)
+
+
+# --- calls ---------------------------------------------------------------------------
+
+
+@contextmanager
+def _sandbox(state: State, overrides: Mapping | None) -> Iterator[None]:
+    """Apply ``overrides``, run the body, then undo both the body's changes and
+    the overrides. ``Execution.prepare`` starts a new journal, so the overrides'
+    journal is kept aside and rolled back after the call's."""
+    state.begin_transaction()
+    override_journal = state.journal
+    try:
+        _apply_overrides(state, overrides or {})
+        yield
+    finally:
+        state.rollback(0)
+        state.journal = override_journal
+        state.rollback(0)
+        state.begin_transaction()
+
+
+def _apply_overrides(state: State, overrides: Mapping) -> None:
+    for address, override in overrides.items():
+        where = f"account 0x{address.hex()}"
+        unknown = set(override) - OVERRIDE_FIELDS
+        if unknown:
+            names = ", ".join(sorted(unknown))
+            raise InvalidOverride(f"{where}: unknown override field(s) {names}")
+        if "state" in override and "stateDiff" in override:
+            raise InvalidOverride(f"{where} has both 'state' and 'stateDiff'")
+        if "balance" in override:
+            state.set_balance(address, override["balance"])
+        if "nonce" in override:
+            state.set_nonce(address, override["nonce"])
+        if "code" in override:
+            state.set_code(address, override["code"])
+        if "state" in override:
+            for slot in list(state.storage.get(address, {})):
+                state.set_storage(address, slot, 0)
+        for slot, value in override.get("state", override.get("stateDiff", {})).items():
+            state.set_storage(address, slot, value)
+
+
+def _overridden(overrides: Mapping | None, address: bytes, name: str, default: int) -> int:
+    return (overrides or {}).get(address, {}).get(name, default)
+
+
+def _call_transaction(request: CallRequest, nonce: int, gas: int, chain_id: int) -> Transaction:
+    """An unsigned transaction carrying the request, for ``Execution``."""
+    fields = dict(
+        chain_id=chain_id, nonce=nonce, gas=gas, to=request.to, value=request.value,
+        data=request.data, access_list=request.access_list, y_parity=0, r=0, s=0,
+    )  # fmt: skip
+    if request.gas_price is not None or not request.priced:
+        return AccessListTransaction(gas_price=request.gas_price or 0, **fields)
+    return FeeMarketTransaction(
+        max_priority_fee_per_gas=request.max_priority_fee or 0,
+        max_fee_per_gas=request.max_fee or 0,
+        **fields,
+    )
+
+
+def _check_call(state: State, env: BlockEnv, tx: Transaction, request: CallRequest) -> None:
+    """geth's checks for a call: gas, initcode size, fee caps (if priced), funds."""
+    needed = intrinsic_gas(tx)
+    if tx.gas < needed:
+        raise InvalidTransaction(f"intrinsic gas too low: have {tx.gas}, want {needed}")
+    if tx.to is None and len(tx.data) > G.MAX_INITCODE_SIZE:
+        raise InvalidTransaction(
+            f"max initcode size exceeded: code size {len(tx.data)} limit {G.MAX_INITCODE_SIZE}"
+        )
+    dynamic = request.max_fee is not None or request.max_priority_fee is not None
+    if request.gas_price is not None and dynamic:
+        raise InvalidTransaction(
+            "both gasPrice and (maxFeePerGas or maxPriorityFeePerGas) specified"
+        )
+    fee_cap = request.fee_cap
+    if request.priced:
+        if (request.max_priority_fee or 0) > fee_cap and request.gas_price is None:
+            raise InvalidTransaction("max priority fee per gas higher than max fee per gas")
+        if fee_cap < env.base_fee:
+            raise InvalidTransaction(
+                f"max fee per gas less than block base fee: address 0x{request.sender.hex()}, "
+                f"maxFeePerGas: {fee_cap}, baseFee: {env.base_fee}"
+            )
+    balance = state.get_balance(request.sender)
+    cost = tx.gas * (fee_cap if request.priced else 0) + tx.value
+    if balance < cost:
+        raise InvalidTransaction(
+            f"insufficient funds for gas * price + value: address 0x{request.sender.hex()} "
+            f"have {balance} want {cost}"
+        )
+
+
+def _call_result(execution: Execution) -> CallResult:
+    """The outcome of a finished machine, with the gas settling would charge."""
+    machine, state = execution.machine, execution.state
+    error = machine.error
+    used = execution.tx.gas - machine.result.gas
+    refund = min(used // G.MAX_REFUND_QUOTIENT, state.refund) if error is None else 0
+    logs = list(state.logs) if error is None else []
+    return CallResult(error is None, machine.result.output, used - refund, error, logs, refund)
+
+
+def _estimation_failure(result: CallResult, cap: int) -> ChainError:
+    if isinstance(result.error, Revert):
+        return ExecutionReverted(result.output)
+    if isinstance(result.error, OutOfGas):
+        return GasEstimationError(f"gas required exceeds allowance ({cap})")
+    return GasEstimationError(str(result.error) or type(result.error).__name__)
+
+
+def _check_range(name: str, value: int, limit: int) -> None:
+    if not 0 <= value <= limit:
+        raise ValueError(f"{name} {value} is out of range (0 to {limit})")

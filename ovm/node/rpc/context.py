@@ -1,0 +1,37 @@
+"""
+Node context
+============
+
+What the RPC modules reach of the node, assembled by whoever starts it (the
+``ovm node`` command): the ``Blockchain``, the ``Mempool`` (admission, pending
+nonces, its content, and listeners for newly pending transactions), the
+``Sequencer`` (``submit``, which in instant mode seals the block before it
+returns; ``mine``; listeners for new blocks) and the unlocked dev accounts.
+``next_timestamp`` is the timestamp ``evm_setNextBlockTimestamp`` asked for,
+until ``evm_mine`` uses it.
+
+Nothing here imports the command line or the rollup: a rollup namespace is
+one more module object given to ``RpcServer``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+from ...chain import DevAccount
+from ..chain import Blockchain
+from ..mempool import Mempool
+from ..sequencer import Sequencer
+
+CLIENT_VERSION = "ovm/0.1.0"
+
+
+@dataclass
+class NodeContext:
+    chain: Blockchain
+    mempool: Mempool
+    sequencer: Sequencer
+    dev_accounts: Sequence[DevAccount] = ()
+    client_version: str = CLIENT_VERSION
+    next_timestamp: int | None = None

@@ -1,0 +1,126 @@
+"""
+Dev controls
+============
+
+The methods developers reach for on a dev chain, under the names their tools
+use: ``evm_*`` (Ganache, Hardhat, anvil), ``anvil_*`` and its ``hardhat_*``
+aliases, and ``ovm_*`` with all of them. One implementation serves every
+name: ``Hardhat`` is ``Anvil`` under another namespace, and ``Ovm`` has the
+methods of both.
+
+Time: ``evm_increaseTime`` moves the clock of future blocks forward;
+``evm_setNextBlockTimestamp`` moves it so that the next block has the given
+timestamp (exactly when that block is made by ``evm_mine``; within the
+second otherwise) and later blocks follow on from it. The clock only moves
+forward: a timestamp behind the node's clock is refused, as is one not after
+the head block's.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .context import NodeContext
+from .errors import InvalidParams, ServerError
+from .formatting import quantity
+from .params import Address, Data, Hash, Json, ParamError, Quantity, Slot, Uint64
+from .params import quantity as to_quantity
+
+
+class _DevControls:
+    def __init__(self, ctx: NodeContext) -> None:
+        self._ctx = ctx
+        self._chain = ctx.chain
+
+    def _mine(self, count: int, timestamp: int | None) -> None:
+        if count < 1:
+            raise InvalidParams(f"block count must be at least 1, got {count}")
+        if timestamp is None:
+            timestamp, self._ctx.next_timestamp = self._ctx.next_timestamp, None
+        head = self._chain.head.header.timestamp
+        if timestamp is not None and timestamp <= head:
+            raise ServerError(f"timestamp {timestamp} is not after the head block's ({head})")
+        self._ctx.sequencer.mine(count, timestamp)
+
+
+class Evm(_DevControls):
+    namespace = "evm"
+
+    def mine(self, timestamp: Json = None) -> str:
+        """Seal a block now; ``timestamp`` may be a number or ``{"timestamp", "blocks"}``."""
+        count, at = _mine_options(timestamp)
+        self._mine(count, at)
+        return "0x0"
+
+    def snapshot(self) -> str:
+        return quantity(self._chain.snapshot())
+
+    def revert(self, snapshot_id: Quantity) -> bool:
+        return self._chain.revert(snapshot_id)
+
+    def increaseTime(self, seconds: Quantity) -> str:
+        try:
+            return quantity(self._chain.increase_time(seconds))
+        except ValueError as exc:
+            raise InvalidParams(f"invalid argument 0 (seconds): {exc}") from None
+
+    def setNextBlockTimestamp(self, timestamp: Uint64) -> None:
+        head = self._chain.head.header.timestamp
+        if timestamp <= head:
+            raise ServerError(f"timestamp {timestamp} is not after the head block's ({head})")
+        ahead = timestamp - self._chain.next_timestamp()
+        if ahead < 0:
+            raise ServerError(
+                f"timestamp {timestamp} is behind the node's clock ({self._chain.next_timestamp()}): "
+                "the clock only moves forward"
+            )
+        self._chain.increase_time(ahead)
+        self._ctx.next_timestamp = timestamp
+
+
+class Anvil(_DevControls):
+    namespace = "anvil"
+
+    def setBalance(self, address: Address, balance: Quantity) -> None:
+        self._chain.set_balance(address, balance)
+
+    def setCode(self, address: Address, code: Data) -> None:
+        self._chain.set_code(address, code)
+
+    def setNonce(self, address: Address, nonce: Uint64) -> None:
+        self._chain.set_nonce(address, nonce)
+
+    def setStorageAt(self, address: Address, slot: Slot, value: Hash) -> bool:
+        self._chain.set_storage(address, slot, int.from_bytes(value, "big"))
+        return True
+
+    def mine(self, blocks: Quantity = 1, interval: Quantity = None) -> None:
+        """Seal ``blocks`` blocks now (``interval`` seconds apart if given)."""
+        if interval is None:
+            self._mine(blocks, None)
+            return
+        for _ in range(blocks):
+            timestamp = self._chain.head.header.timestamp + max(interval, 1)
+            self._mine(1, timestamp)
+
+
+class Hardhat(Anvil):
+    namespace = "hardhat"
+
+
+class Ovm(Evm, Anvil):
+    namespace = "ovm"
+
+
+def _mine_options(value: Any) -> tuple[int, int | None]:
+    """``evm_mine``'s argument: nothing, a timestamp, or ``{"timestamp", "blocks"}`` (anvil)."""
+    try:
+        if value is None:
+            return 1, None
+        if not isinstance(value, dict):
+            return 1, to_quantity(value)
+        blocks = to_quantity(value.get("blocks", 1))
+        timestamp = value.get("timestamp")
+        return blocks, None if timestamp is None else to_quantity(timestamp)
+    except ParamError as exc:
+        raise InvalidParams(f"invalid argument 0 (timestamp): {exc}") from None

@@ -1,0 +1,421 @@
+"""
+The ``eth`` namespace
+=====================
+
+Ethereum's standard methods over the node's ``Blockchain``, mempool and
+sequencer. Blocks are final once sealed, so ``safe``, ``finalized`` and
+``pending`` name the head block (``pending`` nonces count the mempool).
+State at an older block is rebuilt from the store's undo records (slow, but
+exact). ``eth_call`` and ``eth_estimateGas`` run with a gas cap
+(``RpcLimits.call_gas_cap``), and answer a revert with code 3 and the revert
+data. Transactions the node refuses are answered -32000 with the admission
+message verbatim, as geth words it.
+
+``eth_sendTransaction`` signs for the dev accounts (they are unlocked, as on
+anvil and Hardhat), filling what the request leaves out as geth does: the
+pending nonce, an estimated gas limit, and fees of ``2 × base fee + tip``
+with a tip of ``SUGGESTED_TIP`` (a legacy transaction when only ``gasPrice``
+is given).
+"""
+
+from __future__ import annotations
+
+import inspect
+from contextlib import contextmanager
+from typing import Any, Iterator
+
+from ...chain import Block, next_excess_blob_gas
+from ...evm.exceptions import Revert
+from ...evm.gas import blob_base_fee
+from ...evm.tracing import error_message
+from ...evm.transactions import (
+    AccessListTransaction,
+    FeeMarketTransaction,
+    InvalidTransaction,
+    LegacyTransaction,
+    Transaction,
+    encode_transaction,
+    sign_transaction,
+)
+from ...safety import AdmissionError
+from ...state import State
+from ..chain import Blockchain, CallRequest, ChainError, GasEstimationError, InvalidOverride
+from ..chain import ExecutionReverted as ChainReverted
+from .context import NodeContext
+from .errors import ExecutionReverted, InvalidParams, ResourceNotFound, ServerError
+from .filters import Filters, Subscriptions, query_logs
+from .formatting import block_json, data, quantity, receipt_json, transaction_json
+from .params import (
+    Address,
+    BlockId,
+    BlockNumberOrTag,
+    Bool,
+    Call,
+    CallObject,
+    Data,
+    Filter,
+    Hash,
+    Id,
+    Json,
+    Slot,
+    Slots,
+    StateOverrides,
+    Text,
+    Uint64,
+)
+from .server import Connection, RpcLimits
+
+GWEI = 10**9
+SUGGESTED_TIP = GWEI
+MAX_FEE_HISTORY_BLOCKS = 1024
+MAX_PERCENTILES = 100
+
+
+class Eth:
+    namespace = "eth"
+
+    def __init__(self, ctx: NodeContext, limits: RpcLimits = RpcLimits()) -> None:
+        self._ctx = ctx
+        self._chain = ctx.chain
+        self._limits = limits
+        self._filters = Filters(ctx, limits)
+        self._subscriptions = Subscriptions(ctx, limits)
+
+    # -- chain ------------------------------------------------------------------------
+
+    def chainId(self) -> str:
+        return quantity(self._chain.chain_id)
+
+    def blockNumber(self) -> str:
+        return quantity(self._chain.head.number)
+
+    def syncing(self) -> bool:
+        return False
+
+    def accounts(self) -> list[str]:
+        return [data(account.address) for account in self._ctx.dev_accounts]
+
+    def coinbase(self) -> str:
+        return data(self._chain.config.fee_recipient)
+
+    def mining(self) -> bool:
+        return False
+
+    # -- blocks -----------------------------------------------------------------------
+
+    def getBlockByNumber(self, block: BlockNumberOrTag, full: Bool = False) -> dict | None:
+        found = find_block(self._chain, block)
+        return None if found is None else block_json(found, full)
+
+    def getBlockByHash(self, block_hash: Hash, full: Bool = False) -> dict | None:
+        found = self._chain.block(block_hash)
+        return None if found is None else block_json(found, full)
+
+    def getBlockTransactionCountByNumber(self, block: BlockNumberOrTag) -> str | None:
+        found = find_block(self._chain, block)
+        return None if found is None else quantity(len(found.transactions))
+
+    def getBlockTransactionCountByHash(self, block_hash: Hash) -> str | None:
+        found = self._chain.block(block_hash)
+        return None if found is None else quantity(len(found.transactions))
+
+    def getUncleCountByBlockNumber(self, block: BlockNumberOrTag) -> str | None:
+        return None if find_block(self._chain, block) is None else "0x0"
+
+    def getUncleCountByBlockHash(self, block_hash: Hash) -> str | None:
+        return None if self._chain.block(block_hash) is None else "0x0"
+
+    def getUncleByBlockNumberAndIndex(self, block: BlockNumberOrTag, index: Uint64) -> None:
+        return None
+
+    def getUncleByBlockHashAndIndex(self, block_hash: Hash, index: Uint64) -> None:
+        return None
+
+    # -- state ------------------------------------------------------------------------
+
+    def _state(self, ref: str | int | bytes) -> State:
+        """The state after the given block."""
+        number = existing_block(self._chain, ref).number
+        if number == self._chain.head.number:
+            return self._chain.state
+        return self._chain.state_before(number + 1, 0)
+
+    def getBalance(self, address: Address, block: BlockId = "latest") -> str:
+        return quantity(self._state(block).get_balance(address))
+
+    def getTransactionCount(self, address: Address, block: BlockId = "latest") -> str:
+        if block == "pending":
+            return quantity(self._ctx.mempool.pending_nonce(address))
+        return quantity(self._state(block).get_nonce(address))
+
+    def getCode(self, address: Address, block: BlockId = "latest") -> str:
+        return data(self._state(block).get_code(address))
+
+    def getStorageAt(self, address: Address, slot: Slot, block: BlockId = "latest") -> str:
+        return data(self._state(block).get_storage(address, slot).to_bytes(32, "big"))
+
+    def getProof(self, address: Address, slots: Slots, block: BlockId = "latest") -> dict:
+        if existing_block(self._chain, block).number != self._chain.head.number:
+            raise ServerError("proofs are served for the latest block only")
+        proof = self._chain.account_proof(address, slots)
+        return {
+            "address": data(proof.address),
+            "balance": quantity(proof.balance),
+            "nonce": quantity(proof.nonce),
+            "codeHash": data(proof.code_hash),
+            "storageHash": data(proof.storage_hash),
+            "accountProof": [data(node) for node in proof.account_proof],
+            "storageProof": [
+                {"key": quantity(item.key), "value": quantity(item.value),
+                 "proof": [data(node) for node in item.proof]}
+                for item in proof.storage_proof
+            ],
+        }
+
+    # -- calls ------------------------------------------------------------------------
+
+    def _request(self, call: CallObject) -> CallRequest:
+        return call_request(call, self._limits.call_gas_cap)
+
+    def call(self, call: Call, block: BlockId = "latest", overrides: StateOverrides = None) -> str:
+        number = existing_block(self._chain, block).number
+        with chain_errors():
+            result = self._chain.call(self._request(call), number, overrides)
+        if result.success:
+            return data(result.output)
+        if isinstance(result.error, Revert):
+            raise ExecutionReverted(result.output)
+        raise ServerError(error_message(result.error))
+
+    def estimateGas(self, call: Call, block: BlockId = "latest", overrides: StateOverrides = None) -> str:
+        number = existing_block(self._chain, block).number
+        with chain_errors():
+            return quantity(self._chain.estimate_gas(self._request(call), overrides, number))
+
+    # -- fees -------------------------------------------------------------------------
+
+    def gasPrice(self) -> str:
+        return quantity(self._chain.next_base_fee() + SUGGESTED_TIP)
+
+    def maxPriorityFeePerGas(self) -> str:
+        return quantity(SUGGESTED_TIP)
+
+    def blobBaseFee(self) -> str:
+        return quantity(blob_base_fee(next_excess_blob_gas(self._chain.head.header)))
+
+    def feeHistory(self, block_count: Uint64, newest: BlockNumberOrTag, percentiles: Json = None) -> dict:
+        percentiles = _percentiles(percentiles)
+        last = min(block_number(self._chain, newest), self._chain.head.number)
+        count = min(block_count, MAX_FEE_HISTORY_BLOCKS, last + 1)
+        blocks = [self._chain.block(n) for n in range(last - count + 1, last + 1)]
+        history = {
+            "oldestBlock": quantity(last - count + 1),
+            "baseFeePerGas": [quantity(b.header.base_fee_per_gas) for b in blocks],
+            "gasUsedRatio": [b.header.gas_used / b.header.gas_limit for b in blocks],
+        }
+        history["baseFeePerGas"].append(quantity(self._next_base_fee_after(last)))
+        if percentiles is not None:
+            history["reward"] = [self._rewards(b, percentiles) for b in blocks]
+        return history
+
+    def _next_base_fee_after(self, number: int) -> int:
+        if number == self._chain.head.number:
+            return self._chain.next_base_fee()
+        return self._chain.block(number + 1).header.base_fee_per_gas
+
+    def _rewards(self, block: Block, percentiles: list[float]) -> list[str]:
+        """Tips at the given percentiles of gas used, as geth weighs them."""
+        if not block.transactions:
+            return ["0x0"] * len(percentiles)
+        records = self._chain.block_receipts(block.hash) or []
+        base_fee = block.header.base_fee_per_gas
+        tips = sorted((r.details.effective_gas_price - base_fee, r.details.gas_used) for r in records)
+        total = sum(used for _, used in tips) or 1
+        rewards, index, cumulative = [], 0, tips[0][1]
+        for percentile in percentiles:
+            threshold = total * percentile / 100
+            while cumulative < threshold and index < len(tips) - 1:
+                index += 1
+                cumulative += tips[index][1]
+            rewards.append(quantity(tips[index][0]))
+        return rewards
+
+    # -- transactions -----------------------------------------------------------------
+
+    async def sendRawTransaction(self, raw: Data) -> str:
+        return await self._submit(raw)
+
+    async def _submit(self, tx_or_raw: bytes | Transaction) -> str:
+        try:
+            tx_hash = self._ctx.sequencer.submit(tx_or_raw)
+            if inspect.isawaitable(tx_hash):
+                tx_hash = await tx_hash
+        except (AdmissionError, InvalidTransaction) as exc:
+            raise ServerError(str(exc)) from None
+        return data(tx_hash)
+
+    async def sendTransaction(self, call: Call) -> str:
+        if call.sender is None:
+            raise InvalidParams('invalid argument 0 (call): "from" is required')
+        key = next((a.private_key for a in self._ctx.dev_accounts if a.address == call.sender), None)
+        if key is None:
+            raise ServerError(f"unknown account 0x{call.sender.hex()}: only the dev accounts are unlocked")
+        tx = sign_transaction(self._fill(call), key, self._chain.chain_id)
+        return await self._submit(tx)
+
+    def _fill(self, call: CallObject) -> Transaction:
+        """The transaction geth would make of ``call``."""
+        nonce = self._ctx.mempool.pending_nonce(call.sender) if call.nonce is None else call.nonce
+        gas = call.gas
+        if gas is None:
+            with chain_errors():
+                gas = self._chain.estimate_gas(self._request(call))
+        common = dict(nonce=nonce, gas=gas, to=call.to, value=call.value or 0, data=call.data or b"")
+        if call.gas_price is not None and call.access_list is None:
+            return LegacyTransaction(gas_price=call.gas_price, v=0, r=0, s=0, **common)
+        if call.gas_price is not None:
+            return AccessListTransaction(chain_id=self._chain.chain_id, gas_price=call.gas_price,
+                                         access_list=call.access_list, y_parity=0, r=0, s=0, **common)
+        tip = SUGGESTED_TIP if call.max_priority_fee_per_gas is None else call.max_priority_fee_per_gas
+        fee_cap = call.max_fee_per_gas
+        if fee_cap is None:
+            fee_cap = 2 * self._chain.next_base_fee() + tip
+        return FeeMarketTransaction(
+            chain_id=self._chain.chain_id, max_priority_fee_per_gas=tip, max_fee_per_gas=fee_cap,
+            access_list=call.access_list or (), y_parity=0, r=0, s=0, **common,
+        )  # fmt: skip
+
+    def getTransactionByHash(self, tx_hash: Hash) -> dict | None:
+        location = self._chain.transaction(tx_hash)
+        if location is not None:
+            block = self._chain.block(location.block_hash)
+            return transaction_json(location.tx, location.block_hash, location.block_number,
+                                    location.index, block.header.base_fee_per_gas)
+        pooled = self._ctx.mempool.get(tx_hash)
+        return None if pooled is None else transaction_json(pooled.tx)
+
+    def _transaction_at(self, block: Block | None, index: int) -> dict | None:
+        if block is None or index >= len(block.transactions):
+            return None
+        header = block.header
+        return transaction_json(block.transactions[index], block.hash, header.number, index,
+                                header.base_fee_per_gas)
+
+    def getTransactionByBlockHashAndIndex(self, block_hash: Hash, index: Uint64) -> dict | None:
+        return self._transaction_at(self._chain.block(block_hash), index)
+
+    def getTransactionByBlockNumberAndIndex(self, block: BlockNumberOrTag, index: Uint64) -> dict | None:
+        return self._transaction_at(find_block(self._chain, block), index)
+
+    def getRawTransactionByHash(self, tx_hash: Hash) -> str | None:
+        location = self._chain.transaction(tx_hash)
+        return None if location is None else data(encode_transaction(location.tx))
+
+    def getTransactionReceipt(self, tx_hash: Hash) -> dict | None:
+        record = self._chain.receipt(tx_hash)
+        return None if record is None else receipt_json(record)
+
+    def getBlockReceipts(self, block: BlockId) -> list[dict] | None:
+        found = find_block(self._chain, block)
+        if found is None:
+            return None
+        return [receipt_json(record) for record in self._chain.block_receipts(found.hash) or []]
+
+    # -- logs and filters -------------------------------------------------------------
+
+    def getLogs(self, flt: Filter) -> list[dict]:
+        with chain_errors():
+            return query_logs(self._ctx, flt, self._limits)
+
+    def newFilter(self, flt: Filter) -> str:
+        with chain_errors():
+            return self._filters.new_log_filter(flt)
+
+    def newBlockFilter(self) -> str:
+        return self._filters.new_block_filter()
+
+    def newPendingTransactionFilter(self) -> str:
+        return self._filters.new_pending_filter()
+
+    def getFilterChanges(self, filter_id: Id) -> list:
+        return self._filters.changes(filter_id)
+
+    def getFilterLogs(self, filter_id: Id) -> list[dict]:
+        return self._filters.logs(filter_id)
+
+    def uninstallFilter(self, filter_id: Id) -> bool:
+        return self._filters.uninstall(filter_id)
+
+    def subscribe(self, kind: Text, options: Json = None, *, connection: Connection | None = None) -> str:
+        if connection is None:
+            raise ServerError("notifications not supported: subscribe over a WebSocket", code=-32601)
+        return self._subscriptions.subscribe(connection, kind, options)
+
+    def unsubscribe(self, subscription_id: Id, *, connection: Connection | None = None) -> bool:
+        if connection is None:
+            raise ServerError("notifications not supported: subscribe over a WebSocket", code=-32601)
+        return self._subscriptions.unsubscribe(connection, subscription_id)
+
+
+# --- helpers ---------------------------------------------------------------------------
+
+
+def block_number(chain: Blockchain, block: str | int) -> int:
+    try:
+        return chain.resolve_block_tag(block)
+    except ValueError as exc:
+        raise InvalidParams(str(exc)) from None
+
+
+def find_block(chain: Blockchain, ref: str | int | bytes) -> Block | None:
+    """The block a tag, number or hash names, if there is one."""
+    if isinstance(ref, bytes):
+        return chain.block(ref)
+    return chain.block(block_number(chain, ref))
+
+
+def existing_block(chain: Blockchain, ref: str | int | bytes) -> Block:
+    """The block a tag, number or hash names; -32001 if there is none."""
+    block = find_block(chain, ref)
+    if block is None:
+        what = f"0x{ref.hex()}" if isinstance(ref, bytes) else str(ref)
+        raise ResourceNotFound(f"block {what} not found")
+    return block
+
+
+def call_request(call: CallObject, gas_cap: int) -> CallRequest:
+    """The chain's request for a call object, its gas capped at ``gas_cap``."""
+    fields = dict(
+        to=call.to, gas=gas_cap if call.gas is None else min(call.gas, gas_cap),
+        gas_price=call.gas_price, max_fee=call.max_fee_per_gas,
+        max_priority_fee=call.max_priority_fee_per_gas, value=call.value or 0,
+        data=call.data or b"", access_list=call.access_list or (),
+    )  # fmt: skip
+    if call.sender is not None:
+        fields["sender"] = call.sender
+    return CallRequest(**fields)
+
+
+@contextmanager
+def chain_errors() -> Iterator[None]:
+    """Turn the chain's refusals into RPC errors: a revert is code 3 with its
+    data, anything else the chain refuses -32000 with the chain's message."""
+    try:
+        yield
+    except ChainReverted as error:
+        raise ExecutionReverted(error.output) from None
+    except (InvalidTransaction, GasEstimationError, ChainError, InvalidOverride) as error:
+        raise ServerError(str(error)) from None
+
+
+def _percentiles(value: Any) -> list[float] | None:
+    if value is None:
+        return None
+    if not isinstance(value, list) or len(value) > MAX_PERCENTILES:
+        raise InvalidParams(f"invalid argument 2 (percentiles): want an array of at most {MAX_PERCENTILES} numbers")
+    previous = 0.0
+    for item in value:
+        if isinstance(item, bool) or not isinstance(item, (int, float)) or not previous <= item <= 100:
+            raise InvalidParams("invalid argument 2 (percentiles): want increasing numbers from 0 to 100")
+        previous = item
+    return [float(item) for item in value]

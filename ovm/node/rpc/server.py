@@ -1,0 +1,376 @@
+"""
+The JSON-RPC server
+===================
+
+JSON-RPC 2.0 over HTTP POST and over WebSocket on the same port (aiohttp),
+with batches, notifications and CORS, dispatching ``<namespace>_<name>`` to
+the method ``name`` of the registered module whose ``namespace`` it is
+(trinity's ``RPCServer(modules=[...])``): ``eth_getBalance`` calls
+``Eth.getBalance``. A module's public methods are its RPC methods; helpers
+start with an underscore.
+
+Parameters are converted by the annotations of the handler's positional
+parameters (``params``); a keyword-only parameter ``connection`` receives the
+WebSocket ``Connection`` of the request (``None`` over HTTP), for
+subscriptions. Handlers may be plain functions or coroutines; they run on the
+event loop the node shares with its sequencer, so requests are served one at
+a time in arrival order and see a consistent chain.
+
+Errors: malformed JSON is -32700, a malformed request object -32600, an
+unknown method -32601, a bad parameter -32602, and whatever a handler raises
+as ``RpcError`` goes out as its own code and message. Anything else is a bug:
+it is logged with its traceback and the client gets -32603 with one line.
+
+Bounds (``RpcLimits``): the request body (HTTP 413 beyond it; a WebSocket
+message beyond it closes the connection, as the protocol's message-size
+limit does), and the number of requests in a batch.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import json
+import logging
+import typing
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable
+
+from aiohttp import WSCloseCode, WSMsgType, web
+
+from .errors import (
+    InternalError,
+    InvalidParams,
+    InvalidRequest,
+    MethodNotFound,
+    ParseError,
+    RpcError,
+)
+from .params import ParamError
+
+log = logging.getLogger("ovm.rpc")
+
+JSONRPC_VERSION = "2.0"
+CORS_HEADERS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Allow-Methods": "POST, GET, OPTIONS",
+    "Access-Control-Max-Age": "600",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class RpcLimits:
+    """What one request may ask of the node."""
+
+    max_body_bytes: int = 5 * 1024 * 1024
+    max_batch: int = 1000
+    call_gas_cap: int = 50_000_000
+    max_log_range: int = 10_000
+    max_log_results: int = 10_000
+    filter_timeout: float = 300.0
+    max_subscription_backlog: int = 10_000
+
+
+# --- methods ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Method:
+    """A handler with the converters of its positional parameters."""
+
+    name: str
+    handler: Callable
+    params: tuple[tuple[str, Callable[[Any], Any], Any], ...]  # name, converter, default
+    required: int
+    wants_connection: bool
+
+    def convert(self, params: list) -> list:
+        if len(params) > len(self.params):
+            raise InvalidParams(f"too many arguments, want at most {len(self.params)}")
+        if len(params) < self.required:
+            missing = len(params)
+            name = self.params[missing][0]
+            raise InvalidParams(f"missing value for required argument {missing} ({name})")
+        converted = []
+        for i, ((name, convert, default), value) in enumerate(zip(self.params, params)):
+            if value is None and i >= self.required:
+                converted.append(default)  # a null optional argument, as geth reads it
+                continue
+            try:
+                converted.append(convert(value))
+            except ParamError as exc:
+                raise InvalidParams(f"invalid argument {i} ({name}): {exc}") from None
+        return converted
+
+
+def _converter(annotation: Any, where: str) -> Callable[[Any], Any]:
+    metadata = getattr(annotation, "__metadata__", None)
+    if not metadata or not callable(metadata[0]):
+        raise TypeError(f"{where}: parameter has no converter annotation (params.Address, ...)")
+    return metadata[0]
+
+
+def describe_method(name: str, handler: Callable) -> Method:
+    """Read a handler's signature: converters from its annotations."""
+    hints = typing.get_type_hints(handler, include_extras=True)
+    params = []
+    required = 0
+    wants_connection = False
+    for parameter in inspect.signature(handler).parameters.values():
+        if parameter.kind is inspect.Parameter.KEYWORD_ONLY and parameter.name == "connection":
+            wants_connection = True
+            continue
+        if parameter.kind is not inspect.Parameter.POSITIONAL_OR_KEYWORD:
+            raise TypeError(f"{name}: only plain positional parameters are supported")
+        convert = _converter(hints.get(parameter.name), f"{name}.{parameter.name}")
+        params.append((parameter.name, convert, parameter.default))
+        if parameter.default is inspect.Parameter.empty:
+            required = len(params)
+    return Method(name, handler, tuple(params), required, wants_connection)
+
+
+def module_methods(module: object) -> Iterable[Method]:
+    """The RPC methods of a module object: its public methods, by namespace."""
+    namespace = module.namespace
+    for attr in dir(type(module)):
+        if attr.startswith("_") or not inspect.isfunction(getattr(type(module), attr)):
+            continue
+        yield describe_method(f"{namespace}_{attr}", getattr(module, attr))
+
+
+# --- connections ------------------------------------------------------------------
+
+
+class Connection:
+    """A WebSocket client: subscription notifications are queued here and sent
+    in order by one writer task. A client that lets more than ``backlog``
+    notifications pile up is disconnected."""
+
+    def __init__(self, ws: web.WebSocketResponse, backlog: int) -> None:
+        self.ws = ws
+        self.queue: asyncio.Queue[str] = asyncio.Queue(backlog)
+        self.closers: list[Callable[[], None]] = []
+
+    def send(self, message: dict) -> None:
+        self.send_text(json.dumps(message))
+
+    def send_text(self, text: str) -> None:
+        if self.ws.closed:
+            return
+        try:
+            self.queue.put_nowait(text)
+        except asyncio.QueueFull:
+            log.warning("closing a WebSocket client that does not read its notifications")
+            asyncio.ensure_future(
+                self.ws.close(code=WSCloseCode.POLICY_VIOLATION, message=b"notification backlog exceeded")
+            )
+
+    def on_close(self, closer: Callable[[], None]) -> None:
+        """Run ``closer`` when the connection ends (subscriptions clean up)."""
+        self.closers.append(closer)
+
+    async def write_loop(self) -> None:
+        while True:
+            await self.ws.send_str(await self.queue.get())
+
+    def close(self) -> None:
+        for closer in self.closers:
+            closer()
+        self.closers.clear()
+
+
+# --- dispatch -----------------------------------------------------------------------
+
+
+def _error_response(error: RpcError, request_id: Any = None) -> dict:
+    return {"jsonrpc": JSONRPC_VERSION, "id": request_id, "error": error.to_json()}
+
+
+def _valid_id(request_id: Any) -> bool:
+    return request_id is None or (isinstance(request_id, (str, int, float)) and not isinstance(request_id, bool))
+
+
+class RpcServer:
+    """Dispatches JSON-RPC requests to the methods of its modules."""
+
+    def __init__(self, modules: Iterable[object] = (), limits: RpcLimits = RpcLimits()) -> None:
+        self.limits = limits
+        self.methods: dict[str, Method] = {}
+        self._connections: set[Connection] = set()
+        for module in modules:
+            self.register(module)
+
+    def register(self, module: object) -> None:
+        """Add a module's methods (a later module may not redefine a method)."""
+        for method in module_methods(module):
+            if method.name in self.methods:
+                raise ValueError(f"RPC method {method.name} is registered twice")
+            self.methods[method.name] = method
+
+    async def handle_text(self, text: str | bytes, connection: Connection | None = None) -> str | None:
+        """Answer one message (a request or a batch); ``None`` when nothing
+        is owed (notifications only)."""
+        try:
+            payload = json.loads(text)
+        except (ValueError, UnicodeDecodeError) as exc:
+            return json.dumps(_error_response(ParseError(f"parse error: {_one_line(exc)}")))
+        if isinstance(payload, list):
+            responses = await self._handle_batch(payload, connection)
+        else:
+            responses = await self.handle_request(payload, connection)
+        return None if responses is None else json.dumps(responses)
+
+    async def _handle_batch(self, batch: list, connection: Connection | None) -> list | dict | None:
+        if not batch:
+            return _error_response(InvalidRequest("empty batch"))
+        if len(batch) > self.limits.max_batch:
+            first_id = next((r.get("id") for r in batch if isinstance(r, dict) and _valid_id(r.get("id"))), None)
+            error = InvalidRequest(f"batch too large: {len(batch)} requests, at most {self.limits.max_batch}")
+            return [_error_response(error, first_id)]
+        responses = []
+        for request in batch:
+            response = await self.handle_request(request, connection)
+            if response is not None:
+                responses.append(response)
+        return responses or None
+
+    async def handle_request(self, request: Any, connection: Connection | None = None) -> dict | None:
+        """Answer one request object; ``None`` for a notification."""
+        if not isinstance(request, dict):
+            return _error_response(InvalidRequest("invalid request: expected a JSON object"))
+        request_id = request.get("id")
+        if not _valid_id(request_id):
+            return _error_response(InvalidRequest("invalid request: id must be a string, number or null"))
+        is_notification = "id" not in request
+        try:
+            result = await self._call(request, connection)
+        except RpcError as error:
+            return None if is_notification else _error_response(error, request_id)
+        if is_notification:
+            return None
+        return {"jsonrpc": JSONRPC_VERSION, "id": request_id, "result": result}
+
+    async def _call(self, request: dict, connection: Connection | None) -> Any:
+        if request.get("jsonrpc") != JSONRPC_VERSION:
+            raise InvalidRequest('invalid request: "jsonrpc" must be "2.0"')
+        name = request.get("method")
+        if not isinstance(name, str):
+            raise InvalidRequest('invalid request: "method" must be a string')
+        params = request.get("params", [])
+        if params is None:
+            params = []
+        if not isinstance(params, list):
+            raise InvalidParams("invalid params: expected an array of arguments")
+        method = self.methods.get(name)
+        if method is None:
+            raise MethodNotFound(f"the method {name} does not exist/is not available")
+        args = method.convert(params)
+        kwargs = {"connection": connection} if method.wants_connection else {}
+        try:
+            result = method.handler(*args, **kwargs)
+            if inspect.isawaitable(result):
+                result = await result
+        except RpcError:
+            raise
+        except Exception as exc:
+            log.exception("unexpected error in %s", name)
+            raise InternalError(f"internal error in {name}: {_one_line(exc)}") from None
+        return result
+
+    # -- aiohttp ------------------------------------------------------------------
+
+    def app(self) -> web.Application:
+        app = web.Application(client_max_size=self.limits.max_body_bytes)
+        app.router.add_route("POST", "/", self._http)
+        app.router.add_route("GET", "/", self._websocket)
+        app.router.add_route("OPTIONS", "/", self._preflight)
+        app.on_shutdown.append(self._close_connections)
+        return app
+
+    async def _close_connections(self, app: web.Application) -> None:
+        for connection in list(self._connections):
+            await connection.ws.close(code=WSCloseCode.GOING_AWAY, message=b"server shutting down")
+
+    async def _http(self, request: web.Request) -> web.Response:
+        try:
+            body = await request.read()
+        except web.HTTPRequestEntityTooLarge:
+            error = InvalidRequest(f"request body too large: at most {self.limits.max_body_bytes} bytes")
+            return _json_response(json.dumps(_error_response(error)), status=413)
+        answer = await self.handle_text(body)
+        if answer is None:
+            return web.Response(status=204, headers=CORS_HEADERS)
+        return _json_response(answer)
+
+    async def _preflight(self, request: web.Request) -> web.Response:
+        headers = dict(CORS_HEADERS)
+        headers["Access-Control-Allow-Headers"] = request.headers.get(
+            "Access-Control-Request-Headers", "Content-Type"
+        )
+        return web.Response(status=204, headers=headers)
+
+    async def _websocket(self, request: web.Request) -> web.StreamResponse:
+        ws = web.WebSocketResponse(max_msg_size=self.limits.max_body_bytes, heartbeat=30)
+        if not ws.can_prepare(request).ok:
+            return _json_response(
+                json.dumps(_error_response(InvalidRequest("use POST for JSON-RPC over HTTP, or a WebSocket"))),
+                status=405,
+            )
+        await ws.prepare(request)
+        connection = Connection(ws, self.limits.max_subscription_backlog)
+        self._connections.add(connection)
+        writer = asyncio.create_task(connection.write_loop())
+        try:
+            async for message in ws:
+                if message.type not in (WSMsgType.TEXT, WSMsgType.BINARY):
+                    break
+                answer = await self.handle_text(message.data, connection)
+                if answer is not None:
+                    connection.send_text(answer)
+        finally:
+            self._connections.discard(connection)
+            connection.close()
+            writer.cancel()
+        return ws
+
+
+def _json_response(text: str, status: int = 200) -> web.Response:
+    return web.Response(text=text, status=status, content_type="application/json", headers=CORS_HEADERS)
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
+
+
+# --- serving ----------------------------------------------------------------------
+
+
+class RunningServer:
+    """A server listening on a host and port; ``stop`` closes it and its connections."""
+
+    def __init__(self, runner: web.AppRunner) -> None:
+        self._runner = runner
+        host, port = runner.addresses[0][:2]
+        self.host = host
+        self.port = port
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def ws_url(self) -> str:
+        return f"ws://{self.host}:{self.port}"
+
+    async def stop(self) -> None:
+        await self._runner.cleanup()
+
+
+async def serve(server: RpcServer, host: str = "127.0.0.1", port: int = 8545) -> RunningServer:
+    """Start listening (port 0 picks a free port) on the running event loop."""
+    runner = web.AppRunner(server.app(), access_log=None, handle_signals=False, shutdown_timeout=1.0)
+    await runner.setup()
+    site = web.TCPSite(runner, host, port)
+    await site.start()
+    return RunningServer(runner)

@@ -1,0 +1,245 @@
+"""
+Transaction admission
+=====================
+
+``admit`` decides whether a transaction sent to the node (``eth_sendRawTransaction``)
+may enter the mempool, and says why not in geth's words — client libraries
+(ethers, viem, web3.py) recognise errors by those words. The checks run in the
+order of geth's txpool, cheapest first:
+
+1. size and type: ``oversized data``, ``transaction type not supported`` (blob
+   transactions too: an L2 carries no blobs, as on the OP Stack);
+2. stateless: ``max initcode size exceeded``, ``exceeds block gas limit``,
+   ``max priority fee per gas higher than max fee per gas``, ``invalid sender:
+   invalid chain id for signer``, ``invalid sender: invalid transaction v, r, s
+   values``, ``intrinsic gas too low``; then ``validate_transaction`` — every
+   consensus rule that needs no state — recovers the sender (``invalid
+   sender: invalid signature`` if nobody signed it);
+3. sender and deployment: a system sender is refused (``invalid sender``), and
+   a creation's initcode goes to the chain's deployment policy;
+4. state: ``max fee per gas less than block base fee`` (for the next block),
+   ``nonce too low``, ``nonce too high`` (a gap of more than ``max_nonce_gap``
+   after the sender's next nonce in the pool; smaller gaps wait in the pool),
+   ``sender not an eoa``, ``insufficient funds for gas * price + value`` (one
+   transaction's worst case against the balance).
+
+The rules themselves live where consensus keeps them (``intrinsic_gas``,
+``validate_transaction``, the processor's state checks); the checks in step 2
+before ``validate_transaction`` only put geth's words on failures it would
+also refuse, so nothing is admitted that a block would not take for these
+reasons. "already known" and "replacement transaction underpriced" are the
+pool's answers (``ovm.node.mempool``).
+
+An unprotected legacy transaction (``v`` 27 or 28, no chain id) is admitted,
+as anvil and Hardhat admit it: deterministic-deployment factories are sent
+that way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from ..evm.instructions.system import create_address
+from ..evm.processor import (
+    check_fee_cap,
+    check_funds,
+    check_nonce_not_too_low,
+    check_sender_is_eoa,
+    transaction_type,
+)
+from ..evm.transactions import (
+    TRANSACTION_TYPES,
+    BlobTransaction,
+    FeeMarketTransaction,
+    InvalidSender,
+    InvalidTransaction,
+    LegacyTransaction,
+    Transaction,
+    decode_transaction,
+    encode_transaction,
+    intrinsic_gas,
+    legacy_chain_id,
+    transaction_hash,
+    validate_transaction,
+)
+from ..primitives.crypto import SECP256K1_HALF_N, SECP256K1_N
+from ..primitives.types import Address, Hash32
+from ..state import State
+from .bytecode_policy import DEFAULT_DEPLOYMENT_POLICY, DeploymentPolicy, initcode_size_violation
+from .system_addresses import is_system_sender
+
+MAX_TX_SIZE = 128 * 1024  # geth's txMaxSize: four 32 KiB slots
+MAX_NONCE_GAP = 64
+L2_TRANSACTION_TYPES = frozenset({0, 1, 2})
+LEGACY_ENVELOPE_START = 0xC0  # a legacy transaction is an RLP list
+INVALID_SENDER = "invalid sender"  # geth's prefix for every signature problem
+
+
+class AdmissionError(ValueError):
+    """A transaction the node refuses; the message is geth's for the same case."""
+
+
+@dataclass(frozen=True, slots=True)
+class Admitted:
+    tx: Transaction
+    sender: Address
+    hash: Hash32
+
+
+PoolNonce = Callable[[Address], int]
+"""The sender's next nonce counting the transactions already in the pool."""
+
+
+def admit(
+    tx_or_raw: bytes | Transaction,
+    state: State,
+    *,
+    chain_id: int,
+    base_fee: int,
+    block_gas_limit: int,
+    max_tx_size: int = MAX_TX_SIZE,
+    max_nonce_gap: int = MAX_NONCE_GAP,
+    pool_nonce: PoolNonce | None = None,
+    transaction_types: frozenset[int] = L2_TRANSACTION_TYPES,
+    deployment_policy: DeploymentPolicy = DEFAULT_DEPLOYMENT_POLICY,
+) -> Admitted:
+    """Check ``tx_or_raw`` (network form or decoded) for the pool; raises ``AdmissionError``.
+
+    ``base_fee`` is the next block's; ``pool_nonce`` defaults to the state's nonce."""
+    tx = _decode(tx_or_raw, max_tx_size, transaction_types)
+    _check_stateless(tx, chain_id, block_gas_limit)
+    sender = _recover_sender(tx, chain_id)
+    _check_sender(sender)
+    if tx.to is None:
+        _check_deployment(tx, sender, deployment_policy)
+    try:
+        _check_state(tx, sender, state, base_fee, pool_nonce, max_nonce_gap)
+    except InvalidTransaction as exc:
+        raise AdmissionError(str(exc)) from None
+    return Admitted(tx, sender, transaction_hash(tx))
+
+
+# --- size and type --------------------------------------------------------------
+
+
+def _decode(tx_or_raw: bytes | Transaction, max_size: int, types: frozenset[int]) -> Transaction:
+    if isinstance(tx_or_raw, (bytes, bytearray, memoryview)):
+        raw = bytes(tx_or_raw)
+        _check_size(len(raw), max_size)
+        _check_type_byte(raw)
+        try:
+            tx = decode_transaction(raw)
+        except InvalidTransaction as exc:
+            raise AdmissionError(f"invalid transaction: {exc}") from None
+    else:
+        tx = tx_or_raw
+        _check_size(len(encode_transaction(tx)), max_size)
+    if transaction_type(tx) not in types:
+        raise AdmissionError(f"transaction type not supported: type {transaction_type(tx)}")
+    return tx
+
+
+def _check_size(size: int, limit: int) -> None:
+    if size > limit:
+        raise AdmissionError(f"oversized data: transaction size {size}, limit {limit}")
+
+
+def _check_type_byte(raw: bytes) -> None:
+    """An EIP-2718 type byte no decoder knows gets geth's answer, not a decoding error."""
+    if raw and raw[0] < LEGACY_ENVELOPE_START and raw[0] not in TRANSACTION_TYPES:
+        raise AdmissionError(f"transaction type not supported: type {raw[0]}")
+
+
+# --- stateless ------------------------------------------------------------------
+
+
+def _check_stateless(tx: Transaction, chain_id: int, block_gas_limit: int) -> None:
+    if tx.to is None and (reason := initcode_size_violation(tx.data)):
+        raise AdmissionError(reason)
+    if tx.gas > block_gas_limit:
+        raise AdmissionError(f"exceeds block gas limit: gas {tx.gas}, limit {block_gas_limit}")
+    _check_tip_cap(tx)
+    _check_chain_id(tx, chain_id)
+    _check_signature_values(tx)
+    needed = intrinsic_gas(tx)
+    if tx.gas < needed:
+        raise AdmissionError(f"intrinsic gas too low: gas {tx.gas}, minimum needed {needed}")
+
+
+def _check_tip_cap(tx: Transaction) -> None:
+    if not isinstance(tx, (FeeMarketTransaction, BlobTransaction)):
+        return
+    if tx.max_priority_fee_per_gas > tx.max_fee_per_gas:
+        raise AdmissionError(
+            f"max priority fee per gas higher than max fee per gas: maxPriorityFeePerGas: "
+            f"{tx.max_priority_fee_per_gas}, maxFeePerGas: {tx.max_fee_per_gas}"
+        )
+
+
+def _check_chain_id(tx: Transaction, chain_id: int) -> None:
+    if isinstance(tx, LegacyTransaction):
+        try:
+            tx_chain_id = legacy_chain_id(tx.v)
+        except InvalidTransaction:
+            raise AdmissionError(f"{INVALID_SENDER}: invalid transaction v, r, s values") from None
+    else:
+        tx_chain_id = tx.chain_id
+    if tx_chain_id is not None and tx_chain_id != chain_id:
+        raise AdmissionError(
+            f"{INVALID_SENDER}: invalid chain id for signer: have {tx_chain_id} want {chain_id}"
+        )
+
+
+def _check_signature_values(tx: Transaction) -> None:
+    """geth's ``ValidateSignatureValues``: a y parity bit, 0 < r < n, 0 < s <= n/2."""
+    parity_ok = isinstance(tx, LegacyTransaction) or tx.y_parity in (0, 1)
+    if not (parity_ok and 0 < tx.r < SECP256K1_N and 0 < tx.s <= SECP256K1_HALF_N):
+        raise AdmissionError(f"{INVALID_SENDER}: invalid transaction v, r, s values")
+
+
+def _recover_sender(tx: Transaction, chain_id: int) -> Address:
+    try:
+        return validate_transaction(tx, chain_id)
+    except InvalidSender as exc:
+        raise AdmissionError(f"{INVALID_SENDER}: {exc}") from None
+    except InvalidTransaction as exc:
+        raise AdmissionError(str(exc)) from None
+
+
+# --- sender and deployment ------------------------------------------------------
+
+
+def _check_sender(sender: Address) -> None:
+    if is_system_sender(sender):
+        raise AdmissionError(f"{INVALID_SENDER}: 0x{sender.hex()} is a system address")
+
+
+def _check_deployment(tx: Transaction, sender: Address, policy: DeploymentPolicy) -> None:
+    reason = policy.check_initcode(sender, create_address(sender, tx.nonce), tx.data)
+    if reason is not None:
+        raise AdmissionError(reason)
+
+
+# --- state ----------------------------------------------------------------------
+
+
+def _check_state(
+    tx: Transaction,
+    sender: Address,
+    state: State,
+    base_fee: int,
+    pool_nonce: PoolNonce | None,
+    max_nonce_gap: int,
+) -> None:
+    check_fee_cap(tx, sender, base_fee)
+    nonce = state.get_nonce(sender)
+    check_nonce_not_too_low(tx, sender, nonce)
+    next_nonce = nonce if pool_nonce is None else pool_nonce(sender)
+    if tx.nonce - next_nonce > max_nonce_gap:
+        raise AdmissionError(
+            f"nonce too high: address 0x{sender.hex()}, tx: {tx.nonce} state: {nonce}, "
+            f"next: {next_nonce}, max gap: {max_nonce_gap}"
+        )
+    check_sender_is_eoa(sender, state.get_code(sender))
+    check_funds(tx, sender, state.get_balance(sender))

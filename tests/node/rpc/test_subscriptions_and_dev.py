@@ -1,0 +1,119 @@
+"""
+Subscriptions and dev controls
+==============================
+
+``eth_subscribe`` over a real WebSocket (newHeads, logs with a filter,
+newPendingTransactions, unsubscribing, refusal over HTTP) and the dev
+controls under their ``evm_``, ``anvil_``, ``hardhat_`` and ``ovm_`` names.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+from rpc_support import node, request, run
+from test_eth import ALICE, ALICE_HEX, BOB_HEX, TOPIC, deploy, signed
+
+WAIT = 5.0
+
+
+async def ws_call(ws, method, *params, request_id=1):
+    await ws.send_str(json.dumps(request(method, *params, request_id=request_id)))
+    while True:
+        message = json.loads(await asyncio.wait_for(ws.receive_str(), WAIT))
+        if message.get("id") == request_id:
+            return message
+
+
+async def notification(ws) -> dict:
+    message = json.loads(await asyncio.wait_for(ws.receive_str(), WAIT))
+    assert message["method"] == "eth_subscription"
+    return message["params"]
+
+
+def test_websocket_subscriptions(tmp_path):
+    async def scenario():
+        async with node(tmp_path) as rpc:
+            address = await deploy(rpc)
+            async with rpc.session.ws_connect(rpc.handle.ws_url) as ws:
+                heads = (await ws_call(ws, "eth_subscribe", "newHeads"))["result"]
+                logs = (await ws_call(ws, "eth_subscribe", "logs", {"address": address, "topics": [TOPIC]},
+                                      request_id=2))["result"]
+                pending = (await ws_call(ws, "eth_subscribe", "newPendingTransactions", request_id=3))["result"]
+                tx_hash = await rpc("eth_sendRawTransaction", signed(0, bytes.fromhex(address[2:])))
+                received = [await notification(ws) for _ in range(3)]
+                by_id = {item["subscription"]: item["result"] for item in received}
+                assert by_id[pending] == tx_hash
+                assert by_id[heads]["number"] == "0x2"
+                assert by_id[logs]["transactionHash"] == tx_hash
+                unsubscribed = await ws_call(ws, "eth_unsubscribe", heads, request_id=4)
+                assert unsubscribed["result"] is True
+                assert (await ws_call(ws, "eth_unsubscribe", heads, request_id=5))["result"] is False
+                bad = await ws_call(ws, "eth_subscribe", "syncing", request_id=6)
+                assert bad["error"]["code"] == -32602
+            over_http = await rpc.failure("eth_subscribe", "newHeads")
+            assert over_http.code == -32601 and "notifications not supported" in over_http.message
+            assert len(rpc.ctx.sequencer.new_blocks._callbacks) == 0  # closed socket unsubscribed
+    run(scenario())
+
+
+def test_full_pending_transactions(tmp_path):
+    async def scenario():
+        async with node(tmp_path) as rpc:
+            async with rpc.session.ws_connect(rpc.handle.ws_url) as ws:
+                await ws_call(ws, "eth_subscribe", "newPendingTransactions", True)
+                tx_hash = await rpc("eth_sendRawTransaction", signed(0, ALICE.address, value=1))
+                tx = (await notification(ws))["result"]
+                assert tx["hash"] == tx_hash and tx["from"] == BOB_HEX
+    run(scenario())
+
+
+def test_snapshot_revert_mine_and_time(tmp_path):
+    async def scenario():
+        async with node(tmp_path) as rpc:
+            snapshot = await rpc("evm_snapshot")
+            await rpc("eth_sendRawTransaction", signed(0, ALICE.address, value=1))
+            assert await rpc("evm_mine") == "0x0"
+            assert await rpc("eth_blockNumber") == "0x2"
+            assert await rpc("evm_revert", snapshot) is True
+            assert await rpc("eth_blockNumber") == "0x0"
+            assert await rpc("evm_revert", snapshot) is False
+            head = int((await rpc("eth_getBlockByNumber", "latest", False))["timestamp"], 16)
+            target = max(head, int(await rpc("evm_increaseTime", "0x0"), 16)) + 10_000_000_000
+            await rpc("evm_setNextBlockTimestamp", hex(target))
+            await rpc("evm_mine")
+            block = await rpc("eth_getBlockByNumber", "latest", False)
+            assert int(block["timestamp"], 16) == target
+            await rpc("evm_mine", hex(target + 5))
+            assert int((await rpc("eth_getBlockByNumber", "latest", False))["timestamp"], 16) == target + 5
+            past = await rpc.failure("evm_setNextBlockTimestamp", hex(target))
+            assert past.code == -32000 and "not after the head block" in past.message
+            await rpc("anvil_mine", "0x3")
+            assert await rpc("eth_blockNumber") == "0x5"
+            before = int((await rpc("eth_getBlockByNumber", "latest", False))["timestamp"], 16)
+            await rpc("hardhat_mine", "0x2", "0x3c")
+            block = await rpc("eth_getBlockByNumber", "latest", False)
+            assert (block["number"], int(block["timestamp"], 16)) == ("0x7", before + 120)
+    run(scenario())
+
+
+def test_setting_accounts_by_hand(tmp_path):
+    async def scenario():
+        async with node(tmp_path) as rpc:
+            someone = "0x" + "42" * 20
+            await rpc("anvil_setBalance", someone, "0x1234")
+            assert await rpc("eth_getBalance", someone) == "0x1234"
+            await rpc("hardhat_setNonce", someone, "0x7")
+            assert await rpc("eth_getTransactionCount", someone) == "0x7"
+            await rpc("ovm_setCode", someone, "0x6001")
+            assert await rpc("eth_getCode", someone) == "0x6001"
+            word = "0x" + (5).to_bytes(32, "big").hex()
+            assert await rpc("anvil_setStorageAt", someone, "0x1", word) is True
+            assert await rpc("eth_getStorageAt", someone, "0x1") == word
+            snapshot = await rpc("ovm_snapshot")
+            await rpc("ovm_setBalance", ALICE_HEX, "0x0")
+            assert await rpc("eth_getBalance", ALICE_HEX) == "0x0"
+            assert await rpc("ovm_revert", snapshot) is True
+            assert await rpc("eth_getBalance", ALICE_HEX) == hex(10_000 * 10**18)
+    run(scenario())
