@@ -37,7 +37,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import wraps
-from typing import Any, Callable, Iterator, Mapping, Sequence
+from typing import Any, Callable, Iterator, Mapping, Sequence, TypeVar
 
 from ..chain import (
     Block,
@@ -80,6 +80,9 @@ from .store import ChainStore, LogRecord, ReceiptRecord, TxLocation
 HEAD_TAGS = frozenset({"latest", "pending", "safe", "finalized"})
 OVERRIDE_FIELDS = frozenset({"balance", "nonce", "code", "state", "stateDiff"})
 ERROR_SELECTOR = bytes.fromhex("08c379a0")  # Error(string), Solidity's revert reason
+
+
+T = TypeVar("T")
 
 
 class ChainError(Exception):
@@ -377,16 +380,37 @@ class Blockchain:
             raise ChainError(f"block {block} not found: the head is block {head}")
         return self.store.load_state(before_block=block + 1), self.store.header(block)
 
+    @_serialized
+    def trace_call(
+        self,
+        request: CallRequest,
+        block: int | None,
+        overrides: Mapping | None,
+        tracer: Callable[[Execution], T],
+    ) -> T:
+        """Run ``request`` as ``call`` does, but hand the prepared execution to
+        ``tracer`` (which runs it, e.g. step by step) and return what it returns."""
+        state, header = self._state_after(block)
+        return self._execute(state, header, request, overrides, tracer)
+
     def _execute(
-        self, state: State, header: Header, request: CallRequest, overrides: Mapping | None
-    ) -> CallResult:
+        self,
+        state: State,
+        header: Header,
+        request: CallRequest,
+        overrides: Mapping | None,
+        finish: Callable[[Execution], Any] | None = None,
+    ) -> Any:
         env = self._block_env(header, base_fee=header.base_fee_per_gas if request.priced else 0)
         gas = header.gas_limit if request.gas is None else request.gas
         with _sandbox(state, overrides):
             tx = _call_transaction(request, state.get_nonce(request.sender), gas, self.chain_id)
             _check_call(state, env, tx, request)
-            execution = Execution(state, env, tx, request.sender, self.fork, self.code_runner)
+            code_runner = self.code_runner if finish is None else None
+            execution = Execution(state, env, tx, request.sender, self.fork, code_runner)
             execution.prepare()
+            if finish is not None:
+                return finish(execution)
             if not execution.machine.done:
                 execution.machine.run()
             return _call_result(execution)

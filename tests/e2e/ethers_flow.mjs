@@ -7,7 +7,10 @@ import { ethers } from "ethers";
 const [httpUrl, wsUrl, artifactsFile, privateKey, recipient] = process.argv.slice(2);
 const { abi, bytecode } = JSON.parse(fs.readFileSync(artifactsFile, "utf8")).TestToken;
 
-const provider = new ethers.JsonRpcProvider(httpUrl, undefined, { staticNetwork: true });
+// ethers caches identical requests for 250 ms by default; with a block per
+// transaction, a back-to-back second transaction would reuse the cached nonce
+// (anvil with automine behaves the same), so the cache is off.
+const provider = new ethers.JsonRpcProvider(httpUrl, undefined, { staticNetwork: true, cacheTimeout: -1 });
 const wallet = new ethers.Wallet(privateKey, provider);
 const supply = ethers.parseEther("1000000");
 

@@ -1,0 +1,52 @@
+"""``ovm node`` as a user runs it: what it prints, how it stops, how it resumes."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+
+from conftest import rpc
+from ovm.chain.dev_accounts import dev_accounts
+from support import REPO
+
+
+def test_prints_url_and_accounts_and_stops_on_sigint(start_node, tmp_path):
+    node = start_node("--instant")
+    rpc(node.url, "eth_sendTransaction", {"from": "0x" + dev_accounts()[0].address.hex(),
+                                          "to": "0x" + dev_accounts()[1].address.hex(), "value": "0x1"})
+    os.kill(node.process.pid, signal.SIGINT)
+    assert node.process.wait(timeout=30) == 0
+    node.log.close()
+    output = (tmp_path / f"node-{node.port}.log").read_text()
+    assert f"JSON-RPC: {node.url}" in output
+    assert "chain id 901" in output
+    for account in dev_accounts():
+        assert f"0x{account.address.hex()}  key 0x{account.private_key.hex()}" in output
+    assert "Traceback" not in output
+
+
+def test_resumes_an_existing_datadir(start_node, tmp_path):
+    node = start_node("--instant")
+    rpc(node.url, "evm_mine")
+    rpc(node.url, "evm_mine")
+    head = rpc(node.url, "eth_getBlockByNumber", "latest", False)
+    assert node.stop() == 0
+    resumed = start_node("--instant")
+    assert rpc(resumed.url, "eth_getBlockByNumber", "latest", False)["hash"] == head["hash"]
+
+
+def run_ovm(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "ovm.cli.main", *args], capture_output=True,
+                          text=True, timeout=60, cwd=REPO)
+
+
+def test_bad_genesis_and_busy_port_are_one_line_errors(tmp_path, node):
+    genesis = tmp_path / "genesis.json"
+    genesis.write_text('{"config": {"chainId": "x"}, "alloc": {}}')
+    result = run_ovm("node", "--genesis", str(genesis), "--datadir", str(tmp_path / "g"))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    busy = run_ovm("node", "--port", str(node.port), "--datadir", str(tmp_path / "b"))
+    assert busy.returncode == 2 and "cannot listen" in busy.stderr and "Traceback" not in busy.stderr
