@@ -26,8 +26,8 @@ from ..evm import gas as G
 from ..evm.environment import BlockEnv, BlockHashes, no_block_hashes
 from ..evm.forks import Fork
 from ..evm.interpreter import CodeRunner
-from ..evm.processor import begin_transaction, blob_gas_used, transaction_type
-from ..evm.transactions import InvalidTransaction, Transaction, transaction_hash
+from ..evm.processor import NotIncludableNow, begin_transaction, blob_gas_used, transaction_type
+from ..evm.transactions import Transaction, transaction_hash
 from ..primitives.types import ZERO_HASH
 from ..state import State
 from .base_fee import next_base_fee, next_excess_blob_gas
@@ -111,7 +111,7 @@ class BlockBuilder:
     def _check_blob_gas(self, tx: Transaction) -> None:
         blob_gas = blob_gas_used(tx)
         if self.blob_gas_used + blob_gas > G.MAX_BLOB_GAS_PER_BLOCK:
-            raise InvalidTransaction(
+            raise NotIncludableNow(
                 f"blob gas limit reached: tx blob gas {blob_gas} > block blob gas "
                 f"{G.MAX_BLOB_GAS_PER_BLOCK - self.blob_gas_used}"
             )

@@ -50,6 +50,12 @@ class TransactionResult:
     refund: int
 
 
+class NotIncludableNow(InvalidTransaction):
+    """Cannot go into this block but may fit a later one: its nonce is ahead of
+    the sender's, or it needs more gas or blob gas than the block has left.
+    Block builders keep such a transaction for later instead of dropping it."""
+
+
 def effective_gas_price(tx: Transaction, base_fee: int) -> int:
     if isinstance(tx, (LegacyTransaction, AccessListTransaction)):
         return tx.gas_price
@@ -114,9 +120,10 @@ def validate_against_state(
     Messages follow geth's wording, which client libraries parse."""
     if transaction_type(tx) not in fork.transaction_types:
         raise InvalidTransaction(f"transaction type {transaction_type(tx)} not supported")
-    limit = env.gas_limit if block_gas_available is None else block_gas_available
-    if tx.gas > limit:
-        raise InvalidTransaction(f"gas limit reached: tx gas {tx.gas} > block gas {limit}")
+    if tx.gas > env.gas_limit:
+        raise InvalidTransaction(f"gas limit reached: tx gas {tx.gas} > block gas {env.gas_limit}")
+    if block_gas_available is not None and tx.gas > block_gas_available:
+        raise NotIncludableNow(f"gas limit reached: tx gas {tx.gas} > block gas left {block_gas_available}")
     check_fee_cap(tx, sender, env.base_fee)
     if isinstance(tx, BlobTransaction):
         if tx.max_fee_per_blob_gas < env.blob_base_fee:
@@ -129,7 +136,7 @@ def validate_against_state(
     nonce = state.get_nonce(sender)
     check_nonce_not_too_low(tx, sender, nonce)
     if tx.nonce > nonce:
-        raise InvalidTransaction(f"nonce too high: address 0x{sender.hex()}, tx: {tx.nonce} state: {nonce}")
+        raise NotIncludableNow(f"nonce too high: address 0x{sender.hex()}, tx: {tx.nonce} state: {nonce}")
     check_sender_is_eoa(sender, state.get_code(sender))
     check_funds(tx, sender, state.get_balance(sender))
 

@@ -56,7 +56,7 @@ from ..evm.environment import BlockEnv
 from ..evm.exceptions import EvmError, OutOfGas, Revert
 from ..evm.forks import CANCUN, Fork
 from ..evm.interpreter import CodeRunner
-from ..evm.processor import Execution
+from ..evm.processor import Execution, NotIncludableNow
 from ..evm.transactions import (
     AccessList,
     AccessListTransaction,
@@ -112,6 +112,9 @@ class BuiltBlock:
     block: Block
     included: list[tuple[Transaction, Receipt, ReceiptDetails]]
     rejected: list[tuple[Transaction, InvalidTransaction]]
+    # Valid but not for this block (no gas left, or a sender's earlier nonce
+    # did not fit): they stay pending.
+    deferred: list[Transaction] = dataclasses.field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -273,7 +276,9 @@ class Blockchain:
         """Run ``txs`` in order on the head state, skipping (and reporting) those
         that cannot be included, and commit the block in one store transaction.
         The included transactions leave the pending set in that commit; the
-        rejected ones stay there until the caller forgets them."""
+        rejected ones stay there until the caller forgets them, and the deferred
+        ones (valid, but not for this block: out of gas room, or behind a
+        deferred nonce) stay pending for a later block."""
         builder = BlockBuilder(
             self.head.header, self.state, self.config, self.fork,
             timestamp=self.next_timestamp() if timestamp is None else timestamp,
@@ -281,11 +286,14 @@ class Blockchain:
             ancestor_hash=self._ancestor_hash,
             code_runner=self.code_runner,
         )  # fmt: skip
-        included, rejected = [], []
+        included, rejected, deferred = [], [], []
         with self._reloading_on_failure():
             for tx in txs:
                 try:
                     receipt, details = builder.add_transaction(tx)
+                except NotIncludableNow:
+                    deferred.append(tx)
+                    continue
                 except InvalidTransaction as exc:
                     rejected.append((tx, exc))
                     continue
@@ -294,7 +302,7 @@ class Blockchain:
             diff = self.state.take_diff()
             self.store.commit_block(block, builder.receipts, builder.details, diff)
         self.head = block
-        return BuiltBlock(block, included, rejected)
+        return BuiltBlock(block, included, rejected, deferred)
 
     @contextmanager
     def _reloading_on_failure(self) -> Iterator[None]:

@@ -50,6 +50,7 @@ from dataclasses import dataclass
 from typing import Callable, Generic, Iterable, Iterator, Protocol, TypeVar
 
 from ..chain import ChainConfig
+from ..evm.gas import TX_BASE
 from ..evm.transactions import (
     AccessListTransaction,
     LegacyTransaction,
@@ -287,20 +288,19 @@ class Mempool:
     # -- block production ---------------------------------------------------------
 
     def pending_for_block(self, base_fee: int, gas_limit: int) -> list[Transaction]:
-        """Pending transactions for the next block, best tip first, each sender's
-        in nonce order, whose gas limits add up to at most ``gas_limit``."""
+        """Candidates for the next block, best tip first, each sender's in nonce
+        order: as many as could possibly fit (``gas_limit`` / 21,000). Blocks are
+        packed by the gas transactions really use, as geth packs them, so the
+        builder decides which fit and leaves the rest pending (deferred)."""
         runs = {sender: self._pending_run(sender) for sender in self._by_sender}
         offers: list[tuple[int, int, Address, PooledTransaction]] = []
         for run in runs.values():
             self._offer(offers, run, base_fee)
         chosen: list[Transaction] = []
-        gas_left = gas_limit
-        while offers:
+        most = gas_limit // TX_BASE
+        while offers and len(chosen) < most:
             _, _, sender, entry = heapq.heappop(offers)
-            if entry.tx.gas > gas_left:
-                continue  # the sender's later nonces wait for the next block
             chosen.append(entry.tx)
-            gas_left -= entry.tx.gas
             self._offer(offers, runs[sender], base_fee)
         return chosen
 

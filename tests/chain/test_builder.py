@@ -263,7 +263,7 @@ def test_block_gas_limit_counts_gas_already_used():
     builder, state, _ = start(ChainConfig(gas_limit=50_000))
     builder.add_transaction(fee_market(ALICE.private_key, 0))
     assert builder.gas_available == 29_000
-    with pytest.raises(InvalidTransaction, match="tx gas 30000 > block gas 29000"):
+    with pytest.raises(InvalidTransaction, match="tx gas 30000 > block gas left 29000"):
         builder.add_transaction(fee_market(BOB.private_key, 0, gas=30_000))
     builder.add_transaction(fee_market(BOB.private_key, 0, gas=29_000))
     assert builder.gas_available == 8_000

@@ -204,11 +204,12 @@ def test_a_state_that_does_not_match_its_root_is_refused(chain):
 
 
 def test_a_block_includes_valid_transactions_and_reports_the_others(chain):
-    txs = [signed(ALICE, 0, value=7), signed(ALICE, 5), signed(BOB, 0, value=1)]
+    txs = [signed(ALICE, 0, value=7), signed(ALICE, 5), signed(BOB, 0, value=1), signed(BOB, 0)]
     built = chain.build_block(txs)
     assert [tx for tx, _, _ in built.included] == [txs[0], txs[2]]
+    assert built.deferred == [txs[1]]  # nonce too high: maybe later
     [(tx, error)] = built.rejected
-    assert tx == txs[1] and "nonce too high" in str(error)
+    assert tx == txs[3] and "nonce too low" in str(error)
     block = built.block
     assert chain.head == block and block.transactions == (txs[0], txs[2])
     assert block.header.coinbase == SEQUENCER_FEE_VAULT

@@ -253,3 +253,15 @@ def test_listeners_hear_of_every_block(chain):
 
     asyncio.run(scenario())
     assert announced == list(range(1, chain.head.number + 1))
+
+
+def test_blocks_are_packed_by_the_gas_transactions_use(chain):
+    seq = sequencer(chain)
+    # 400 transfers with 100k gas limits: by their limits only 300 fit the 30M
+    # block; by the 21k each uses, all do (as geth packs them)
+    count = 400
+    for nonce in range(count):
+        seq.submit(transfer(ALICE, nonce, gas=100_000))
+    [built] = seq.mine()
+    assert len(built.included) == count
+    assert built.rejected == [] and built.deferred == []
