@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {IL1Bridge} from "../interfaces/IL1Bridge.sol";
+import {AddressAlias} from "../lib/AddressAlias.sol";
+import {MerkleTrie} from "../lib/MerkleTrie.sol";
+import {OutputRoots} from "../lib/OutputRoots.sol";
+import {Withdrawals} from "../lib/Withdrawals.sol";
+import {StateCommitmentChain} from "./StateCommitmentChain.sol";
+
+/// @title L1Bridge
+/// @notice The L1 half of the ETH bridge. Deposits lock ETH here and are derived into L2
+///         deposit transactions that mint it; forced withdrawals are derived into L2
+///         transactions that withdraw from the caller's L2 balance; withdrawals recorded in
+///         the L2 message passer are paid out here, once each, against an output root of the
+///         StateCommitmentChain whose challenge period has passed.
+/// @dev    L2 accounts: an EOA's is its own address; a contract's (any caller that is not
+///         tx.origin, the OP Stack's rule) is its alias (AddressAlias).
+contract L1Bridge is IL1Bridge {
+    using Withdrawals for Withdrawals.Withdrawal;
+
+    /// @notice Gas limit of the L2 deposit transaction minting a deposit.
+    uint64 public constant DEPOSIT_GAS_LIMIT = 100_000;
+    /// @notice Gas limit of the L2 deposit transaction carrying a forced withdrawal.
+    uint64 public constant FORCED_WITHDRAWAL_GAS_LIMIT = 200_000;
+
+    /// @notice The output roots withdrawals are proven against.
+    StateCommitmentChain public immutable stateCommitmentChain;
+
+    /// @notice Nonce of the next deposit or forced withdrawal.
+    uint256 public depositNonce;
+    /// @notice Withdrawal hashes already paid.
+    mapping(bytes32 withdrawalHash => bool) public finalizedWithdrawals;
+    /// @dev Set during finalizeWithdrawal (transient storage: cleared after each transaction).
+    bool private transient _finalizing;
+
+    modifier nonReentrant() {
+        require(!_finalizing, "L1Bridge: reentrant call");
+        _finalizing = true;
+        _;
+        _finalizing = false;
+    }
+
+    /// @param stateCommitmentChain_ The StateCommitmentChain holding the output roots.
+    constructor(StateCommitmentChain stateCommitmentChain_) {
+        stateCommitmentChain = stateCommitmentChain_;
+    }
+
+    /// @inheritdoc IL1Bridge
+    function depositETH() external payable {
+        require(msg.value > 0, "L1Bridge: deposit amount is zero");
+        emit DepositInitiated(msg.sender, _l2Account(), msg.value, depositNonce++, DEPOSIT_GAS_LIMIT);
+    }
+
+    /// @inheritdoc IL1Bridge
+    function withdrawETH(uint256 amount) external {
+        require(amount > 0, "L1Bridge: withdrawal amount is zero");
+        emit ForcedWithdrawalInitiated(msg.sender, _l2Account(), amount, depositNonce++, FORCED_WITHDRAWAL_GAS_LIMIT);
+    }
+
+    /// @inheritdoc IL1Bridge
+    /// @dev Checks, in order: the proof decodes; the withdrawal was not paid before; the output
+    ///      exists and is final; the output root preimage matches it; the storage proof shows
+    ///      `sentMessages[withdrawalHash] == true` under the message passer's storage root.
+    ///      Then marks the withdrawal paid and pays (all gas forwarded; a refused payment
+    ///      reverts the whole call, so it can be retried).
+    function finalizeWithdrawal(bytes calldata proof) external nonReentrant {
+        (
+            Withdrawals.Withdrawal memory withdrawal,
+            uint256 outputIndex,
+            OutputRoots.Proof memory outputRootProof,
+            bytes[] memory storageProof
+        ) = _decodeProof(proof);
+        bytes32 withdrawalHash = withdrawal.hash();
+        require(!finalizedWithdrawals[withdrawalHash], "L1Bridge: withdrawal already finalized");
+        _checkOutput(outputIndex, outputRootProof);
+        _checkSentMessage(withdrawalHash, outputRootProof.messagePasserStorageRoot, storageProof);
+
+        finalizedWithdrawals[withdrawalHash] = true;
+        emit WithdrawalFinalized(withdrawalHash, withdrawal.l1Recipient, withdrawal.amount, outputIndex);
+        _pay(withdrawal.l1Recipient, withdrawal.amount);
+    }
+
+    /// @notice Decodes a `finalizeWithdrawal` proof; reverts on malformed input.
+    /// @dev    External so that `finalizeWithdrawal` can catch a decoding failure and give it a
+    ///         reason; tools can also eth_call it to check an encoding.
+    function decodeWithdrawalProof(bytes calldata proof)
+        external
+        pure
+        returns (
+            Withdrawals.Withdrawal memory withdrawal,
+            uint256 outputIndex,
+            OutputRoots.Proof memory outputRootProof,
+            bytes[] memory storageProof
+        )
+    {
+        return abi.decode(proof, (Withdrawals.Withdrawal, uint256, OutputRoots.Proof, bytes[]));
+    }
+
+    /// @dev `decodeWithdrawalProof`, with a reason when it fails.
+    function _decodeProof(bytes calldata proof)
+        private
+        view
+        returns (Withdrawals.Withdrawal memory, uint256, OutputRoots.Proof memory, bytes[] memory)
+    {
+        try this.decodeWithdrawalProof(proof) returns (
+            Withdrawals.Withdrawal memory withdrawal,
+            uint256 outputIndex,
+            OutputRoots.Proof memory outputRootProof,
+            bytes[] memory storageProof
+        ) {
+            return (withdrawal, outputIndex, outputRootProof, storageProof);
+        } catch {
+            revert("L1Bridge: malformed proof");
+        }
+    }
+
+    /// @dev Output `index` exists, is final, and `outputRootProof` is its preimage.
+    function _checkOutput(uint256 index, OutputRoots.Proof memory outputRootProof) private view {
+        require(index < stateCommitmentChain.outputCount(), "L1Bridge: unknown or deleted output");
+        require(stateCommitmentChain.isFinalized(index), "L1Bridge: output not finalized");
+        require(outputRootProof.version == OutputRoots.VERSION_0, "L1Bridge: unsupported output version");
+        require(
+            OutputRoots.hash(outputRootProof) == stateCommitmentChain.getOutput(index).root,
+            "L1Bridge: invalid output root proof"
+        );
+    }
+
+    /// @dev The message passer's storage trie (root `storageRoot`) holds 1 in the slot of
+    ///      `sentMessages[withdrawalHash]`. The storage trie is keyed by keccak256(slot) and
+    ///      holds RLP(value): the word 1 is the single byte 0x01.
+    function _checkSentMessage(bytes32 withdrawalHash, bytes32 storageRoot, bytes[] memory storageProof)
+        private
+        pure
+    {
+        bytes32 slot = Withdrawals.sentMessageSlot(withdrawalHash);
+        bytes memory key = abi.encodePacked(keccak256(abi.encode(slot)));
+        (bool found, bytes memory value) = MerkleTrie.get(key, storageProof, storageRoot);
+        require(found && value.length == 1 && value[0] == 0x01, "L1Bridge: invalid storage proof");
+    }
+
+    /// @dev The caller's L2 account: its own address for an EOA, the alias for a contract.
+    function _l2Account() private view returns (address) {
+        return msg.sender == tx.origin ? msg.sender : AddressAlias.applyAlias(msg.sender);
+    }
+
+    /// @dev Pays `amount` wei to `to` with all remaining gas, ignoring any return data (a
+    ///      recipient cannot make the caller pay to copy it).
+    function _pay(address to, uint256 amount) private {
+        bool ok;
+        assembly ("memory-safe") {
+            ok := call(gas(), to, amount, 0, 0, 0, 0)
+        }
+        require(ok, "L1Bridge: payment failed");
+    }
+}

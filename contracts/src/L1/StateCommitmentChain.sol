@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+/// @title StateCommitmentChain
+/// @notice The L2 output roots on L1. A bonded proposer appends one root per proposed L2
+///         block (block numbers strictly increasing), each stamped with the L1 time it
+///         arrived; an output is final once `challengePeriod` seconds have passed since.
+///         The challenger (the dispute game contract, set once by the deployer) deletes a
+///         disproven output and every output after it, and takes the proposer's bond.
+/// @dev    Outputs are kept in a mapping with a count, so deleting is O(1): the count moves
+///         back, entries past it are dead and get overwritten by later proposals.
+contract StateCommitmentChain {
+    /// @notice One proposed output.
+    /// @param root          The output root (see OutputRoots).
+    /// @param timestamp     L1 block timestamp of the proposal.
+    /// @param l2BlockNumber The L2 block it commits to.
+    struct Output {
+        bytes32 root;
+        uint64 timestamp;
+        uint64 l2BlockNumber;
+    }
+
+    /// @notice The only account that may propose outputs.
+    address public immutable proposer;
+    /// @notice The account that deployed this contract; it sets the challenger once.
+    address public immutable deployer;
+    /// @notice Seconds an output must wait, unchallenged, before it is final.
+    uint256 public immutable challengePeriod;
+    /// @notice Bond (wei) the proposer must hold here to propose.
+    uint256 public immutable requiredBond;
+
+    /// @notice The account allowed to delete outputs (the dispute game); zero until set.
+    address public challenger;
+    /// @notice Wei the proposer holds here as its bond.
+    uint256 public bond;
+    /// @notice Number of live outputs; their indexes are 0 .. outputCount - 1.
+    uint256 public outputCount;
+    mapping(uint256 index => Output) private _outputs;
+
+    /// @notice Output `outputIndex` appended (the OP Stack's L2OutputOracle event shape).
+    event OutputProposed(
+        bytes32 indexed root, uint256 indexed outputIndex, uint256 indexed l2BlockNumber, uint256 l1Timestamp
+    );
+    /// @notice Outputs `fromIndex` .. `previousCount - 1` deleted.
+    event OutputsDeleted(uint256 indexed fromIndex, uint256 previousCount);
+    /// @notice The challenger was set.
+    event ChallengerSet(address indexed challenger);
+    /// @notice The proposer added `amount` to its bond, now `total`.
+    event BondDeposited(uint256 amount, uint256 total);
+    /// @notice The proposer took its bond back.
+    event BondWithdrawn(uint256 amount);
+    /// @notice The proposer's bond went to the challenger with a deletion.
+    event BondSlashed(address indexed challenger, uint256 amount);
+
+    modifier onlyProposer() {
+        require(msg.sender == proposer, "SCC: only the proposer");
+        _;
+    }
+
+    /// @param proposer_        The proposer's address.
+    /// @param challengePeriod_ The challenge period in seconds (7 days on a real network).
+    /// @param requiredBond_    The bond the proposer must deposit before proposing.
+    constructor(address proposer_, uint256 challengePeriod_, uint256 requiredBond_) {
+        require(proposer_ != address(0), "SCC: proposer is zero");
+        require(challengePeriod_ <= type(uint64).max, "SCC: challenge period too long");
+        proposer = proposer_;
+        deployer = msg.sender;
+        challengePeriod = challengePeriod_;
+        requiredBond = requiredBond_;
+    }
+
+    /// @notice Sets the challenger (the dispute game contract). Deployer only, once.
+    /// @dev    The challenger receives the proposer's bond when it deletes outputs, so a
+    ///         contract challenger must accept ETH.
+    function setChallenger(address challenger_) external {
+        require(msg.sender == deployer, "SCC: only the deployer");
+        require(challenger == address(0), "SCC: challenger already set");
+        require(challenger_ != address(0), "SCC: challenger is zero");
+        challenger = challenger_;
+        emit ChallengerSet(challenger_);
+    }
+
+    /// @notice Adds `msg.value` to the proposer's bond.
+    function depositBond() external payable onlyProposer {
+        bond += msg.value;
+        emit BondDeposited(msg.value, bond);
+    }
+
+    /// @notice Returns the whole bond to the proposer, once no output is left in its
+    ///         challenge period (so a bond cannot leave ahead of a challenge).
+    function withdrawBond() external onlyProposer {
+        require(outputCount == 0 || isFinalized(outputCount - 1), "SCC: outputs still in challenge period");
+        uint256 amount = bond;
+        bond = 0;
+        emit BondWithdrawn(amount);
+        _send(proposer, amount);
+    }
+
+    /// @notice Appends the output root `root` of L2 block `l2BlockNumber`.
+    /// @dev    Proposer only, with at least `requiredBond` bonded; the block number must be
+    ///         above the latest output's.
+    function proposeOutput(bytes32 root, uint256 l2BlockNumber) external onlyProposer {
+        require(bond >= requiredBond, "SCC: proposer bond too low");
+        require(root != bytes32(0), "SCC: output root is zero");
+        require(l2BlockNumber <= type(uint64).max, "SCC: block number too large");
+        uint256 index = outputCount;
+        require(index == 0 || l2BlockNumber > _outputs[index - 1].l2BlockNumber, "SCC: block number must increase");
+        _outputs[index] = Output(root, uint64(block.timestamp), uint64(l2BlockNumber));
+        outputCount = index + 1;
+        emit OutputProposed(root, index, l2BlockNumber, block.timestamp);
+    }
+
+    /// @notice Deletes output `fromIndex` and all outputs after it, and pays the proposer's
+    ///         bond to the challenger. Challenger only; the output must not be final.
+    function deleteOutputs(uint256 fromIndex) external {
+        require(msg.sender == challenger, "SCC: only the challenger");
+        require(fromIndex < outputCount, "SCC: unknown output");
+        require(!isFinalized(fromIndex), "SCC: output already finalized");
+        emit OutputsDeleted(fromIndex, outputCount);
+        outputCount = fromIndex;
+        _slashBond();
+    }
+
+    /// @notice Output `index`. Reverts if there is no such live output.
+    function getOutput(uint256 index) external view returns (Output memory) {
+        require(index < outputCount, "SCC: unknown output");
+        return _outputs[index];
+    }
+
+    /// @notice Whether output `index` exists and its challenge period has passed.
+    function isFinalized(uint256 index) public view returns (bool) {
+        return index < outputCount && block.timestamp >= _outputs[index].timestamp + challengePeriod;
+    }
+
+    /// @dev Moves the whole bond to the challenger.
+    function _slashBond() private {
+        uint256 amount = bond;
+        bond = 0;
+        emit BondSlashed(msg.sender, amount);
+        _send(msg.sender, amount);
+    }
+
+    /// @dev Sends `amount` wei to `to`, reverting if it is refused.
+    function _send(address to, uint256 amount) private {
+        (bool ok,) = to.call{value: amount}("");
+        require(ok, "SCC: transfer failed");
+    }
+}
