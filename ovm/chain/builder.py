@@ -129,7 +129,9 @@ class BlockBuilder:
         result = execution.run()
         self.gas_used += result.gas_used
         self.blob_gas_used += result.blob_gas_used
-        receipt = make_receipt(transaction_type(tx), result.success, self.gas_used, result.logs)
+        receipt = make_receipt(
+            transaction_type(tx), result.success, self.gas_used, result.logs, result.deposit_nonce
+        )
         details = ReceiptDetails(
             transaction_hash=transaction_hash(tx),
             transaction_index=len(self.transactions),
@@ -141,6 +143,7 @@ class BlockBuilder:
             first_log_index=self._log_count,
             blob_gas_used=result.blob_gas_used,
             blob_gas_price=self.env.blob_base_fee if result.blob_gas_used else None,
+            l1_charge=result.l1_charge,
         )
         self._log_count += len(receipt.logs)
         self.transactions.append(tx)

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
+from ..evm.l2 import SEQUENCER_FEE_VAULT  # the coinbase of every L2 block
 from ..primitives.types import (
     UINT64_MAX,
     UINT256_MAX,
@@ -56,10 +57,6 @@ MIN_GAS_LIMIT = 5000  # the protocol's floor for a block gas limit
 
 class GenesisError(ValueError):
     """A genesis file that cannot be read or has a malformed field."""
-
-
-# The OP Stack's SequencerFeeVault predeploy: coinbase of every L2 block.
-SEQUENCER_FEE_VAULT = bytes.fromhex("4200000000000000000000000000000000000011")
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,10 +7,14 @@ used in the block, logs bloom and logs — with its encoding: a legacy
 transaction's receipt is an RLP list, a typed one is ``type byte ‖ RLP list``
 (EIP-2718). The receipts root commits to these encodings by index.
 
+A deposit's receipt (type 0x7E) appends ``depositNonce``, the sender's nonce
+before the deposit, and ``depositReceiptVersion`` 1 to the list, as the OP
+Stack does since Canyon (specs ``protocol/deposits.md``, "Deposit Receipt").
+
 An RPC receipt shows more than is committed: the gas this transaction used,
-its effective gas price, the contract it created, blob gas. Those live in a
-separate ``ReceiptDetails``, which no root covers and which a node can
-recompute from the block.
+its effective gas price, the contract it created, blob gas, and on an L2 the
+L1 data fee it paid. Those live in a separate ``ReceiptDetails``, which no
+root covers and which a node can recompute from the block.
 """
 
 from __future__ import annotations
@@ -18,6 +22,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
+from ..evm.l2 import L1Charge
+from ..evm.transactions import DepositTransaction
 from ..primitives import rlp
 from ..state import Log
 from .block import ordered_trie_root
@@ -29,6 +35,9 @@ STATUS_FAILURE = 0
 STATUS_SUCCESS = 1
 RECEIPT_FIELD_COUNT = 4
 LOG_FIELD_COUNT = 3
+DEPOSIT_TYPE = DepositTransaction.TYPE
+DEPOSIT_RECEIPT_VERSION = 1  # Canyon
+DEPOSIT_RECEIPT_FIELD_COUNTS = (RECEIPT_FIELD_COUNT, RECEIPT_FIELD_COUNT + 2)
 
 
 class InvalidReceipt(ValueError):
@@ -37,11 +46,16 @@ class InvalidReceipt(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Receipt:
+    """``deposit_nonce`` and ``deposit_receipt_version`` are a deposit's only
+    (both or neither)."""
+
     tx_type: int
     status: int
     cumulative_gas_used: int
     bloom: bytes
     logs: tuple[Log, ...]
+    deposit_nonce: int | None = None
+    deposit_receipt_version: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +64,8 @@ class ReceiptDetails:
 
     ``first_log_index`` is the block-wide index of this transaction's first
     log (``logIndex`` counts across the block). ``blob_gas_price`` is ``None``
-    for a transaction without blobs.
+    for a transaction without blobs; ``l1_charge`` is ``None`` but for an L2
+    transaction that paid the L1 data fee (every one but a deposit).
     """
 
     transaction_hash: bytes
@@ -63,15 +78,24 @@ class ReceiptDetails:
     first_log_index: int
     blob_gas_used: int = 0
     blob_gas_price: int | None = None
+    l1_charge: L1Charge | None = None
 
 
 def make_receipt(
-    tx_type: int, success: bool, cumulative_gas_used: int, logs: Iterable[Log]
+    tx_type: int,
+    success: bool,
+    cumulative_gas_used: int,
+    logs: Iterable[Log],
+    deposit_nonce: int | None = None,
 ) -> Receipt:
-    """A receipt with its bloom computed from ``logs``."""
+    """A receipt with its bloom computed from ``logs``; a deposit's carries
+    ``deposit_nonce`` and the current deposit receipt version."""
     logs = tuple(logs)
     status = STATUS_SUCCESS if success else STATUS_FAILURE
-    return Receipt(tx_type, status, cumulative_gas_used, logs_bloom(logs), logs)
+    version = None if deposit_nonce is None else DEPOSIT_RECEIPT_VERSION
+    return Receipt(
+        tx_type, status, cumulative_gas_used, logs_bloom(logs), logs, deposit_nonce, version
+    )
 
 
 # --- encoding -------------------------------------------------------------------
@@ -81,6 +105,13 @@ def _log_item(log: Log) -> list:
     return [log.address, list(log.topics), log.data]
 
 
+def _deposit_items(receipt: Receipt) -> list[bytes]:
+    """What follows the logs: a deposit's nonce and receipt version, if it has them."""
+    if receipt.deposit_nonce is None:
+        return []
+    return [rlp.int_to_be(receipt.deposit_nonce), rlp.int_to_be(receipt.deposit_receipt_version)]
+
+
 def encode_receipt(receipt: Receipt) -> bytes:
     payload = rlp.encode(
         [
@@ -88,6 +119,7 @@ def encode_receipt(receipt: Receipt) -> bytes:
             rlp.int_to_be(receipt.cumulative_gas_used),
             receipt.bloom,
             [_log_item(log) for log in receipt.logs],
+            *_deposit_items(receipt),
         ]
     )
     if receipt.tx_type == LEGACY_TYPE:
@@ -147,18 +179,36 @@ def _log(item: rlp.Item, name: str) -> Log:
     )
 
 
+def _receipt_fields(tx_type: int, item: rlp.Item) -> list:
+    """The receipt's items: four, or six for a deposit that carries its nonce
+    and receipt version."""
+    fields = _list(item, "receipt")
+    allowed = DEPOSIT_RECEIPT_FIELD_COUNTS if tx_type == DEPOSIT_TYPE else (RECEIPT_FIELD_COUNT,)
+    if len(fields) not in allowed:
+        expected = " or ".join(map(str, allowed))
+        raise InvalidReceipt(f"receipt: expected {expected} items, got {len(fields)}")
+    return fields
+
+
 def _from_fields(tx_type: int, payload: bytes) -> Receipt:
     try:
         item = rlp.decode(payload)
     except rlp.DecodingError as exc:
         raise InvalidReceipt(f"malformed RLP: {exc}") from None
-    status, cumulative, bloom, logs = _list(item, "receipt", RECEIPT_FIELD_COUNT)
+    status, cumulative, bloom, logs, *deposit = _receipt_fields(tx_type, item)
+    deposit_nonce, version = (
+        (_uint(deposit[0], "deposit_nonce"), _uint(deposit[1], "deposit_receipt_version"))
+        if deposit
+        else (None, None)
+    )
     return Receipt(
         tx_type,
         _status(status),
         _uint(cumulative, "cumulative_gas_used"),
         _bytes(bloom, "bloom", BLOOM_BYTES),
         tuple(_log(log, f"logs[{i}]") for i, log in enumerate(_list(logs, "logs"))),
+        deposit_nonce,
+        version,
     )
 
 

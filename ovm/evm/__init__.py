@@ -1,1 +1,2 @@
-"""Execution manager: the EVM (interpreter, instructions, gas, precompiles, forks, transactions)."""
+"""Execution manager: the EVM (interpreter, instructions, gas, precompiles, forks, transactions)
+and the OP Stack's L2 rules (deposits, fee vaults, the L1 data fee)."""

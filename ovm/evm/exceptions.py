@@ -67,6 +67,14 @@ class PrecompileFailure(ExceptionalHalt):
     """A precompile rejected its input."""
 
 
+class FailedDeposit(ExceptionalHalt):
+    """A deposit that could not start (``ovm.evm.l2.deposit_failure``): it is
+    included all the same, with all its gas used (OP Stack)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"failed deposit: {reason}")
+
+
 class Revert(EvmError):
     """REVERT: changes are discarded, remaining gas is returned."""
 

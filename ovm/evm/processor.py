@@ -9,6 +9,11 @@ access list, start the first frame), execute (the machine), and settle
 (refund, pay the coinbase its priority fee, delete self-destructed and touched
 empty accounts).
 
+On a fork with L2 rules (``Fork.l2``, ``ovm.evm.l2``) a transaction also pays
+the L1 data fee with its gas, and settling pays the base fee and the L1 fee
+to their vaults instead of burning the base fee. A deposit (type 0x7E) runs
+as a ``DepositExecution``: mint, no checks beyond its type and gas, no fees.
+
 ``begin_transaction`` returns an ``Execution`` whose machine can be run to the
 end or stepped one instruction at a time; ``process_transaction`` does both
 in one call.
@@ -21,14 +26,16 @@ from dataclasses import dataclass
 from ..state import Log, State
 from . import gas as G
 from .environment import BlockEnv, TxContext
-from .exceptions import AddressCollision, EvmError
+from .exceptions import AddressCollision, EvmError, FailedDeposit
 from .forks.base import Fork
 from .frame import Frame
 from .instructions.system import create_address
 from .interpreter import CodeRunner, Machine
+from .l2 import L1Charge, deposit_failure
 from .transactions import (
     AccessListTransaction,
     BlobTransaction,
+    DepositTransaction,
     InvalidTransaction,
     LegacyTransaction,
     Transaction,
@@ -48,6 +55,8 @@ class TransactionResult:
     contract_address: bytes | None
     blob_gas_used: int
     refund: int
+    l1_charge: L1Charge | None = None  # the L1 data fee paid, on an L2
+    deposit_nonce: int | None = None  # a deposit's sender nonce before it ran
 
 
 class NotIncludableNow(InvalidTransaction):
@@ -57,6 +66,8 @@ class NotIncludableNow(InvalidTransaction):
 
 
 def effective_gas_price(tx: Transaction, base_fee: int) -> int:
+    if isinstance(tx, DepositTransaction):
+        return 0
     if isinstance(tx, (LegacyTransaction, AccessListTransaction)):
         return tx.gas_price
     return min(tx.max_fee_per_gas, base_fee + tx.max_priority_fee_per_gas)
@@ -103,8 +114,9 @@ def check_sender_is_eoa(sender: bytes, code: bytes) -> None:
         raise InvalidTransaction(f"sender not an eoa: address 0x{sender.hex()}")
 
 
-def check_funds(tx: Transaction, sender: bytes, balance: int) -> None:
-    cost = upfront_cost(tx)
+def check_funds(tx: Transaction, sender: bytes, balance: int, l1_fee: int = 0) -> None:
+    """The balance must cover the up-front cost and, on an L2, the L1 data fee."""
+    cost = upfront_cost(tx) + l1_fee
     if balance < cost:
         raise InvalidTransaction(
             f"insufficient funds for gas * price + value: address 0x{sender.hex()} "
@@ -112,18 +124,25 @@ def check_funds(tx: Transaction, sender: bytes, balance: int) -> None:
         )
 
 
-def validate_against_state(
-    state: State, env: BlockEnv, tx: Transaction, sender: bytes, fork: Fork,
-    block_gas_available: int | None = None,
+def check_fits_block(
+    tx: Transaction, env: BlockEnv, fork: Fork, block_gas_available: int | None = None
 ) -> None:
-    """The rules that need the state and the block; raises ``InvalidTransaction``.
-    Messages follow geth's wording, which client libraries parse."""
+    """The fork must know the type, and the block must have room for the gas limit."""
     if transaction_type(tx) not in fork.transaction_types:
         raise InvalidTransaction(f"transaction type {transaction_type(tx)} not supported")
     if tx.gas > env.gas_limit:
         raise InvalidTransaction(f"gas limit reached: tx gas {tx.gas} > block gas {env.gas_limit}")
     if block_gas_available is not None and tx.gas > block_gas_available:
         raise NotIncludableNow(f"gas limit reached: tx gas {tx.gas} > block gas left {block_gas_available}")
+
+
+def validate_against_state(
+    state: State, env: BlockEnv, tx: Transaction, sender: bytes, fork: Fork,
+    block_gas_available: int | None = None, l1_fee: int = 0,
+) -> None:
+    """The rules that need the state and the block; raises ``InvalidTransaction``.
+    Messages follow geth's wording, which client libraries parse."""
+    check_fits_block(tx, env, fork, block_gas_available)
     check_fee_cap(tx, sender, env.base_fee)
     if isinstance(tx, BlobTransaction):
         if tx.max_fee_per_blob_gas < env.blob_base_fee:
@@ -138,11 +157,17 @@ def validate_against_state(
     if tx.nonce > nonce:
         raise NotIncludableNow(f"nonce too high: address 0x{sender.hex()}, tx: {tx.nonce} state: {nonce}")
     check_sender_is_eoa(sender, state.get_code(sender))
-    check_funds(tx, sender, state.get_balance(sender))
+    check_funds(tx, sender, state.get_balance(sender), l1_fee)
 
 
 class Execution:
-    """A transaction that has been validated and prepared, with its machine."""
+    """A transaction that has been validated and prepared, with its machine.
+
+    ``l1_charge`` is the L1 data fee the transaction pays on an L2 (``None``:
+    none, as on Ethereum, or for a call that is never settled);
+    ``deposit_nonce`` is set for a deposit only (``DepositExecution``)."""
+
+    deposit_nonce: int | None = None
 
     def __init__(
         self,
@@ -152,12 +177,14 @@ class Execution:
         sender: bytes,
         fork: Fork,
         code_runner: CodeRunner | None = None,
+        l1_charge: L1Charge | None = None,
     ) -> None:
         self.state = state
         self.env = env
         self.tx = tx
         self.sender = sender
         self.fork = fork
+        self.l1_charge = l1_charge
         self.gas_price = effective_gas_price(tx, env.base_fee)
         self.blob_gas = blob_gas_used(tx)
         self.contract_address = (
@@ -171,44 +198,69 @@ class Execution:
         self.code_runner = code_runner
         self.machine = Machine(state, env, context, fork, code_runner)
 
+    @property
+    def l1_fee(self) -> int:
+        return 0 if self.l1_charge is None else self.l1_charge.fee
+
+    def restarted(self, state: State) -> Execution:
+        """The same transaction, not yet prepared, on ``state`` (its pre-state
+        rebuilt), to resume from a machine snapshot."""
+        return type(self)(
+            state, self.env, self.tx, self.sender, self.fork, self.code_runner, self.l1_charge
+        )
+
     def prepare(self) -> None:
         """Buy gas, bump the nonce, warm the access list and enter the first frame."""
+        self.state.begin_transaction()
+        self._buy_gas()
+        self._start()
+
+    def _buy_gas(self) -> None:
+        """Take all the gas, blob gas and the L1 data fee from the sender."""
         state, tx, sender = self.state, self.tx, self.sender
-        state.begin_transaction()
-        state.set_balance(
-            sender,
-            state.get_balance(sender)
-            - tx.gas * self.gas_price
-            - self.blob_gas * self.env.blob_base_fee,
-        )
+        cost = tx.gas * self.gas_price + self.blob_gas * self.env.blob_base_fee + self.l1_fee
+        state.set_balance(sender, state.get_balance(sender) - cost)
+
+    def _start(self) -> None:
+        """Bump the nonce, warm the access list and enter the first frame."""
+        state, tx, sender, target = self.state, self.tx, self.sender, self._target
         state.increment_nonce(sender)
-        target = tx.to if tx.to is not None else self.contract_address
         for address in (sender, target, self.env.coinbase, *self.fork.precompiles):
             state.warm_address(address)
         for address, keys in getattr(tx, "access_list", ()):
             state.warm_address(address)
             for key in keys:
                 state.warm_slot(address, int.from_bytes(key, "big"))
-        gas = tx.gas - intrinsic_gas(tx)
-        machine = self.machine
-        frame = Frame(
-            machine,
-            caller=sender,
+        frame = self._first_frame()
+        if tx.to is None and (state.has_code_or_nonce(target) or state.has_storage(target)):
+            self._end_early(frame, AddressCollision())
+            return
+        self.machine.enter(frame)
+
+    @property
+    def _target(self) -> bytes:
+        return self.tx.to if self.tx.to is not None else self.contract_address
+
+    def _first_frame(self) -> Frame:
+        tx, target = self.tx, self._target
+        return Frame(
+            self.machine,
+            caller=self.sender,
             address=target,
             code_address=target,
             value=tx.value,
             data=tx.data if tx.to is not None else b"",
-            code=state.get_code(target) if tx.to is not None else tx.data,
-            gas=gas,
+            code=self.state.get_code(target) if tx.to is not None else tx.data,
+            gas=tx.gas - intrinsic_gas(tx),
             depth=0,
             is_create=tx.to is None,
         )
-        if tx.to is None and (state.has_code_or_nonce(target) or state.has_storage(target)):
-            frame.gas = 0
-            machine.result = frame
-            machine.error = AddressCollision()
-            return
-        machine.enter(frame)
+
+    def _end_early(self, frame: Frame, error: EvmError) -> None:
+        """End before any code runs, with all the gas used."""
+        frame.gas = 0
+        self.machine.result = frame
+        self.machine.error = error
 
     def run(self) -> TransactionResult:
         if not self.machine.done:
@@ -216,22 +268,14 @@ class Execution:
         return self.settle()
 
     def settle(self) -> TransactionResult:
-        """Refund, pay the coinbase and clean up, once the machine is done."""
-        state, env, tx, machine = self.state, self.env, self.tx, self.machine
+        """Refund, pay the fees and clean up, once the machine is done."""
+        state, tx, machine = self.state, self.tx, self.machine
         frame, error = machine.result, machine.error
         gas_left = frame.gas
         used_before_refund = tx.gas - gas_left
         refund = min(used_before_refund // G.MAX_REFUND_QUOTIENT, state.refund) if error is None else 0
         gas_used = used_before_refund - refund
-        state.add_balance(self.sender, (gas_left + refund) * self.gas_price)
-        fee = gas_used * (self.gas_price - env.base_fee)
-        coinbase = env.coinbase
-        if fee:
-            state.add_balance(coinbase, fee)
-        else:
-            account = state.get_account(coinbase)
-            if account is not None and account.is_empty():
-                state.destroy_account(coinbase)
+        self._pay_for_gas(gas_used, gas_left + refund)
         for address in state.selfdestructed:
             state.destroy_account(address)
         for address in state.touched:
@@ -248,17 +292,85 @@ class Execution:
             contract_address=self.contract_address if success else None,
             blob_gas_used=self.blob_gas,
             refund=refund,
+            l1_charge=self.l1_charge,
+            deposit_nonce=self.deposit_nonce,
         )
+
+    def _pay_for_gas(self, gas_used: int, gas_returned: int) -> None:
+        """Return the unused gas to the sender and pay the priority fee to the
+        coinbase. The base fee is burned on Ethereum; on an L2 it goes to the
+        base fee vault, and the L1 data fee to the L1 fee vault (op-geth's order)."""
+        state, env = self.state, self.env
+        state.add_balance(self.sender, gas_returned * self.gas_price)
+        _credit(state, env.coinbase, gas_used * (self.gas_price - env.base_fee))
+        rules = self.fork.l2
+        if rules is not None:
+            _credit(state, rules.base_fee_vault, gas_used * env.base_fee)
+            _credit(state, rules.l1_fee_vault, self.l1_fee)
+
+
+class DepositExecution(Execution):
+    """A deposit (type 0x7E) by the OP Stack's rules (see ``ovm.evm.l2``): the
+    mint is credited first and kept whatever happens; no nonce, fee or balance
+    check; no gas bought, nothing paid or refunded. A deposit that cannot start
+    uses all its gas and fails, with only its mint and nonce increment kept."""
+
+    def __init__(
+        self,
+        state: State,
+        env: BlockEnv,
+        tx: DepositTransaction,
+        sender: bytes,
+        fork: Fork,
+        code_runner: CodeRunner | None = None,
+        l1_charge: L1Charge | None = None,
+    ) -> None:
+        super().__init__(state, env, tx, sender, fork, code_runner, l1_charge)
+        self.deposit_nonce = state.get_nonce(sender)
+
+    def prepare(self) -> None:
+        """Mint, then start, or end as a failed deposit."""
+        state, tx = self.state, self.tx
+        state.begin_transaction()
+        state.add_balance(self.sender, tx.mint)
+        reason = deposit_failure(state, tx)
+        if reason is None:
+            self._start()
+            return
+        state.increment_nonce(self.sender)
+        self._end_early(self._first_frame(), FailedDeposit(reason))
+
+    def _pay_for_gas(self, gas_used: int, gas_returned: int) -> None:
+        """Nothing: a deposit's gas was bought on L1."""
+
+
+def _credit(state: State, address: bytes, amount: int) -> None:
+    """Pay ``amount`` to ``address``. Paying nothing still touches it, so an
+    empty account there is deleted (EIP-161), as geth's zero transfer does."""
+    if amount:
+        state.add_balance(address, amount)
+        return
+    account = state.get_account(address)
+    if account is not None and account.is_empty():
+        state.destroy_account(address)
 
 
 def begin_transaction(
     state: State, env: BlockEnv, tx: Transaction, fork: Fork,
     block_gas_available: int | None = None, code_runner: CodeRunner | None = None,
 ) -> Execution:
-    """Validate and prepare ``tx``; raises ``InvalidTransaction`` if it cannot be included."""
-    sender = validate_transaction(tx, env.chain_id)
-    validate_against_state(state, env, tx, sender, fork, block_gas_available)
-    execution = Execution(state, env, tx, sender, fork, code_runner)
+    """Validate and prepare ``tx``; raises ``InvalidTransaction`` if it cannot be included.
+
+    A deposit is checked for its type and gas only: derivation vouches for the rest."""
+    if isinstance(tx, DepositTransaction):
+        check_fits_block(tx, env, fork, block_gas_available)
+        execution: Execution = DepositExecution(state, env, tx, tx.sender, fork, code_runner)
+    else:
+        sender = validate_transaction(tx, env.chain_id)
+        l1_charge = None if fork.l2 is None else fork.l2.l1_charge(state, tx)
+        l1_fee = 0 if l1_charge is None else l1_charge.fee
+        validate_against_state(state, env, tx, sender, fork, block_gas_available, l1_fee)
+        execution = Execution(state, env, tx, sender, fork, code_runner, l1_charge)
     execution.prepare()
     return execution
 

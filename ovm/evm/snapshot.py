@@ -201,7 +201,7 @@ def restore(snapshot_bytes: bytes, machine: Machine) -> None:
         machine.frames.append(parent)
 
 
-def run_with_snapshots(execution, rebuild_state: Callable[[], State], every: int = 7):
+def run_with_snapshots(execution: Execution, rebuild_state: Callable[[], State], every: int = 7):
     """Run ``execution`` one instruction at a time; every ``every`` steps,
     snapshot the machine and continue from the snapshot on a freshly rebuilt
     pre-transaction state. Returns ``(result, final_state)``."""
@@ -212,10 +212,7 @@ def run_with_snapshots(execution, rebuild_state: Callable[[], State], every: int
         steps += 1
         if steps % every == 0 and not execution.machine.done:
             blob = snapshot(execution.machine)
-            resumed = Execution(
-                rebuild_state(), execution.env, execution.tx, execution.sender, execution.fork,
-                execution.code_runner,
-            )
+            resumed = execution.restarted(rebuild_state())
             restore(blob, resumed.machine)
             execution = resumed
     return execution.settle(), execution.state

@@ -3,16 +3,20 @@ Transactions
 ============
 
 The four Ethereum transaction types of Cancun — legacy, access list (type 1),
-fee market (type 2) and blob (type 3) — as frozen dataclasses, with strict
-decoding from the network form (EIP-2718: a legacy RLP list, or a type byte
-followed by an RLP list), encoding, hashing, signing, sender recovery,
-intrinsic gas and the stateless validity checks.
+fee market (type 2) and blob (type 3) — and the OP Stack's deposit (type
+0x7E) as frozen dataclasses, with strict decoding from the network form
+(EIP-2718: a legacy RLP list, or a type byte followed by an RLP list),
+encoding, hashing, signing, sender recovery, intrinsic gas and the stateless
+validity checks.
 
-Each class lists its fields in RLP order and the last three are always the
-signature, so one pair of generic functions encodes and decodes every type:
-a field's codec is chosen by its name (``FIELD_CODECS``). A new type, such as
-the OP Stack deposit (0x7E), is added by registering its class in
-``TRANSACTION_TYPES`` and codecs for any new field names.
+Each class lists its fields in RLP order, so one pair of generic functions
+encodes and decodes every type: a field's codec is chosen by its name
+(``FIELD_CODECS``). The last three fields of a signed type are its signature.
+A deposit has none: derivation makes it from an L1 event, which vouches for
+its sender, so ``recover_sender`` returns its ``from`` and
+``validate_transaction`` refuses it (it never comes from a user). How a
+deposit runs: ``ovm.evm.l2`` (the rules), ``ovm.evm.processor``
+(``DepositExecution``).
 
 The limits and costs here are Cancun's rules.
 """
@@ -132,11 +136,36 @@ class BlobTransaction:
     s: int
 
 
-Transaction = LegacyTransaction | AccessListTransaction | FeeMarketTransaction | BlobTransaction
-TypedTransaction = AccessListTransaction | FeeMarketTransaction | BlobTransaction
+@dataclass(frozen=True, slots=True)
+class DepositTransaction:
+    """The OP Stack's deposit (EIP-2718 type 0x7E), made by derivation from L1:
+    ``mint`` is created on L2 for ``sender`` (the spec's ``from``) before the
+    call; ``source_hash`` identifies the L1 event it comes from. Unsigned."""
+
+    TYPE: ClassVar[int] = 0x7E
+
+    source_hash: Hash32
+    sender: Address
+    to: Address | None
+    mint: int
+    value: int
+    gas: int
+    is_system_tx: bool
+    data: bytes
+
+
+Transaction = (
+    LegacyTransaction
+    | AccessListTransaction
+    | FeeMarketTransaction
+    | BlobTransaction
+    | DepositTransaction
+)
+TypedTransaction = AccessListTransaction | FeeMarketTransaction | BlobTransaction | DepositTransaction
 
 TRANSACTION_TYPES: dict[int, type] = {
-    cls.TYPE: cls for cls in (AccessListTransaction, FeeMarketTransaction, BlobTransaction)
+    cls.TYPE: cls
+    for cls in (AccessListTransaction, FeeMarketTransaction, BlobTransaction, DepositTransaction)
 }
 
 
@@ -206,6 +235,25 @@ def _decode_access_entry(item: rlp.Item, name: str) -> tuple[Address, tuple[Hash
     return address, _decode_hashes(entry[1], f"{name}.storage_keys")
 
 
+def _decode_bool(item: rlp.Item, name: str) -> bool:
+    data = _expect_bytes(item, name)
+    if data not in (b"", b"\x01"):
+        raise InvalidTransaction(f"{name}: expected a boolean (0 or 1), got 0x{data.hex()}")
+    return data == b"\x01"
+
+
+def _encode_bool(flag: bool) -> bytes:
+    return b"\x01" if flag else b""
+
+
+def _decode_address(item: rlp.Item, name: str) -> Address:
+    return _expect_sized(item, name, 20)
+
+
+def _decode_hash(item: rlp.Item, name: str) -> Hash32:
+    return _expect_sized(item, name, 32)
+
+
 def _encode_access_list(access_list: AccessList) -> list:
     return [[address, list(keys)] for address, keys in access_list]
 
@@ -220,12 +268,18 @@ BYTES = FieldCodec(_expect_bytes, bytes)
 DESTINATION = FieldCodec(_decode_destination, _encode_destination)
 ACCESS_LIST = FieldCodec(_decode_access_list, _encode_access_list)
 HASHES = FieldCodec(_decode_hashes, list)
+ADDRESS = FieldCodec(_decode_address, bytes)
+HASH = FieldCodec(_decode_hash, bytes)
+BOOL = FieldCodec(_decode_bool, _encode_bool)
 
 FIELD_CODECS: dict[str, FieldCodec] = {
     "to": DESTINATION,
     "data": BYTES,
     "access_list": ACCESS_LIST,
     "blob_versioned_hashes": HASHES,
+    "source_hash": HASH,
+    "sender": ADDRESS,
+    "is_system_tx": BOOL,
 }
 """Codecs by field name; every field not named here is an unsigned integer."""
 
@@ -344,8 +398,10 @@ def signing_hash(tx: Transaction, chain_id: int | None = None) -> Hash32:
 
     For a legacy transaction the chain id comes from ``v`` unless ``chain_id`` is
     given. A typed transaction signs over its own ``chain_id`` field, and a
-    different ``chain_id`` argument is an error.
+    different ``chain_id`` argument is an error. A deposit is not signed.
     """
+    if isinstance(tx, DepositTransaction):
+        raise InvalidTransaction("a deposit transaction is not signed")
     if isinstance(tx, LegacyTransaction):
         return _legacy_signing_hash(tx, legacy_chain_id(tx.v) if chain_id is None else chain_id)
     if chain_id is not None and chain_id != tx.chain_id:
@@ -370,7 +426,10 @@ def sign_transaction(tx: Transaction, private_key: bytes, chain_id: int | None) 
 
 
 def recover_sender(tx: Transaction) -> Address:
-    """The address that signed ``tx``; ``InvalidTransaction`` if there is none."""
+    """The address that signed ``tx`` (a deposit's ``from``); ``InvalidTransaction``
+    if there is none."""
+    if isinstance(tx, DepositTransaction):
+        return tx.sender
     y_parity = _legacy_y_parity(tx.v) if isinstance(tx, LegacyTransaction) else tx.y_parity
     try:
         return recover_address(signing_hash(tx), y_parity, tx.r, tx.s)
@@ -393,7 +452,10 @@ def intrinsic_gas(tx: Transaction) -> int:
 
 
 def max_fee_per_gas(tx: Transaction) -> int:
-    """The most the sender can pay per unit of gas: the gas price or the fee cap."""
+    """The most the sender can pay per unit of gas: the gas price or the fee cap
+    (nothing for a deposit, whose gas was bought on L1)."""
+    if isinstance(tx, DepositTransaction):
+        return 0
     if isinstance(tx, (LegacyTransaction, AccessListTransaction)):
         return tx.gas_price
     return tx.max_fee_per_gas
@@ -460,8 +522,11 @@ def _check_blobs(tx: BlobTransaction) -> None:
 def validate_transaction(tx: Transaction, chain_id: int | None = None) -> Address:
     """Check the rules that need no state, then recover and return the sender.
 
-    With ``chain_id``, a protected transaction must be for that chain.
+    With ``chain_id``, a protected transaction must be for that chain. A deposit
+    is refused: it comes from derivation, never from a user.
     """
+    if isinstance(tx, DepositTransaction):
+        raise InvalidTransaction("deposit transactions come only from L1, through derivation")
     _check_chain(tx, chain_id)
     _check_signature_values(tx)
     _check_fee_caps(tx)

@@ -473,9 +473,12 @@ class Blockchain:
     # -- proofs and tracing support ---------------------------------------------------
 
     @_serialized
-    def account_proof(self, address: bytes, slots: Sequence[int]) -> AccountProof:
-        """EIP-1186 proofs of an account and some of its slots in the head state."""
-        state = self.state
+    def account_proof(
+        self, address: bytes, slots: Sequence[int], block: int | None = None
+    ) -> AccountProof:
+        """EIP-1186 proofs of an account and some of its slots after ``block``
+        (default: the head; an older block's state is rebuilt, slowly)."""
+        state, _ = self._state_after(block)
         account = state.get_account(address)
         return AccountProof(
             address=address,

@@ -234,6 +234,7 @@ class Mempool:
             max_nonce_gap=limits.max_nonce_gap,
             pool_nonce=self.pending_nonce,
             deployment_policy=self.deployment_policy,
+            l2_rules=chain.fork.l2,
         )
         if admitted.hash in self._by_hash:
             raise AdmissionError("already known")

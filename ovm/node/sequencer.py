@@ -32,6 +32,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from typing import Callable, Sequence
 
 from ..evm.transactions import Transaction, transaction_hash
 from ..primitives.types import Hash32
@@ -42,6 +43,10 @@ from .mempool import Listeners, Mempool
 log = logging.getLogger("ovm.sequencer")
 
 DEFAULT_BLOCK_TIME = 2.0
+
+# The transactions that open a block at a timestamp, before the mempool's
+# (a rollup's L1-info and deposit transactions).
+Preamble = Callable[[int], Sequence[Transaction]]
 
 
 class Sequencer:
@@ -54,6 +59,7 @@ class Sequencer:
         *,
         block_time: float = DEFAULT_BLOCK_TIME,
         instant: bool = False,
+        preamble: Preamble | None = None,
     ) -> None:
         if block_time <= 0:
             raise ValueError(f"block time must be positive, got {block_time}")
@@ -61,6 +67,7 @@ class Sequencer:
         self.mempool = mempool
         self.block_time = block_time
         self.instant = instant
+        self.preamble = preamble
         self.new_blocks: Listeners[BuiltBlock] = Listeners()
         self._task: asyncio.Task | None = None
 
@@ -88,6 +95,10 @@ class Sequencer:
         return self._build(txs, timestamp)
 
     def _build(self, txs: list[Transaction], timestamp: int | None) -> BuiltBlock:
+        if self.preamble is not None:
+            if timestamp is None:
+                timestamp = self.chain.next_timestamp()
+            txs = [*self.preamble(timestamp), *txs]
         built = self.chain.build_block(txs, timestamp)
         self.mempool.remove_included(tx for tx, _, _ in built.included)
         self.mempool.drop(transaction_hash(tx) for tx, _ in built.rejected)

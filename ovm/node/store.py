@@ -84,6 +84,7 @@ from ..chain.block import Block, decode_body, encode_body
 from ..chain.bloom import bloom_contains
 from ..chain.header import Header, decode_header, encode_header
 from ..chain.receipt import Receipt, ReceiptDetails, decode_receipt, encode_receipt
+from ..evm.l2 import L1Charge, L1FeeValues
 from ..evm.transactions import Transaction, decode_transaction, encode_transaction
 from ..primitives import rlp
 from ..primitives.crypto import EMPTY_KECCAK, keccak256
@@ -194,6 +195,22 @@ def _optional_address(address: bytes | None) -> bytes:
     return b"" if address is None else address
 
 
+def _l1_charge_item(charge: L1Charge | None) -> list:
+    if charge is None:
+        return []
+    values = charge.values
+    numbers = (charge.fee, charge.l1_gas_used, values.l1_base_fee, values.l1_blob_base_fee,
+               values.base_fee_scalar, values.blob_base_fee_scalar)  # fmt: skip
+    return [rlp.int_to_be(number) for number in numbers]
+
+
+def _l1_charge_from_item(item: list) -> L1Charge | None:
+    if not item:
+        return None
+    fee, gas_used, *values = (_int(number) for number in item)
+    return L1Charge(fee, gas_used, L1FeeValues(*values))
+
+
 def _details_item(details: ReceiptDetails) -> list:
     price = details.blob_gas_price
     blob_gas_price = [] if price is None else [rlp.int_to_be(price)]
@@ -208,11 +225,13 @@ def _details_item(details: ReceiptDetails) -> list:
         rlp.int_to_be(details.first_log_index),
         rlp.int_to_be(details.blob_gas_used),
         blob_gas_price,
+        _l1_charge_item(details.l1_charge),
     ]
 
 
 def _details_from_item(item: list) -> ReceiptDetails:
-    tx_hash, index, sender, to, gas_used, price, contract, first_log, blob_gas, blob_price = item
+    # Records written before the L1 charge was kept have ten items.
+    tx_hash, index, sender, to, gas_used, price, contract, first_log, blob_gas, blob_price, *l1 = item
     return ReceiptDetails(
         transaction_hash=tx_hash,
         transaction_index=_int(index),
@@ -224,6 +243,7 @@ def _details_from_item(item: list) -> ReceiptDetails:
         first_log_index=_int(first_log),
         blob_gas_used=_int(blob_gas),
         blob_gas_price=_int(blob_price[0]) if blob_price else None,
+        l1_charge=_l1_charge_from_item(l1[0]) if l1 else None,
     )
 
 

@@ -8,7 +8,8 @@ may enter the mempool, and says why not in geth's words — client libraries
 order of geth's txpool, cheapest first:
 
 1. size and type: ``oversized data``, ``transaction type not supported`` (blob
-   transactions too: an L2 carries no blobs, as on the OP Stack);
+   transactions too: an L2 carries no blobs, as on the OP Stack; and deposits,
+   type 0x7E, always: only derivation makes them, from L1 events);
 2. stateless: ``max initcode size exceeded``, ``exceeds block gas limit``,
    ``max priority fee per gas higher than max fee per gas``, ``invalid sender:
    invalid chain id for signer``, ``invalid sender: invalid transaction v, r, s
@@ -21,7 +22,8 @@ order of geth's txpool, cheapest first:
    ``nonce too low``, ``nonce too high`` (a gap of more than ``max_nonce_gap``
    after the sender's next nonce in the pool; smaller gaps wait in the pool),
    ``sender not an eoa``, ``insufficient funds for gas * price + value`` (one
-   transaction's worst case against the balance).
+   transaction's worst case against the balance, with the L1 data fee when
+   ``l2_rules`` are given, as op-geth's pool counts it).
 
 The rules themselves live where consensus keeps them (``intrinsic_gas``,
 ``validate_transaction``, the processor's state checks); the checks in step 2
@@ -41,6 +43,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from ..evm.instructions.system import create_address
+from ..evm.l2 import L2Rules
 from ..evm.processor import (
     check_fee_cap,
     check_funds,
@@ -51,6 +54,7 @@ from ..evm.processor import (
 from ..evm.transactions import (
     TRANSACTION_TYPES,
     BlobTransaction,
+    DepositTransaction,
     FeeMarketTransaction,
     InvalidSender,
     InvalidTransaction,
@@ -103,10 +107,12 @@ def admit(
     pool_nonce: PoolNonce | None = None,
     transaction_types: frozenset[int] = L2_TRANSACTION_TYPES,
     deployment_policy: DeploymentPolicy = DEFAULT_DEPLOYMENT_POLICY,
+    l2_rules: L2Rules | None = None,
 ) -> Admitted:
     """Check ``tx_or_raw`` (network form or decoded) for the pool; raises ``AdmissionError``.
 
-    ``base_fee`` is the next block's; ``pool_nonce`` defaults to the state's nonce."""
+    ``base_fee`` is the next block's; ``pool_nonce`` defaults to the state's nonce;
+    ``l2_rules`` (the chain fork's) add the L1 data fee to the funds needed."""
     tx = _decode(tx_or_raw, max_tx_size, transaction_types)
     _check_stateless(tx, chain_id, block_gas_limit)
     sender = _recover_sender(tx, chain_id)
@@ -114,7 +120,7 @@ def admit(
     if tx.to is None:
         _check_deployment(tx, sender, deployment_policy)
     try:
-        _check_state(tx, sender, state, base_fee, pool_nonce, max_nonce_gap)
+        _check_state(tx, sender, state, base_fee, pool_nonce, max_nonce_gap, l2_rules)
     except InvalidTransaction as exc:
         raise AdmissionError(str(exc)) from None
     return Admitted(tx, sender, transaction_hash(tx))
@@ -135,6 +141,11 @@ def _decode(tx_or_raw: bytes | Transaction, max_size: int, types: frozenset[int]
     else:
         tx = tx_or_raw
         _check_size(len(encode_transaction(tx)), max_size)
+    if isinstance(tx, DepositTransaction):
+        raise AdmissionError(
+            f"transaction type not supported: type {DepositTransaction.TYPE} "
+            "(deposits come only from L1, through the bridge)"
+        )
     if transaction_type(tx) not in types:
         raise AdmissionError(f"transaction type not supported: type {transaction_type(tx)}")
     return tx
@@ -231,6 +242,7 @@ def _check_state(
     base_fee: int,
     pool_nonce: PoolNonce | None,
     max_nonce_gap: int,
+    l2_rules: L2Rules | None,
 ) -> None:
     check_fee_cap(tx, sender, base_fee)
     nonce = state.get_nonce(sender)
@@ -242,4 +254,5 @@ def _check_state(
             f"next: {next_nonce}, max gap: {max_nonce_gap}"
         )
     check_sender_is_eoa(sender, state.get_code(sender))
-    check_funds(tx, sender, state.get_balance(sender))
+    l1_fee = 0 if l2_rules is None else l2_rules.l1_charge(state, tx).fee
+    check_funds(tx, sender, state.get_balance(sender), l1_fee)

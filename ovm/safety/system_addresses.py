@@ -29,7 +29,8 @@ costs one comparison.
 
 from __future__ import annotations
 
-DEPOSITOR_ACCOUNT = bytes.fromhex("deaddeaddeaddeaddeaddeaddeaddeaddead0001")
+from ..evm.l2 import DEPOSITOR_ACCOUNT
+
 SYSTEM_SENDERS = frozenset({DEPOSITOR_ACCOUNT})
 
 PREDEPLOY_NAMESPACE = bytes.fromhex("4200000000000000000000000000000000000000")

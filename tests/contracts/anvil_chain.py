@@ -2,9 +2,8 @@
 Anvil chain for the contract tests
 ==================================
 
-A real anvil (the npm ``@foundry-rs/anvil``) on 127.0.0.1 and a free port,
-started by the tests and stopped by its pid, and a small web3.py wrapper over
-it: deploy from an artifact, transact and get the receipt, expect a revert
+A small web3.py wrapper over a real anvil (``anvil_process.Anvil``, which
+``conftest`` starts and stops): deploy from an artifact, transact and get the receipt, expect a revert
 reason, move time, place runtime code at an address (as an L2 genesis would).
 """
 
@@ -12,9 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-import socket
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
@@ -23,61 +20,12 @@ from web3.contract import Contract
 from web3.exceptions import ContractLogicError
 from web3.logs import DISCARD
 
+from anvil_process import L1_CHAIN_ID, Anvil  # noqa: F401  (re-exported for the contract tests)
 from ovm.chain.dev_accounts import dev_accounts
 from ovm.rollup.artifacts import Artifact
 
 REPO = Path(__file__).resolve().parents[2]
-ANVIL = REPO / "node_modules" / ".bin" / "anvil"
 BUILD_SCRIPT = REPO / "contracts" / "build.mjs"
-L1_CHAIN_ID = 900
-START_TIMEOUT = 30.0
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class Anvil:
-    """One anvil process (Cancun rules, chain id 900, the dev mnemonic's accounts)."""
-
-    def __init__(self) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.process = subprocess.Popen(
-            [str(ANVIL), "--host", "127.0.0.1", "--port", str(self.port), "--hardfork", "cancun",
-             "--chain-id", str(L1_CHAIN_ID), "--quiet"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
-        self._wait_until_ready()
-
-    def _wait_until_ready(self) -> None:
-        deadline = time.monotonic() + START_TIMEOUT
-        w3 = Web3(Web3.HTTPProvider(self.url))
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"anvil exited: {self.process.stderr.read().decode(errors='replace')}")
-            try:
-                w3.eth.block_number
-                return
-            except Exception:
-                time.sleep(0.05)
-        self.stop()
-        raise RuntimeError(f"anvil did not answer on {self.url} within {START_TIMEOUT} s")
-
-    def stop(self) -> None:
-        """Ends the process this object started (by its pid) and waits for it."""
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self.process.stderr.close()
 
 
 class Chain:

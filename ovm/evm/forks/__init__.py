@@ -2,7 +2,8 @@
 
 from .base import Fork
 from .cancun import CANCUN
+from .ovm_cancun import OVM_CANCUN
 
-FORKS: dict[str, Fork] = {fork.name: fork for fork in (CANCUN,)}
+FORKS: dict[str, Fork] = {fork.name: fork for fork in (CANCUN, OVM_CANCUN)}
 
-__all__ = ["CANCUN", "FORKS", "Fork"]
+__all__ = ["CANCUN", "FORKS", "OVM_CANCUN", "Fork"]

@@ -6,6 +6,9 @@ A fork is one frozen object: its instruction table (256 entries, undefined
 opcodes bound to ``invalid``), its static gas table, its precompiles and the
 transaction types it accepts. Code asks the fork; it never compares fork names.
 
+An L2 fork also carries ``l2``, the OP Stack's rules (``ovm.evm.l2.L2Rules``:
+fee vaults and the L1 data fee); Ethereum's forks have none.
+
 A chain that restricts what may be deployed (``ovm.safety.bytecode_policy``)
 runs a copy of its fork with a ``deployment_check``: the machine asks it about
 every creation's initcode before it runs and about the code a creation returns
@@ -18,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Protocol
 
+from ..l2 import L2Rules
 from ..precompiles import Precompile
 
 
@@ -37,3 +41,4 @@ class Fork:
     precompiles: dict[bytes, Precompile]
     transaction_types: frozenset[int]
     deployment_check: DeploymentCheck | None = None
+    l2: L2Rules | None = None

@@ -24,12 +24,13 @@ import inspect
 from contextlib import contextmanager
 from typing import Any, Iterator
 
-from ...chain import Block, next_excess_blob_gas
+from ...chain import Block, Receipt, next_excess_blob_gas
 from ...evm.exceptions import Revert
 from ...evm.gas import blob_base_fee
 from ...evm.tracing import error_message
 from ...evm.transactions import (
     AccessListTransaction,
+    DepositTransaction,
     FeeMarketTransaction,
     InvalidTransaction,
     LegacyTransaction,
@@ -104,12 +105,20 @@ class Eth:
     # -- blocks -----------------------------------------------------------------------
 
     def getBlockByNumber(self, block: BlockNumberOrTag, full: Bool = False) -> dict | None:
-        found = find_block(self._chain, block)
-        return None if found is None else block_json(found, full)
+        return self._block_json(find_block(self._chain, block), full)
 
     def getBlockByHash(self, block_hash: Hash, full: Bool = False) -> dict | None:
-        found = self._chain.block(block_hash)
-        return None if found is None else block_json(found, full)
+        return self._block_json(self._chain.block(block_hash), full)
+
+    def _block_json(self, block: Block | None, full: bool) -> dict | None:
+        if block is None:
+            return None
+        has_deposits = any(isinstance(tx, DepositTransaction) for tx in block.transactions)
+        receipts = self._receipts(block) if full and has_deposits else None
+        return block_json(block, full, receipts)
+
+    def _receipts(self, block: Block) -> list[Receipt]:
+        return [record.receipt for record in self._chain.block_receipts(block.hash) or []]
 
     def getBlockTransactionCountByNumber(self, block: BlockNumberOrTag) -> str | None:
         found = find_block(self._chain, block)
@@ -155,9 +164,9 @@ class Eth:
         return data(self._state(block).get_storage(address, slot).to_bytes(32, "big"))
 
     def getProof(self, address: Address, slots: Slots, block: BlockId = "latest") -> dict:
-        if existing_block(self._chain, block).number != self._chain.head.number:
-            raise ServerError("proofs are served for the latest block only")
-        proof = self._chain.account_proof(address, slots)
+        number = existing_block(self._chain, block).number
+        with chain_errors():
+            proof = self._chain.account_proof(address, slots, number)
         return {
             "address": data(proof.address),
             "balance": quantity(proof.balance),
@@ -229,7 +238,9 @@ class Eth:
             return ["0x0"] * len(percentiles)
         records = self._chain.block_receipts(block.hash) or []
         base_fee = block.header.base_fee_per_gas
-        tips = sorted((r.details.effective_gas_price - base_fee, r.details.gas_used) for r in records)
+        # A deposit pays no gas price: its tip is 0, as op-geth counts it.
+        tips = sorted((max(r.details.effective_gas_price - base_fee, 0), r.details.gas_used)
+                      for r in records)  # fmt: skip
         total = sum(used for _, used in tips) or 1
         rewards, index, cumulative = [], 0, tips[0][1]
         for percentile in percentiles:
@@ -288,18 +299,17 @@ class Eth:
     def getTransactionByHash(self, tx_hash: Hash) -> dict | None:
         location = self._chain.transaction(tx_hash)
         if location is not None:
-            block = self._chain.block(location.block_hash)
-            return transaction_json(location.tx, location.block_hash, location.block_number,
-                                    location.index, block.header.base_fee_per_gas)
+            return self._transaction_at(self._chain.block(location.block_hash), location.index)
         pooled = self._ctx.mempool.get(tx_hash)
         return None if pooled is None else transaction_json(pooled.tx)
 
     def _transaction_at(self, block: Block | None, index: int) -> dict | None:
         if block is None or index >= len(block.transactions):
             return None
-        header = block.header
-        return transaction_json(block.transactions[index], block.hash, header.number, index,
-                                header.base_fee_per_gas)
+        header, tx = block.header, block.transactions[index]
+        receipt = self._receipts(block)[index] if isinstance(tx, DepositTransaction) else None
+        return transaction_json(tx, block.hash, header.number, index, header.base_fee_per_gas,
+                                receipt)  # fmt: skip
 
     def getTransactionByBlockHashAndIndex(self, block_hash: Hash, index: Uint64) -> dict | None:
         return self._transaction_at(self._chain.block(block_hash), index)

@@ -7,20 +7,31 @@ them: quantities as ``0x`` hex without leading zeros, data as ``0x`` hex
 bytes, addresses in lower case, absent values as ``null``. A block carries
 the post-merge constants (``difficulty`` and ``totalDifficulty`` 0,
 ``nonce`` zero, no uncles, an empty withdrawal list) and the Cancun fields.
+
+L2 additions follow op-geth: a deposit (type 0x7E) shows ``sourceHash``,
+``mint``, ``isSystemTx``, zero ``v``/``r``/``s``, and as ``nonce`` its receipt's
+``depositNonce`` (with ``depositReceiptVersion``); a deposit's receipt shows
+``depositNonce`` and ``depositReceiptVersion``, and every other L2 receipt the
+L1 data fee (``l1Fee``, ``l1GasUsed``, ``l1GasPrice``, ``l1BaseFeeScalar``,
+``l1BlobBaseFee``, ``l1BlobBaseFeeScalar``).
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Sequence
 
 from ...chain import Block, Header, Receipt, ReceiptDetails, block_hash, encode_block
+from ...evm.l2 import L1Charge
 from ...evm.processor import effective_gas_price
 from ...evm.transactions import (
     AccessListTransaction,
     BlobTransaction,
+    DepositTransaction,
     FeeMarketTransaction,
     LegacyTransaction,
     Transaction,
+    max_fee_per_gas,
     recover_sender,
     transaction_hash,
 )
@@ -77,15 +88,19 @@ def header_json(header: Header) -> dict:
     }
 
 
-def block_json(block: Block, full_transactions: bool) -> dict:
+def block_json(
+    block: Block, full_transactions: bool, receipts: Sequence[Receipt] | None = None
+) -> dict:
+    """``receipts`` (the block's) give full deposit transactions their nonces."""
     header = block.header
     base_fee = header.base_fee_per_gas
     if full_transactions:
         hash_ = block.hash
         transactions = [
-            transaction_json(tx, hash_, header.number, i, base_fee)
+            transaction_json(tx, hash_, header.number, i, base_fee,
+                             None if receipts is None else receipts[i])
             for i, tx in enumerate(block.transactions)
-        ]
+        ]  # fmt: skip
     else:
         transactions = [data(transaction_hash(tx)) for tx in block.transactions]
     return {
@@ -107,8 +122,10 @@ def transaction_json(
     number: int | None = None,
     index: int | None = None,
     base_fee: int | None = None,
+    receipt: Receipt | None = None,
 ) -> dict:
-    """A transaction, mined (``in_block`` is its block's hash) or pending."""
+    """A transaction, mined (``in_block`` is its block's hash) or pending; a
+    mined deposit's ``receipt`` gives its nonce."""
     out = {
         "blockHash": None if in_block is None else data(in_block),
         "blockNumber": None if number is None else quantity(number),
@@ -117,14 +134,16 @@ def transaction_json(
         "type": quantity(type(tx).TYPE),
         "from": data(sender_of(tx)),
         "to": optional_address(tx.to),
-        "nonce": quantity(tx.nonce),
         "gas": quantity(tx.gas),
         "value": quantity(tx.value),
         "input": data(tx.data),
         "gasPrice": quantity(_gas_price(tx, base_fee)),
-        "r": quantity(tx.r),
-        "s": quantity(tx.s),
     }
+    if isinstance(tx, DepositTransaction):
+        return {**out, **_deposit_fields(tx, receipt)}
+    out["nonce"] = quantity(tx.nonce)
+    out["r"] = quantity(tx.r)
+    out["s"] = quantity(tx.s)
     if isinstance(tx, LegacyTransaction):
         out["v"] = quantity(tx.v)
         if tx.v >= 35:
@@ -146,12 +165,28 @@ def transaction_json(
     return out
 
 
+def _deposit_fields(tx: DepositTransaction, receipt: Receipt | None) -> dict:
+    """op-geth's deposit fields; the nonce is the receipt's (0 without one)."""
+    out = {
+        "nonce": quantity(0 if receipt is None else receipt.deposit_nonce),
+        "sourceHash": data(tx.source_hash),
+        "mint": quantity(tx.mint),
+        "isSystemTx": tx.is_system_tx,
+        "v": "0x0",
+        "r": "0x0",
+        "s": "0x0",
+    }
+    if receipt is not None:
+        out["depositReceiptVersion"] = quantity(receipt.deposit_receipt_version)
+    return out
+
+
 def _gas_price(tx: Transaction, base_fee: int | None) -> int:
     """What the sender pays per gas once mined; a pending one shows its fee cap."""
     if isinstance(tx, (LegacyTransaction, AccessListTransaction)):
         return tx.gas_price
     if base_fee is None:
-        return tx.max_fee_per_gas
+        return max_fee_per_gas(tx)
     return effective_gas_price(tx, base_fee)
 
 
@@ -206,4 +241,22 @@ def receipt_json(record: ReceiptRecord) -> dict:
     if details.blob_gas_price is not None:
         out["blobGasUsed"] = quantity(details.blob_gas_used)
         out["blobGasPrice"] = quantity(details.blob_gas_price)
+    if receipt.deposit_nonce is not None:
+        out["depositNonce"] = quantity(receipt.deposit_nonce)
+        out["depositReceiptVersion"] = quantity(receipt.deposit_receipt_version)
+    if details.l1_charge is not None:
+        out.update(l1_fee_json(details.l1_charge))
     return out
+
+
+def l1_fee_json(charge: L1Charge) -> dict:
+    """op-geth's L1 data fee fields of a receipt (Ecotone)."""
+    values = charge.values
+    return {
+        "l1Fee": quantity(charge.fee),
+        "l1GasUsed": quantity(charge.l1_gas_used),
+        "l1GasPrice": quantity(values.l1_base_fee),
+        "l1BaseFeeScalar": quantity(values.base_fee_scalar),
+        "l1BlobBaseFee": quantity(values.l1_blob_base_fee),
+        "l1BlobBaseFeeScalar": quantity(values.blob_base_fee_scalar),
+    }

@@ -77,9 +77,11 @@ class Client:
 
 
 @contextlib.asynccontextmanager
-async def node(path, *, instant: bool = True, limits=None):
-    """A node on a fresh store under ``path``: chain, mempool, sequencer, RPC."""
+async def node(path, *, instant: bool = True, limits=None, genesis=None, fork=None):
+    """A node on a fresh store under ``path``: chain, mempool, sequencer, RPC.
+    By default Ethereum's rules on the dev genesis; ``genesis`` and ``fork`` change them."""
     from ovm.chain import dev_accounts, dev_genesis
+    from ovm.evm.forks import CANCUN
     from ovm.node.chain import Blockchain
     from ovm.node.mempool import Mempool
     from ovm.node.rpc import NodeContext, RpcLimits, default_modules
@@ -89,7 +91,7 @@ async def node(path, *, instant: bool = True, limits=None):
     limits = limits or RpcLimits()
     store = ChainStore.open(path)
     try:
-        chain = Blockchain(store, dev_genesis())
+        chain = Blockchain(store, genesis or dev_genesis(), fork or CANCUN)
         mempool = Mempool(chain)
         sequencer = Sequencer(chain, mempool, instant=instant, block_time=3600)
         ctx = NodeContext(chain, mempool, sequencer, dev_accounts())

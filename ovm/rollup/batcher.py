@@ -1,0 +1,192 @@
+"""
+The batch submitter
+===================
+
+Posts the sequencer's L2 blocks to the L1 inbox: each block becomes a frame
+(its number, timestamp, L1 origin and user transactions — deposits are left
+out, derivation rebuilds them), consecutive frames become a batch of at most
+``max_bytes``, and a batch goes out as ``appendBatch(bytes)`` calldata when it
+is full or when ``interval`` seconds passed since the oldest unposted block.
+
+It keeps track of what it sent: a batch whose transaction was dropped, or
+whose L1 block left the canonical chain, is sent again. On start it reads the
+inbox from the rollup's anchor to find the last L2 block already posted, so a
+restarted sequencer carries on where its batches stopped. The *safe head* is
+the last L2 block whose batch is mined in a canonical L1 block.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+
+from ..evm.transactions import DepositTransaction, encode_transaction
+from .batch import BatchBuilder, BatchError, BlockFrameData, decode_batch
+from .config import RollupConfig
+from .l1.client import L1Client, L1Error
+from .l1.contract import Contract
+
+log = logging.getLogger("ovm.batcher")
+
+# The L1-info deposit's calldata (ovm.evm.l2.l1_info_calldata): selector, then
+# 4 + 4 + 8 + 8 bytes before the origin's number (8 bytes), and its hash at 100.
+ORIGIN_NUMBER = slice(28, 36)
+ORIGIN_HASH = slice(100, 132)
+DEFAULT_INTERVAL = 2.0
+RESEND_AFTER = 30.0  # seconds without a receipt before a batch is sent again
+SETTLED_DEPTH = 64  # L1 blocks after which a mined batch is no longer watched for reorgs
+
+
+@dataclass
+class Submission:
+    first: int
+    last: int
+    data: bytes
+    tx_hash: bytes
+    sent_at: float
+    l1_block: int | None = None
+    l1_block_hash: bytes | None = None
+
+
+def frame_of(block) -> BlockFrameData:
+    """What a batch records of an L2 block."""
+    info = block.transactions[0]
+    if not isinstance(info, DepositTransaction):
+        raise ValueError(f"L2 block {block.number} does not open with its L1-info deposit")
+    return BlockFrameData(
+        number=block.number,
+        timestamp=block.header.timestamp,
+        l1_origin_number=int.from_bytes(info.data[ORIGIN_NUMBER], "big"),
+        l1_origin_hash=info.data[ORIGIN_HASH],
+        transactions=tuple(
+            encode_transaction(tx) for tx in block.transactions if not isinstance(tx, DepositTransaction)
+        ),
+    )
+
+
+class Batcher:
+    def __init__(
+        self,
+        chain,
+        client: L1Client,
+        inbox: Contract,
+        config: RollupConfig,
+        *,
+        max_bytes: int = 120_000,
+        interval: float = DEFAULT_INTERVAL,
+        clock=time.monotonic,
+    ) -> None:
+        if config.batcher.key is None:
+            raise ValueError("the batcher needs the batcher's key in the rollup config")
+        self.chain = chain
+        self.client = client
+        self.inbox = inbox
+        self.config = config
+        self.max_bytes = max_bytes
+        self.interval = interval
+        self.clock = clock
+        self.submissions: list[Submission] = []
+        self.safe_head = 0
+        self._settled = 0  # the last L2 block of batches mined too deep to reorg
+        self._posted = None  # the last L2 block sent (None: not read from L1 yet)
+        self._waiting_since: float | None = None
+
+    @property
+    def backlog(self) -> int:
+        """L2 blocks not yet sent."""
+        posted = self._posted or 0
+        return max(0, self.chain.head.number - posted)
+
+    def poll(self) -> None:
+        """One round: settle what was sent, then send what is due."""
+        if self._posted is None:
+            self._posted = self._settled = self.safe_head = self.last_posted_on_l1()
+        self._settle()
+        self._send_due()
+
+    # -- what is already on L1 ------------------------------------------------------
+
+    def last_posted_on_l1(self) -> int:
+        """The highest L2 block in the inbox's batches from our batcher."""
+        last = 0
+        events = self.inbox.events("BatchAppended", self.config.l1_anchor.number, "latest")
+        for event in events:
+            tx = self.client.transaction(event.log.transaction_hash)
+            if tx is None or tx.sender != self.config.batcher.address:
+                continue
+            try:
+                (data,) = self.inbox.decode_input("appendBatch", tx.input)
+                frames = decode_batch(data)
+            except (BatchError, Exception):  # not a calldata batch of ours
+                continue
+            last = max(last, frames[-1].number)
+        return last
+
+    # -- sending --------------------------------------------------------------------
+
+    def _send_due(self) -> None:
+        head = self.chain.head.number
+        if head <= self._posted:
+            self._waiting_since = None
+            return
+        now = self.clock()
+        if self._waiting_since is None:
+            self._waiting_since = now
+        builder = BatchBuilder(self.max_bytes)
+        number = self._posted + 1
+        while number <= head and builder.add(frame_of(self.chain.block(number))):
+            number += 1
+        full = number <= head
+        if not full and now - self._waiting_since < self.interval:
+            return
+        self._send(builder.build(), self._posted + 1, number - 1)
+        self._posted = number - 1
+        self._waiting_since = now if full else None
+
+    def _send(self, data: bytes, first: int, last: int) -> None:
+        tx_hash = self.inbox.send(self.config.batcher.key, "appendBatch", data)
+        self.submissions.append(Submission(first, last, data, tx_hash, self.clock()))
+        log.info("sent L2 blocks %d..%d (%d bytes) in L1 tx 0x%s", first, last, len(data), tx_hash.hex())
+
+    # -- settling -------------------------------------------------------------------
+
+    def _settle(self) -> None:
+        """Record where batches were mined; send again those that were lost."""
+        for submission in self.submissions:
+            if submission.l1_block is not None and not self._still_canonical(submission):
+                submission.l1_block = submission.l1_block_hash = None
+            if submission.l1_block is None:
+                self._look_for_receipt(submission)
+        self._advance_safe_head()
+
+    def _still_canonical(self, submission: Submission) -> bool:
+        return self.client.block_hash(submission.l1_block) == submission.l1_block_hash
+
+    def _look_for_receipt(self, submission: Submission) -> None:
+        receipt = self.client.receipt(submission.tx_hash)
+        if receipt is not None and self.client.block_hash(receipt.block_number) == receipt.block_hash:
+            if not receipt.succeeded:
+                raise L1Error(f"the inbox refused the batch of L2 blocks {submission.first}..{submission.last}")
+            submission.l1_block, submission.l1_block_hash = receipt.block_number, receipt.block_hash
+            return
+        if self.clock() - submission.sent_at >= RESEND_AFTER or receipt is not None:
+            self.client.forget_nonce(self.config.batcher.address)
+            submission.tx_hash = self.inbox.send(self.config.batcher.key, "appendBatch", submission.data)
+            submission.sent_at = self.clock()
+            log.info("sent again the batch of L2 blocks %d..%d", submission.first, submission.last)
+
+    def _advance_safe_head(self) -> None:
+        """The safe head: the end of the run of mined batches from the oldest
+        sent; batches deep enough in L1 are no longer watched."""
+        safe = self._settled
+        for submission in self.submissions:
+            if submission.l1_block is None:
+                break
+            safe = submission.last
+        self.safe_head = safe
+        l1_head = self.client.block_number()
+        while self.submissions and self.submissions[0].l1_block is not None and (
+            l1_head - self.submissions[0].l1_block >= SETTLED_DEPTH
+        ):
+            self._settled = self.submissions.pop(0).last

@@ -1,0 +1,84 @@
+"""
+Deploying the rollup's L1 contracts
+===================================
+
+``deploy_rollup`` creates the L1 side of a rollup from the shipped artifacts,
+in the order ``contracts/README.md`` gives: the ``StateCommitmentChain``
+(``proposer, challengePeriod, requiredBond``) first, because the bridge is
+bound to it; then the ``L1Bridge`` (``stateCommitmentChain``) and the
+``BatchInbox`` (``batcher``), sent together so that they can share a block.
+It returns their addresses once all three are mined.
+
+What comes after is not done here: the proposer bonds itself
+(``depositBond``) before its first output, and the deployer sets the
+challenger once the dispute game exists (``setChallenger``).
+
+Each failure is a ``DeploymentError`` naming the contract whose deployment
+failed, with the node's reason (no funds, a revert, no answer). A failed run
+leaves what it already deployed on L1; deploying again starts afresh.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import Iterator
+
+from .artifacts import load
+from .config import RollupContracts
+from .l1.client import DEFAULT_RECEIPT_TIMEOUT, L1Client, L1Error
+from .l1.contract import deployed, send_deployment
+
+
+class DeploymentError(L1Error):
+    """Deploying one of the rollup's contracts failed."""
+
+
+@contextmanager
+def _deploying(name: str) -> Iterator[None]:
+    try:
+        yield
+    except L1Error as exc:
+        raise DeploymentError(f"deploying {name}: {exc}", code=exc.code, data=exc.data) from None
+
+
+def _check_arguments(batcher: bytes, proposer: bytes, challenge_period: int, bond: int) -> None:
+    for name, address in (("batcher", batcher), ("proposer", proposer)):
+        if len(address) != 20:
+            raise ValueError(f"{name}: an address is 20 bytes, got {len(address)}")
+    if challenge_period < 0:
+        raise ValueError(f"challenge period must not be negative, got {challenge_period}")
+    if bond < 0:
+        raise ValueError(f"bond must not be negative, got {bond}")
+
+
+def deploy_rollup(
+    client: L1Client,
+    deployer_key: bytes,
+    *,
+    batcher: bytes,
+    proposer: bytes,
+    challenge_period: int,
+    bond: int,
+    timeout: float = DEFAULT_RECEIPT_TIMEOUT,
+) -> RollupContracts:
+    """Deploy the StateCommitmentChain, L1Bridge and BatchInbox from ``deployer_key``'s
+    account; ``challenge_period`` is in seconds, ``bond`` in wei (the proposer's
+    required bond). ``timeout`` bounds the wait for each receipt."""
+    _check_arguments(batcher, proposer, challenge_period, bond)
+    scc_artifact, bridge_artifact, inbox_artifact = (
+        load("StateCommitmentChain"), load("L1Bridge"), load("BatchInbox")
+    )
+    with _deploying("StateCommitmentChain"):
+        scc_tx = send_deployment(client, deployer_key, scc_artifact, proposer, challenge_period, bond)
+        scc = deployed(client, scc_artifact, scc_tx, timeout)
+    with _deploying("L1Bridge"):
+        bridge_tx = send_deployment(client, deployer_key, bridge_artifact, scc.address)
+    with _deploying("BatchInbox"):
+        inbox_tx = send_deployment(client, deployer_key, inbox_artifact, batcher)
+    with _deploying("L1Bridge"):
+        bridge = deployed(client, bridge_artifact, bridge_tx, timeout)
+    with _deploying("BatchInbox"):
+        inbox = deployed(client, inbox_artifact, inbox_tx, timeout)
+    return RollupContracts(
+        l1_bridge=bridge.address, batch_inbox=inbox.address, state_commitment_chain=scc.address
+    )

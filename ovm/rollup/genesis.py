@@ -1,0 +1,44 @@
+"""
+L2 genesis
+==========
+
+The state an L2 chain starts from: the predeploys' runtime code at the OP
+Stack's addresses (``artifacts.PREDEPLOYS``: GasPriceOracle 0x…0F, L2Bridge
+0x…10, L1Block 0x…15, L2ToL1MessagePasser 0x…16), with empty storage — they
+have no constructors, so placing the code is the whole deployment — and, on a
+devnet, the ten dev accounts with 10,000 ETH each. Chain id 901 unless the
+config says otherwise. The chain runs the ``OvmCancun`` fork
+(``ovm.evm.forks.OVM_CANCUN``).
+
+The fee vaults (SequencerFeeVault 0x…11, the coinbase; BaseFeeVault 0x…19;
+L1FeeVault 0x…1A) are plain accounts, not allocated here: each comes into
+being with the first fee it receives, as a coinbase does on Ethereum. Placing
+them empty would make no difference after the first block, since a zero fee
+payment deletes an empty account (EIP-161). Their ETH stays there: nothing
+withdraws it on this devnet.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from ..chain.genesis import ChainConfig, Genesis, GenesisAccount, dev_genesis
+from .artifacts import PREDEPLOYS, load
+
+
+def predeploy_alloc() -> dict[bytes, GenesisAccount]:
+    """The predeploys: runtime code at their addresses, nothing else."""
+    return {
+        address: GenesisAccount(code=load(name).deployed_bytecode)
+        for name, address in PREDEPLOYS.items()
+    }
+
+
+def l2_genesis(
+    config: ChainConfig | None = None, *, dev_accounts: bool = True, timestamp: int = 0
+) -> Genesis:
+    """The L2 genesis: the predeploys and, with ``dev_accounts``, the funded dev
+    accounts. ``timestamp`` is the genesis block's (the L1 anchor's on a rollup)."""
+    config = config or ChainConfig()
+    base = dev_genesis(config, timestamp) if dev_accounts else Genesis(config, timestamp=timestamp)
+    return dataclasses.replace(base, alloc={**base.alloc, **predeploy_alloc()})

@@ -1,0 +1,28 @@
+"""
+L1 access
+=========
+
+How the rollup reaches its L1: a JSON-RPC client for any Ethereum node
+(``client``), contract calls and events by ABI (``abi``, ``contract``), and
+the embedded L1 dev chain — the project's own node in L1 mode, in a child
+process (``devchain``).
+"""
+
+from .client import BlockRef, L1Block, L1Client, L1Error, L1Log, L1Receipt, L1Transaction, TransactionReverted
+from .contract import Contract, ContractEvent, deploy
+from .devchain import DevChain
+
+__all__ = [
+    "BlockRef",
+    "Contract",
+    "ContractEvent",
+    "DevChain",
+    "L1Block",
+    "L1Client",
+    "L1Error",
+    "L1Log",
+    "L1Receipt",
+    "L1Transaction",
+    "TransactionReverted",
+    "deploy",
+]

@@ -1,0 +1,173 @@
+"""
+The embedded L1 dev chain
+=========================
+
+The devnet's L1 is the project's own node in L1 mode: ``ovm node`` on an L1
+genesis (chain id 900, the ten dev accounts with 10,000 ETH each, Ethereum's
+base fee rules, plain Cancun with no L2 rules), with a block every 12 s by
+default — faster on the devnet — or a block per transaction (``instant``,
+for tests). So ``ovm devnet`` needs no other Ethereum node.
+
+It runs as a child process, ``python -m ovm.cli.main node --genesis
+<datadir>/l1-genesis.json --datadir <datadir>/chain ...``, rather than in a
+thread of the caller:
+
+- the L1's block building gets its own interpreter and GIL, so it neither
+  slows nor is slowed by the L2 sequencer, batcher, proposer and replica;
+- it is stopped (SIGTERM, then SIGKILL after a timeout) by its pid, and can
+  be killed outright to test crash recovery;
+- nothing is shared but JSON-RPC, exactly as with an external L1 (anvil,
+  geth), so the rollup's services take the same code path for both.
+
+The caller owns the process: ``stop`` (or leaving the ``with`` block) ends it;
+a caller killed outright leaves it running, under ``pid``.
+
+The node picks a free port (``--port 0`` by default) and prints its URL; the
+output goes to ``<datadir>/l1-node.log``, and ``start`` reads the URL from
+there. The genesis file is written once, on first start: a restart on the
+same data directory resumes the same chain.
+
+Our node refuses blob transactions (EIP-4844 type 3), so the embedded L1
+takes batches as calldata; blobs need an external L1 (``--l1-rpc``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from ...chain.dev_accounts import dev_accounts
+from ...chain.genesis import DEV_BALANCE, GWEI
+from .client import L1Client, L1Error
+
+L1_CHAIN_ID = 900
+L1_BLOCK_TIME = 12.0
+L1_GAS_LIMIT = 30_000_000
+START_TIMEOUT = 60.0
+STOP_TIMEOUT = 30.0
+GENESIS_FILE = "l1-genesis.json"
+LOG_FILE = "l1-node.log"
+URL_LINE = re.compile(r"^JSON-RPC: (http://\S+)\s+\(WebSocket: (ws://\S+)\)", re.MULTILINE)
+
+
+def l1_genesis_json(timestamp: int, chain_id: int = L1_CHAIN_ID) -> dict:
+    """The L1 genesis in geth's JSON form: chain ``chain_id``, the dev accounts funded."""
+    return {
+        "config": {"chainId": chain_id},
+        "gasLimit": hex(L1_GAS_LIMIT),
+        "baseFeePerGas": hex(GWEI),
+        "timestamp": hex(timestamp),
+        "alloc": {"0x" + account.address.hex(): {"balance": hex(DEV_BALANCE)} for account in dev_accounts()},
+    }
+
+
+class DevChain:
+    """A running embedded L1 (see the module docstring); ``start`` launches one."""
+
+    def __init__(self, process: subprocess.Popen, datadir: Path, url: str, ws_url: str) -> None:
+        self.process = process
+        self.datadir = datadir
+        self.url = url
+        self.ws_url = ws_url
+
+    @classmethod
+    def start(
+        cls,
+        datadir: str | Path,
+        *,
+        block_time: float = L1_BLOCK_TIME,
+        instant: bool = False,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        chain_id: int = L1_CHAIN_ID,
+        timeout: float = START_TIMEOUT,
+    ) -> "DevChain":
+        """Start the L1 node on ``datadir`` (created, or resumed) and wait until it serves."""
+        if block_time <= 0:
+            raise ValueError(f"block time must be positive, got {block_time}")
+        datadir = Path(datadir)
+        datadir.mkdir(parents=True, exist_ok=True)
+        genesis = _genesis_file(datadir, chain_id)
+        command = [
+            sys.executable, "-m", "ovm.cli.main", "node", "--genesis", str(genesis),
+            "--datadir", str(datadir / "chain"), "--host", host, "--port", str(port),
+            "--block-time", f"{block_time:g}", *(["--instant"] if instant else []),
+        ]
+        with open(datadir / LOG_FILE, "a") as log:
+            offset = log.tell()
+            process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        try:
+            url, ws_url = _wait_for_urls(process, datadir / LOG_FILE, offset, timeout)
+        except BaseException:
+            _terminate(process, STOP_TIMEOUT)
+            raise
+        return cls(process, datadir, url, ws_url)
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def client(self, **options) -> L1Client:
+        """An ``L1Client`` for this chain (``options`` as ``L1Client`` takes them)."""
+        return L1Client(self.url, **options)
+
+    def stop(self, timeout: float = STOP_TIMEOUT) -> int:
+        """Stop the node (SIGTERM; SIGKILL if it has not exited after ``timeout`` s); its exit status."""
+        return _terminate(self.process, timeout)
+
+    def kill(self) -> None:
+        """End the node at once (SIGKILL), as a crash would."""
+        if self.process.poll() is None:
+            os.kill(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+
+    def __enter__(self) -> "DevChain":
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.stop()
+
+
+def _genesis_file(datadir: Path, chain_id: int) -> Path:
+    """The data directory's L1 genesis, written now if this is the chain's first start."""
+    path = datadir / GENESIS_FILE
+    if not path.exists():
+        path.write_text(json.dumps(l1_genesis_json(int(time.time()), chain_id), indent=2) + "\n")
+    return path
+
+
+def _wait_for_urls(process: subprocess.Popen, log_path: Path, offset: int, timeout: float) -> tuple[str, str]:
+    """The HTTP and WebSocket URLs the node prints once it listens."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        output = _read_from(log_path, offset)
+        if found := URL_LINE.search(output):
+            return found.group(1), found.group(2)
+        if process.poll() is not None:
+            last = output.strip().splitlines()[-1:] or ["no output"]
+            raise L1Error(f"the embedded L1 exited with status {process.returncode}: {last[0]} (log: {log_path})")
+        time.sleep(0.05)
+    raise L1Error(f"the embedded L1 did not start within {timeout:g} s (log: {log_path})")
+
+
+def _read_from(path: Path, offset: int) -> str:
+    with open(path, "rb") as log:
+        log.seek(offset)
+        return log.read().decode(errors="replace")
+
+
+def _terminate(process: subprocess.Popen, timeout: float) -> int:
+    """SIGTERM to our child, SIGKILL after ``timeout`` s; its exit status."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            return process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+    return process.wait()
