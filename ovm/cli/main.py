@@ -11,27 +11,33 @@ from __future__ import annotations
 import argparse
 import sys
 
-from . import node, statetest
+from . import bridge, devnet, node, rollup_node, statetest
 from .errors import UsageError
 
 COMMANDS = {
-    "node": (node, "run the L2 sequencer node with JSON-RPC"),
-    "statetest": (statetest, "run Ethereum state tests (GeneralStateTests format)"),
+    "devnet": (devnet.add_arguments, devnet.main, "run the whole rollup: L1, sequencer, batcher, proposer, replica"),
+    "node": (node.add_arguments, node.main, "run an L2 node (a sequencer, or with --replica one that derives from L1)"),
+    "deposit": (bridge.add_deposit_arguments, bridge.deposit, "deposit ETH from L1 to L2 for a dev account"),
+    "withdraw": (bridge.add_withdraw_arguments, bridge.withdraw, "start a withdrawal of ETH from L2 to L1"),
+    "finalize": (bridge.add_finalize_arguments, bridge.finalize, "finalize withdrawals whose challenge period passed"),
+    "statetest": (statetest.add_arguments, statetest.main, "run Ethereum state tests (GeneralStateTests format)"),
 }
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ovm", description="An optimistic rollup in Python")
     commands = parser.add_subparsers(dest="command", required=True)
-    for name, (module, summary) in COMMANDS.items():
-        module.add_arguments(commands.add_parser(name, help=summary, description=summary))
+    for name, (add_arguments, _, summary) in COMMANDS.items():
+        add_arguments(commands.add_parser(name, help=summary, description=summary))
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        return COMMANDS[args.command][0].main(args)
+        if args.command == "node" and args.replica:
+            return rollup_node.replica_main(args)
+        return COMMANDS[args.command][1](args)
     except UsageError as exc:
         print(f"ovm {args.command}: {exc}", file=sys.stderr)
         return 2

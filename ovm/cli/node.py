@@ -19,13 +19,14 @@ import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Sequence
 
 from ..chain.dev_accounts import dev_accounts
 from ..chain.genesis import Genesis, GenesisError, dev_genesis, load_genesis
 from ..evm.forks import CANCUN
 from ..node.chain import Blockchain, ChainError
 from ..node.mempool import Mempool
-from ..node.rpc import NodeContext, RpcServer, default_modules, serve
+from ..node.rpc import NodeContext, RpcServer, RunningServer, default_modules, serve
 from ..node.sequencer import Sequencer
 from ..node.store import ChainStore, StoreError
 from ..safety.bytecode_policy import chain_deployment_policy, with_deployment_policy
@@ -41,6 +42,10 @@ def add_arguments(parser) -> None:
                         help="seconds between blocks (default 2)")
     parser.add_argument("--instant", action="store_true", help="mine one block per transaction")
     parser.add_argument("--genesis", help="genesis JSON file (default: the dev genesis, chain id 901)")
+    parser.add_argument("--replica", action="store_true",
+                        help="derive the L2 from L1 alone (needs --l1-rpc and --rollup-config)")
+    parser.add_argument("--l1-rpc", help="the L1's JSON-RPC URL (replica)")
+    parser.add_argument("--rollup-config", help="rollup.json, as ovm devnet writes it (replica)")
 
 
 @dataclass
@@ -54,19 +59,27 @@ class Node:
     context: NodeContext
 
 
-def open_node(datadir: Path, genesis: Genesis, *, block_time: float, instant: bool) -> Node:
+def open_node(
+    datadir: Path,
+    genesis: Genesis,
+    *,
+    block_time: float,
+    instant: bool,
+    fork=CANCUN,
+    sequencer_class=Sequencer,
+) -> Node:
     """Open (or create) the chain in ``datadir`` and wire the node's parts."""
     policy = chain_deployment_policy()
     store = ChainStore.open(datadir)
     try:
         chain = Blockchain(
-            store, genesis, with_deployment_policy(CANCUN, policy), code_runner=TranspilingRunner()
+            store, genesis, with_deployment_policy(fork, policy), code_runner=TranspilingRunner()
         )
     except Exception:
         store.close()
         raise
     mempool = Mempool(chain, deployment_policy=policy)
-    sequencer = Sequencer(chain, mempool, block_time=block_time, instant=instant)
+    sequencer = sequencer_class(chain, mempool, block_time=block_time, instant=instant)
     context = NodeContext(chain, mempool, sequencer, dev_accounts())
     return Node(store, chain, mempool, sequencer, context)
 
@@ -94,22 +107,31 @@ def banner(node: Node, url: str, ws_url: str, datadir: Path, instant: bool, bloc
     return "\n".join(lines)
 
 
-async def run_node(node: Node, host: str, port: int, announce) -> None:
-    """Serve until SIGINT or SIGTERM."""
+async def start_serving(node: Node, host: str, port: int, modules: Sequence[object] = ()) -> RunningServer:
+    """Start block production and the JSON-RPC server (with extra ``modules``)."""
+    node.mempool.restore()
+    await node.sequencer.start()
+    try:
+        return await serve(RpcServer([*default_modules(node.context), *modules]), host, port)
+    except OSError as exc:
+        await node.sequencer.stop()
+        raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+
+
+async def until_signalled() -> None:
+    """Wait for SIGINT or SIGTERM."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
-    node.mempool.restore()
-    await node.sequencer.start()
-    try:
-        server = RpcServer(default_modules(node.context))
-        running = await serve(server, host, port)
-    except OSError as exc:
-        await node.sequencer.stop()
-        raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
-    announce(running.url, running.ws_url)
     await stop.wait()
+
+
+async def run_node(node: Node, host: str, port: int, announce) -> None:
+    """Serve until SIGINT or SIGTERM."""
+    running = await start_serving(node, host, port)
+    announce(running.url, running.ws_url)
+    await until_signalled()
     await running.stop()
     await node.sequencer.stop()
 

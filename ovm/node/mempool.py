@@ -80,11 +80,6 @@ class Listeners(Generic[T]):
     def __init__(self) -> None:
         self._callbacks: list[Callable[[T], None]] = []
 
-    def is_pending(self, tx_hash: Hash32) -> bool:
-        """Whether the transaction is in the pool and executable (not queued behind a gap)."""
-        entry = self._by_hash.get(tx_hash)
-        return entry is not None and entry.nonce < self.pending_nonce(entry.sender)
-
     def subscribe(self, callback: Callable[[T], None]) -> Callable[[], None]:
         """Add ``callback``; returns the function that removes it again."""
         self._callbacks.append(callback)

@@ -110,7 +110,7 @@ class Batcher:
     def last_posted_on_l1(self) -> int:
         """The highest L2 block in the inbox's batches from our batcher."""
         last = 0
-        events = self.inbox.events("BatchAppended", self.config.l1_anchor.number, "latest")
+        events = self.inbox.events("BatchAppended", from_block=self.config.l1_anchor.number)
         for event in events:
             tx = self.client.transaction(event.log.transaction_hash)
             if tx is None or tx.sender != self.config.batcher.address:

@@ -21,6 +21,8 @@ import contextlib
 import logging
 from dataclasses import dataclass
 
+from ..node.sequencer import Sequencer
+from ..safety import AdmissionError
 from .artifacts import load
 from .batcher import Batcher
 from .config import RollupConfig
@@ -148,6 +150,7 @@ class ReplicaServices(_Poller):
 
     def __init__(self, chain, client: L1Client, config: RollupConfig) -> None:
         super().__init__("derivation")
+        self.config = config
         contracts = l1_contracts(client, config)
         self.replica = Replica(chain, client, contracts.inbox, contracts.bridge, contracts.scc, config)
         self.outputs = self.replica.outputs
@@ -176,3 +179,17 @@ def finalized_l2(scc: Contract) -> int:
             _, _, l2_block = scc.call("getOutput", index)
             return l2_block
     return 0
+
+
+class ReplicaSequencer(Sequencer):
+    """A replica builds blocks only from L1: it produces none of its own, and
+    refuses transactions and mining."""
+
+    async def start(self) -> None:
+        """No block production: the derivation pipeline builds the blocks."""
+
+    def submit(self, tx_or_raw):
+        raise AdmissionError("this node is a replica: send transactions to the sequencer")
+
+    def mine(self, count: int = 1, timestamp: int | None = None):
+        raise AdmissionError("this node is a replica: it derives its blocks from L1")

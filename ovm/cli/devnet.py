@@ -1,0 +1,217 @@
+"""
+``ovm devnet``
+==============
+
+The whole rollup on one machine, in one command:
+
+1. an L1 — the project's own node in L1 mode (chain id 900, in a subprocess),
+   or any Ethereum node given by ``--l1-rpc`` (anvil, geth);
+2. the rollup's contracts deployed on it (bridge, inbox, state commitment
+   chain) by dev account 0; dev account 8 is the batcher, 9 the proposer;
+3. the L2 sequencer (chain id 901) anchored to the L1 block after deployment,
+   with its batcher and proposer;
+4. one replica (``ovm node --replica``, a subprocess) deriving the L2 from L1;
+
+then it prints the URLs, the dev accounts and the contract addresses, writes
+``rollup.json`` and ``devnet.json`` (what ``ovm deposit/withdraw/finalize``
+read) into the data directory and points ``~/.ovm/devnet.json`` at them, and
+keeps a status line: L2 head, safe head (batched on L1), finalized (covered by
+an output past the challenge period), L1 head, batch backlog, and the
+replica's head and output check.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import requests
+
+from ..chain.dev_accounts import dev_accounts
+from ..chain.genesis import genesis_block, genesis_state
+from ..rollup.config import Operator, RollupConfig
+from ..rollup.deploy import DeploymentError, deploy_rollup
+from ..rollup.genesis import l2_genesis
+from ..rollup.l1.client import BlockRef, L1Client, L1Error
+from ..rollup.l1.devchain import DevChain
+from .errors import UsageError
+from .node import start_serving, until_signalled
+from .rollup_node import open_sequencer
+
+BATCHER, PROPOSER = dev_accounts()[8], dev_accounts()[9]
+DEPLOYER = dev_accounts()[0]
+BOND = 10**17
+POINTER = Path.home() / ".ovm" / "devnet.json"
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("--l1-rpc", help="use this L1 (anvil, geth) instead of the embedded one")
+    parser.add_argument("--port", type=int, default=8545, help="L2 JSON-RPC port (default 8545)")
+    parser.add_argument("--l1-port", type=int, default=8544, help="embedded L1's port (default 8544)")
+    parser.add_argument("--replica-port", type=int, default=8546, help="replica's port (default 8546)")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--datadir", help="data directory (default: a fresh temporary one)")
+    parser.add_argument("--block-time", type=float, default=2.0, help="L2 block time, seconds (default 2)")
+    parser.add_argument("--l1-block-time", type=float, default=2.0, help="embedded L1's block time (default 2)")
+    parser.add_argument("--challenge-period", type=int, default=60, help="seconds (default 60)")
+    parser.add_argument("--proposal-interval", type=int, default=10, help="L2 blocks between outputs (default 10)")
+    parser.add_argument("--sequencing-window", type=int, default=20, help="L1 blocks (default 20)")
+    parser.add_argument("--confirmations", type=int, default=2,
+                        help="L1 blocks an origin must be deep (default 2)")
+    parser.add_argument("--no-replica", action="store_true", help="do not start the replica")
+    parser.add_argument("--quiet", action="store_true", help="no live status line")
+
+
+def deploy(client: L1Client, args) -> RollupConfig:
+    """Deploy the contracts and anchor the L2 genesis at the L1 head after them."""
+    try:
+        contracts = deploy_rollup(
+            client, DEPLOYER.private_key, batcher=BATCHER.address, proposer=PROPOSER.address,
+            challenge_period=args.challenge_period, bond=BOND,
+        )  # fmt: skip
+    except (DeploymentError, L1Error) as exc:
+        raise UsageError(f"deploying the rollup contracts: {exc}") from None
+    anchor = client.head().ref
+    genesis = l2_genesis(timestamp=anchor.timestamp)
+    block = genesis_block(genesis, genesis_state(genesis))
+    return RollupConfig(
+        contracts=contracts,
+        batcher=Operator(BATCHER.address, BATCHER.private_key),
+        proposer=Operator(PROPOSER.address, PROPOSER.private_key),
+        l1_anchor=anchor,
+        l2_genesis=BlockRef(0, block.hash, block.header.timestamp),
+        l1_chain_id=client.chain_id(),
+        l2_block_time=max(1, round(args.block_time)),
+        sequencing_window=args.sequencing_window,
+        challenge_period=args.challenge_period,
+        proposal_interval=args.proposal_interval,
+    )
+
+
+def start_replica(datadir: Path, config_path: Path, l1_url: str, host: str, port: int) -> tuple[subprocess.Popen, str]:
+    log = open(datadir / "replica.log", "a")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ovm.cli.main", "node", "--replica", "--l1-rpc", l1_url,
+         "--rollup-config", str(config_path), "--datadir", str(datadir / "replica"),
+         "--host", host, "--port", str(port)],
+        stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+    )  # fmt: skip
+    return process, f"http://{host}:{port}"
+
+
+def replica_status(url: str) -> str:
+    try:
+        reply = requests.post(url, json={"jsonrpc": "2.0", "id": 1, "method": "optimism_syncStatus",
+                                         "params": []}, timeout=2).json()["result"]
+        return f"replica L2 {int(reply['unsafe_l2']['number'], 16)}"
+    except (requests.RequestException, KeyError, ValueError):
+        return "replica starting"
+
+
+def status_line(services, replica_url: str | None) -> str:
+    status = services.status()
+    parts = [
+        f"L2 head {status.unsafe_l2}", f"safe {status.safe_l2}", f"finalized {status.finalized_l2}",
+        f"L1 head {status.l1_head}", f"backlog {status.batch_backlog}",
+    ]
+    if replica_url:
+        parts.append(replica_status(replica_url))
+    return " | ".join(parts)
+
+
+def banner(l1_url: str, l2_url: str, replica_url: str | None, config: RollupConfig, datadir: Path) -> str:
+    contracts = config.contracts
+    lines = [
+        "ovm devnet",
+        f"  L1 JSON-RPC:      {l1_url}  (chain id {config.l1_chain_id})",
+        f"  L2 JSON-RPC:      {l2_url}  (chain id {config.l2_chain_id})",
+        *([f"  replica:          {replica_url}"] if replica_url else []),
+        f"  L1Bridge:             0x{contracts.l1_bridge.hex()}",
+        f"  BatchInbox:           0x{contracts.batch_inbox.hex()}",
+        f"  StateCommitmentChain: 0x{contracts.state_commitment_chain.hex()}",
+        f"  challenge period {config.challenge_period} s, an output every {config.proposal_interval} L2 blocks",
+        f"  config: {datadir / 'rollup.json'}",
+        "",
+        "Dev accounts (funded on L1 and L2; 8 is the batcher, 9 the proposer):",
+    ]
+    for index, account in enumerate(dev_accounts()):
+        lines.append(f"  ({index}) 0x{account.address.hex()}  key 0x{account.private_key.hex()}")
+    lines += ["", "Try:  ovm deposit --amount 1   ovm withdraw --amount 0.5   ovm finalize"]
+    return "\n".join(lines)
+
+
+def write_pointer(datadir: Path, l1_url: str, l2_url: str) -> None:
+    info = {"l1_rpc": l1_url, "l2_rpc": l2_url, "rollup_config": str(datadir / "rollup.json")}
+    (datadir / "devnet.json").write_text(json.dumps(info, indent=1))
+    POINTER.parent.mkdir(parents=True, exist_ok=True)
+    POINTER.write_text(json.dumps(info, indent=1))
+
+
+async def serve_devnet(rollup, args, l1_url: str, config: RollupConfig, datadir: Path) -> None:
+    node, services = rollup.node, rollup.services
+    running = await start_serving(node, args.host, args.port, rollup.modules)
+    services.start()
+    replica = None
+    replica_url = None
+    try:
+        if not args.no_replica:
+            replica, replica_url = start_replica(
+                datadir, datadir / "rollup.json", l1_url, args.host, args.replica_port
+            )
+        write_pointer(datadir, l1_url, running.url)
+        print(banner(l1_url, running.url, replica_url, config, datadir), flush=True)
+        stop = asyncio.create_task(until_signalled())
+        while not stop.done():
+            await asyncio.wait([stop], timeout=2.0)
+            if not args.quiet:
+                line = await asyncio.to_thread(status_line, services, replica_url)
+                print(line, flush=True)
+    finally:
+        if replica is not None:
+            replica.terminate()
+            replica.wait(timeout=10)
+        await services.stop()
+        await running.stop()
+        await node.sequencer.stop()
+
+
+def main(args) -> int:
+    temporary = args.datadir is None
+    datadir = Path(tempfile.mkdtemp(prefix="ovm-devnet-")) if temporary else Path(args.datadir)
+    datadir.mkdir(parents=True, exist_ok=True)
+    l1 = None
+    try:
+        if args.l1_rpc:
+            l1_url = args.l1_rpc
+        else:
+            l1 = DevChain.start(datadir / "l1", block_time=args.l1_block_time, host=args.host, port=args.l1_port)
+            l1_url = l1.url
+        client = L1Client(l1_url)
+        try:
+            client.chain_id()
+        except L1Error as exc:
+            raise UsageError(f"cannot reach the L1 at {l1_url}: {exc}") from None
+        config = deploy(client, args)
+        config.save(datadir / "rollup.json")
+        rollup = open_sequencer(
+            datadir / "l2", config, client, block_time=args.block_time, instant=False,
+            batch_interval=max(1.0, args.block_time), confirmations=args.confirmations,
+        )  # fmt: skip
+        try:
+            asyncio.run(serve_devnet(rollup, args, l1_url, config, datadir))
+        finally:
+            rollup.node.store.close()
+        print("ovm devnet: stopped", file=sys.stderr)
+        return 0
+    finally:
+        if l1 is not None:
+            l1.stop()
+        if POINTER.exists() and json.loads(POINTER.read_text()).get("rollup_config") == str(datadir / "rollup.json"):
+            POINTER.unlink()
+        if temporary:
+            shutil.rmtree(datadir, ignore_errors=True)
