@@ -6,7 +6,8 @@ The bridge round trip for a dev account of a running devnet (found through
 ``~/.ovm/devnet.json``, or ``--devnet FILE``):
 
 - ``deposit``: ``L1Bridge.depositETH`` on L1, then wait for the L2 balance;
-- ``withdraw``: ``L2Bridge.withdrawETH`` on L2 (recorded by the message passer);
+- ``withdraw``: ``L2Bridge.withdrawETH`` on L2 (recorded by the message passer),
+  or with ``--via-l1`` the forced exit ``L1Bridge.withdrawETH`` on L1;
 - ``finalize``: every withdrawal of the account not yet paid, once an output
   covering it is past the challenge period: ``L1Bridge.finalizeWithdrawal``
   with the storage proof (``--wait`` waits for the period to pass).
@@ -49,6 +50,8 @@ def add_deposit_arguments(parser) -> None:
 
 def add_withdraw_arguments(parser) -> None:
     parser.add_argument("--amount", required=True, help="ETH to withdraw")
+    parser.add_argument("--via-l1", action="store_true",
+                        help="force the withdrawal through L1 (L1Bridge.withdrawETH), past a censoring sequencer")
     _common(parser)
 
 
@@ -119,6 +122,8 @@ def deposit(args) -> int:
 def withdraw(args) -> int:
     devnet = Devnet(args)
     amount = parse_amount(args.amount)
+    if args.via_l1:
+        return forced_withdraw(devnet, amount)
     try:
         receipt = devnet.l2_bridge.transact(devnet.account.private_key, "withdrawETH", value=amount)
     except L1Error as exc:
@@ -127,6 +132,25 @@ def withdraw(args) -> int:
     [withdrawal] = withdrawals_in_receipt(raw)
     print(f"withdrawal of {_eth(amount)} started in L2 block {withdrawal.l2_block}")
     print(f"  withdrawal hash 0x{withdrawal.hash.hex()}")
+    print(f"  finalize it on L1 after the challenge period ({devnet.config.challenge_period} s): ovm finalize")
+    return 0
+
+
+def forced_withdraw(devnet: Devnet, amount: int) -> int:
+    """``L1Bridge.withdrawETH``: derivation makes it an L2 deposit from the
+    account that withdraws, which no sequencer can refuse."""
+    before = {w.hash for w in account_withdrawals(devnet)}
+    try:
+        receipt = devnet.bridge.transact(devnet.account.private_key, "withdrawETH", amount)
+    except L1Error as exc:
+        raise UsageError(f"withdrawETH failed on L1: {exc}") from None
+    print(f"forced withdrawal of {_eth(amount)} sent on L1 in block {receipt.block_number}")
+    deadline = time.monotonic() + 120
+    while not (new := [w for w in account_withdrawals(devnet) if w.hash not in before]):
+        if time.monotonic() > deadline:
+            raise UsageError("the forced withdrawal has not reached L2 after 120 s")
+        time.sleep(0.5)
+    print(f"  on L2 in block {new[0].l2_block}, withdrawal hash 0x{new[0].hash.hex()}")
     print(f"  finalize it on L1 after the challenge period ({devnet.config.challenge_period} s): ovm finalize")
     return 0
 

@@ -12,6 +12,9 @@ The whole rollup on one machine, in one command:
    with its batcher and proposer;
 4. one replica (``ovm node --replica``, a subprocess) deriving the L2 from L1;
 
+With ``--datadir`` naming a devnet's directory, it resumes that devnet (its
+L1, its L2 chain, its batches) instead of deploying a new one.
+
 then it prints the URLs, the dev accounts and the contract addresses, writes
 ``rollup.json`` and ``devnet.json`` (what ``ovm deposit/withdraw/finalize``
 read) into the data directory and points ``~/.ovm/devnet.json`` at them, and
@@ -34,7 +37,7 @@ import requests
 
 from ..chain.dev_accounts import dev_accounts
 from ..chain.genesis import genesis_block, genesis_state
-from ..rollup.config import Operator, RollupConfig
+from ..rollup.config import Operator, RollupConfig, RollupConfigError, load_config
 from ..rollup.deploy import DeploymentError, deploy_rollup
 from ..rollup.genesis import l2_genesis
 from ..rollup.l1.client import BlockRef, L1Client, L1Error
@@ -64,6 +67,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("--confirmations", type=int, default=2,
                         help="L1 blocks an origin must be deep (default 2)")
     parser.add_argument("--no-replica", action="store_true", help="do not start the replica")
+    parser.add_argument("--censor", action="append", default=[], metavar="ADDRESS",
+                        help="the sequencer refuses this sender's L2 transactions (to try the forced exit)")
     parser.add_argument("--quiet", action="store_true", help="no live status line")
 
 
@@ -91,6 +96,22 @@ def deploy(client: L1Client, args) -> RollupConfig:
         challenge_period=args.challenge_period,
         proposal_interval=args.proposal_interval,
     )
+
+
+def resume_or_deploy(client: L1Client, args, path: Path) -> RollupConfig:
+    """The devnet of ``path`` if the data directory has one (its L1 must still
+    hold the contracts), else a new one deployed now."""
+    if path.exists():
+        try:
+            config = load_config(path)
+        except RollupConfigError as exc:
+            raise UsageError(str(exc)) from None
+        if not client.is_canonical(config.l1_anchor):
+            raise UsageError(f"the L1 at {client.url} is not the one of {path} (its anchor block is missing)")
+        return config
+    config = deploy(client, args)
+    config.save(path)
+    return config
 
 
 def start_replica(datadir: Path, config_path: Path, l1_url: str, host: str, port: int) -> tuple[subprocess.Popen, str]:
@@ -196,11 +217,11 @@ def main(args) -> int:
             client.chain_id()
         except L1Error as exc:
             raise UsageError(f"cannot reach the L1 at {l1_url}: {exc}") from None
-        config = deploy(client, args)
-        config.save(datadir / "rollup.json")
+        config = resume_or_deploy(client, args, datadir / "rollup.json")
         rollup = open_sequencer(
             datadir / "l2", config, client, block_time=args.block_time, instant=False,
             batch_interval=max(1.0, args.block_time), confirmations=args.confirmations,
+            censored={bytes.fromhex(a.removeprefix("0x")) for a in args.censor},
         )  # fmt: skip
         try:
             asyncio.run(serve_devnet(rollup, args, l1_url, config, datadir))

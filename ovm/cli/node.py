@@ -67,8 +67,10 @@ def open_node(
     instant: bool,
     fork=CANCUN,
     sequencer_class=Sequencer,
+    censored: set[bytes] = frozenset(),
 ) -> Node:
-    """Open (or create) the chain in ``datadir`` and wire the node's parts."""
+    """Open (or create) the chain in ``datadir`` and wire the node's parts;
+    the mempool refuses transactions from ``censored`` senders."""
     policy = chain_deployment_policy()
     store = ChainStore.open(datadir)
     try:
@@ -78,7 +80,7 @@ def open_node(
     except Exception:
         store.close()
         raise
-    mempool = Mempool(chain, deployment_policy=policy)
+    mempool = Mempool(chain, deployment_policy=policy, refused_senders=censored)
     sequencer = sequencer_class(chain, mempool, block_time=block_time, instant=instant)
     context = NodeContext(chain, mempool, sequencer, dev_accounts())
     return Node(store, chain, mempool, sequencer, context)

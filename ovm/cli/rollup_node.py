@@ -41,12 +41,15 @@ class RollupNode:
         return [Optimism(self.node.chain, services.outputs, services.config, services.status)]
 
 
-def open_l2(datadir: Path, config: RollupConfig, *, replica: bool, block_time: float, instant: bool) -> Node:
+def open_l2(
+    datadir: Path, config: RollupConfig, *, replica: bool, block_time: float, instant: bool,
+    censored: set[bytes] = frozenset(),
+) -> Node:
     """The L2 node: OvmCancun, the predeploy genesis at the L1 anchor's time."""
     genesis = l2_genesis(timestamp=config.l1_anchor.timestamp)
     node = open_node(
         datadir, genesis, block_time=block_time, instant=instant, fork=OVM_CANCUN,
-        sequencer_class=ReplicaSequencer if replica else Sequencer,
+        sequencer_class=ReplicaSequencer if replica else Sequencer, censored=censored,
     )  # fmt: skip
     if config.l2_genesis.hash != bytes(32) and node.chain.block(0).hash != config.l2_genesis.hash:
         node.store.close()
@@ -56,9 +59,11 @@ def open_l2(datadir: Path, config: RollupConfig, *, replica: bool, block_time: f
 
 def open_sequencer(
     datadir: Path, config: RollupConfig, client: L1Client, *, block_time: float, instant: bool,
-    batch_interval: float, confirmations: int,
+    batch_interval: float, confirmations: int, censored: set[bytes] = frozenset(),
 ) -> RollupNode:
-    node = open_l2(datadir, config, replica=False, block_time=block_time, instant=instant)
+    node = open_l2(
+        datadir, config, replica=False, block_time=block_time, instant=instant, censored=censored
+    )
     services = SequencerServices(
         node.chain, client, config, batch_interval=batch_interval, confirmations=confirmations
     )

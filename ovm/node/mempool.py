@@ -150,10 +150,13 @@ class Mempool:
         chain: PoolChain,
         limits: PoolLimits = PoolLimits(),
         deployment_policy: DeploymentPolicy = DEFAULT_DEPLOYMENT_POLICY,
+        refused_senders: frozenset[Address] | set[Address] = frozenset(),
     ) -> None:
         self.chain = chain
         self.limits = limits
         self.deployment_policy = deployment_policy
+        # A sequencer's own policy (a censoring one, to try the rollup's forced exit).
+        self.refused_senders = frozenset(refused_senders)
         self.new_pending: Listeners[PooledTransaction] = Listeners()
         self._by_hash: dict[Hash32, PooledTransaction] = {}
         self._by_sender: dict[Address, dict[int, PooledTransaction]] = {}
@@ -233,6 +236,8 @@ class Mempool:
         )
         if admitted.hash in self._by_hash:
             raise AdmissionError("already known")
+        if admitted.sender in self.refused_senders:
+            raise AdmissionError(f"transaction refused by the sequencer: sender 0x{admitted.sender.hex()}")
         tx = admitted.tx
         arrival = next(self._arrivals)
         entry = PooledTransaction(

@@ -1,0 +1,106 @@
+"""Helpers for the rollup's end-to-end tests: a devnet process and its commands."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import requests
+
+from conftest import free_port
+from support import REPO
+
+
+def rpc(url: str, method: str, *params):
+    reply = requests.post(url, json={"jsonrpc": "2.0", "id": 1, "method": method, "params": list(params)},
+                          timeout=30).json()
+    if "error" in reply:
+        raise RuntimeError(reply["error"])
+    return reply["result"]
+
+
+class Devnet:
+    """``ovm devnet`` in a subprocess, with its own HOME so it leaves the
+    user's ``~/.ovm`` alone; stopped by its pid."""
+
+    def __init__(self, datadir: Path, *args: str) -> None:
+        self.datadir = datadir
+        self.home = datadir.parent / "home"
+        self.home.mkdir(exist_ok=True)
+        self.port, self.l1_port, self.replica_port = free_port(), free_port(), free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.replica_url = f"http://127.0.0.1:{self.replica_port}"
+        self.log = open(datadir.parent / f"devnet-{self.port}.log", "w")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "ovm.cli.main", "devnet", "--datadir", str(datadir),
+             "--port", str(self.port), "--l1-port", str(self.l1_port),
+             "--replica-port", str(self.replica_port), "--block-time", "1", "--l1-block-time", "1",
+             "--challenge-period", "6", "--proposal-interval", "3", "--quiet", *args],
+            stdout=self.log, stderr=subprocess.STDOUT, cwd=REPO, env={**os.environ, "HOME": str(self.home)},
+        )  # fmt: skip
+        self.wait_until(lambda: self.sync_status()["safe_l2"] >= 1, "the devnet to batch a block", 120)
+
+    @property
+    def devnet_file(self) -> Path:
+        return self.datadir / "devnet.json"
+
+    @property
+    def l1_url(self) -> str:
+        return json.loads(self.devnet_file.read_text())["l1_rpc"]
+
+    def sync_status(self, url: str | None = None) -> dict:
+        status = rpc(url or self.url, "optimism_syncStatus")
+        return {key: int(value["number"], 16) if isinstance(value, dict) else int(value, 16)
+                for key, value in status.items()}
+
+    def wait_until(self, condition, what: str, timeout: float = 120) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"ovm devnet exited with {self.process.returncode}")
+            try:
+                if condition():
+                    return
+            except (requests.RequestException, RuntimeError, OSError, KeyError):
+                pass
+            time.sleep(0.5)
+        raise TimeoutError(f"waited {timeout} s for {what}")
+
+    def command(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+        result = subprocess.run(
+            [sys.executable, "-m", "ovm.cli.main", *args, "--devnet", str(self.devnet_file)],
+            capture_output=True, text=True, timeout=300, cwd=REPO,
+        )  # fmt: skip
+        if check and result.returncode != 0:
+            raise AssertionError(f"ovm {' '.join(args)} failed: {result.stderr}")
+        return result
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.kill(self.process.pid, signal.SIGTERM)
+            self.process.wait(timeout=60)
+        self.log.close()
+
+    def kill(self) -> None:
+        os.kill(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=30)
+        self.log.close()
+
+
+def same_chain(url_a: str, url_b: str, up_to: int) -> bool:
+    return all(
+        rpc(url_a, "eth_getBlockByNumber", hex(n), False)["hash"] == rpc(url_b, "eth_getBlockByNumber", hex(n), False)["hash"]
+        for n in range(up_to + 1)
+    )
+
+
+def same_outputs(url_a: str, url_b: str, blocks) -> bool:
+    return all(
+        rpc(url_a, "optimism_outputAtBlock", hex(n))["outputRoot"] == rpc(url_b, "optimism_outputAtBlock", hex(n))["outputRoot"]
+        for n in blocks
+    )

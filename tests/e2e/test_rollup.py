@@ -1,0 +1,110 @@
+"""
+The rollup end to end, as ``ovm devnet`` runs it on its embedded L1: a
+deposit reaches L2; a withdrawal is paid on L1 after the challenge period and
+not before, once; a forged proof is refused; a user the sequencer censors
+still gets out through L1; and the replica, from L1 alone, has the
+sequencer's blocks and outputs.
+"""
+
+from __future__ import annotations
+
+import pytest
+from eth_abi import decode, encode
+
+from ovm.chain.dev_accounts import dev_accounts
+from ovm.evm.transactions import FeeMarketTransaction, encode_transaction, sign_transaction
+from ovm.rollup.artifacts import load
+from ovm.rollup.config import load_config
+from ovm.rollup.l1.client import L1Client, L1Error
+from ovm.rollup.l1.contract import Contract
+from ovm.rollup.withdrawals import finalization_proof, withdrawals_in_receipt
+from rollup_support import Devnet, rpc, same_chain, same_outputs
+
+USER, CENSORED = dev_accounts()[3], dev_accounts()[5]
+ETHER = 10**18
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def devnet(tmp_path_factory):
+    devnet = Devnet(tmp_path_factory.mktemp("devnet") / "data", "--censor", "0x" + CENSORED.address.hex())
+    yield devnet
+    devnet.stop()
+
+
+def l1_bridge(devnet) -> Contract:
+    config = load_config(devnet.datadir / "rollup.json")
+    return Contract.at(L1Client(devnet.l1_url), load("L1Bridge"), config.contracts.l1_bridge)
+
+
+def test_deposit_appears_on_l2(devnet):
+    before = int(rpc(devnet.url, "eth_getBalance", "0x" + USER.address.hex(), "latest"), 16)
+    devnet.command("deposit", "--amount", "2", "--account", "3")
+    after = int(rpc(devnet.url, "eth_getBalance", "0x" + USER.address.hex(), "latest"), 16)
+    assert after - before == 2 * ETHER
+
+
+def test_withdrawal_is_paid_after_the_challenge_period_only_once(devnet):
+    devnet.command("withdraw", "--amount", "0.5", "--account", "3")
+    too_early = devnet.command("finalize", "--account", "3", check=False)
+    assert too_early.returncode == 2
+    assert "challenge period" in too_early.stderr or "no output covers" in too_early.stderr
+
+    l1 = L1Client(devnet.l1_url)
+    before = l1.balance(USER.address)
+    result = devnet.command("finalize", "--account", "3", "--wait", "--timeout", "120")
+    assert "0.5 ETH paid on L1" in result.stdout
+    gas_spent = 10**16  # at most, at these devnet prices
+    assert before + ETHER // 2 - gas_spent < l1.balance(USER.address) <= before + ETHER // 2
+
+    bridge = l1_bridge(devnet)
+    [withdrawal] = [w for w in user_withdrawals(devnet, USER) if w.amount == ETHER // 2]
+    scc = Contract.at(l1, load("StateCommitmentChain"), load_config(devnet.datadir / "rollup.json").contracts.state_commitment_chain)
+    proof = finalization_proof(L1Client(devnet.url), scc, withdrawal)
+    with pytest.raises(L1Error, match="already finalized"):
+        bridge.transact(USER.private_key, "finalizeWithdrawal", proof)
+    with pytest.raises(L1Error, match="invalid"):
+        bridge.transact(USER.private_key, "finalizeWithdrawal", forged(proof))
+
+
+def user_withdrawals(devnet, account):
+    logs = rpc(devnet.url, "eth_getLogs", {"fromBlock": "0x0", "toBlock": "latest",
+                                           "address": "0x4200000000000000000000000000000000000016"})
+    found = []
+    for tx_hash in dict.fromkeys(entry["transactionHash"] for entry in logs):
+        receipt = rpc(devnet.url, "eth_getTransactionReceipt", tx_hash)
+        found += [w for w in withdrawals_in_receipt(receipt) if w.l1_recipient == account.address]
+    return found
+
+
+def forged(proof: bytes) -> bytes:
+    """The same proof claiming twice the amount."""
+    types = ["(uint256,address,address,uint256)", "uint256", "(bytes32,bytes32,bytes32,bytes32)", "bytes[]"]
+    withdrawal, index, output, nodes = decode(types, proof)
+    nonce, sender, recipient, amount = withdrawal
+    return encode(types, [(nonce, sender, recipient, 2 * amount), index, output, nodes])
+
+
+def test_a_censored_user_exits_through_l1(devnet):
+    tx = FeeMarketTransaction(901, 0, 10**9, 10**11, 21000, USER.address, 1, b"", (), 0, 0, 0)
+    raw = "0x" + encode_transaction(sign_transaction(tx, CENSORED.private_key, 901)).hex()
+    with pytest.raises(RuntimeError, match="refused by the sequencer"):
+        rpc(devnet.url, "eth_sendRawTransaction", raw)
+
+    l2_before = int(rpc(devnet.url, "eth_getBalance", "0x" + CENSORED.address.hex(), "latest"), 16)
+    devnet.command("withdraw", "--amount", "0.3", "--account", "5", "--via-l1")
+    l2_after = int(rpc(devnet.url, "eth_getBalance", "0x" + CENSORED.address.hex(), "latest"), 16)
+    assert l2_before - l2_after == 3 * ETHER // 10  # a deposit pays no L2 gas
+    l1 = L1Client(devnet.l1_url)
+    before = l1.balance(CENSORED.address)
+    devnet.command("finalize", "--account", "5", "--wait", "--timeout", "120")
+    assert l1.balance(CENSORED.address) > before + 3 * ETHER // 10 - 10**16
+
+
+def test_the_replica_has_the_sequencers_blocks_and_outputs(devnet):
+    head = devnet.sync_status()["safe_l2"]
+    devnet.wait_until(lambda: devnet.sync_status(devnet.replica_url)["unsafe_l2"] >= head, "the replica", 120)
+    assert same_chain(devnet.url, devnet.replica_url, head)
+    proposed = range(3, head + 1, 3)
+    assert same_outputs(devnet.url, devnet.replica_url, proposed)
