@@ -32,12 +32,12 @@ def free_port() -> int:
 class Anvil:
     """One anvil process (Cancun rules, chain id 900, the dev mnemonic's accounts)."""
 
-    def __init__(self) -> None:
+    def __init__(self, *args: str) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process = subprocess.Popen(
             [str(ANVIL), "--host", "127.0.0.1", "--port", str(self.port), "--hardfork", "cancun",
-             "--chain-id", str(L1_CHAIN_ID), "--quiet"],
+             "--chain-id", str(L1_CHAIN_ID), "--quiet", *args],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         )

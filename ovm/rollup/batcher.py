@@ -34,7 +34,7 @@ log = logging.getLogger("ovm.batcher")
 ORIGIN_NUMBER = slice(28, 36)
 ORIGIN_HASH = slice(100, 132)
 DEFAULT_INTERVAL = 2.0
-RESEND_AFTER = 30.0  # seconds without a receipt before a batch is sent again
+RESEND_AFTER = 10.0  # seconds without a receipt before a batch is sent again
 SETTLED_DEPTH = 64  # L1 blocks after which a mined batch is no longer watched for reorgs
 
 

@@ -14,10 +14,13 @@ from __future__ import annotations
 import logging
 from typing import Callable
 
+from .l1.client import L1Error
 from .l1.contract import Contract
 from .output import OutputRoots
 
 log = logging.getLogger("ovm.proposer")
+
+TX_TIMEOUT = 20.0  # seconds
 
 
 class Proposer:
@@ -38,7 +41,6 @@ class Proposer:
         self.address = address
         self.interval = interval
         self.safe_head = safe_head
-        self.proposed: list[tuple[int, bytes]] = []  # (L2 block, root) proposed by this process
 
     def last_proposed_block(self) -> int:
         count = self.scc.call("outputCount")
@@ -54,12 +56,20 @@ class Proposer:
             return
         self._ensure_bond()
         root = self.outputs.at(target).root
-        self.scc.transact(self.key, "proposeOutput", root, target)
-        self.proposed.append((target, root))
+        self._transact("proposeOutput", root, target)
         log.info("proposed the output of L2 block %d: 0x%s", target, root.hex())
 
     def _ensure_bond(self) -> None:
         required = self.scc.call("requiredBond")
         bonded = self.scc.call("bond")
         if bonded < required:
-            self.scc.transact(self.key, "depositBond", value=required - bonded)
+            self._transact("depositBond", value=required - bonded)
+
+    def _transact(self, function: str, *args, value: int = 0) -> None:
+        """Send and wait a while; a transaction lost (to an L1 reorg, say) is
+        simply proposed again on a later round, with a fresh nonce."""
+        try:
+            self.scc.transact(self.key, function, *args, value=value, timeout=TX_TIMEOUT)
+        except L1Error:
+            self.scc.client.forget_nonce(self.address)
+            raise

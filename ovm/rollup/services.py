@@ -55,11 +55,13 @@ def l1_contracts(client: L1Client, config: RollupConfig) -> L1Contracts:
     )
 
 
-class _Poller:
-    """Calls ``poll`` on a worker thread every ``POLL_SECONDS`` until stopped."""
+class Poller:
+    """Calls ``poll`` on a worker thread every ``POLL_SECONDS`` until stopped;
+    L1 trouble is logged (once per distinct message) and the next round retries."""
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, poll) -> None:
         self.name = name
+        self.poll = poll
         self._task: asyncio.Task | None = None
         self.last_error: str | None = None
 
@@ -86,11 +88,22 @@ class _Poller:
                 log.exception("%s failed", self.name)
             await asyncio.sleep(POLL_SECONDS)
 
-    def poll(self) -> None:  # pragma: no cover - overridden
-        raise NotImplementedError
+
+class Services:
+    """A set of pollers started and stopped together."""
+
+    pollers: list[Poller]
+
+    def start(self) -> None:
+        for poller in self.pollers:
+            poller.start()
+
+    async def stop(self) -> None:
+        for poller in self.pollers:
+            await poller.stop()
 
 
-class SequencerServices(_Poller):
+class SequencerServices(Services):
     """The sequencer's rollup side: preamble, outputs, batcher, proposer."""
 
     def __init__(
@@ -102,7 +115,6 @@ class SequencerServices(_Poller):
         batch_interval: float = 2.0,
         confirmations: int = 1,
     ) -> None:
-        super().__init__("rollup services")
         self.chain = chain
         self.client = client
         self.config = config
@@ -117,6 +129,9 @@ class SequencerServices(_Poller):
                           config.proposal_interval, lambda: self.batcher.safe_head)
         )  # fmt: skip
         self._status = SyncStatus()
+        self.pollers = [Poller("batcher", self._poll_batcher)]
+        if self.proposer is not None:
+            self.pollers.append(Poller("proposer", self.proposer.poll))
 
     def preamble(self, timestamp: int):
         """The sequencer's ``Preamble`` hook: runs on the node's loop, before a block."""
@@ -126,10 +141,8 @@ class SequencerServices(_Poller):
         """The sequencer's new-block listener."""
         self.outputs.record_head()
 
-    def poll(self) -> None:
+    def _poll_batcher(self) -> None:
         self.batcher.poll()
-        if self.proposer is not None:
-            self.proposer.poll()
         self._status = SyncStatus(
             l1_head=self.client.block_number(),
             l1_derived=self.view.head_number(),
@@ -145,20 +158,17 @@ class SequencerServices(_Poller):
         return status
 
 
-class ReplicaServices(_Poller):
+class ReplicaServices(Services):
     """A replica's rollup side: the derivation pipeline."""
 
     def __init__(self, chain, client: L1Client, config: RollupConfig) -> None:
-        super().__init__("derivation")
         self.config = config
         contracts = l1_contracts(client, config)
         self.replica = Replica(chain, client, contracts.inbox, contracts.bridge, contracts.scc, config)
         self.outputs = self.replica.outputs
         self.scc = contracts.scc
         self.chain = chain
-
-    def poll(self) -> None:
-        self.replica.step()
+        self.pollers = [Poller("derivation", self.replica.step)]
 
     def status(self) -> SyncStatus:
         replica = self.replica.status
