@@ -59,17 +59,12 @@ class Devnet:
                 for key, value in status.items()}
 
     def wait_until(self, condition, what: str, timeout: float = 120) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
+        def alive_and(condition=condition):
             if self.process.poll() is not None:
-                raise RuntimeError(f"ovm devnet exited with {self.process.returncode}")
-            try:
-                if condition():
-                    return
-            except (requests.RequestException, RuntimeError, OSError, KeyError):
-                pass
-            time.sleep(0.5)
-        raise TimeoutError(f"waited {timeout} s for {what}")
+                raise AssertionError(f"ovm devnet exited with {self.process.returncode}")
+            return condition()
+
+        wait_for(alive_and, what, timeout)
 
     def command(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
         result = subprocess.run(
@@ -90,6 +85,19 @@ class Devnet:
         os.kill(self.process.pid, signal.SIGKILL)
         self.process.wait(timeout=30)
         self.log.close()
+
+
+def wait_for(condition, what: str, timeout: float = 120) -> None:
+    """Poll ``condition`` until it holds; errors of a node not ready yet count as no."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if condition():
+                return
+        except (requests.RequestException, RuntimeError, OSError, KeyError):
+            pass
+        time.sleep(0.5)
+    raise TimeoutError(f"waited {timeout} s for {what}")
 
 
 def same_chain(url_a: str, url_b: str, up_to: int) -> bool:

@@ -2,7 +2,8 @@
 The rollup on a real anvil L1: the sequencer (``ovm devnet --l1-rpc``) is
 killed mid-batch and restarted on its data directory, and anvil reorganises
 its latest blocks (dropping batches and proposals with them); a replica
-deriving from anvil alone ends with the sequencer's blocks and outputs.
+deriving from anvil alone ends with the sequencer's blocks and outputs. And a
+sequencer that posts nothing cannot hold back a deposit.
 """
 
 from __future__ import annotations
@@ -14,7 +15,12 @@ import pytest
 
 from anvil_process import Anvil
 from conftest import free_port
-from rollup_support import Devnet, rpc, same_chain, same_outputs
+from ovm.chain.dev_accounts import dev_accounts
+from ovm.rollup.artifacts import load
+from ovm.rollup.config import load_config
+from ovm.rollup.l1.client import L1Client
+from ovm.rollup.l1.contract import Contract
+from rollup_support import Devnet, rpc, same_chain, same_outputs, wait_for
 from support import REPO
 
 pytestmark = pytest.mark.slow
@@ -58,3 +64,36 @@ def test_replica_follows_through_a_restart_and_an_l1_reorg(anvil, tmp_path):
         replica.terminate()
         replica.wait(timeout=30)
         replica_log.close()
+
+
+def test_replica_derives_deposits_when_the_sequencer_posts_nothing(anvil, tmp_path):
+    """Past the sequencing window, deposits and forced withdrawals go in without
+    the sequencer: here it is gone altogether, and a replica still credits a
+    deposit made on L1 afterwards."""
+    datadir = tmp_path / "devnet"
+    sequencer = Devnet(datadir, "--l1-rpc", anvil.url, "--no-replica", "--sequencing-window", "5")
+    sequencer.stop()  # the sequencer goes away for good
+    config = load_config(datadir / "rollup.json")
+    l1 = L1Client(anvil.url)
+    bridge = Contract.at(l1, load("L1Bridge"), config.contracts.l1_bridge)
+    depositor = dev_accounts()[6]
+    bridge.transact(depositor.private_key, "depositETH", value=3 * 10**18)
+
+    replica_port = free_port()
+    replica_url = f"http://127.0.0.1:{replica_port}"
+    with open(tmp_path / "replica.log", "w") as replica_log:
+        replica = subprocess.Popen(
+            [sys.executable, "-m", "ovm.cli.main", "node", "--replica", "--l1-rpc", anvil.url,
+             "--rollup-config", str(datadir / "rollup.json"), "--port", str(replica_port)],
+            stdout=replica_log, stderr=subprocess.STDOUT, cwd=REPO,
+        )  # fmt: skip
+        try:
+            start = 10_000 * 10**18
+            wait_for(
+                lambda: int(rpc(replica_url, "eth_getBalance", "0x" + depositor.address.hex(), "latest"), 16)
+                == start + 3 * 10**18,
+                "the deposit on the replica", 120,
+            )
+        finally:
+            replica.terminate()
+            replica.wait(timeout=30)
