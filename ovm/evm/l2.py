@@ -71,8 +71,11 @@ L1_FEE_VAULT = bytes.fromhex("420000000000000000000000000000000000001a")
 
 # L1Block's storage (contracts/README.md): slot numbers, and offsets in bytes
 # from the low end of a packed slot.
+L1_BLOCK_NUMBER_SLOT = 0  # number, u64 at offset 0
 L1_BLOCK_BASE_FEE_SLOT = 1
-L1_BLOCK_SCALARS_SLOT = 3
+L1_BLOCK_HASH_SLOT = 2
+L1_BLOCK_SCALARS_SLOT = 3  # sequenceNumber, u64 at offset 0; the two scalars
+U64_BYTES = 8
 L1_BLOCK_BLOB_BASE_FEE_SLOT = 5
 BLOB_BASE_FEE_SCALAR_OFFSET = 8
 BASE_FEE_SCALAR_OFFSET = 12
@@ -121,6 +124,28 @@ def l1_fee_values(state: State) -> L1FeeValues:
         l1_blob_base_fee=state.get_storage(L1_BLOCK, L1_BLOCK_BLOB_BASE_FEE_SLOT),
         base_fee_scalar=_packed(scalars, BASE_FEE_SCALAR_OFFSET, SCALAR_BYTES),
         blob_base_fee_scalar=_packed(scalars, BLOB_BASE_FEE_SCALAR_OFFSET, SCALAR_BYTES),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class RecordedOrigin:
+    """The L1 origin the last L1-info deposit recorded in L1Block."""
+
+    number: int
+    hash: Hash32
+    sequence_number: int
+
+    @property
+    def unset(self) -> bool:
+        """At genesis no L2 block has recorded an origin yet."""
+        return self.hash == bytes(32)
+
+
+def recorded_origin(state: State) -> RecordedOrigin:
+    return RecordedOrigin(
+        number=_packed(state.get_storage(L1_BLOCK, L1_BLOCK_NUMBER_SLOT), 0, U64_BYTES),
+        hash=state.get_storage(L1_BLOCK, L1_BLOCK_HASH_SLOT).to_bytes(32, "big"),
+        sequence_number=_packed(state.get_storage(L1_BLOCK, L1_BLOCK_SCALARS_SLOT), 0, U64_BYTES),
     )
 
 

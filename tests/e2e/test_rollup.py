@@ -1,9 +1,9 @@
 """
-The rollup end to end, as ``ovm devnet`` runs it on its embedded L1: a
-deposit reaches L2; a withdrawal is paid on L1 after the challenge period and
-not before, once; a forged proof is refused; a user the sequencer censors
-still gets out through L1; and the replica, from L1 alone, has the
-sequencer's blocks and outputs.
+The rollup end to end, as ``ovm devnet`` runs it, on its embedded L1 and on a
+real anvil: a deposit reaches L2; a withdrawal is paid on L1 after the
+challenge period and not before, once; a forged proof is refused; a user the
+sequencer censors still gets out through L1; and the replica, from L1 alone,
+has the sequencer's blocks and outputs.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 import pytest
 from eth_abi import decode, encode
 
+from anvil_process import Anvil
 from ovm.chain.dev_accounts import dev_accounts
 from ovm.evm.transactions import FeeMarketTransaction, encode_transaction, sign_transaction
 from ovm.rollup.artifacts import load
@@ -26,11 +27,19 @@ ETHER = 10**18
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module")
-def devnet(tmp_path_factory):
-    devnet = Devnet(tmp_path_factory.mktemp("devnet") / "data", "--censor", "0x" + CENSORED.address.hex())
+@pytest.fixture(scope="module", params=["embedded L1", "anvil L1"])
+def devnet(request, tmp_path_factory):
+    l1_args, anvil = [], None
+    if request.param == "anvil L1":
+        anvil = Anvil("--block-time", "1")
+        l1_args = ["--l1-rpc", anvil.url]
+    devnet = Devnet(
+        tmp_path_factory.mktemp("devnet") / "data", "--censor", "0x" + CENSORED.address.hex(), *l1_args
+    )
     yield devnet
     devnet.stop()
+    if anvil is not None:
+        anvil.stop()
 
 
 def l1_bridge(devnet) -> Contract:

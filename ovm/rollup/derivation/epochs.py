@@ -22,47 +22,17 @@ the parent's post-state, so nothing besides the chain itself needs to be kept.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 
-from ...evm.l2 import L1Origin, l1_info_deposit
+from ...evm.l2 import L1Origin, RecordedOrigin, l1_info_deposit, recorded_origin
 from ...evm.transactions import DepositTransaction, Transaction
 from ...state import State
-from ..artifacts import PREDEPLOYS
 from ..l1.client import L1Block, L1Client
 from ..l1.contract import Contract
 from .deposits import deposits_in
 
-L1_BLOCK = PREDEPLOYS["L1Block"]
-# L1Block's storage (contracts/README.md): slot 0 number@0 (u64); slot 2 hash;
-# slot 3 sequenceNumber@0 (u64).
-NUMBER_SLOT, HASH_SLOT, SEQUENCE_SLOT = 0, 2, 3
-U64 = (1 << 64) - 1
-
 # Ecotone fee scalars of the L1-info deposit (the OP Stack's defaults).
 BASE_FEE_SCALAR = 1368
 BLOB_BASE_FEE_SCALAR = 810949
-
-
-@dataclass(frozen=True, slots=True)
-class OriginMark:
-    """What the L1Block predeploy says about a block's origin."""
-
-    number: int
-    hash: bytes
-    sequence_number: int
-
-    @property
-    def unset(self) -> bool:
-        """Genesis: no L2 block has named an origin yet."""
-        return self.hash == bytes(32)
-
-
-def origin_mark(state: State) -> OriginMark:
-    return OriginMark(
-        number=state.get_storage(L1_BLOCK, NUMBER_SLOT) & U64,
-        hash=state.get_storage(L1_BLOCK, HASH_SLOT).to_bytes(32, "big"),
-        sequence_number=state.get_storage(L1_BLOCK, SEQUENCE_SLOT) & U64,
-    )
 
 
 def as_origin(block: L1Block) -> L1Origin:
@@ -134,7 +104,7 @@ class OriginSelector:
         self.batcher = batcher
         self.confirmations = confirmations
 
-    def next_origin(self, parent: OriginMark, timestamp: int) -> tuple[L1Block, int]:
+    def next_origin(self, parent: RecordedOrigin, timestamp: int) -> tuple[L1Block, int]:
         """The origin and sequence number of the block after ``parent``'s."""
         view = self.view
         if parent.unset:
@@ -148,6 +118,6 @@ class OriginSelector:
 
     def transactions(self, state: State, timestamp: int) -> list[Transaction]:
         """The preamble of the block built on ``state`` at ``timestamp``."""
-        origin, sequence_number = self.next_origin(origin_mark(state), timestamp)
+        origin, sequence_number = self.next_origin(recorded_origin(state), timestamp)
         deposits = self.view.deposits(origin) if sequence_number == 0 else []
         return preamble(origin, sequence_number, deposits, self.batcher)

@@ -42,7 +42,8 @@ from ..l1.client import L1Block, L1Client
 from ..l1.contract import Contract
 from ..output import OutputRoots
 from .deposits import ReorgDuringRead
-from .epochs import L1View, OriginMark, origin_mark, preamble
+from ...evm.l2 import RecordedOrigin, recorded_origin
+from .epochs import L1View, preamble
 
 log = logging.getLogger("ovm.replica")
 
@@ -171,7 +172,7 @@ class Replica:
         """Build the block a frame describes; False (and nothing built) if the
         frame breaks a rule."""
         chain = self.chain
-        parent = origin_mark(chain.state)
+        parent = recorded_origin(chain.state)
         origin = self._frame_origin(frame, parent)
         if origin is None or frame.timestamp <= chain.head.header.timestamp:
             log.warning("dropped the frame of L2 block %d: it breaks the epoch rules", frame.number)
@@ -188,7 +189,7 @@ class Replica:
         self.outputs.record_head()
         return True
 
-    def _frame_origin(self, frame: BlockFrameData, parent: OriginMark) -> L1Block | None:
+    def _frame_origin(self, frame: BlockFrameData, parent: RecordedOrigin) -> L1Block | None:
         number = frame.l1_origin_number
         if parent.unset:
             allowed = number == self.config.l1_anchor.number
@@ -207,7 +208,7 @@ class Replica:
         """Derive deposit-only blocks for epochs the sequencer left unposted."""
         chain = self.chain
         while True:
-            parent = origin_mark(chain.state)
+            parent = recorded_origin(chain.state)
             if parent.unset:
                 return
             if self.status.l1_derived < parent.number + self.config.sequencing_window:
