@@ -37,7 +37,7 @@ import requests
 
 from ..chain.dev_accounts import dev_accounts
 from ..chain.genesis import genesis_block, genesis_state
-from ..rollup.config import Operator, RollupConfig, RollupConfigError, load_config
+from ..rollup.config import L2_CHAIN_ID, Operator, RollupConfig, RollupConfigError, load_config
 from ..rollup.deploy import DeploymentError, deploy_rollup
 from ..rollup.genesis import l2_genesis
 from ..rollup.l1.client import BlockRef, L1Client, L1Error
@@ -66,6 +66,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("--sequencing-window", type=int, default=20, help="L1 blocks (default 20)")
     parser.add_argument("--confirmations", type=int, default=2,
                         help="L1 blocks an origin must be deep (default 2)")
+    parser.add_argument("--batch-data", choices=("auto", "blobs", "calldata"), default="auto",
+                        help="how batches reach L1 (default auto: blobs when the L1 takes and serves them)")
     parser.add_argument("--no-replica", action="store_true", help="do not start the replica")
     parser.add_argument("--censor", action="append", default=[], metavar="ADDRESS",
                         help="the sequencer refuses this sender's L2 transactions (to try the forced exit)")
@@ -74,6 +76,8 @@ def add_arguments(parser) -> None:
 
 def deploy(client: L1Client, args) -> RollupConfig:
     """Deploy the contracts and anchor the L2 genesis at the L1 head after them."""
+    if client.chain_id() == L2_CHAIN_ID:
+        raise UsageError(f"the L1 at {client.url} has chain id {L2_CHAIN_ID}, the L2's: is it an L2 node?")
     try:
         contracts = deploy_rollup(
             client, DEPLOYER.private_key, batcher=BATCHER.address, proposer=PROPOSER.address,
@@ -96,6 +100,18 @@ def deploy(client: L1Client, args) -> RollupConfig:
         challenge_period=args.challenge_period,
         proposal_interval=args.proposal_interval,
     )
+
+
+def blob_batches(client: L1Client, choice: str) -> bool:
+    """Whether the batcher posts blobs: ``--batch-data``, ``auto`` asking the L1."""
+    if choice == "calldata":
+        return False
+    if client.serves_blobs():
+        return True
+    if choice == "blobs":
+        raise UsageError(f"--batch-data blobs: the L1 at {client.url} does not take blob transactions "
+                         "and give their blobs back (anvil_getBlobsByTransactionHash)")
+    return False
 
 
 def resume_or_deploy(client: L1Client, args, path: Path) -> RollupConfig:
@@ -145,7 +161,9 @@ def status_line(services, replica_url: str | None) -> str:
     return " | ".join(parts)
 
 
-def banner(l1_url: str, l2_url: str, replica_url: str | None, config: RollupConfig, datadir: Path) -> str:
+def banner(
+    l1_url: str, l2_url: str, replica_url: str | None, config: RollupConfig, datadir: Path, blobs: bool
+) -> str:
     contracts = config.contracts
     lines = [
         "ovm devnet",
@@ -155,7 +173,8 @@ def banner(l1_url: str, l2_url: str, replica_url: str | None, config: RollupConf
         f"  L1Bridge:             0x{contracts.l1_bridge.hex()}",
         f"  BatchInbox:           0x{contracts.batch_inbox.hex()}",
         f"  StateCommitmentChain: 0x{contracts.state_commitment_chain.hex()}",
-        f"  challenge period {config.challenge_period} s, an output every {config.proposal_interval} L2 blocks",
+        f"  challenge period {config.challenge_period} s, an output every {config.proposal_interval} L2 blocks, "
+        f"batches in {'blobs' if blobs else 'calldata'}",
         f"  config: {datadir / 'rollup.json'}",
         "",
         "Dev accounts (funded on L1 and L2; 8 is the batcher, 9 the proposer):",
@@ -185,7 +204,7 @@ async def serve_devnet(rollup, args, l1_url: str, config: RollupConfig, datadir:
                 datadir, datadir / "rollup.json", l1_url, args.host, args.replica_port
             )
         write_pointer(datadir, l1_url, running.url)
-        print(banner(l1_url, running.url, replica_url, config, datadir), flush=True)
+        print(banner(l1_url, running.url, replica_url, config, datadir, services.batcher.blobs), flush=True)
         stop = asyncio.create_task(until_signalled())
         while not stop.done():
             await asyncio.wait([stop], timeout=2.0)
@@ -221,6 +240,7 @@ def main(args) -> int:
         rollup = open_sequencer(
             datadir / "l2", config, client, block_time=args.block_time, instant=False,
             batch_interval=max(1.0, args.block_time), confirmations=args.confirmations,
+            blob_batches=blob_batches(client, args.batch_data),
             censored={bytes.fromhex(a.removeprefix("0x")) for a in args.censor},
         )  # fmt: skip
         try:

@@ -12,6 +12,7 @@ import argparse
 import sys
 
 from . import bridge, devnet, node, rollup_node, statetest
+from ..rollup.l1.client import L1Error
 from .errors import UsageError
 
 COMMANDS = {
@@ -41,6 +42,9 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as exc:
         print(f"ovm {args.command}: {exc}", file=sys.stderr)
         return 2
+    except L1Error as exc:  # the L1 cannot be reached, refused a transaction, or did not start
+        print(f"ovm {args.command}: {exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print(f"ovm {args.command}: interrupted", file=sys.stderr)
         return 130

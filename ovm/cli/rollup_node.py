@@ -59,13 +59,14 @@ def open_l2(
 
 def open_sequencer(
     datadir: Path, config: RollupConfig, client: L1Client, *, block_time: float, instant: bool,
-    batch_interval: float, confirmations: int, censored: set[bytes] = frozenset(),
+    batch_interval: float, confirmations: int, censored: set[bytes] = frozenset(), blob_batches: bool = False,
 ) -> RollupNode:
     node = open_l2(
         datadir, config, replica=False, block_time=block_time, instant=instant, censored=censored
     )
     services = SequencerServices(
-        node.chain, client, config, batch_interval=batch_interval, confirmations=confirmations
+        node.chain, client, config, batch_interval=batch_interval, confirmations=confirmations,
+        blob_batches=blob_batches,
     )
     node.sequencer.preamble = services.preamble
     node.sequencer.new_blocks.subscribe(services.on_block)

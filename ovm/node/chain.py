@@ -52,6 +52,7 @@ from ..chain import (
     next_base_fee,
 )
 from ..evm import gas as G
+from ..evm.blobs import BlobSidecar
 from ..evm.environment import BlockEnv
 from ..evm.exceptions import EvmError, OutOfGas, Revert
 from ..evm.forks import CANCUN, Fork
@@ -542,10 +543,10 @@ class Blockchain:
 
     # -- pending transactions ---------------------------------------------------------
 
-    def remember_pending(self, tx: Transaction) -> bytes:
-        """Persist a transaction the node acknowledged; returns its hash. Building
-        the block that includes it forgets it in the same commit."""
-        return self.store.put_pending(tx)
+    def remember_pending(self, tx: Transaction, sidecar: BlobSidecar | None = None) -> bytes:
+        """Persist a transaction the node acknowledged (with its blobs); returns its
+        hash. Building the block that includes it forgets it in the same commit."""
+        return self.store.put_pending(tx, sidecar)
 
     def forget_pending(self, tx_hash: bytes) -> bool:
         return self.store.delete_pending(tx_hash)
@@ -554,6 +555,10 @@ class Blockchain:
         """The acknowledged transactions not in a block, in arrival order (to refill
         the mempool after a restart)."""
         return self.store.pending()
+
+    def sidecar(self, tx_hash: bytes) -> BlobSidecar | None:
+        """The blobs a blob transaction came with (kept after it is included)."""
+        return self.store.sidecar(tx_hash)
 
     # -- dev controls -----------------------------------------------------------------
 

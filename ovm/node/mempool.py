@@ -50,9 +50,11 @@ from dataclasses import dataclass
 from typing import Callable, Generic, Iterable, Iterator, Protocol, TypeVar
 
 from ..chain import ChainConfig
+from ..evm.blobs import BlobSidecar, encode_network_form
 from ..evm.gas import TX_BASE
 from ..evm.transactions import (
     AccessListTransaction,
+    BlobTransaction,
     LegacyTransaction,
     Transaction,
     max_fee_per_gas,
@@ -61,6 +63,8 @@ from ..evm.transactions import (
 from ..primitives.types import Address, Hash32
 from ..safety import (
     DEFAULT_DEPLOYMENT_POLICY,
+    L1_TRANSACTION_TYPES,
+    L2_TRANSACTION_TYPES,
     MAX_NONCE_GAP,
     MAX_TX_SIZE,
     AdmissionError,
@@ -102,11 +106,13 @@ class PoolChain(Protocol):
 
     def next_base_fee(self) -> int: ...
 
-    def remember_pending(self, tx: Transaction) -> bytes: ...
+    def remember_pending(self, tx: Transaction, sidecar: BlobSidecar | None = None) -> bytes: ...
 
     def forget_pending(self, tx_hash: bytes) -> bool: ...
 
     def pending_transactions(self) -> list[Transaction]: ...
+
+    def sidecar(self, tx_hash: bytes) -> BlobSidecar | None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +139,7 @@ class PooledTransaction:
     arrival: int
     fee_cap: int
     tip_cap: int
+    sidecar: BlobSidecar | None = None  # the blobs of a blob transaction (L1 mode)
 
     @property
     def nonce(self) -> int:
@@ -203,7 +210,7 @@ class Mempool:
     def add(self, tx_or_raw: bytes | Transaction) -> Hash32:
         """Admit a transaction, persist it and return its hash; raises ``AdmissionError``."""
         entry = self._admit(tx_or_raw)
-        self.chain.remember_pending(entry.tx)
+        self.chain.remember_pending(entry.tx, entry.sidecar)
         self._insert(entry)
         return entry.hash
 
@@ -213,12 +220,19 @@ class Mempool:
         restored = 0
         for tx in self.chain.pending_transactions():
             try:
-                self._insert(self._admit(tx))
+                self._insert(self._admit(self._with_blobs(tx)))
                 restored += 1
             except AdmissionError as exc:
                 log.info("dropping persisted transaction 0x%s: %s", transaction_hash(tx).hex(), exc)
                 self.chain.forget_pending(transaction_hash(tx))
         return restored
+
+    def _with_blobs(self, tx: Transaction) -> bytes | Transaction:
+        """A persisted blob transaction in its network form, with the blobs it came with."""
+        if not isinstance(tx, BlobTransaction):
+            return tx
+        sidecar = self.chain.sidecar(transaction_hash(tx))
+        return tx if sidecar is None else encode_network_form(tx, sidecar)
 
     def _admit(self, tx_or_raw: bytes | Transaction) -> PooledTransaction:
         chain, limits = self.chain, self.limits
@@ -233,6 +247,7 @@ class Mempool:
             pool_nonce=self.pending_nonce,
             deployment_policy=self.deployment_policy,
             l2_rules=chain.fork.l2,
+            transaction_types=L2_TRANSACTION_TYPES if chain.fork.l2 else L1_TRANSACTION_TYPES,
         )
         if admitted.hash in self._by_hash:
             raise AdmissionError("already known")
@@ -241,7 +256,7 @@ class Mempool:
         tx = admitted.tx
         arrival = next(self._arrivals)
         entry = PooledTransaction(
-            tx, admitted.sender, admitted.hash, arrival, max_fee_per_gas(tx), tip_cap(tx)
+            tx, admitted.sender, admitted.hash, arrival, max_fee_per_gas(tx), tip_cap(tx), admitted.sidecar
         )
         old = self._by_sender.get(entry.sender, {}).get(tx.nonce)
         if old is None:

@@ -18,7 +18,8 @@ accounts       address                     RLP ``[nonce, balance, code hash]``
 code           code hash                   code
 storage        address ‖ slot (32 bytes)   value (minimal big-endian; a zero slot is absent)
 undo           position (12 bytes)         RLP ``[state root before, accounts, slots]``
-pending        tx hash                     arrival number (8 bytes) ‖ raw transaction
+pending        tx hash                     arrival number (8 bytes) ‖ network form (blobs included)
+sidecars       tx hash                     network form of an included blob transaction
 snapshots      snapshot id (8 bytes)       position
 meta           name                        head hash, genesis hash, state root, counters
 =============  ==========================  ================================================
@@ -85,9 +86,16 @@ from ..chain.bloom import bloom_contains
 from ..chain.header import Header, decode_header, encode_header
 from ..chain.receipt import Receipt, ReceiptDetails, decode_receipt, encode_receipt
 from ..evm.l2 import L1Charge, L1FeeValues
-from ..evm.transactions import Transaction, decode_transaction, encode_transaction
+from ..evm.blobs import BlobSidecar, decode_network_form, encode_network_form
+from ..evm.transactions import (
+    BlobTransaction,
+    Transaction,
+    decode_transaction,
+    encode_transaction,
+    transaction_hash,
+)
 from ..primitives import rlp
-from ..primitives.crypto import EMPTY_KECCAK, keccak256
+from ..primitives.crypto import EMPTY_KECCAK
 from ..state import Account, Log, State, StateDiff
 
 MAP_SIZE = 64 << 30  # sparse: the file grows with the data, not with the map
@@ -123,6 +131,7 @@ class Tables(NamedTuple):
     storage: object
     undo: object
     pending: object
+    sidecars: object
     snapshots: object
     meta: object
 
@@ -604,7 +613,7 @@ class ChainStore:
             old_values = self._apply_diff(txn, diff)
             self._put_undo(txn, Position(block.number), old_values)
             for entry in details:
-                txn.delete(entry.transaction_hash, db=self._db.pending)
+                self._include_pending(txn, entry.transaction_hash)
             txn.put(META_HEAD, block.hash, db=self._db.meta)
             txn.put(META_STATE_ROOT, block.header.state_root, db=self._db.meta)
 
@@ -708,10 +717,11 @@ class ChainStore:
 
     # -- pending transactions ---------------------------------------------------
 
-    def put_pending(self, tx: Transaction) -> bytes:
-        """Keep a transaction the node acknowledged but has not included; return its hash."""
-        raw = encode_transaction(tx)
-        tx_hash = keccak256(raw)
+    def put_pending(self, tx: Transaction, sidecar: BlobSidecar | None = None) -> bytes:
+        """Keep a transaction the node acknowledged but has not included, with the
+        blobs it came with; return its hash."""
+        tx_hash = transaction_hash(tx)
+        raw = encode_transaction(tx) if sidecar is None else encode_network_form(tx, sidecar)
         with self._write() as txn:
             meta = self._db.meta
             arrival = _int(txn.get(META_NEXT_ARRIVAL, b"", db=meta))
@@ -728,7 +738,31 @@ class ChainStore:
         """The pending transactions in the order they arrived."""
         with self._read() as txn:
             entries = sorted(value for _, value in txn.cursor(db=self._db.pending))
-        return [decode_transaction(entry[NUMBER_BYTES:]) for entry in entries]
+        return [_bare_transaction(entry[NUMBER_BYTES:]) for entry in entries]
+
+    def sidecar(self, tx_hash: bytes) -> BlobSidecar | None:
+        """The blobs of a blob transaction, pending or included, if the node has them."""
+        with self._read() as txn:
+            raw = txn.get(tx_hash, db=self._db.sidecars)
+            if raw is None:
+                entry = txn.get(tx_hash, db=self._db.pending)
+                raw = None if entry is None else entry[NUMBER_BYTES:]
+        if raw is None or raw[0] != BlobTransaction.TYPE:
+            return None
+        return decode_network_form(raw)[1]
+
+    def _include_pending(self, txn, tx_hash: bytes) -> None:
+        """A transaction leaves ``pending`` for a block; its blobs, if any, stay."""
+        entry = txn.pop(tx_hash, db=self._db.pending)
+        if entry is not None and entry[NUMBER_BYTES] == BlobTransaction.TYPE:
+            txn.put(tx_hash, entry[NUMBER_BYTES:], db=self._db.sidecars)
+
+
+def _bare_transaction(raw: bytes) -> Transaction:
+    """A transaction from its network form, without the blobs beside it."""
+    if raw[0] == BlobTransaction.TYPE:
+        return decode_network_form(raw)[0]
+    return decode_transaction(raw)
 
 
 def _restore(rows: dict[bytes, bytes], old_values: list) -> None:

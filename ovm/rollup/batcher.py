@@ -5,8 +5,12 @@ The batch submitter
 Posts the sequencer's L2 blocks to the L1 inbox: each block becomes a frame
 (its number, timestamp, L1 origin and user transactions — deposits are left
 out, derivation rebuilds them), consecutive frames become a batch of at most
-``max_bytes``, and a batch goes out as ``appendBatch(bytes)`` calldata when it
-is full or when ``interval`` seconds passed since the oldest unposted block.
+``max_bytes``, and a batch goes out when it is full or when ``interval``
+seconds passed since the oldest unposted block: in the blobs of an EIP-4844
+transaction calling ``appendBlobBatch()`` (``blobs=True``; one blob holds a
+batch of the default size, ``ovm.rollup.blob_data``), or as
+``appendBatch(bytes)`` calldata. Blob gas is priced apart from gas and blobs
+are not kept forever by L1 nodes, which is why rollups moved to them.
 
 It keeps track of what it sent: a batch whose transaction was dropped, or
 whose L1 block left the canonical chain, is sent again. On start it reads the
@@ -23,7 +27,9 @@ from dataclasses import dataclass
 
 from ..evm.transactions import DepositTransaction, encode_transaction
 from .batch import BatchBuilder, BatchError, BlockFrameData, decode_batch
+from .blob_data import to_blobs
 from .config import RollupConfig
+from .inbox import batch_data
 from .l1.client import L1Client, L1Error
 from .l1.contract import Contract
 
@@ -34,6 +40,7 @@ log = logging.getLogger("ovm.batcher")
 ORIGIN_NUMBER = slice(28, 36)
 ORIGIN_HASH = slice(100, 132)
 DEFAULT_INTERVAL = 2.0
+BLOB_BATCH_GAS = 100_000  # appendBlobBatch() uses about 70,000 (a node estimates it without the blobs)
 RESEND_AFTER = 10.0  # seconds without a receipt before a batch is sent again
 SETTLED_DEPTH = 64  # L1 blocks after which a mined batch is no longer watched for reorgs
 
@@ -75,6 +82,7 @@ class Batcher:
         *,
         max_bytes: int = 120_000,
         interval: float = DEFAULT_INTERVAL,
+        blobs: bool = False,
         clock=time.monotonic,
     ) -> None:
         if config.batcher.key is None:
@@ -85,6 +93,7 @@ class Batcher:
         self.config = config
         self.max_bytes = max_bytes
         self.interval = interval
+        self.blobs = blobs
         self.clock = clock
         self.submissions: list[Submission] = []
         self.safe_head = 0
@@ -112,15 +121,13 @@ class Batcher:
         last = 0
         events = self.inbox.events("BatchAppended", from_block=self.config.l1_anchor.number)
         for event in events:
-            tx = self.client.transaction(event.log.transaction_hash)
-            if tx is None or tx.sender != self.config.batcher.address:
-                continue
+            data = batch_data(self.client, self.inbox, event, self.config.batcher.address)
             try:
-                (data,) = self.inbox.decode_input("appendBatch", tx.input)
-                frames = decode_batch(data)
-            except (BatchError, Exception):  # not a calldata batch of ours
+                frames = [] if data is None else decode_batch(data)
+            except BatchError:
                 continue
-            last = max(last, frames[-1].number)
+            if frames:
+                last = max(last, frames[-1].number)
         return last
 
     # -- sending --------------------------------------------------------------------
@@ -145,9 +152,17 @@ class Batcher:
         self._waiting_since = now if full else None
 
     def _send(self, data: bytes, first: int, last: int) -> None:
-        tx_hash = self.inbox.send(self.config.batcher.key, "appendBatch", data)
+        tx_hash = self._post(data)
         self.submissions.append(Submission(first, last, data, tx_hash, self.clock()))
-        log.info("sent L2 blocks %d..%d (%d bytes) in L1 tx 0x%s", first, last, len(data), tx_hash.hex())
+        kind = "blobs" if self.blobs else "calldata"
+        log.info("sent L2 blocks %d..%d (%d bytes, %s) in L1 tx 0x%s", first, last, len(data), kind, tx_hash.hex())
+
+    def _post(self, data: bytes) -> bytes:
+        """Send one batch to the inbox; returns the L1 transaction's hash."""
+        key = self.config.batcher.key
+        if self.blobs:
+            return self.inbox.send(key, "appendBlobBatch", gas=BLOB_BATCH_GAS, blobs=to_blobs(data))
+        return self.inbox.send(key, "appendBatch", data)
 
     # -- settling -------------------------------------------------------------------
 
@@ -172,7 +187,7 @@ class Batcher:
             return
         if self.clock() - submission.sent_at >= RESEND_AFTER or receipt is not None:
             self.client.forget_nonce(self.config.batcher.address)
-            submission.tx_hash = self.inbox.send(self.config.batcher.key, "appendBatch", submission.data)
+            submission.tx_hash = self._post(submission.data)
             submission.sent_at = self.clock()
             log.info("sent again the batch of L2 blocks %d..%d", submission.first, submission.last)
 

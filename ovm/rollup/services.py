@@ -114,6 +114,7 @@ class SequencerServices(Services):
         *,
         batch_interval: float = 2.0,
         confirmations: int = 1,
+        blob_batches: bool = False,
     ) -> None:
         self.chain = chain
         self.client = client
@@ -122,7 +123,8 @@ class SequencerServices(Services):
         self.view = L1View(client, self.contracts.bridge)
         self.origins = OriginSelector(self.view, config.l1_anchor.number, config.batcher.address, confirmations)
         self.outputs = OutputRoots(chain)
-        self.batcher = Batcher(chain, client, self.contracts.inbox, config, interval=batch_interval)
+        self.batcher = Batcher(chain, client, self.contracts.inbox, config, interval=batch_interval,
+                               blobs=blob_batches)
         self.proposer = (
             None if config.proposer.key is None
             else Proposer(self.outputs, self.contracts.scc, config.proposer.key, config.proposer.address,

@@ -8,6 +8,7 @@ the rollup itself (``system_addresses``).
 """
 
 from .admission import (
+    L1_TRANSACTION_TYPES,
     L2_TRANSACTION_TYPES,
     MAX_NONCE_GAP,
     MAX_TX_SIZE,
@@ -42,6 +43,7 @@ from .system_addresses import (
 __all__ = [
     "DEFAULT_DEPLOYMENT_POLICY",
     "DEPOSITOR_ACCOUNT",
+    "L1_TRANSACTION_TYPES",
     "L2_TRANSACTION_TYPES",
     "MAX_NONCE_GAP",
     "MAX_TX_SIZE",

@@ -8,8 +8,11 @@ may enter the mempool, and says why not in geth's words — client libraries
 order of geth's txpool, cheapest first:
 
 1. size and type: ``oversized data``, ``transaction type not supported`` (blob
-   transactions too: an L2 carries no blobs, as on the OP Stack; and deposits,
-   type 0x7E, always: only derivation makes them, from L1 events);
+   transactions on L2: an L2 carries no blobs, as on the OP Stack; and deposits,
+   type 0x7E, always: only derivation makes them, from L1 events). On an L1
+   (``L1_TRANSACTION_TYPES``) a blob transaction must come in its network form
+   with the blobs beside it (``missing sidecar in blob transaction``), and the
+   sidecar must be the blobs it commits to (``ovm.evm.blobs.verify_sidecar``);
 2. stateless: ``max initcode size exceeded``, ``exceeds block gas limit``,
    ``max priority fee per gas higher than max fee per gas``, ``invalid sender:
    invalid chain id for signer``, ``invalid sender: invalid transaction v, r, s
@@ -42,6 +45,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
+from ..evm.blobs import BlobError, BlobSidecar, decode_network_form, verify_sidecar
 from ..evm.instructions.system import create_address
 from ..evm.l2 import L2Rules
 from ..evm.processor import (
@@ -76,6 +80,7 @@ from .system_addresses import is_system_sender
 MAX_TX_SIZE = 128 * 1024  # geth's txMaxSize: four 32 KiB slots
 MAX_NONCE_GAP = 64
 L2_TRANSACTION_TYPES = frozenset({0, 1, 2})
+L1_TRANSACTION_TYPES = frozenset({0, 1, 2, 3})
 LEGACY_ENVELOPE_START = 0xC0  # a legacy transaction is an RLP list
 INVALID_SENDER = "invalid sender"  # geth's prefix for every signature problem
 
@@ -89,6 +94,7 @@ class Admitted:
     tx: Transaction
     sender: Address
     hash: Hash32
+    sidecar: BlobSidecar | None = None
 
 
 PoolNonce = Callable[[Address], int]
@@ -113,7 +119,7 @@ def admit(
 
     ``base_fee`` is the next block's; ``pool_nonce`` defaults to the state's nonce;
     ``l2_rules`` (the chain fork's) add the L1 data fee to the funds needed."""
-    tx = _decode(tx_or_raw, max_tx_size, transaction_types)
+    tx, sidecar = _decode(tx_or_raw, max_tx_size, transaction_types)
     _check_stateless(tx, chain_id, block_gas_limit)
     sender = _recover_sender(tx, chain_id)
     _check_sender(sender)
@@ -123,23 +129,19 @@ def admit(
         _check_state(tx, sender, state, base_fee, pool_nonce, max_nonce_gap, l2_rules)
     except InvalidTransaction as exc:
         raise AdmissionError(str(exc)) from None
-    return Admitted(tx, sender, transaction_hash(tx))
+    return Admitted(tx, sender, transaction_hash(tx), sidecar)
 
 
 # --- size and type --------------------------------------------------------------
 
 
-def _decode(tx_or_raw: bytes | Transaction, max_size: int, types: frozenset[int]) -> Transaction:
+def _decode(
+    tx_or_raw: bytes | Transaction, max_size: int, types: frozenset[int]
+) -> tuple[Transaction, BlobSidecar | None]:
     if isinstance(tx_or_raw, (bytes, bytearray, memoryview)):
-        raw = bytes(tx_or_raw)
-        _check_size(len(raw), max_size)
-        _check_type_byte(raw)
-        try:
-            tx = decode_transaction(raw)
-        except InvalidTransaction as exc:
-            raise AdmissionError(f"invalid transaction: {exc}") from None
+        tx, sidecar = _decode_raw(bytes(tx_or_raw), max_size)
     else:
-        tx = tx_or_raw
+        tx, sidecar = tx_or_raw, None
         _check_size(len(encode_transaction(tx)), max_size)
     if isinstance(tx, DepositTransaction):
         raise AdmissionError(
@@ -148,7 +150,33 @@ def _decode(tx_or_raw: bytes | Transaction, max_size: int, types: frozenset[int]
         )
     if transaction_type(tx) not in types:
         raise AdmissionError(f"transaction type not supported: type {transaction_type(tx)}")
-    return tx
+    if isinstance(tx, BlobTransaction):
+        _check_sidecar(tx, sidecar)
+    return tx, sidecar
+
+
+def _decode_raw(raw: bytes, max_size: int) -> tuple[Transaction, BlobSidecar | None]:
+    """The transaction in a network form, and the blobs beside it; the size limit
+    is on the transaction alone (the blobs travel beside it, as in geth's blob pool)."""
+    _check_type_byte(raw)
+    try:
+        if raw[:1] != bytes((BlobTransaction.TYPE,)):
+            _check_size(len(raw), max_size)
+            return decode_transaction(raw), None
+        tx, sidecar = decode_network_form(raw)
+    except InvalidTransaction as exc:
+        raise AdmissionError(f"invalid transaction: {exc}") from None
+    _check_size(len(raw) if sidecar is None else len(encode_transaction(tx)), max_size)
+    return tx, sidecar
+
+
+def _check_sidecar(tx: BlobTransaction, sidecar: BlobSidecar | None) -> None:
+    if sidecar is None:
+        raise AdmissionError("missing sidecar in blob transaction")
+    try:
+        verify_sidecar(tx, sidecar)
+    except BlobError as exc:
+        raise AdmissionError(f"invalid transaction: {exc}") from None
 
 
 def _check_size(size: int, limit: int) -> None:

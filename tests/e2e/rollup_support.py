@@ -15,6 +15,11 @@ import requests
 from conftest import free_port
 from support import REPO
 
+from ovm.rollup.artifacts import load
+from ovm.rollup.config import load_config
+from ovm.rollup.l1.client import L1Client
+from ovm.rollup.l1.contract import Contract
+
 
 def rpc(url: str, method: str, *params):
     reply = requests.post(url, json={"jsonrpc": "2.0", "id": 1, "method": method, "params": list(params)},
@@ -30,6 +35,7 @@ class Devnet:
 
     def __init__(self, datadir: Path, *args: str) -> None:
         self.datadir = datadir
+        self.args = args
         self.home = datadir.parent / "home"
         self.home.mkdir(exist_ok=True)
         self.port, self.l1_port, self.replica_port = free_port(), free_port(), free_port()
@@ -112,3 +118,10 @@ def same_outputs(url_a: str, url_b: str, blocks) -> bool:
         rpc(url_a, "optimism_outputAtBlock", hex(n))["outputRoot"] == rpc(url_b, "optimism_outputAtBlock", hex(n))["outputRoot"]
         for n in blocks
     )
+
+
+def batch_kinds(devnet: Devnet) -> set[int]:
+    """The kinds (``inbox.CALLDATA``, ``inbox.BLOBS``) of the batches in the devnet's inbox."""
+    config = load_config(devnet.datadir / "rollup.json")
+    inbox = Contract.at(L1Client(devnet.l1_url), load("BatchInbox"), config.contracts.batch_inbox)
+    return {event.args["kind"] for event in inbox.events("BatchAppended")}

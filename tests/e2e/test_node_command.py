@@ -50,3 +50,17 @@ def test_bad_genesis_and_busy_port_are_one_line_errors(tmp_path, node):
     assert len(result.stderr.strip().splitlines()) == 1
     busy = run_ovm("node", "--port", str(node.port), "--datadir", str(tmp_path / "b"))
     assert busy.returncode == 2 and "cannot listen" in busy.stderr and "Traceback" not in busy.stderr
+
+
+def test_devnet_on_a_busy_l1_port_or_a_wrong_l1_is_a_one_line_error(tmp_path, node):
+    busy = run_ovm("devnet", "--l1-port", str(node.port), "--datadir", str(tmp_path / "d"))
+    assert busy.returncode == 1 and "Traceback" not in busy.stderr
+    assert busy.stderr.strip().startswith("ovm devnet: the embedded L1 exited") and "cannot listen" in busy.stderr
+    lost = run_ovm("devnet", "--l1-rpc", "http://127.0.0.1:9", "--datadir", str(tmp_path / "e"))
+    assert lost.returncode == 2 and "Traceback" not in lost.stderr
+    assert lost.stderr.strip().splitlines()[-1].startswith("ovm devnet: cannot reach the L1 at http://127.0.0.1:9")
+    l2 = run_ovm("devnet", "--l1-rpc", node.url, "--datadir", str(tmp_path / "f"))
+    assert l2.returncode == 2 and "Traceback" not in l2.stderr
+    assert l2.stderr.strip().splitlines()[-1] == (
+        f"ovm devnet: the L1 at {node.url} has chain id 901, the L2's: is it an L2 node?"
+    )

@@ -3,7 +3,9 @@ The rollup end to end, as ``ovm devnet`` runs it, on its embedded L1 and on a
 real anvil: a deposit reaches L2; a withdrawal is paid on L1 after the
 challenge period and not before, once; a forged proof is refused; a user the
 sequencer censors still gets out through L1; and the replica, from L1 alone,
-has the sequencer's blocks and outputs.
+has the sequencer's blocks and outputs. Batches travel in blobs on the
+embedded L1 (the devnet's default) and in calldata on anvil
+(``--batch-data calldata``); ``test_rollup_anvil`` posts blobs to anvil.
 """
 
 from __future__ import annotations
@@ -16,15 +18,16 @@ from ovm.chain.dev_accounts import dev_accounts
 from ovm.evm.transactions import FeeMarketTransaction, encode_transaction, sign_transaction
 from ovm.rollup.artifacts import load
 from ovm.rollup.config import load_config
+from ovm.rollup.inbox import BLOBS, CALLDATA
 from ovm.rollup.l1.client import L1Client, L1Error
 from ovm.rollup.l1.contract import Contract
 from ovm.rollup.withdrawals import finalization_proof, withdrawals_in_receipt
-from rollup_support import Devnet, rpc, same_chain, same_outputs
+from rollup_support import Devnet, batch_kinds, rpc, same_chain, same_outputs
 
 USER, CENSORED = dev_accounts()[3], dev_accounts()[5]
 ETHER = 10**18
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("devnet")]  # one devnet per L1 kind
 
 
 @pytest.fixture(scope="module", params=["embedded L1", "anvil L1"])
@@ -32,10 +35,13 @@ def devnet(request, tmp_path_factory):
     l1_args, anvil = [], None
     if request.param == "anvil L1":
         anvil = Anvil("--block-time", "1")
-        l1_args = ["--l1-rpc", anvil.url]
+        l1_args = ["--l1-rpc", anvil.url, "--batch-data", "calldata"]
     devnet = Devnet(
         tmp_path_factory.mktemp("devnet") / "data", "--censor", "0x" + CENSORED.address.hex(), *l1_args
     )
+    # The bridge pays withdrawals out of deposited ETH (the L2's genesis balances
+    # have none behind them on L1), so a deposit first, whatever order tests run in.
+    devnet.command("deposit", "--amount", "5", "--account", "0")
     yield devnet
     devnet.stop()
     if anvil is not None:
@@ -117,3 +123,4 @@ def test_the_replica_has_the_sequencers_blocks_and_outputs(devnet):
     assert same_chain(devnet.url, devnet.replica_url, head)
     proposed = range(3, head + 1, 3)
     assert same_outputs(devnet.url, devnet.replica_url, proposed)
+    assert batch_kinds(devnet) == ({CALLDATA} if "--l1-rpc" in devnet.args else {BLOBS})

@@ -20,7 +20,8 @@ from ovm.rollup.artifacts import load
 from ovm.rollup.config import load_config
 from ovm.rollup.l1.client import L1Client
 from ovm.rollup.l1.contract import Contract
-from rollup_support import Devnet, rpc, same_chain, same_outputs, wait_for
+from ovm.rollup.inbox import BLOBS
+from rollup_support import Devnet, batch_kinds, rpc, same_chain, same_outputs, wait_for
 from support import REPO
 
 pytestmark = pytest.mark.slow
@@ -59,6 +60,7 @@ def test_replica_follows_through_a_restart_and_an_l1_reorg(anvil, tmp_path):
         sequencer.wait_until(lambda: sequencer.sync_status(replica_url)["unsafe_l2"] >= target, "the replica", 180)
         assert same_chain(sequencer.url, replica_url, target)
         assert same_outputs(sequencer.url, replica_url, range(3, target + 1, 3))
+        assert batch_kinds(sequencer) == {BLOBS}  # anvil takes blobs and serves them back
     finally:
         sequencer.stop()
         replica.terminate()

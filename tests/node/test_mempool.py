@@ -6,8 +6,9 @@ The pool over a real ``Blockchain`` (LMDB in a temporary directory): pending
 and queued transactions around nonce gaps, the order offered for a block
 (effective tip, arrival, nonce order per sender, base fee and gas budget),
 replacement by geth's 10% rule, the pool and per-sender limits, leaving the
-pool when included or stale, listeners, and restoring the persisted
-transactions after a restart.
+pool when included or stale, listeners, restoring the persisted
+transactions after a restart, and blob transactions on an L1 chain (their
+blobs kept through inclusion and restarts).
 """
 
 from __future__ import annotations
@@ -16,7 +17,11 @@ import pytest
 
 from ovm.chain import dev_genesis
 from ovm.chain.dev_accounts import dev_accounts
+from ovm.evm.blobs import BYTES_PER_BLOB, encode_network_form, make_sidecar, versioned_hash
+from ovm.evm.forks import OVM_CANCUN
+from ovm.evm.gas import GAS_PER_BLOB
 from ovm.evm.transactions import (
+    BlobTransaction,
     FeeMarketTransaction,
     LegacyTransaction,
     encode_transaction,
@@ -336,3 +341,57 @@ def test_restore_forgets_what_is_no_longer_valid(chain):
     assert pool.restore() == 2  # the old one, then its replacement
     assert hashes(for_block(pool)) == hashes([new])
     assert chain.pending_transactions() == [new]
+
+
+# --- blob transactions (an L1 chain) -------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def sidecar():
+    return make_sidecar([bytes(BYTES_PER_BLOB)])
+
+
+def blob_transfer(account, nonce: int, sidecar):
+    tx = BlobTransaction(
+        CHAIN_ID, nonce, GWEI, 10 * GWEI, 21000, TO, 0, b"", (), 10,
+        tuple(versioned_hash(c) for c in sidecar.commitments), 0, 0, 0,
+    )  # fmt: skip
+    return sign_transaction(tx, account.private_key, CHAIN_ID)
+
+
+def test_a_blob_transaction_keeps_its_blobs_through_inclusion_and_restart(chain, pool, sidecar):
+    tx = blob_transfer(ALICE, 0, sidecar)
+    tx_hash = pool.add(encode_network_form(tx, sidecar))
+    assert tx_hash == transaction_hash(tx) and chain.sidecar(tx_hash) == sidecar
+    assert chain.pending_transactions() == [tx]
+    block = chain.build_block(for_block(pool)).block
+    assert block.transactions == (tx,) and block.header.blob_gas_used == len(sidecar.blobs) * GAS_PER_BLOB
+    assert chain.pending_transactions() == [] and chain.sidecar(tx_hash) == sidecar
+    chain.store.close()
+    reopened = open_chain(chain.store.path)
+    try:
+        assert reopened.sidecar(tx_hash) == sidecar
+    finally:
+        reopened.store.close()
+
+
+def test_a_pending_blob_transaction_is_restored_with_its_blobs(chain, pool, sidecar):
+    tx = blob_transfer(ALICE, 0, sidecar)
+    pool.add(encode_network_form(tx, sidecar))
+    chain.store.close()
+    reopened = open_chain(chain.store.path)
+    try:
+        restored = Mempool(reopened)
+        assert restored.restore() == 1
+        assert restored.get(transaction_hash(tx)).sidecar == sidecar
+    finally:
+        reopened.store.close()
+
+
+def test_an_l2_pool_refuses_blob_transactions(tmp_path, sidecar):
+    l2 = Blockchain(ChainStore.open(tmp_path / "l2"), dev_genesis(), fork=OVM_CANCUN, clock=lambda: NOW)
+    try:
+        with pytest.raises(AdmissionError, match="transaction type not supported: type 3"):
+            Mempool(l2).add(encode_network_form(blob_transfer(ALICE, 0, sidecar), sidecar))
+    finally:
+        l2.store.close()

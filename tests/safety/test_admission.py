@@ -16,6 +16,14 @@ import pytest
 
 from ovm.chain.dev_accounts import dev_accounts
 from ovm.evm import gas as G
+from ovm.evm.blobs import (
+    BYTES_PER_BLOB,
+    FIELD_ELEMENTS_PER_BLOB,
+    BlobSidecar,
+    encode_network_form,
+    make_sidecar,
+    versioned_hash,
+)
 from ovm.evm.transactions import (
     AccessListTransaction,
     BlobTransaction,
@@ -26,8 +34,15 @@ from ovm.evm.transactions import (
     transaction_hash,
 )
 from ovm.primitives import rlp
-from ovm.primitives.crypto import SECP256K1_N
-from ovm.safety import OVM1_SAFE_BYTECODE, AdmissionError, admit, chain_deployment_policy
+from ovm.primitives.crypto import SECP256K1_N, keccak256
+from ovm.safety import (
+    L1_TRANSACTION_TYPES,
+    MAX_TX_SIZE,
+    OVM1_SAFE_BYTECODE,
+    AdmissionError,
+    admit,
+    chain_deployment_policy,
+)
 from ovm.safety import system_addresses
 from ovm.state import State
 
@@ -143,6 +158,62 @@ def test_blob_transactions_are_not_supported_on_l2(state):
     )
     data = raw(sign_transaction(blob, ALICE.private_key, CHAIN_ID))
     assert refusal(data, state) == "transaction type not supported: type 3"
+
+
+# --- blob transactions on an L1 ------------------------------------------------------
+
+
+def blob_transaction(sidecar: BlobSidecar, **fields):
+    values = dict(
+        chain_id=CHAIN_ID, nonce=0, max_priority_fee_per_gas=1, max_fee_per_gas=2 * BASE_FEE, gas=21000,
+        to=TO, value=0, data=b"", access_list=(), max_fee_per_blob_gas=10,
+        blob_versioned_hashes=tuple(versioned_hash(c) for c in sidecar.commitments), y_parity=0, r=0, s=0,
+    )  # fmt: skip
+    values.update(fields)
+    return sign_transaction(BlobTransaction(**values), ALICE.private_key, CHAIN_ID)
+
+
+@pytest.fixture(scope="module")
+def sidecar() -> BlobSidecar:
+    varied = b"".join(b"\x00" + keccak256(i.to_bytes(2, "big"))[:31] for i in range(FIELD_ELEMENTS_PER_BLOB))
+    return make_sidecar([bytes(BYTES_PER_BLOB), varied])
+
+
+def test_an_l1_admits_a_blob_transaction_with_its_sidecar(state, sidecar):
+    tx = blob_transaction(sidecar)
+    admitted = admit_raw(encode_network_form(tx, sidecar), state, transaction_types=L1_TRANSACTION_TYPES)
+    assert admitted.tx == tx and admitted.sidecar == sidecar
+    assert admitted.hash == transaction_hash(tx)
+
+
+def test_blob_transaction_without_its_sidecar(state, sidecar):
+    data = raw(blob_transaction(sidecar))
+    assert refusal(data, state, transaction_types=L1_TRANSACTION_TYPES) == "missing sidecar in blob transaction"
+
+
+def test_sidecar_of_other_blobs(state, sidecar):
+    other = make_sidecar([bytes(BYTES_PER_BLOB)])
+    data = encode_network_form(blob_transaction(sidecar), dataclasses.replace(
+        sidecar, blobs=sidecar.blobs[:1] + other.blobs, commitments=sidecar.commitments[:1] + other.commitments,
+    ))
+    hash1 = versioned_hash(sidecar.commitments[1]).hex()
+    assert refusal(data, state, transaction_types=L1_TRANSACTION_TYPES) == (
+        f"invalid transaction: blob sidecar: commitment 1 does not match blob hash 0x{hash1}"
+    )
+
+
+def test_sidecar_with_a_wrong_proof(state, sidecar):
+    bad = dataclasses.replace(sidecar, proofs=sidecar.proofs[::-1])
+    data = encode_network_form(blob_transaction(sidecar), bad)
+    assert refusal(data, state, transaction_types=L1_TRANSACTION_TYPES) == (
+        "invalid transaction: blob sidecar: invalid KZG proof"
+    )
+
+
+def test_the_size_limit_leaves_the_blobs_out(state, sidecar):
+    data = encode_network_form(blob_transaction(sidecar), sidecar)
+    assert len(data) > MAX_TX_SIZE
+    assert admit_raw(data, state, transaction_types=L1_TRANSACTION_TYPES).sidecar == sidecar
 
 
 def test_malformed_encoding(state):

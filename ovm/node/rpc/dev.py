@@ -4,7 +4,8 @@ Dev controls
 
 The methods developers reach for on a dev chain, under the names their tools
 use: ``evm_*`` (Ganache, Hardhat, anvil), ``anvil_*`` and its ``hardhat_*``
-aliases, and ``ovm_*`` with all of them. One implementation serves every
+aliases, and ``ovm_*`` with all of them. ``anvil_getBlobsByTransactionHash``
+gives back the blobs of a blob transaction on an L1 node, as anvil does. One implementation serves every
 name: ``Hardhat`` is ``Anvil`` under another namespace, and ``Ovm`` has the
 methods of both.
 
@@ -22,7 +23,7 @@ from typing import Any
 
 from .context import NodeContext
 from .errors import InvalidParams, ServerError
-from .formatting import quantity
+from .formatting import data, quantity
 from .params import Address, Data, Hash, Json, ParamError, Quantity, Slot, Uint64
 from .params import quantity as to_quantity
 
@@ -93,6 +94,12 @@ class Anvil(_DevControls):
     def setStorageAt(self, address: Address, slot: Slot, value: Hash) -> bool:
         self._chain.set_storage(address, slot, int.from_bytes(value, "big"))
         return True
+
+    def getBlobsByTransactionHash(self, tx_hash: Hash) -> list[str] | None:
+        """The blobs a blob transaction came with (blocks hold only their hashes):
+        how anvil lets a rollup read its blob batches back; null if unknown."""
+        sidecar = self._chain.sidecar(tx_hash)
+        return None if sidecar is None else [data(blob) for blob in sidecar.blobs]
 
     def mine(self, blocks: Quantity = 1, interval: Quantity = None) -> None:
         """Seal ``blocks`` blocks now (``interval`` seconds apart if given)."""

@@ -6,9 +6,8 @@ A replica walks L1 block by block from the rollup's anchor and rebuilds every
 L2 block from what L1 holds:
 
 1. **Batches.** Each ``BatchAppended`` event of the inbox in an L1 block points
-   at the transaction that carried the batch; its ``appendBatch(bytes)`` input
-   must hash to the event's data hash. Its frames (one per L2 block) join a
-   queue.
+   at the transaction that carried the batch, in its calldata or its blobs
+   (``ovm.rollup.inbox``). Its frames (one per L2 block) join a queue.
 2. **Blocks.** The next L2 block is derived from its frame: the origin it
    names must follow the parent's (``epochs``) and be canonical; the block is
    the origin's preamble (the L1-info deposit, and on an epoch's first block
@@ -34,15 +33,15 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
+from ...evm.l2 import RecordedOrigin, recorded_origin
 from ...evm.transactions import InvalidTransaction, decode_transaction
-from ...primitives.crypto import keccak256
 from ..batch import BatchError, BlockFrameData, decode_batch
 from ..config import RollupConfig
+from ..inbox import batch_data
 from ..l1.client import L1Block, L1Client
 from ..l1.contract import Contract
 from ..output import OutputRoots
 from .deposits import ReorgDuringRead
-from ...evm.l2 import RecordedOrigin, recorded_origin
 from .epochs import L1View, preamble
 
 log = logging.getLogger("ovm.replica")
@@ -139,7 +138,7 @@ class Replica:
             event = self.inbox.decode(entry)
             if event is None or event.name != "BatchAppended":
                 continue
-            data = self._batch_data(entry.transaction_hash, event.args["dataHash"])
+            data = batch_data(self.client, self.inbox, event, self.config.batcher.address)
             if data is None:
                 continue
             try:
@@ -147,16 +146,6 @@ class Replica:
             except BatchError as exc:
                 log.warning("dropped a malformed batch in L1 block %d: %s", block.number, exc)
         return frames
-
-    def _batch_data(self, tx_hash: bytes, data_hash: bytes) -> bytes | None:
-        tx = self.client.transaction(tx_hash)
-        if tx is None or tx.to != self.inbox.address or tx.sender != self.config.batcher.address:
-            return None
-        try:
-            (data,) = self.inbox.decode_input("appendBatch", tx.input)
-        except Exception:  # a blob batch or another call: this replica reads calldata batches
-            return None
-        return data if keccak256(data) == data_hash else None
 
     # -- deriving blocks ------------------------------------------------------------
 

@@ -14,7 +14,13 @@ A small synchronous JSON-RPC client for any Ethereum node — the embedded L1
   ``ovm.evm.transactions`` from a private key the caller passes in, so the
   node needs no unlocked accounts. The fee cap is twice the head's base fee
   plus the node's suggested tip (ethers' rule), the gas the node's estimate
-  plus a fifth. ``transact`` sends and waits for the receipt and raises
+  plus a fifth. Given ``blobs``, the transaction is an EIP-4844 one, sent in
+  its network form with the blobs, commitments and proofs beside it, its
+  blob fee cap twice the node's ``eth_blobBaseFee``.
+- **Blobs.** ``blobs(tx_hash)`` reads back the blobs of a mined blob
+  transaction with ``anvil_getBlobsByTransactionHash``, which anvil and the
+  embedded L1 answer (an Ethereum node keeps no blobs; they live on the
+  beacon chain); ``serves_blobs`` tells whether the node does. ``transact`` sends and waits for the receipt and raises
   ``TransactionReverted`` with the revert reason when the transaction failed.
 - **Nonces.** The client counts each sender's nonce itself (from the node's
   ``pending`` count the first time), so several transactions can be sent
@@ -49,8 +55,15 @@ from dataclasses import dataclass
 from http.client import HTTPException
 from typing import Any, Callable, Sequence, TypeVar
 
+from ...evm.blobs import BlobSidecar, decode_network_form, encode_network_form, make_sidecar, versioned_hash
 from ...evm.gas import blob_base_fee
-from ...evm.transactions import FeeMarketTransaction, encode_transaction, sign_transaction
+from ...evm.transactions import (
+    BlobTransaction,
+    FeeMarketTransaction,
+    encode_transaction,
+    sign_transaction,
+    transaction_hash,
+)
 from ...node.chain import revert_reason
 from ...primitives.crypto import keccak256, private_key_to_address
 from ...primitives.types import HexError, hex_to_bytes, hex_to_int, to_hex
@@ -420,6 +433,26 @@ class L1Client:
         ``L1Error`` with the node's message."""
         return self._parsed("eth_call", hex_to_bytes, _call_object(sender, to, data, value, gas), _block_id(block))
 
+    # -- blobs ---------------------------------------------------------------------------
+
+    def blob_base_fee(self) -> int:
+        return self._parsed("eth_blobBaseFee", hex_to_int)
+
+    def blobs(self, tx_hash: bytes) -> list[bytes] | None:
+        """The blobs a mined blob transaction carried, or None if the node has none for it."""
+        return self._parsed(
+            "anvil_getBlobsByTransactionHash", lambda blobs: [hex_to_bytes(b) for b in blobs], to_hex(tx_hash)
+        )
+
+    def serves_blobs(self) -> bool:
+        """Whether the node takes blob transactions and gives their blobs back."""
+        try:
+            self.blob_base_fee()
+            self.blobs(bytes(32))
+        except L1Error:
+            return False
+        return True
+
     def estimate_gas(self, sender: bytes, to: bytes | None, data: bytes = b"", value: int = 0) -> int:
         return self._parsed("eth_estimateGas", hex_to_int, _call_object(sender, to, data, value))
 
@@ -428,7 +461,7 @@ class L1Client:
     def send_raw_transaction(self, raw: bytes) -> bytes:
         """Send a signed transaction; returns its hash. Sending one the node already
         has (or has mined) again is not an error."""
-        tx_hash = keccak256(raw)
+        tx_hash = _network_form_hash(raw)
         try:
             self.request("eth_sendRawTransaction", to_hex(raw))
         except L1Error as exc:
@@ -449,14 +482,16 @@ class L1Client:
         nonce: int | None = None,
         max_fee_per_gas: int | None = None,
         max_priority_fee_per_gas: int | None = None,
+        blobs: Sequence[bytes] = (),
     ) -> bytes:
-        """Sign an EIP-1559 transaction with ``key`` and send it; returns its hash.
+        """Sign a transaction with ``key`` and send it; returns its hash.
 
         ``to=None`` creates a contract. Left out, ``gas`` is estimated (a revert
         shows here, as an ``L1Error`` with the reason), the fees follow the head,
         and the nonce is the client's count for the sender (see the module
         docstring); an explicit ``nonce`` (to replace a stuck transaction, say)
-        bypasses the count.
+        bypasses the count. With ``blobs`` it is a blob transaction (pass
+        ``gas``: a node estimates a call without its blobs).
         """
         sender = private_key_to_address(key)
         if gas is None:
@@ -468,23 +503,37 @@ class L1Client:
             chain_id=self.chain_id(), nonce=0, max_priority_fee_per_gas=tip, max_fee_per_gas=fee_cap,
             gas=gas, to=to, value=value, data=data, access_list=(), y_parity=0, r=0, s=0,
         )
+        signer = _Signer(unsigned, key)
+        if blobs:
+            signer = self._blob_signer(unsigned, key, blobs)
         if nonce is not None:
-            return self.send_raw_transaction(_signed(unsigned, key, nonce))
-        return self._send_counted(unsigned, key, sender)
+            return self.send_raw_transaction(signer.signed(nonce))
+        return self._send_counted(signer, sender)
 
-    def _send_counted(self, unsigned: FeeMarketTransaction, key: bytes, sender: bytes) -> bytes:
+    def _blob_signer(self, unsigned: FeeMarketTransaction, key: bytes, blobs: Sequence[bytes]) -> "_Signer":
+        if unsigned.to is None:
+            raise L1Error("a blob transaction cannot create a contract")
+        sidecar = make_sidecar(list(blobs))
+        tx = BlobTransaction(
+            **{f.name: getattr(unsigned, f.name) for f in dataclasses.fields(unsigned)},
+            max_fee_per_blob_gas=2 * self.blob_base_fee(),
+            blob_versioned_hashes=tuple(versioned_hash(c) for c in sidecar.commitments),
+        )
+        return _Signer(tx, key, sidecar)
+
+    def _send_counted(self, signer: "_Signer", sender: bytes) -> bytes:
         """Send with the sender's counted nonce, re-reading it once on a nonce conflict."""
         with self._nonce_lock:
             nonce = self._nonces.get(sender)
             if nonce is None:
                 nonce = self.transaction_count(sender, "pending")
             try:
-                tx_hash = self.send_raw_transaction(_signed(unsigned, key, nonce))
+                tx_hash = self.send_raw_transaction(signer.signed(nonce))
             except L1Error as exc:
                 if not _is_nonce_conflict(exc):
                     raise
                 nonce = self.transaction_count(sender, "pending")
-                tx_hash = self.send_raw_transaction(_signed(unsigned, key, nonce))
+                tx_hash = self.send_raw_transaction(signer.signed(nonce))
             self._nonces[sender] = nonce + 1
             return tx_hash
 
@@ -532,10 +581,25 @@ class L1Client:
 # --- helpers ----------------------------------------------------------------------------
 
 
-def _signed(unsigned: FeeMarketTransaction, key: bytes, nonce: int) -> bytes:
-    """``unsigned`` with ``nonce``, signed by ``key``, in its network form."""
-    tx = dataclasses.replace(unsigned, nonce=nonce)
-    return encode_transaction(sign_transaction(tx, key, tx.chain_id))
+@dataclass(frozen=True)
+class _Signer:
+    """An unsigned transaction and the key (and blobs) to send it with, at any nonce."""
+
+    unsigned: FeeMarketTransaction | BlobTransaction
+    key: bytes
+    sidecar: BlobSidecar | None = None
+
+    def signed(self, nonce: int) -> bytes:
+        """The transaction with ``nonce``, signed, in its network form."""
+        tx = sign_transaction(dataclasses.replace(self.unsigned, nonce=nonce), self.key, self.unsigned.chain_id)
+        return encode_transaction(tx) if self.sidecar is None else encode_network_form(tx, self.sidecar)
+
+
+def _network_form_hash(raw: bytes) -> bytes:
+    """The hash of the transaction in ``raw`` (a blob transaction's blobs are not hashed)."""
+    if raw[:1] == bytes((BlobTransaction.TYPE,)):
+        return transaction_hash(decode_network_form(raw)[0])
+    return keccak256(raw)
 
 
 def _call_object(sender: bytes | None, to: bytes | None, data: bytes, value: int, gas: int | None = None) -> dict:

@@ -68,10 +68,14 @@ class Contract:
         output = self.client.call(self.address, self.calldata(function, *args), sender=sender, block=block)
         return abi_.decode_result(self.abi, function, output)
 
-    def send(self, key: bytes, function: str, *args: Any, value: int = 0, gas: int | None = None) -> bytes:
-        """Send a transaction calling ``function`` from ``key``'s account; returns its hash."""
+    def send(
+        self, key: bytes, function: str, *args: Any, value: int = 0, gas: int | None = None,
+        blobs: Sequence[bytes] = (),
+    ) -> bytes:
+        """Send a transaction calling ``function`` from ``key``'s account (carrying
+        ``blobs``, if given); returns its hash."""
         return self.client.send_transaction(key, to=self.address, data=self.calldata(function, *args),
-                                            value=value, gas=gas)
+                                            value=value, gas=gas, blobs=blobs)
 
     def transact(
         self,

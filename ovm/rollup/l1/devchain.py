@@ -27,8 +27,9 @@ output goes to ``<datadir>/l1-node.log``, and ``start`` reads the URL from
 there. The genesis file is written once, on first start: a restart on the
 same data directory resumes the same chain.
 
-Our node refuses blob transactions (EIP-4844 type 3), so the embedded L1
-takes batches as calldata; blobs need an external L1 (``--l1-rpc``).
+In L1 mode the node takes blob transactions (EIP-4844, with their sidecars)
+and gives their blobs back by ``anvil_getBlobsByTransactionHash``, as anvil
+does, so the devnet's batches travel in blobs on either L1.
 """
 
 from __future__ import annotations
