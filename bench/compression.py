@@ -23,7 +23,11 @@ uncompressed). Then, per L2 transaction: L1 bytes, calldata gas (the
 per zero byte), and all L1 gas, which adds each batch's 21,000 intrinsic gas and
 the inbox's own execution (its record of the batch and its event), measured on a
 real anvil (Cancun) for every FastLZ batch and shared among the batch's
-transactions. Finally the gas to take one block out of a ~100 kB batch with
+transactions. The same FastLZ batches are also posted in blobs
+(``appendBlobBatch()`` in an EIP-4844 transaction, as the devnet's batcher
+posts them): blob gas (131,072 per blob, priced in its own market) and the
+transaction's ordinary gas (21,000, the 4-byte input, the inbox's execution),
+again measured on anvil. Finally the gas to take one block out of a ~100 kB batch with
 ``BatchReader`` (contracts/src/lib/BatchReader.sol, through the test harness).
 
     .venv/bin/python bench/compression.py [--txs 4000] [--markdown bench/results/compression.md] [--no-anvil]
@@ -47,10 +51,15 @@ import brotli
 from eth_abi import encode as abi_encode
 from web3 import Web3
 
+from ovm.chain.dev_accounts import dev_accounts
+from ovm.evm.gas import GAS_PER_BLOB
 from ovm.primitives.crypto import keccak256
 from ovm.rollup import fastlz
 from ovm.rollup.artifacts import load
 from ovm.rollup.batch import BatchBuilder, BlockFrameData, assemble_batch, encode_block, encode_frame
+from ovm.rollup.batcher import BLOB_BATCH_GAS
+from ovm.rollup.blob_data import blob_count, to_blobs
+from ovm.rollup.l1 import Contract, L1Client
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))  # the tests' realistic blocks: one workload for tests and bench
@@ -83,6 +92,16 @@ class Row:
     whole: dict[str, int]  # codec -> bytes of all batches compressed whole
     calldata_gas: dict[str, int]  # codec -> calldata gas of all appendBatch calls (frame layout)
     inbox_gas: list[int] | None = None  # measured execution gas of each FastLZ batch's appendBatch
+    blob_tx_gas: list[int] | None = None  # measured gas of each FastLZ batch's appendBlobBatch transaction
+
+    @property
+    def fastlz_layouts(self) -> list[bytes]:
+        return [assemble_batch([encode_frame(block) for block in batch]) for batch in self.batches]
+
+    @property
+    def blobs(self) -> int:
+        """Blobs the FastLZ batches take."""
+        return sum(blob_count(len(layout)) for layout in self.fastlz_layouts)
 
 
 def cut_batches(blocks: list[BlockFrameData], limit: int) -> list[list[BlockFrameData]]:
@@ -136,7 +155,8 @@ class Anvil:
         self.process = subprocess.Popen([str(ANVIL), "--port", str(port), "--hardfork", "cancun", "--chain-id", "900",
                                          "--quiet", "--gas-limit", "60000000"],
                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        self.w3 = Web3(Web3.HTTPProvider(f"http://127.0.0.1:{port}", request_kwargs={"timeout": 120}))
+        self.url = f"http://127.0.0.1:{port}"
+        self.w3 = Web3(Web3.HTTPProvider(self.url, request_kwargs={"timeout": 120}))
         deadline = time.monotonic() + 30
         while not self._ready():
             if time.monotonic() > deadline:
@@ -173,13 +193,17 @@ def measure_inbox(anvil: Anvil, rows: list[Row]) -> None:
     inbox = anvil.deploy(artifact.abi, "0x" + artifact.bytecode.hex(), batcher)
     warm_up = inbox.functions.appendBatch(b"\x01").transact({"from": batcher})  # the first batch pays more
     anvil.w3.eth.wait_for_transaction_receipt(warm_up)
+    client = L1Client(anvil.url)
+    blob_inbox = Contract.at(client, artifact, bytes.fromhex(inbox.address[2:]))
+    key = dev_accounts()[0].private_key  # anvil's accounts[0]
     for row in rows:
-        row.inbox_gas = []
-        for batch in row.batches:
-            data = assemble_batch([encode_frame(block) for block in batch])
+        row.inbox_gas, row.blob_tx_gas = [], []
+        for data in row.fastlz_layouts:
             tx = inbox.functions.appendBatch(data).transact({"from": batcher, "gas": 30_000_000})
             receipt = anvil.w3.eth.wait_for_transaction_receipt(tx)
             row.inbox_gas.append(receipt.gasUsed - TX_BASE_GAS - calldata_gas(data))
+            blob_tx = blob_inbox.send(key, "appendBlobBatch", gas=BLOB_BATCH_GAS, blobs=to_blobs(data))
+            row.blob_tx_gas.append(client.confirm(blob_tx).gas_used)
 
 
 def measure_extraction(anvil: Anvil) -> dict:
@@ -237,6 +261,18 @@ def cost_table(rows: list[Row]) -> list[str]:
     return lines
 
 
+def blob_table(rows: list[Row]) -> list[str]:
+    lines = ["| workload | FastLZ batches | blobs | blob gas/tx | blob transaction gas/batch (median) | "
+             "blob transaction gas/tx |", "|---|---|---|---|---|---|"]
+    for row in rows:
+        measured = row.blob_tx_gas
+        lines.append(f"| {row.mix}, {row.txs_per_block} txs/block | {len(row.batches)} | {row.blobs} | "
+                     f"{row.blobs * GAS_PER_BLOB / row.txs:,.0f} | "
+                     + (f"{statistics.median(measured):,.0f} | {sum(measured) / row.txs:,.1f} |" if measured
+                        else "not measured | not measured |"))
+    return lines
+
+
 def report(rows: list[Row], extraction: dict | None, command: str) -> str:
     """The Markdown section: how it was measured, then the tables."""
     mix = MIXES["mixed"]
@@ -259,6 +295,13 @@ def report(rows: list[Row], extraction: dict | None, command: str) -> str:
         "FastLZ batch.",
         "",
         *cost_table(rows),
+        "",
+        "The same FastLZ batches in blobs (one `appendBlobBatch()` transaction per batch, each blob "
+        "holding 126,972 bytes of batch): blob gas is paid at the blob base fee, a market apart from gas "
+        "(1 wei on an idle chain); the transaction's own gas, measured on anvil, is what remains at the "
+        "ordinary gas price.",
+        "",
+        *blob_table(rows),
     ]
     if extraction:
         lines += [
