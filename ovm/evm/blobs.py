@@ -24,14 +24,13 @@ from dataclasses import dataclass
 
 import ckzg
 
+from ..primitives import rlp
 from .precompiles.point_evaluation import trusted_setup
 from .transactions import BlobTransaction, InvalidTransaction, decode_transaction, encode_transaction
-from ..primitives import rlp
 
 FIELD_ELEMENTS_PER_BLOB = 4096
 BYTES_PER_FIELD_ELEMENT = 32
 BYTES_PER_BLOB = FIELD_ELEMENTS_PER_BLOB * BYTES_PER_FIELD_ELEMENT
-BYTES_PER_COMMITMENT = 48
 CELLS_PER_BLOB = 128
 VERSIONED_HASH_VERSION_KZG = 0x01
 WRAPPER_VERSION_CELL_PROOFS = 1

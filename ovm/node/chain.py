@@ -57,10 +57,11 @@ from ..evm.environment import BlockEnv
 from ..evm.exceptions import EvmError, OutOfGas, Revert
 from ..evm.forks import CANCUN, Fork
 from ..evm.interpreter import CodeRunner
-from ..evm.processor import Execution, NotIncludableNow
+from ..evm.processor import Execution, NotIncludableNow, blob_gas_used
 from ..evm.transactions import (
     AccessList,
     AccessListTransaction,
+    BlobTransaction,
     FeeMarketTransaction,
     InvalidTransaction,
     Transaction,
@@ -136,6 +137,8 @@ class CallRequest:
     value: int = 0
     data: bytes = b""
     access_list: AccessList = ()
+    blob_versioned_hashes: tuple[bytes, ...] = ()  # a blob transaction's, for BLOBHASH
+    max_fee_per_blob_gas: int | None = None
 
     @property
     def priced(self) -> bool:
@@ -411,6 +414,8 @@ class Blockchain:
         finish: Callable[[Execution], Any] | None = None,
     ) -> Any:
         env = self._block_env(header, base_fee=header.base_fee_per_gas if request.priced else 0)
+        if not request.priced:
+            env.blob_base_fee = 0  # as geth runs an unpriced call: blob gas free too
         gas = header.gas_limit if request.gas is None else request.gas
         with _sandbox(state, overrides):
             tx = _call_transaction(request, state.get_nonce(request.sender), gas, self.chain_id)
@@ -678,6 +683,14 @@ def _call_transaction(request: CallRequest, nonce: int, gas: int, chain_id: int)
         chain_id=chain_id, nonce=nonce, gas=gas, to=request.to, value=request.value,
         data=request.data, access_list=request.access_list, y_parity=0, r=0, s=0,
     )  # fmt: skip
+    if request.blob_versioned_hashes:
+        return BlobTransaction(
+            max_priority_fee_per_gas=request.max_priority_fee or 0,
+            max_fee_per_gas=request.fee_cap,
+            max_fee_per_blob_gas=request.max_fee_per_blob_gas or 0,
+            blob_versioned_hashes=request.blob_versioned_hashes,
+            **fields,
+        )
     if request.gas_price is not None or not request.priced:
         return AccessListTransaction(gas_price=request.gas_price or 0, **fields)
     return FeeMarketTransaction(
@@ -710,8 +723,18 @@ def _check_call(state: State, env: BlockEnv, tx: Transaction, request: CallReque
                 f"max fee per gas less than block base fee: address 0x{request.sender.hex()}, "
                 f"maxFeePerGas: {fee_cap}, baseFee: {env.base_fee}"
             )
+    if isinstance(tx, BlobTransaction):
+        if tx.to is None:
+            raise InvalidTransaction("blob transaction cannot create a contract")
+        if request.priced and tx.max_fee_per_blob_gas < env.blob_base_fee:
+            raise InvalidTransaction(
+                f"max fee per blob gas less than block blob gas fee: address 0x{request.sender.hex()}, "
+                f"maxFeePerBlobGas: {tx.max_fee_per_blob_gas}, blobBaseFee: {env.blob_base_fee}"
+            )
     balance = state.get_balance(request.sender)
     cost = tx.gas * (fee_cap if request.priced else 0) + tx.value
+    if request.priced:
+        cost += blob_gas_used(tx) * env.blob_base_fee
     if balance < cost:
         raise InvalidTransaction(
             f"insufficient funds for gas * price + value: address 0x{request.sender.hex()} "

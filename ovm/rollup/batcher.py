@@ -9,8 +9,9 @@ out, derivation rebuilds them), consecutive frames become a batch of at most
 seconds passed since the oldest unposted block: in the blobs of an EIP-4844
 transaction calling ``appendBlobBatch()`` (``blobs=True``; one blob holds a
 batch of the default size, ``ovm.rollup.blob_data``), or as
-``appendBatch(bytes)`` calldata. Blob gas is priced apart from gas and blobs
-are not kept forever by L1 nodes, which is why rollups moved to them.
+``appendBatch(bytes)`` calldata. Blob gas has its own market, far cheaper
+than calldata; L1 nodes keep blobs for a while only (about 18 days on
+mainnet), long enough for replicas to sync and for the challenge period.
 
 It keeps track of what it sent: a batch whose transaction was dropped, or
 whose L1 block left the canonical chain, is sent again. On start it reads the

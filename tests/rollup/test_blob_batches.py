@@ -1,11 +1,19 @@
 """Blob batches on real L1s (anvil and the embedded L1): a blob transaction's
 blobs read back, the inbox records and announces a blob batch, the reader gets
 the batch from calldata or blobs, and blobs that are not the committed ones stop
-the reader."""
+the reader. Foundry's cast sends blobs to either L1 (an EIP-7594 sidecar with
+cell proofs), and ``eth_call`` shows a call's blob hashes to BLOBHASH."""
 
 from __future__ import annotations
 
+import json
+import subprocess
+
 import pytest
+from support import REPO
+
+from ovm.evm.blobs import blob_commitment, versioned_hash
+from ovm.primitives.types import to_hex
 
 from ovm.rollup.artifacts import load
 from ovm.rollup.batcher import BLOB_BATCH_GAS
@@ -66,3 +74,32 @@ def test_blobs_that_are_not_the_committed_ones_stop_the_reader(client, roles, in
     [event] = inbox.events_in(receipt, "BatchAppended")
     with pytest.raises(L1Error, match="does not match its versioned hash"):
         batch_data(SwappingClient(l1_url), inbox, event, roles.batcher.address)
+
+
+def test_cast_sends_blobs_that_read_back(client, roles, l1_url, tmp_path):
+    payload = tmp_path / "payload"
+    payload.write_bytes(bytes(range(256)) * 20)
+    result = subprocess.run(
+        [str(REPO / "node_modules" / ".bin" / "cast"), "send", "--blob", "--path", str(payload),
+         "--private-key", to_hex(roles.challenger.private_key), to_hex(roles.bob.address),
+         "--rpc-url", l1_url, "--json"],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    receipt = json.loads(result.stdout)
+    assert receipt["status"] == "0x1" and int(receipt["blobGasUsed"], 16) == 131072
+    tx_hash = bytes.fromhex(receipt["transactionHash"][2:])
+    [blob] = client.blobs(tx_hash)
+    assert versioned_hash(blob_commitment(blob)) == client.transaction(tx_hash).blob_versioned_hashes[0]
+
+
+BLOBHASH_0 = bytes.fromhex("5f495f5260205ff3")  # return BLOBHASH(0)
+
+
+def test_eth_call_shows_blob_hashes_to_blobhash(client, roles):
+    initcode = bytes.fromhex("67") + BLOBHASH_0 + bytes.fromhex("5f5260086018f3")
+    receipt = client.confirm(client.send_transaction(roles.alice.private_key, to=None, data=initcode))
+    blob_hash = b"\x01" + bytes(range(31))
+    call = {"to": to_hex(receipt.contract_address), "blobVersionedHashes": [to_hex(blob_hash)]}
+    assert client.request("eth_call", call, "latest") == to_hex(blob_hash)
+    assert client.request("eth_call", {"to": call["to"]}, "latest") == to_hex(bytes(32))

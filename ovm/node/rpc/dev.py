@@ -4,10 +4,10 @@ Dev controls
 
 The methods developers reach for on a dev chain, under the names their tools
 use: ``evm_*`` (Ganache, Hardhat, anvil), ``anvil_*`` and its ``hardhat_*``
-aliases, and ``ovm_*`` with all of them. ``anvil_getBlobsByTransactionHash``
-gives back the blobs of a blob transaction on an L1 node, as anvil does. One implementation serves every
+aliases, and ``ovm_*`` with all of them. One implementation serves every
 name: ``Hardhat`` is ``Anvil`` under another namespace, and ``Ovm`` has the
-methods of both.
+methods of both. ``anvil_getBlobsByTransactionHash`` gives back the blobs of
+a blob transaction on an L1 node, as anvil does.
 
 Time: ``evm_increaseTime`` moves the clock of future blocks forward;
 ``evm_setNextBlockTimestamp`` moves it so that the next block has the given

@@ -276,6 +276,9 @@ class Eth:
 
     def _fill(self, call: CallObject) -> Transaction:
         """The transaction geth would make of ``call``."""
+        if call.blob_versioned_hashes:
+            raise ServerError("eth_sendTransaction cannot send blobs: sign the blob transaction "
+                              "and send it with its sidecar through eth_sendRawTransaction")
         nonce = self._ctx.mempool.pending_nonce(call.sender) if call.nonce is None else call.nonce
         gas = call.gas
         if gas is None:
@@ -400,6 +403,7 @@ def call_request(call: CallObject, gas_cap: int) -> CallRequest:
         gas_price=call.gas_price, max_fee=call.max_fee_per_gas,
         max_priority_fee=call.max_priority_fee_per_gas, value=call.value or 0,
         data=call.data or b"", access_list=call.access_list or (),
+        blob_versioned_hashes=call.blob_versioned_hashes or (), max_fee_per_blob_gas=call.max_fee_per_blob_gas,
     )  # fmt: skip
     if call.sender is not None:
         fields["sender"] = call.sender

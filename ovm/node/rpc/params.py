@@ -199,6 +199,14 @@ class CallObject:
     access_list: tuple | None = None
     chain_id: int | None = None
     type: int | None = None
+    blob_versioned_hashes: tuple[bytes, ...] | None = None
+    max_fee_per_blob_gas: int | None = None
+
+
+def blob_hashes(value: Any) -> tuple[bytes, ...]:
+    if not isinstance(value, list):
+        raise ParamError(f"expected an array, got {_json_type(value)}")
+    return tuple(_field(hash32, item, f"[{i}]") for i, item in enumerate(value))
 
 
 CALL_FIELDS: dict[str, tuple[str, Callable[[Any], Any]]] = {
@@ -212,8 +220,11 @@ CALL_FIELDS: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "nonce": ("nonce", uint64),
     "chainId": ("chain_id", quantity),
     "type": ("type", uint64),
+    "blobVersionedHashes": ("blob_versioned_hashes", blob_hashes),
+    "maxFeePerBlobGas": ("max_fee_per_blob_gas", quantity),
 }
-IGNORED_CALL_FIELDS = frozenset({"blobVersionedHashes", "maxFeePerBlobGas", "blobs", "hash"})
+# A blob transaction's sidecar (cast and viem send it along): the call needs only the hashes.
+IGNORED_CALL_FIELDS = frozenset({"blobs", "commitments", "proofs", "cellProofs", "sidecar", "hash"})
 
 
 def _field(convert: Callable[[Any], Any], raw: Any, name: str) -> Any:

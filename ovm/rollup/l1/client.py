@@ -14,14 +14,16 @@ A small synchronous JSON-RPC client for any Ethereum node — the embedded L1
   ``ovm.evm.transactions`` from a private key the caller passes in, so the
   node needs no unlocked accounts. The fee cap is twice the head's base fee
   plus the node's suggested tip (ethers' rule), the gas the node's estimate
-  plus a fifth. Given ``blobs``, the transaction is an EIP-4844 one, sent in
-  its network form with the blobs, commitments and proofs beside it, its
-  blob fee cap twice the node's ``eth_blobBaseFee``.
+  plus a fifth. ``transact`` sends and waits for the receipt and raises
+  ``TransactionReverted`` with the revert reason when the transaction failed.
+  Given ``blobs``, the transaction is an EIP-4844 one, sent in its network
+  form with the blobs, commitments and proofs beside it (wrapper version 0,
+  which anvil takes under every fork), its blob fee cap twice the node's
+  ``eth_blobBaseFee``.
 - **Blobs.** ``blobs(tx_hash)`` reads back the blobs of a mined blob
   transaction with ``anvil_getBlobsByTransactionHash``, which anvil and the
-  embedded L1 answer (an Ethereum node keeps no blobs; they live on the
-  beacon chain); ``serves_blobs`` tells whether the node does. ``transact`` sends and waits for the receipt and raises
-  ``TransactionReverted`` with the revert reason when the transaction failed.
+  embedded L1 answer (geth keeps no blobs: they live on the beacon chain);
+  ``serves_blobs`` tells whether the node does.
 - **Nonces.** The client counts each sender's nonce itself (from the node's
   ``pending`` count the first time), so several transactions can be sent
   before any is mined. When the node answers "nonce too low" or "replacement

@@ -185,6 +185,9 @@ def test_send_transaction_from_a_locked_account_is_refused(tmp_path):
         assert failure.code == -32000 and "unknown account" in failure.message
         missing = await rpc.failure("eth_sendTransaction", {"to": BOB_HEX})
         assert missing.code == -32602
+        blobs = await rpc.failure("eth_sendTransaction", {"from": ALICE_HEX, "to": BOB_HEX,
+                                                          "blobVersionedHashes": ["0x01" + "00" * 31]})
+        assert blobs.code == -32000 and "eth_sendTransaction cannot send blobs" in blobs.message
     with_node(tmp_path, scenario)
 
 
