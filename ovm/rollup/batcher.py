@@ -122,7 +122,7 @@ class Batcher:
         last = 0
         events = self.inbox.events("BatchAppended", from_block=self.config.l1_anchor.number)
         for event in events:
-            data = batch_data(self.client, self.inbox, event, self.config.batcher.address)
+            data = batch_data(self.client, self.inbox, event, self.config.batcher.address, check_blobs=False)
             try:
                 frames = [] if data is None else decode_batch(data)
             except BatchError:

@@ -28,14 +28,18 @@ from .l1.contract import Contract, ContractEvent
 CALLDATA, BLOBS = 0, 1  # BatchInbox.DataKind
 
 
-def batch_data(client: L1Client, inbox: Contract, event: ContractEvent, batcher: bytes) -> bytes | None:
-    """The bytes of the batch ``event`` announces, or None if it is not a batch of ours."""
+def batch_data(
+    client: L1Client, inbox: Contract, event: ContractEvent, batcher: bytes, *, check_blobs: bool = True
+) -> bytes | None:
+    """The bytes of the batch ``event`` announces, or None if it is not a batch of ours.
+    ``check_blobs=False`` trusts the node's blobs (the batcher reading back its own
+    posts: a KZG commitment per blob costs about 50 ms)."""
     tx = client.transaction(event.log.transaction_hash)
     if tx is None or tx.to != inbox.address or tx.sender != batcher:
         return None
     data_hash = event.args["dataHash"]
     if event.args["kind"] == BLOBS:
-        return _blob_batch(client, tx, data_hash)
+        return _blob_batch(client, tx, data_hash, check_blobs)
     try:
         (data,) = inbox.decode_input("appendBatch", tx.input)
     except Exception:  # not a call of appendBatch: nothing to read
@@ -43,14 +47,24 @@ def batch_data(client: L1Client, inbox: Contract, event: ContractEvent, batcher:
     return data if keccak256(data) == data_hash else None
 
 
-def _blob_batch(client: L1Client, tx: L1Transaction, data_hash: bytes) -> bytes | None:
+def _blob_batch(client: L1Client, tx: L1Transaction, data_hash: bytes, check_blobs: bool) -> bytes | None:
     hashes = tx.blob_versioned_hashes
     if not hashes or keccak256(b"".join(hashes)) != data_hash:
         return None
     blobs = client.blobs(tx.hash)
     if blobs is None or len(blobs) != len(hashes):
         raise L1Error(f"the L1 node at {client.url} does not have the blobs of batch transaction {to_hex(tx.hash)}")
-    for index, (blob, expected) in enumerate(zip(blobs, hashes)):
+    if check_blobs:
+        _check_blobs(client, tx, blobs)
+    try:
+        return from_blobs(blobs)
+    except BlobDataError:
+        return None  # the batcher's own garbage: no batch, as with a malformed calldata batch
+
+
+def _check_blobs(client: L1Client, tx: L1Transaction, blobs: list[bytes]) -> None:
+    """``L1Error`` unless every blob commits to the versioned hash ``tx`` carries for it."""
+    for index, (blob, expected) in enumerate(zip(blobs, tx.blob_versioned_hashes)):
         try:
             matches = versioned_hash(blob_commitment(blob)) == expected
         except BlobError:
@@ -58,7 +72,3 @@ def _blob_batch(client: L1Client, tx: L1Transaction, data_hash: bytes) -> bytes 
         if not matches:
             raise L1Error(f"blob {index} of batch transaction {to_hex(tx.hash)} from {client.url} "
                           "does not match its versioned hash")
-    try:
-        return from_blobs(blobs)
-    except BlobDataError:
-        return None  # the batcher's own garbage: no batch, as with a malformed calldata batch
