@@ -93,6 +93,36 @@ class Devnet:
         self.log.close()
 
 
+class Replica:
+    """``ovm node --replica`` in a subprocess, deriving the devnet of ``config`` from
+    ``l1_url``; on ``datadir`` if given (a restart resumes it); stopped by its pid."""
+
+    def __init__(self, l1_url: str, config: Path, log: Path, datadir: Path | None = None) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = open(log, "a")
+        where = ["--datadir", str(datadir)] if datadir is not None else []
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "ovm.cli.main", "node", "--replica", "--l1-rpc", l1_url,
+             "--rollup-config", str(config), "--port", str(self.port), *where],
+            stdout=self.log, stderr=subprocess.STDOUT, cwd=REPO,
+        )  # fmt: skip
+
+    def head(self) -> int:
+        return int(rpc(self.url, "eth_blockNumber"), 16)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=30)
+        self.log.close()
+
+    def kill(self) -> None:
+        os.kill(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=30)
+        self.log.close()
+
+
 def wait_for(condition, what: str, timeout: float = 120) -> None:
     """Poll ``condition`` until it holds; errors of a node not ready yet count as no."""
     deadline = time.monotonic() + timeout

@@ -2,27 +2,24 @@
 The rollup on a real anvil L1: the sequencer (``ovm devnet --l1-rpc``) is
 killed mid-batch and restarted on its data directory, and anvil reorganises
 its latest blocks (dropping batches and proposals with them); a replica
-deriving from anvil alone ends with the sequencer's blocks and outputs. And a
+deriving from anvil alone ends with the sequencer's blocks and outputs, and
+again after it is killed itself and restarted on its data directory. And a
 sequencer that posts nothing cannot hold back a deposit.
 """
 
 from __future__ import annotations
 
-import subprocess
-import sys
 
 import pytest
 
 from anvil_process import Anvil
-from conftest import free_port
 from ovm.chain.dev_accounts import dev_accounts
 from ovm.rollup.artifacts import load
 from ovm.rollup.config import load_config
 from ovm.rollup.l1.client import L1Client
 from ovm.rollup.l1.contract import Contract
 from ovm.rollup.inbox import BLOBS
-from rollup_support import Devnet, batch_kinds, rpc, same_chain, same_outputs, wait_for
-from support import REPO
+from rollup_support import Devnet, Replica, batch_kinds, rpc, same_chain, same_outputs, wait_for
 
 pytestmark = pytest.mark.slow
 
@@ -37,15 +34,7 @@ def anvil():
 def test_replica_follows_through_a_restart_and_an_l1_reorg(anvil, tmp_path):
     datadir = tmp_path / "devnet"
     sequencer = Devnet(datadir, "--l1-rpc", anvil.url, "--no-replica")
-    replica_port = free_port()
-    replica_url = f"http://127.0.0.1:{replica_port}"
-    replica_log = open(tmp_path / "replica.log", "w")
-    replica = subprocess.Popen(
-        [sys.executable, "-m", "ovm.cli.main", "node", "--replica", "--l1-rpc", anvil.url,
-         "--rollup-config", str(datadir / "rollup.json"), "--datadir", str(tmp_path / "replica"),
-         "--port", str(replica_port)],
-        stdout=replica_log, stderr=subprocess.STDOUT, cwd=REPO,
-    )  # fmt: skip
+    replica = Replica(anvil.url, datadir / "rollup.json", tmp_path / "replica.log", tmp_path / "replica")
     try:
         sequencer.command("deposit", "--amount", "1", "--account", "3")
         sequencer.wait_until(lambda: sequencer.sync_status()["unsafe_l2"] >= sequencer.sync_status()["safe_l2"] + 1,
@@ -57,15 +46,21 @@ def test_replica_follows_through_a_restart_and_an_l1_reorg(anvil, tmp_path):
         rpc(anvil.url, "anvil_reorg", 3, [])  # the last three L1 blocks replaced by empty ones
         target = sequencer.sync_status()["unsafe_l2"]
         sequencer.wait_until(lambda: sequencer.sync_status()["safe_l2"] >= target, "the batches sent again", 180)
-        sequencer.wait_until(lambda: sequencer.sync_status(replica_url)["unsafe_l2"] >= target, "the replica", 180)
-        assert same_chain(sequencer.url, replica_url, target)
-        assert same_outputs(sequencer.url, replica_url, range(3, target + 1, 3))
+        sequencer.wait_until(lambda: sequencer.sync_status(replica.url)["unsafe_l2"] >= target, "the replica", 180)
+        assert same_chain(sequencer.url, replica.url, target)
+        assert same_outputs(sequencer.url, replica.url, range(3, target + 1, 3))
         assert batch_kinds(sequencer) == {BLOBS}  # anvil takes blobs and serves them back
+
+        replica.kill()  # and the replica, killed, resumes its data directory
+        sequencer.command("deposit", "--amount", "1", "--account", "5")
+        replica = Replica(anvil.url, datadir / "rollup.json", tmp_path / "replica.log", tmp_path / "replica")
+        wait_for(lambda: replica.head() >= target, "the replica to reopen its chain", 60)
+        target = sequencer.sync_status()["safe_l2"]
+        sequencer.wait_until(lambda: sequencer.sync_status(replica.url)["unsafe_l2"] >= target, "the replica", 180)
+        assert same_chain(sequencer.url, replica.url, target)
     finally:
         sequencer.stop()
-        replica.terminate()
-        replica.wait(timeout=30)
-        replica_log.close()
+        replica.stop()
 
 
 def test_replica_derives_deposits_when_the_sequencer_posts_nothing(anvil, tmp_path):
@@ -81,21 +76,13 @@ def test_replica_derives_deposits_when_the_sequencer_posts_nothing(anvil, tmp_pa
     depositor = dev_accounts()[6]
     bridge.transact(depositor.private_key, "depositETH", value=3 * 10**18)
 
-    replica_port = free_port()
-    replica_url = f"http://127.0.0.1:{replica_port}"
-    with open(tmp_path / "replica.log", "w") as replica_log:
-        replica = subprocess.Popen(
-            [sys.executable, "-m", "ovm.cli.main", "node", "--replica", "--l1-rpc", anvil.url,
-             "--rollup-config", str(datadir / "rollup.json"), "--port", str(replica_port)],
-            stdout=replica_log, stderr=subprocess.STDOUT, cwd=REPO,
-        )  # fmt: skip
-        try:
-            start = 10_000 * 10**18
-            wait_for(
-                lambda: int(rpc(replica_url, "eth_getBalance", "0x" + depositor.address.hex(), "latest"), 16)
-                == start + 3 * 10**18,
-                "the deposit on the replica", 120,
-            )
-        finally:
-            replica.terminate()
-            replica.wait(timeout=30)
+    replica = Replica(anvil.url, datadir / "rollup.json", tmp_path / "replica.log")
+    try:
+        start = 10_000 * 10**18
+        wait_for(
+            lambda: int(rpc(replica.url, "eth_getBalance", "0x" + depositor.address.hex(), "latest"), 16)
+            == start + 3 * 10**18,
+            "the deposit on the replica", 120,
+        )
+    finally:
+        replica.stop()
