@@ -102,8 +102,10 @@ def replica_main(args) -> int:
 
 async def _serve_replica(replica: RollupNode, host: str, port: int) -> None:
     running = await start_serving(replica.node, host, port, replica.modules)
+    chain, first_l1 = replica.node.chain, replica.services.replica.next_l1
     replica.services.start()
-    print(f"ovm replica — deriving chain id {replica.node.chain.chain_id} from L1", flush=True)
+    print(f"ovm replica — deriving chain id {chain.chain_id} from L1 block {first_l1} on "
+          f"(L2 head {chain.head.number})", flush=True)
     print(f"JSON-RPC: {running.url}  (WebSocket: {running.ws_url})", flush=True)
     await until_signalled()
     await replica.services.stop()

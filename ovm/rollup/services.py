@@ -166,7 +166,8 @@ class ReplicaServices(Services):
     def __init__(self, chain, client: L1Client, config: RollupConfig) -> None:
         self.config = config
         contracts = l1_contracts(client, config)
-        self.replica = Replica(chain, client, contracts.inbox, contracts.bridge, contracts.scc, config)
+        self.replica = Replica(chain, client, contracts.inbox, contracts.bridge, contracts.scc, config,
+                               progress_dir=chain.store.path)
         self.outputs = self.replica.outputs
         self.scc = contracts.scc
         self.chain = chain

@@ -9,6 +9,8 @@ sequencer that posts nothing cannot hold back a deposit.
 
 from __future__ import annotations
 
+import re
+
 
 import pytest
 
@@ -51,13 +53,16 @@ def test_replica_follows_through_a_restart_and_an_l1_reorg(anvil, tmp_path):
         assert same_outputs(sequencer.url, replica.url, range(3, target + 1, 3))
         assert batch_kinds(sequencer) == {BLOBS}  # anvil takes blobs and serves them back
 
-        replica.kill()  # and the replica, killed, resumes its data directory
+        replica.kill()  # and the replica, killed, resumes its data directory where it was on L1
         sequencer.command("deposit", "--amount", "1", "--account", "5")
-        replica = Replica(anvil.url, datadir / "rollup.json", tmp_path / "replica.log", tmp_path / "replica")
+        replica = Replica(anvil.url, datadir / "rollup.json", tmp_path / "replica-2.log", tmp_path / "replica")
         wait_for(lambda: replica.head() >= target, "the replica to reopen its chain", 60)
+        first_l1 = int(re.search(r"from L1 block (\d+) on", (tmp_path / "replica-2.log").read_text())[1])
+        assert first_l1 > load_config(datadir / "rollup.json").l1_anchor.number
         target = sequencer.sync_status()["safe_l2"]
         sequencer.wait_until(lambda: sequencer.sync_status(replica.url)["unsafe_l2"] >= target, "the replica", 180)
         assert same_chain(sequencer.url, replica.url, target)
+        assert same_outputs(sequencer.url, replica.url, range(3, target + 1, 3))
     finally:
         sequencer.stop()
         replica.stop()

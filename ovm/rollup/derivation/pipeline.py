@@ -25,13 +25,15 @@ L2 block from what L1 holds:
    the L2 blocks derived from anything later, and reads L1 again from there.
 
 ``Replica.step`` does one round of this and returns; the node calls it in a
-loop.
+loop. Given a ``progress_dir``, each round is recorded there (``progress``)
+and a restarted replica carries on from it.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from ...evm.l2 import RecordedOrigin, recorded_origin
 from ...evm.transactions import InvalidTransaction, decode_transaction
@@ -41,6 +43,7 @@ from ..inbox import batch_data
 from ..l1.client import L1Block, L1Client
 from ..l1.contract import Contract
 from ..output import OutputRoots
+from . import progress
 from .deposits import ReorgDuringRead
 from .epochs import L1View, preamble
 
@@ -84,6 +87,7 @@ class Replica:
         bridge: Contract,
         scc: Contract,
         config: RollupConfig,
+        progress_dir: Path | None = None,
     ) -> None:
         self.chain = chain
         self.client = client
@@ -97,6 +101,36 @@ class Replica:
         self._read: dict[int, bytes] = {}  # L1 number -> hash, of the blocks read
         self._derived_from: dict[int, int] = {}  # L2 number -> L1 block its data came from
         self._next_l1 = config.l1_anchor.number
+        self._progress_dir = progress_dir
+        if progress_dir is not None:
+            self._resume(progress.load(progress_dir, config.l1_anchor.hash))
+
+    @property
+    def next_l1(self) -> int:
+        """The next L1 block the replica reads."""
+        return self._next_l1
+
+    def _resume(self, saved: progress.Progress) -> None:
+        """Carry on from a saved round (``progress``), trimmed to the chain's head."""
+        head = self.chain.head.number
+        self._derived_from = {n: l1 for n, l1 in saved.derived_from.items() if n <= head}
+        self._read = dict(saved.read)
+        self._next_l1 = saved.resume_point(head, self.config.l1_anchor.number)
+        self.status.outputs_checked = [OutputCheck(*check) for check in saved.outputs_checked if check[1] <= head]
+
+    def _save(self) -> None:
+        """Record this round, so that a restart reads L1 again only from the oldest
+        L1 block whose frames are not all derived yet."""
+        if self._progress_dir is None:
+            return
+        queued = [self._derived_from[n] for n in self._frames if n in self._derived_from]
+        resume = min([self._next_l1, *queued])
+        head = self.chain.head.number
+        derived = {n: l1 for n, l1 in self._derived_from.items() if n <= head}
+        checks = [(c.index, c.l2_block, c.proposed, c.derived) for c in self.status.outputs_checked]
+        progress.save(self._progress_dir, progress.Progress(
+            self.config.l1_anchor.hash, head, resume, self._read, derived, checks,
+        ))
 
     # -- one round ----------------------------------------------------------------
 
@@ -115,6 +149,7 @@ class Replica:
             log.info("%s; starting over from the last canonical block", reorg)
         self._check_outputs()
         self.status.l2_head = self.chain.head.number
+        self._save()
         return self.status
 
     def _read_l1_block(self, block: L1Block) -> None:
@@ -245,7 +280,7 @@ class Replica:
     def _rewind_to_l1(self, ancestor: int) -> None:
         for number in [n for n in self._read if n > ancestor]:
             del self._read[number]
-        self._next_l1 = ancestor + 1
+        self._next_l1 = min(self._next_l1, ancestor + 1)
         self._frames.clear()
         self.view.forget()
         keep = self.chain.head.number
