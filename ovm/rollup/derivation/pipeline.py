@@ -149,8 +149,17 @@ class Replica:
             log.info("%s; starting over from the last canonical block", reorg)
         self._check_outputs()
         self.status.l2_head = self.chain.head.number
+        self._forget_old()
         self._save()
         return self.status
+
+    def _forget_old(self) -> None:
+        """Keep only the recent L1 hashes and L2 sources (a reorg deeper than that is
+        not expected), so that a long-running replica does not grow."""
+        for number in sorted(self._read)[:-progress.KEPT_L1_BLOCKS]:
+            del self._read[number]
+        for number in sorted(self._derived_from)[:-progress.KEPT_L2_BLOCKS]:
+            del self._derived_from[number]
 
     def _read_l1_block(self, block: L1Block) -> None:
         expected_parent = self._read.get(block.number - 1)

@@ -28,8 +28,8 @@ from pathlib import Path
 from ...primitives.types import hex_to_bytes, to_hex
 
 FILE_NAME = "derivation.json"
-KEPT_L1_BLOCKS = 128  # L1 hashes kept to notice a reorg across a restart
-KEPT_L2_BLOCKS = 4096  # L2 blocks whose L1 source is kept (to rewind them on a reorg)
+KEPT_L1_BLOCKS = 128  # L1 hashes kept to notice a reorg (also in memory)
+KEPT_L2_BLOCKS = 4096  # L2 blocks whose L1 source is kept, to rewind them on a reorg (also in memory)
 
 
 @dataclass
