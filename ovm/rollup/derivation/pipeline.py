@@ -123,14 +123,20 @@ class Replica:
         L1 block whose frames are not all derived yet."""
         if self._progress_dir is None:
             return
-        queued = [self._derived_from[n] for n in self._frames if n in self._derived_from]
-        resume = min([self._next_l1, *queued])
+        resume = self._first_unconsumed_l1()
         head = self.chain.head.number
         derived = {n: l1 for n, l1 in self._derived_from.items() if n <= head}
         checks = [(c.index, c.l2_block, c.proposed, c.derived) for c in self.status.outputs_checked]
         progress.save(self._progress_dir, progress.Progress(
             self.config.l1_anchor.hash, head, resume, self._read, derived, checks,
         ))
+
+    def _first_unconsumed_l1(self) -> int:
+        """The oldest L1 block whose frames are not all derived: the next one to
+        read, or an older one holding a queued frame (a batch sent again lands
+        after the batches that follow it)."""
+        queued = [self._derived_from[n] for n in self._frames if n in self._derived_from]
+        return min([self._next_l1, *queued])
 
     # -- one round ----------------------------------------------------------------
 
@@ -289,7 +295,7 @@ class Replica:
     def _rewind_to_l1(self, ancestor: int) -> None:
         for number in [n for n in self._read if n > ancestor]:
             del self._read[number]
-        self._next_l1 = min(self._next_l1, ancestor + 1)
+        self._next_l1 = min(self._first_unconsumed_l1(), ancestor + 1)  # queued frames are read again
         self._frames.clear()
         self.view.forget()
         keep = self.chain.head.number
