@@ -37,12 +37,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,9 +61,9 @@ from ovm.rollup.l1 import Contract, L1Client
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))  # the tests' realistic blocks: one workload for tests and bench
+from anvil_process import Anvil  # noqa: E402
 from l2_blocks import MIXES, make_blocks  # noqa: E402
 
-ANVIL = REPO / "node_modules" / ".bin" / "anvil"
 BUILD_SCRIPT = REPO / "contracts" / "build.mjs"
 WORKLOADS = (("mixed", 20), ("mixed", 200), ("erc20", 200), ("eth", 200))
 CALLDATA_LIMIT = 120_000
@@ -145,30 +143,14 @@ def measure(mix: str, txs_per_block: int, total_txs: int, seed: int) -> Row:
 # --- anvil ----------------------------------------------------------------------
 
 
-class Anvil:
-    """An anvil on a free loopback port, stopped by its pid."""
+class BenchL1:
+    """A real anvil (the tests' ``anvil_process``, with room for 100 kB batches) and
+    web3 on it, to deploy and call the rollup's contracts."""
 
     def __init__(self) -> None:
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            port = sock.getsockname()[1]
-        self.process = subprocess.Popen([str(ANVIL), "--port", str(port), "--hardfork", "cancun", "--chain-id", "900",
-                                         "--quiet", "--gas-limit", "60000000"],
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        self.url = f"http://127.0.0.1:{port}"
+        self.anvil = Anvil("--gas-limit", "60000000")
+        self.url = self.anvil.url
         self.w3 = Web3(Web3.HTTPProvider(self.url, request_kwargs={"timeout": 120}))
-        deadline = time.monotonic() + 30
-        while not self._ready():
-            if time.monotonic() > deadline:
-                self.stop()
-                raise RuntimeError("anvil did not start")
-            time.sleep(0.05)
-
-    def _ready(self) -> bool:
-        try:
-            return self.w3.eth.block_number >= 0
-        except Exception:
-            return False
 
     def deploy(self, abi: list, bytecode: str, *args):
         sender = self.w3.eth.accounts[0]
@@ -177,15 +159,10 @@ class Anvil:
         return self.w3.eth.contract(address=address, abi=abi)
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        self.anvil.stop()
 
 
-def measure_inbox(anvil: Anvil, rows: list[Row]) -> None:
+def measure_inbox(anvil: BenchL1, rows: list[Row]) -> None:
     """Posts every FastLZ batch to a BatchInbox and keeps each call's execution gas (beyond
     the intrinsic 21,000 and the calldata)."""
     artifact = load("BatchInbox")
@@ -206,7 +183,7 @@ def measure_inbox(anvil: Anvil, rows: list[Row]) -> None:
             row.blob_tx_gas.append(client.confirm(blob_tx).gas_used)
 
 
-def measure_extraction(anvil: Anvil) -> dict:
+def measure_extraction(anvil: BenchL1) -> dict:
     """Gas of BatchReader.blockFrame for the last block of a ~100 kB batch of 200-transfer blocks."""
     with tempfile.TemporaryDirectory() as out:
         subprocess.run(["node", str(BUILD_SCRIPT), "--root", str(REPO), "--out", out, "tests/contracts/sol"],
@@ -324,7 +301,7 @@ def main(argv: list[str]) -> int:
     rows = [measure(mix, size, args.txs, seed) for seed, (mix, size) in enumerate(WORKLOADS, start=1)]
     extraction = None
     if not args.no_anvil:
-        anvil = Anvil()
+        anvil = BenchL1()
         try:
             measure_inbox(anvil, rows)
             extraction = measure_extraction(anvil)
