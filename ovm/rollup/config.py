@@ -18,6 +18,7 @@ same kind of facts in its ``rollup.json``):
       "l2_genesis": {"number": 0, "hash": "0x…", "timestamp": 1700000000},
       "l2_block_time": 2,
       "sequencing_window": 3600,
+      "max_sequencer_drift": 600,
       "challenge_period": 604800,
       "proposal_interval": 1800
     }
@@ -30,10 +31,13 @@ same kind of facts in its ``rollup.json``):
   only deposits; ``challenge_period`` is in seconds, as in the
   StateCommitmentChain; ``proposal_interval`` counts L2 blocks between
   proposed outputs.
+- ``max_sequencer_drift`` (seconds, the OP Stack's name and default) bounds
+  how far an L2 block's timestamp may run ahead of its L1 origin's. Files
+  written before it existed may leave it out (the default applies).
 - An operator's ``private_key`` is there on a devnet only (the services sign
   with it); elsewhere keys come from the operator, and the field is left out.
 
-Every field is required except the keys. Numbers are JSON integers, hashes and
+Every field is required except the keys and ``max_sequencer_drift``. Numbers are JSON integers, hashes and
 addresses ``0x`` hex. A bad file is a ``RollupConfigError`` with a one-line
 message naming the file and the field.
 """
@@ -57,6 +61,7 @@ L2_BLOCK_TIME = 2
 SEQUENCING_WINDOW = 3600  # L1 blocks: 12 hours of 12 s blocks, the OP Stack's
 CHALLENGE_PERIOD = 7 * 24 * 3600  # seconds
 PROPOSAL_INTERVAL = 1800  # L2 blocks: an hour of 2 s blocks
+MAX_SEQUENCER_DRIFT = 600  # seconds, the OP Stack's
 
 
 class RollupConfigError(ValueError):
@@ -95,6 +100,7 @@ class RollupConfig:
     sequencing_window: int = SEQUENCING_WINDOW
     challenge_period: int = CHALLENGE_PERIOD
     proposal_interval: int = PROPOSAL_INTERVAL
+    max_sequencer_drift: int = MAX_SEQUENCER_DRIFT
 
     def __post_init__(self) -> None:
         _check(self)
@@ -116,6 +122,7 @@ class RollupConfig:
             "sequencing_window": self.sequencing_window,
             "challenge_period": self.challenge_period,
             "proposal_interval": self.proposal_interval,
+            "max_sequencer_drift": self.max_sequencer_drift,
         }
 
     def save(self, path: str | Path) -> None:
@@ -128,7 +135,8 @@ class RollupConfig:
 
 def _check(config: RollupConfig) -> None:
     """The rules JSON input is held to, for a config built in code as well."""
-    for name in ("l1_chain_id", "l2_chain_id", "l2_block_time", "sequencing_window", "proposal_interval"):
+    for name in ("l1_chain_id", "l2_chain_id", "l2_block_time", "sequencing_window", "proposal_interval",
+                 "max_sequencer_drift"):
         if getattr(config, name) < 1:
             raise RollupConfigError(f"{name}: must be positive, got {getattr(config, name)}")
     if config.challenge_period < 0:
@@ -272,9 +280,15 @@ def parse_config(data: Any) -> RollupConfig:
         sequencing_window=fields.take("sequencing_window", _integer),
         challenge_period=fields.take("challenge_period", _integer),
         proposal_interval=fields.take("proposal_interval", _integer),
+        max_sequencer_drift=_or_default(fields.take("max_sequencer_drift", _integer, required=False),
+                                        MAX_SEQUENCER_DRIFT),
     )
     fields.done()
     return config
+
+
+def _or_default(value: T | None, default: T) -> T:
+    return default if value is None else value
 
 
 def load_config(path: str | Path) -> RollupConfig:
