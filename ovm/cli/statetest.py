@@ -15,8 +15,6 @@ and the step-by-step resumability tests (``engine="step"``).
 
 from __future__ import annotations
 
-import json
-import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,16 +26,20 @@ from ..evm.processor import begin_transaction
 from ..evm.snapshot import run_with_snapshots
 from ..evm.transactions import InvalidTransaction, decode_transaction
 from ..primitives import rlp
-from ..transpiler import TranspilingRunner
-from ..transpiler.runner import DEFAULT_THRESHOLD
-from .errors import UsageError
 from ..primitives.crypto import keccak256
 from ..primitives.types import HexError, hex_to_bytes, hex_to_int
-from ..state import Log, State
-
-
-class FixtureError(ValueError):
-    """A fixture file is not a well-formed state test."""
+from ..state import Log
+from ..transpiler.runner import DEFAULT_THRESHOLD
+from . import fixtures
+from .fixtures import (
+    FixtureError,
+    build_state,
+    code_runner_for,
+    collect_files,
+    load_json,
+    report,
+    selected_forks,
+)
 
 
 @dataclass
@@ -100,33 +102,7 @@ def build_env(env: dict) -> BlockEnv:
     )
 
 
-def build_state(pre: dict) -> State:
-    state = State()
-    for address, account in pre.items():
-        storage = {hex_to_int(k): hex_to_int(v) for k, v in account.get("storage", {}).items()}
-        state.load_account(
-            hex_to_bytes(address),
-            nonce=hex_to_int(account.get("nonce", "0x0")),
-            balance=hex_to_int(account.get("balance", "0x0")),
-            code=hex_to_bytes(account.get("code", "0x")),
-            storage=storage,
-        )
-    return state
-
-
 ENGINES = ("transpiler", "interpreter", "step")
-_RUNNERS: dict[int, TranspilingRunner] = {}
-
-
-def code_runner_for(engine: str, tier_up: int = DEFAULT_THRESHOLD) -> TranspilingRunner | None:
-    """The machine's code runner for an engine (None: the interpreter). One
-    runner per threshold and process, so translations are shared by cases."""
-    if engine != "transpiler":
-        return None
-    runner = _RUNNERS.get(tier_up)
-    if runner is None:
-        runner = _RUNNERS[tier_up] = TranspilingRunner(threshold=tier_up)
-    return runner
 
 
 def run_case(
@@ -188,11 +164,7 @@ def check_case(
 
 
 def load_tests(path: Path) -> dict:
-    try:
-        with open(path, "rb") as fh:
-            data = json.load(fh)
-    except (OSError, ValueError) as exc:
-        raise FixtureError(f"cannot read {path}: {exc}") from None
+    data = load_json(path)
     if not isinstance(data, dict) or not all(isinstance(t, dict) and "post" in t for t in data.values()):
         raise FixtureError(f"{path} is not a state test file (no 'post' sections)")
     return data
@@ -225,57 +197,18 @@ def run_file(
             )
 
 
-def collect_files(paths: list[str]) -> list[Path]:
-    files: list[Path] = []
-    for text in paths:
-        path = Path(text)
-        if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*.json")))
-        elif path.is_file():
-            files.append(path)
-        else:
-            raise UsageError(f"no such file or directory: {text}")
-    return files
-
-
 def add_arguments(parser) -> None:
-    parser.add_argument("paths", nargs="+", help="state test files or directories")
-    parser.add_argument("--fork", action="append", help="only this fork (repeatable)")
-    parser.add_argument("--json", action="store_true", help="print one JSON object per case")
-    parser.add_argument(
-        "--engine", choices=ENGINES, default="transpiler",
-        help="transpiler (default: hot code runs translated), interpreter, or step "
+    fixtures.add_arguments(
+        parser, "state test", ENGINES,
+        "transpiler (default: hot code runs translated), interpreter, or step "
         "(one instruction at a time, snapshotting and restoring the machine)",
     )
-    parser.add_argument(
-        "--tier-up", type=int, default=DEFAULT_THRESHOLD, metavar="N",
-        help=f"translate a code after N JUMPDESTs (default {DEFAULT_THRESHOLD}; 0: at once)",
-    )
-
-
-# Ethereum's fork names as fixtures spell them; those ovm does not implement are skipped.
-ETHEREUM_FORKS = (
-    "Frontier", "Homestead", "EIP150", "EIP158", "Byzantium", "Constantinople",
-    "ConstantinopleFix", "Istanbul", "MuirGlacier", "Berlin", "London", "ArrowGlacier",
-    "GrayGlacier", "Paris", "Merge", "Shanghai", "Cancun", "Prague", "Osaka",
-)
 
 
 def main(args) -> int:
-    for name in args.fork or ():
-        if name not in ETHEREUM_FORKS:
-            raise UsageError(f"unknown fork {name!r} (known: {', '.join(ETHEREUM_FORKS)})")
-    forks = set(args.fork) if args.fork else None
+    forks = selected_forks(args.fork)
     files = collect_files(args.paths)
-    counts = {True: 0, False: 0, None: 0}
-    out = sys.stdout
-    for path in files:
-        for case in run_file(path, forks, args.engine, args.tier_up):
-            counts[case.passed] += 1
-            if args.json:
-                out.write(json.dumps(case.as_json()) + "\n")
-            elif case.passed is False:
-                out.write(case.describe() + "\n")
-    out.write(f"{counts[True]} passed, {counts[False]} failed, {counts[None]} skipped\n")
-    return 1 if counts[False] else 0
-
+    results = (
+        case for path in files for case in run_file(path, forks, args.engine, args.tier_up)
+    )
+    return report(results, args.json)

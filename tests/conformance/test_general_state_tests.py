@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from ovm.cli.statetest import collect_files, run_file
+from ovm.cli.fixtures import collect_files
+from ovm.cli.statetest import run_file
 from support import ETHEREUM_TESTS
 
 SUITE = ETHEREUM_TESTS / "GeneralStateTests"

@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from ovm.cli.statetest import collect_files, run_case
+from ovm.cli.fixtures import collect_files
+from ovm.cli.statetest import run_case
 from support import ETHEREUM_TESTS
 
 SUITE = ETHEREUM_TESTS / "GeneralStateTests"
