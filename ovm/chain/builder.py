@@ -4,9 +4,12 @@ Block building
 
 ``BlockBuilder`` makes the block after ``parent``: it derives the block
 environment (number, base fee from the parent by EIP-1559, excess blob gas by
-EIP-4844, ancestor hashes for BLOCKHASH), runs transactions one at a time on
-the state, keeps the receipts and cumulative gas, and ``finish`` seals the
-header over the resulting state root, transactions, receipts and bloom.
+EIP-4844, ancestor hashes for BLOCKHASH), makes the EIP-4788 beacon-roots
+system call where the chain does (``ChainConfig.beacon_roots``), runs
+transactions one at a time on the state, keeps the receipts and cumulative
+gas, and ``finish`` credits the block's withdrawals (EIP-4895; an L2 has none)
+and seals the header over the resulting state root, transactions, receipts,
+bloom and withdrawals.
 
 A transaction that cannot be included raises ``InvalidTransaction`` from
 ``add_transaction``: every check (signature, chain id, nonce, balance, fee
@@ -14,13 +17,13 @@ caps, gas and blob gas left in the block) runs before the first state change,
 so the state and the block are exactly as they were, and the caller (the
 sequencer) can drop the transaction and go on with the next.
 
-The state is changed in place; a caller that may discard the block keeps its
-own copy. The EIP-4788 beacon-root system call is not made: the header
-carries ``parent_beacon_block_root``, and no beacon-roots contract is
-deployed on this L2.
+The state is changed in place, from the beacon-roots call made by the
+constructor on; a caller that may discard the block keeps its own copy.
 """
 
 from __future__ import annotations
+
+from typing import Sequence
 
 from ..evm import gas as G
 from ..evm.environment import BlockEnv, BlockHashes, no_block_hashes
@@ -31,11 +34,13 @@ from ..evm.transactions import Transaction, transaction_hash
 from ..primitives.types import ZERO_HASH
 from ..state import State
 from .base_fee import next_base_fee, next_excess_blob_gas
-from .block import Block, InvalidBlock, transactions_root
+from .block import Block, InvalidBlock, Rule, transactions_root, withdrawals_root
 from .bloom import combine_blooms
 from .genesis import ChainConfig
 from .header import MAX_EXTRA_DATA_BYTES, Header, block_hash
 from .receipt import Receipt, ReceiptDetails, make_receipt, receipts_root
+from .system_call import store_beacon_root
+from .withdrawal import Withdrawal, apply_withdrawals
 
 
 class BlockBuilder:
@@ -43,7 +48,8 @@ class BlockBuilder:
 
     ``ancestor_hash(number)`` answers BLOCKHASH for blocks older than the
     parent, whose hash the builder knows itself. ``code_runner`` runs contract
-    code (the transpiler); the interpreter does by default.
+    code (the transpiler); the interpreter does by default. ``gas_limit`` is
+    the chain's (``config.gas_limit``) unless given (a block being imported).
     """
 
     def __init__(
@@ -60,14 +66,18 @@ class BlockBuilder:
         parent_beacon_block_root: bytes = ZERO_HASH,
         ancestor_hash: BlockHashes = no_block_hashes,
         code_runner: CodeRunner | None = None,
+        gas_limit: int | None = None,
+        withdrawals: Sequence[Withdrawal] = (),
     ) -> None:
         if timestamp <= parent.timestamp:
             raise InvalidBlock(
-                f"timestamp {timestamp} is not after the parent's {parent.timestamp}"
+                f"timestamp {timestamp} is not after the parent's {parent.timestamp}",
+                Rule.TIMESTAMP,
             )
         if len(extra_data) > MAX_EXTRA_DATA_BYTES:
             raise InvalidBlock(
-                f"extra data is {len(extra_data)} bytes, at most {MAX_EXTRA_DATA_BYTES} allowed"
+                f"extra data is {len(extra_data)} bytes, at most {MAX_EXTRA_DATA_BYTES} allowed",
+                Rule.EXTRA_DATA,
             )
         self.parent = parent
         self.parent_hash = block_hash(parent)
@@ -75,13 +85,14 @@ class BlockBuilder:
         self.fork = fork
         self.extra_data = extra_data
         self.parent_beacon_block_root = parent_beacon_block_root
+        self.withdrawals = tuple(withdrawals)
         self._ancestor_hash = ancestor_hash
         self.code_runner = code_runner
         self.env = BlockEnv(
             coinbase=coinbase,
             number=parent.number + 1,
             timestamp=timestamp,
-            gas_limit=config.gas_limit,
+            gas_limit=config.gas_limit if gas_limit is None else gas_limit,
             base_fee=next_base_fee(parent, config.base_fee_params),
             prev_randao=prev_randao,
             chain_id=config.chain_id,
@@ -95,6 +106,8 @@ class BlockBuilder:
         self.blob_gas_used = 0
         self._log_count = 0
         self._finished = False
+        if config.beacon_roots:
+            store_beacon_root(state, self.env, fork, parent_beacon_block_root, code_runner)
 
     def _block_hash(self, number: int) -> bytes:
         return self.parent_hash if number == self.parent.number else self._ancestor_hash(number)
@@ -152,9 +165,10 @@ class BlockBuilder:
         return receipt, details
 
     def finish(self) -> Block:
-        """Seal the block: compute the state root and the header."""
+        """Seal the block: credit the withdrawals, compute the state root and the header."""
         self._check_open()
         self._finished = True
+        apply_withdrawals(self.state, self.withdrawals)
         env = self.env
         header = Header(
             parent_hash=self.parent_hash,
@@ -172,6 +186,7 @@ class BlockBuilder:
             base_fee_per_gas=env.base_fee,
             blob_gas_used=self.blob_gas_used,
             excess_blob_gas=env.excess_blob_gas,
+            withdrawals_root=withdrawals_root(self.withdrawals),
             parent_beacon_block_root=self.parent_beacon_block_root,
         )
-        return Block(header, tuple(self.transactions))
+        return Block(header, tuple(self.transactions), self.withdrawals)

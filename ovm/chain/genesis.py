@@ -3,7 +3,8 @@ Genesis
 =======
 
 What a chain starts from: its ``ChainConfig`` (chain id, block gas limit,
-EIP-1559 parameters, the genesis base fee) and its ``Genesis`` (allocated
+EIP-1559 parameters, the genesis base fee, whether blocks make the
+beacon-roots system call) and its ``Genesis`` (allocated
 accounts, timestamp, extra data), read from a geth-style JSON file:
 
 .. code-block:: json
@@ -61,11 +62,16 @@ class GenesisError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class ChainConfig:
+    """``beacon_roots``: every block starts with the EIP-4788 system call
+    (``system_call.store_beacon_root``), as on Ethereum since Cancun and on
+    OP Stack chains since Ecotone."""
+
     chain_id: int = 901
     gas_limit: int = 30_000_000
     base_fee_params: BaseFeeParams = BaseFeeParams()
     initial_base_fee: int = GWEI
     fee_recipient: bytes = SEQUENCER_FEE_VAULT
+    beacon_roots: bool = True
 
 
 @dataclass(frozen=True, slots=True)

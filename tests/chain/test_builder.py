@@ -17,13 +17,21 @@ import dataclasses
 import pytest
 
 from ovm.chain.base_fee import next_base_fee
-from ovm.chain.block import InvalidBlock, decode_block, encode_block, transactions_root
+from ovm.chain.block import (
+    InvalidBlock,
+    Rule,
+    decode_block,
+    encode_block,
+    transactions_root,
+    withdrawals_root,
+)
 from ovm.chain.bloom import bloom_contains
 from ovm.chain.builder import BlockBuilder
 from ovm.chain.dev_accounts import dev_accounts
 from ovm.chain.genesis import ChainConfig, dev_genesis, genesis_block, genesis_state
 from ovm.chain.header import block_hash
 from ovm.chain.receipt import decode_receipt, encode_receipt, receipts_root
+from ovm.chain.withdrawal import Withdrawal
 from ovm.evm import gas as G
 from ovm.evm.forks import CANCUN
 from ovm.evm.instructions.system import create_address
@@ -324,9 +332,10 @@ def test_builder_arguments_are_checked():
     genesis = dev_genesis()
     state = genesis_state(genesis)
     parent = dataclasses.replace(genesis_block(genesis, state).header, timestamp=10)
-    with pytest.raises(InvalidBlock, match="timestamp 10 is not after"):
+    with pytest.raises(InvalidBlock, match="timestamp 10 is not after") as caught:
         BlockBuilder(parent, state, genesis.config, CANCUN, timestamp=10, coinbase=COINBASE)
-    with pytest.raises(InvalidBlock, match="extra data is 33 bytes"):
+    assert caught.value.rule is Rule.TIMESTAMP
+    with pytest.raises(InvalidBlock, match="extra data is 33 bytes") as caught:
         BlockBuilder(
             parent,
             state,
@@ -336,6 +345,26 @@ def test_builder_arguments_are_checked():
             coinbase=COINBASE,
             extra_data=bytes(33),
         )
+    assert caught.value.rule is Rule.EXTRA_DATA
+
+
+def test_withdrawals_are_credited_in_gwei_after_the_transactions():
+    withdrawals = (Withdrawal(0, 1, DAVE, 5), Withdrawal(1, 1, DAVE, 7), Withdrawal(2, 2, CAROL.address, 0))
+    builder, state, _ = start(withdrawals=withdrawals)
+    builder.add_transaction(fee_market(ALICE.private_key, 0, to=DAVE, value=1))
+    assert state.get_balance(DAVE) == 1
+    block = builder.finish()
+    assert state.get_balance(DAVE) == 1 + 12 * GWEI
+    assert block.withdrawals == withdrawals
+    assert block.header.withdrawals_root == withdrawals_root(withdrawals)
+    assert block.header.gas_used == 21000  # withdrawals cost no gas
+    assert decode_block(encode_block(block)) == block
+
+
+def test_a_given_gas_limit_replaces_the_chains():
+    builder, _, _ = start(gas_limit=DEFAULT_CONFIG.gas_limit - 1000)
+    assert builder.gas_available == DEFAULT_CONFIG.gas_limit - 1000
+    assert builder.finish().header.gas_limit == DEFAULT_CONFIG.gas_limit - 1000
 
 
 def test_finished_builder_takes_nothing_more():
