@@ -3,13 +3,25 @@ Chain
 =====
 
 Blocks and what commits to them: headers and their hashes, block bodies,
-receipts and the logs bloom, the EIP-1559 base fee and EIP-4844 excess blob
-gas, genesis (chain config, allocations, the dev accounts), and the block
-builder that runs transactions on a state and seals the result into a block.
+withdrawals, receipts and the logs bloom, the EIP-1559 base fee and EIP-4844
+excess blob gas, genesis (chain config, allocations, the dev accounts), the
+system calls a block makes, the block builder that runs transactions on a
+state and seals the result into a block, and block import: the validation of
+a block made elsewhere against its parent and its own execution.
 """
 
 from .base_fee import BaseFeeParams, next_base_fee, next_excess_blob_gas
-from .block import Block, InvalidBlock, decode_block, encode_block, transactions_root
+from .block import (
+    Block,
+    InvalidBlock,
+    Rule,
+    check_commitments,
+    decode_block,
+    encode_block,
+    parse_block,
+    transactions_root,
+    withdrawals_root,
+)
 from .bloom import EMPTY_BLOOM, bloom_add, bloom_contains, combine_blooms, logs_bloom
 from .builder import BlockBuilder
 from .dev_accounts import DevAccount, dev_accounts
@@ -32,6 +44,7 @@ from .header import (
     decode_header,
     encode_header,
 )
+from .importer import MemoryChain, import_block
 from .receipt import (
     InvalidReceipt,
     Receipt,
@@ -41,8 +54,12 @@ from .receipt import (
     make_receipt,
     receipts_root,
 )
+from .system_call import BEACON_ROOTS_ADDRESS, SYSTEM_ADDRESS, store_beacon_root, system_call
+from .validation import check_execution, validate_header
+from .withdrawal import Withdrawal, apply_withdrawals
 
 __all__ = [
+    "BEACON_ROOTS_ADDRESS",
     "EMPTY_BLOOM",
     "EMPTY_OMMERS_HASH",
     "BaseFeeParams",
@@ -57,11 +74,18 @@ __all__ = [
     "InvalidBlock",
     "InvalidHeader",
     "InvalidReceipt",
+    "MemoryChain",
     "Receipt",
     "ReceiptDetails",
+    "Rule",
+    "SYSTEM_ADDRESS",
+    "Withdrawal",
+    "apply_withdrawals",
     "block_hash",
     "bloom_add",
     "bloom_contains",
+    "check_commitments",
+    "check_execution",
     "combine_blooms",
     "decode_block",
     "decode_header",
@@ -73,12 +97,18 @@ __all__ = [
     "encode_receipt",
     "genesis_block",
     "genesis_state",
+    "import_block",
     "load_genesis",
     "logs_bloom",
     "make_receipt",
     "next_base_fee",
     "next_excess_blob_gas",
+    "parse_block",
     "parse_genesis",
     "receipts_root",
+    "store_beacon_root",
+    "system_call",
     "transactions_root",
+    "validate_header",
+    "withdrawals_root",
 ]

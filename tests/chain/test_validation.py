@@ -1,0 +1,119 @@
+"""
+Block validation
+================
+
+A header against its parent: each Cancun rule broken alone is refused with
+its own ``Rule`` (and the bounds of the gas limit exactly at their edges);
+after execution, each result field that differs from what execution built is
+refused with its rule, in the spec's order.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from ovm.chain.base_fee import BaseFeeParams, next_base_fee, next_excess_blob_gas
+from ovm.chain.block import InvalidBlock, Rule
+from ovm.chain.header import Header, block_hash
+from ovm.chain.validation import check_execution, check_gas_limit, validate_header
+from ovm.evm import gas as G
+from ovm.primitives.types import ZERO_HASH
+from ovm.trie import EMPTY_TRIE_ROOT
+
+PARAMS = BaseFeeParams()
+PARENT = Header(
+    parent_hash=b"\x11" * 32, coinbase=b"\x22" * 20, state_root=b"\x33" * 32, number=41,
+    gas_limit=30_000_000, gas_used=20_000_000, timestamp=1_700_000_000, base_fee_per_gas=10**9,
+    blob_gas_used=4 * G.GAS_PER_BLOB, excess_blob_gas=2 * G.GAS_PER_BLOB,
+)  # fmt: skip
+
+
+def child(**changes) -> Header:
+    header = Header(
+        parent_hash=block_hash(PARENT), coinbase=b"\x22" * 20, state_root=b"\x44" * 32,
+        number=42, gas_limit=30_000_000, gas_used=21_000, timestamp=1_700_000_012,
+        base_fee_per_gas=next_base_fee(PARENT, PARAMS), excess_blob_gas=next_excess_blob_gas(PARENT),
+        blob_gas_used=G.GAS_PER_BLOB, extra_data=b"x" * 32,
+    )  # fmt: skip
+    return dataclasses.replace(header, **changes)
+
+
+def rule_of(header: Header, parent: Header = PARENT) -> Rule:
+    with pytest.raises(InvalidBlock) as caught:
+        validate_header(header, parent, PARAMS)
+    return caught.value.rule
+
+
+def test_a_valid_child_passes():
+    validate_header(child(), PARENT, PARAMS)
+
+
+@pytest.mark.parametrize(
+    "changes, rule",
+    [
+        ({"parent_hash": ZERO_HASH}, Rule.PARENT),
+        ({"number": 43}, Rule.NUMBER),
+        ({"number": 41}, Rule.NUMBER),
+        ({"timestamp": PARENT.timestamp}, Rule.TIMESTAMP),
+        ({"timestamp": PARENT.timestamp - 1}, Rule.TIMESTAMP),
+        ({"gas_limit": 30_000_000 + 30_000_000 // 1024}, Rule.GAS_LIMIT),
+        ({"gas_limit": 30_000_000 - 30_000_000 // 1024}, Rule.GAS_LIMIT),
+        ({"gas_limit": 0}, Rule.GAS_LIMIT),
+        ({"gas_used": 30_000_001}, Rule.GAS_USED),
+        ({"base_fee_per_gas": next_base_fee(PARENT, PARAMS) + 1}, Rule.BASE_FEE),
+        ({"excess_blob_gas": 0}, Rule.BLOB_GAS),
+        ({"blob_gas_used": G.GAS_PER_BLOB + 1}, Rule.BLOB_GAS),
+        ({"blob_gas_used": G.MAX_BLOB_GAS_PER_BLOCK + G.GAS_PER_BLOB}, Rule.BLOB_GAS),
+        ({"extra_data": b"x" * 33}, Rule.EXTRA_DATA),
+        ({"difficulty": 1}, Rule.PROOF_OF_WORK),
+        ({"nonce": b"\x00" * 7 + b"\x01"}, Rule.PROOF_OF_WORK),
+        ({"ommers_hash": EMPTY_TRIE_ROOT}, Rule.OMMERS),
+    ],
+)
+def test_each_broken_rule_is_named(changes, rule):
+    assert rule_of(child(**changes)) is rule
+
+
+def test_gas_limit_bounds_are_exclusive_at_one_1024th():
+    delta = PARENT.gas_limit // 1024
+    check_gas_limit(PARENT.gas_limit + delta - 1, PARENT.gas_limit)
+    check_gas_limit(PARENT.gas_limit - delta + 1, PARENT.gas_limit)
+    with pytest.raises(InvalidBlock, match="above the maximum"):
+        check_gas_limit(2**63, 2**63)
+    with pytest.raises(InvalidBlock, match="below the minimum 5000"):
+        check_gas_limit(4999, 5000)
+
+
+def test_a_wrong_gas_limit_is_named_before_the_gas_used_it_cannot_hold():
+    assert rule_of(child(gas_limit=0, gas_used=21_000)) is Rule.GAS_LIMIT
+
+
+@pytest.mark.parametrize(
+    "field, value, rule",
+    [
+        ("gas_used", 1, Rule.GAS_USED),
+        ("transactions_root", b"\x01" * 32, Rule.TRANSACTIONS_ROOT),
+        ("state_root", b"\x02" * 32, Rule.STATE_ROOT),
+        ("receipts_root", b"\x03" * 32, Rule.RECEIPTS_ROOT),
+        ("logs_bloom", b"\x04" * 256, Rule.LOGS_BLOOM),
+        ("withdrawals_root", b"\x05" * 32, Rule.WITHDRAWALS_ROOT),
+        ("blob_gas_used", 0, Rule.BLOB_GAS),
+        ("prev_randao", b"\x06" * 32, Rule.HEADER),
+    ],
+)
+def test_execution_results_must_match_the_header(field, value, rule):
+    built = child()
+    check_execution(built, built)
+    with pytest.raises(InvalidBlock) as caught:
+        check_execution(dataclasses.replace(built, **{field: value}), built)
+    assert caught.value.rule is rule
+
+
+def test_the_first_wrong_result_in_spec_order_is_named():
+    built = child()
+    claimed = dataclasses.replace(built, state_root=b"\x02" * 32, transactions_root=b"\x01" * 32)
+    with pytest.raises(InvalidBlock) as caught:
+        check_execution(claimed, built)
+    assert caught.value.rule is Rule.TRANSACTIONS_ROOT
