@@ -68,6 +68,17 @@ def call_contract(state: State, code_or_none=None, *, to: bytes = CONTRACT, data
     return process_transaction(state, env or make_env(), tx, CANCUN, code_runner=code_runner)
 
 
+def load_known_failures(path: Path) -> dict[str, str]:
+    """A conformance suite's known failures: ``case id  reason`` per line; ``#`` starts a comment."""
+    known = {}
+    for line in path.read_text().splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            case, _, reason = line.partition(" ")
+            known[case] = reason.strip()
+    return known
+
+
 def asm(*lines: str) -> bytes:
     """Assemble mnemonics ("PUSH1 0x02", "ADD", ...) into bytecode."""
     code = bytearray()

@@ -58,7 +58,9 @@ def _check_lineage(header: Header, parent: Header) -> None:
     if header.parent_hash != block_hash(parent):
         raise InvalidBlock(f"parent hash 0x{header.parent_hash.hex()} is not the parent's", Rule.PARENT)
     if header.number != parent.number + 1:
-        raise InvalidBlock(f"number {header.number} does not follow the parent's {parent.number}", Rule.NUMBER)
+        raise InvalidBlock(
+            f"number {header.number} does not follow the parent's {parent.number}", Rule.NUMBER
+        )
     if header.timestamp <= parent.timestamp:
         raise InvalidBlock(
             f"timestamp {header.timestamp} is not after the parent's {parent.timestamp}", Rule.TIMESTAMP
@@ -68,7 +70,9 @@ def _check_lineage(header: Header, parent: Header) -> None:
 def _check_gas(header: Header, parent: Header, params: BaseFeeParams) -> None:
     check_gas_limit(header.gas_limit, parent.gas_limit)
     if header.gas_used > header.gas_limit:
-        raise InvalidBlock(f"gas used {header.gas_used} exceeds the gas limit {header.gas_limit}", Rule.GAS_USED)
+        raise InvalidBlock(
+            f"gas used {header.gas_used} exceeds the gas limit {header.gas_limit}", Rule.GAS_USED
+        )
     base_fee = next_base_fee(parent, params)
     if header.base_fee_per_gas != base_fee:
         raise InvalidBlock(f"base fee {header.base_fee_per_gas}, expected {base_fee}", Rule.BASE_FEE)
@@ -137,4 +141,5 @@ def check_execution(header: Header, built: Header) -> None:
             raise InvalidBlock(f"{label} {_shown(claimed)}, execution gives {_shown(actual)}", rule)
     differing = [name for name in FIELD_NAMES if getattr(header, name) != getattr(built, name)]
     if differing:
-        raise InvalidBlock(f"header fields differ from the block's execution: {', '.join(differing)}", Rule.HEADER)
+        fields = ", ".join(differing)
+        raise InvalidBlock(f"header fields differ from the block's execution: {fields}", Rule.HEADER)

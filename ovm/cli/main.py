@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from . import bridge, devnet, node, rollup_node, statetest
+from . import blocktest, bridge, devnet, node, rollup_node, statetest
 from ..rollup.l1.client import L1Error
 from .errors import UsageError
 
@@ -22,6 +22,7 @@ COMMANDS = {
     "withdraw": (bridge.add_withdraw_arguments, bridge.withdraw, "start a withdrawal of ETH from L2 to L1"),
     "finalize": (bridge.add_finalize_arguments, bridge.finalize, "finalize withdrawals whose challenge period passed"),
     "statetest": (statetest.add_arguments, statetest.main, "run Ethereum state tests (GeneralStateTests format)"),
+    "blocktest": (blocktest.add_arguments, blocktest.main, "run Ethereum blockchain tests (BlockchainTests format)"),
 }
 
 

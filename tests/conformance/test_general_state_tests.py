@@ -17,7 +17,7 @@ import pytest
 
 from ovm.cli.fixtures import collect_files
 from ovm.cli.statetest import run_file
-from support import ETHEREUM_TESTS
+from support import ETHEREUM_TESTS, load_known_failures
 
 SUITE = ETHEREUM_TESTS / "GeneralStateTests"
 KNOWN_FAILURES_FILE = Path(__file__).with_name("known_failures.txt")
@@ -28,18 +28,7 @@ def case_id(path: Path, name: str, indexes: dict) -> str:
     return f"{relative}::{name}::d{indexes.get('data')}g{indexes.get('gas')}v{indexes.get('value')}"
 
 
-def load_known_failures() -> dict[str, str]:
-    """``case id  reason`` per line; ``#`` starts a comment."""
-    known = {}
-    for line in KNOWN_FAILURES_FILE.read_text().splitlines():
-        line = line.split("#", 1)[0].strip()
-        if line:
-            case, _, reason = line.partition(" ")
-            known[case] = reason.strip()
-    return known
-
-
-KNOWN_FAILURES = load_known_failures()
+KNOWN_FAILURES = load_known_failures(KNOWN_FAILURES_FILE)
 HEAVY = ("vmPerformance", "stTimeConsuming", "stQuadraticComplexityTest")
 # The heaviest files first, so that on several cores they start at once
 # instead of being the last ones left running.
