@@ -16,14 +16,26 @@ subscriptions. Handlers may be plain functions or coroutines; they run on the
 event loop the node shares with its sequencer, so requests are served one at
 a time in arrival order and see a consistent chain.
 
-Errors: malformed JSON is -32700, a malformed request object -32600, an
-unknown method -32601, a bad parameter -32602, and whatever a handler raises
-as ``RpcError`` goes out as its own code and message. Anything else is a bug:
-it is logged with its traceback and the client gets -32603 with one line.
+Errors: malformed JSON is -32700 (so is JSON nested too deeply, a number
+out of range, ``NaN`` or ``Infinity``, and a body whose Content-Encoding
+does not decode, with HTTP 400); a malformed request object -32600 with id
+null, answered even when it has no id (only a well-formed request without
+an id is a notification); an unknown method -32601, a bad parameter -32602,
+and whatever a handler raises as ``RpcError`` goes out as its own code and
+message. Anything else is a bug: it is logged with its traceback and the
+client gets -32603 naming the method, never Python's text.
 
 Bounds (``RpcLimits``): the request body (HTTP 413 beyond it; a WebSocket
 message beyond it closes the connection, as the protocol's message-size
-limit does), and the number of requests in a batch.
+limit does), the number of requests in a batch, and, as geth bounds them,
+a batch's time (requests not started within ``batch_timeout`` seconds are
+answered -32002, "request timed out") and the size of its answer (once
+``max_batch_response_bytes`` is passed, the rest are answered -32003,
+"response too large").
+
+aiohttp's own log of HTTP it refuses (bad request lines, headers, bodies)
+is one debug line per request, without a traceback: malformed traffic must
+not be a way to flood the node's log.
 """
 
 from __future__ import annotations
@@ -32,11 +44,15 @@ import asyncio
 import inspect
 import json
 import logging
+import math
+import sys
 import typing
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
 from aiohttp import WSCloseCode, WSMsgType, web
+from aiohttp.http_exceptions import HttpProcessingError
+from aiohttp.web_protocol import RequestPayloadError
 
 from .errors import (
     InternalError,
@@ -44,6 +60,8 @@ from .errors import (
     InvalidRequest,
     MethodNotFound,
     ParseError,
+    RequestTimeout,
+    ResponseTooLarge,
     RpcError,
 )
 from .params import ParamError
@@ -64,6 +82,8 @@ class RpcLimits:
 
     max_body_bytes: int = 5 * 1024 * 1024
     max_batch: int = 1000
+    batch_timeout: float = 30.0
+    max_batch_response_bytes: int = 25_000_000
     call_gas_cap: int = 50_000_000
     max_log_range: int = 10_000
     max_log_results: int = 10_000
@@ -179,6 +199,49 @@ class Connection:
         self.closers.clear()
 
 
+# --- JSON ---------------------------------------------------------------------------
+
+MAX_INT_DIGITS = sys.get_int_max_str_digits() or 4300
+
+
+def _integer(digits: str) -> int:
+    if len(digits) > MAX_INT_DIGITS:
+        raise ParseError(f"parse error: a number with more than {MAX_INT_DIGITS} digits")
+    return int(digits)
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ParseError(f"parse error: the number {_shown(text)} is out of range")
+    return value
+
+
+def _not_json(name: str) -> None:
+    raise ParseError(f"parse error: {name} is not JSON")
+
+
+def parse_json(text: str | bytes) -> Any:
+    """A message as JSON, strictly (no ``NaN``, no numbers that do not fit a
+    double or Python's digit limit); ``ParseError`` says what is wrong where."""
+    if not text.strip():
+        raise ParseError("parse error: empty request")
+    try:
+        return json.loads(text, parse_int=_integer, parse_float=_finite, parse_constant=_not_json)
+    except json.JSONDecodeError as exc:
+        reason = exc.msg.split(" (")[0]
+        raise ParseError(f"parse error: {reason[0].lower()}{reason[1:]} at line {exc.lineno} column {exc.colno}") from None
+    except RecursionError:
+        raise ParseError("parse error: JSON nested too deeply") from None
+    except UnicodeDecodeError:
+        raise ParseError("parse error: the request is not UTF-8 text") from None
+
+
+def _shown(text: str, limit: int = 64) -> str:
+    """Client text quoted back in a message, cut short."""
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
 # --- dispatch -----------------------------------------------------------------------
 
 
@@ -188,6 +251,10 @@ def _error_response(error: RpcError, request_id: Any = None) -> dict:
 
 def _valid_id(request_id: Any) -> bool:
     return request_id is None or (isinstance(request_id, (str, int, float)) and not isinstance(request_id, bool))
+
+
+def _is_notification(request: Any) -> bool:
+    return isinstance(request, dict) and "id" not in request
 
 
 class RpcServer:
@@ -211,59 +278,76 @@ class RpcServer:
         """Answer one message (a request or a batch); ``None`` when nothing
         is owed (notifications only)."""
         try:
-            payload = json.loads(text)
-        except (ValueError, UnicodeDecodeError) as exc:
-            return json.dumps(_error_response(ParseError(f"parse error: {_one_line(exc)}")))
+            payload = parse_json(text)
+        except ParseError as error:
+            return json.dumps(_error_response(error))
         if isinstance(payload, list):
-            responses = await self._handle_batch(payload, connection)
-        else:
-            responses = await self.handle_request(payload, connection)
-        return None if responses is None else json.dumps(responses)
+            return await self._handle_batch(payload, connection)
+        response = await self.handle_request(payload, connection)
+        return None if response is None else json.dumps(response)
 
-    async def _handle_batch(self, batch: list, connection: Connection | None) -> list | dict | None:
+    async def _handle_batch(self, batch: list, connection: Connection | None) -> str | None:
+        limits = self.limits
         if not batch:
-            return _error_response(InvalidRequest("empty batch"))
-        if len(batch) > self.limits.max_batch:
+            return json.dumps(_error_response(InvalidRequest("empty batch")))
+        if len(batch) > limits.max_batch:
             first_id = next((r.get("id") for r in batch if isinstance(r, dict) and _valid_id(r.get("id"))), None)
-            error = InvalidRequest(f"batch too large: {len(batch)} requests, at most {self.limits.max_batch}")
-            return [_error_response(error, first_id)]
-        responses = []
+            error = InvalidRequest(f"batch too large: {len(batch)} requests, at most {limits.max_batch}")
+            return json.dumps([_error_response(error, first_id)])
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + limits.batch_timeout
+        answers: list[str] = []
+        size = 0
         for request in batch:
-            response = await self.handle_request(request, connection)
+            if size > limits.max_batch_response_bytes:
+                response = self._skipped(request, ResponseTooLarge(
+                    f"response too large: the batch's answer passed {limits.max_batch_response_bytes} bytes"))
+            elif loop.time() > deadline:
+                response = self._skipped(request, RequestTimeout(
+                    f"request timed out: the batch ran past {limits.batch_timeout:g} s"))
+            else:
+                response = await self.handle_request(request, connection)
             if response is not None:
-                responses.append(response)
-        return responses or None
+                answers.append(json.dumps(response))
+                size += len(answers[-1])
+        return "[" + ",".join(answers) + "]" if answers else None
+
+    @staticmethod
+    def _skipped(request: Any, error: RpcError) -> dict | None:
+        """The answer to a batch entry that was not run."""
+        if _is_notification(request):
+            return None
+        request_id = request.get("id") if isinstance(request, dict) else None
+        return _error_response(error, request_id if _valid_id(request_id) else None)
 
     async def handle_request(self, request: Any, connection: Connection | None = None) -> dict | None:
-        """Answer one request object; ``None`` for a notification."""
+        """Answer one request object; ``None`` for a notification (a
+        well-formed request without an id: a malformed one is answered)."""
         if not isinstance(request, dict):
             return _error_response(InvalidRequest("invalid request: expected a JSON object"))
         request_id = request.get("id")
         if not _valid_id(request_id):
             return _error_response(InvalidRequest("invalid request: id must be a string, number or null"))
-        is_notification = "id" not in request
         try:
-            result = await self._call(request, connection)
+            name = _method_name(request)
+        except InvalidRequest as error:
+            return _error_response(error, request_id)
+        try:
+            result = await self._call(name, request.get("params"), connection)
         except RpcError as error:
-            return None if is_notification else _error_response(error, request_id)
-        if is_notification:
+            return None if _is_notification(request) else _error_response(error, request_id)
+        if _is_notification(request):
             return None
         return {"jsonrpc": JSONRPC_VERSION, "id": request_id, "result": result}
 
-    async def _call(self, request: dict, connection: Connection | None) -> Any:
-        if request.get("jsonrpc") != JSONRPC_VERSION:
-            raise InvalidRequest('invalid request: "jsonrpc" must be "2.0"')
-        name = request.get("method")
-        if not isinstance(name, str):
-            raise InvalidRequest('invalid request: "method" must be a string')
-        params = request.get("params", [])
+    async def _call(self, name: str, params: Any, connection: Connection | None) -> Any:
         if params is None:
             params = []
         if not isinstance(params, list):
             raise InvalidParams("invalid params: expected an array of arguments")
         method = self.methods.get(name)
         if method is None:
-            raise MethodNotFound(f"the method {name} does not exist/is not available")
+            raise MethodNotFound(f"the method {_shown(name)} does not exist/is not available")
         args = method.convert(params)
         kwargs = {"connection": connection} if method.wants_connection else {}
         try:
@@ -272,9 +356,9 @@ class RpcServer:
                 result = await result
         except RpcError:
             raise
-        except Exception as exc:
+        except Exception:
             log.exception("unexpected error in %s", name)
-            raise InternalError(f"internal error in {name}: {_one_line(exc)}") from None
+            raise InternalError(f"internal error in {name}: the node could not serve this request") from None
         return result
 
     # -- aiohttp ------------------------------------------------------------------
@@ -297,6 +381,10 @@ class RpcServer:
         except web.HTTPRequestEntityTooLarge:
             error = InvalidRequest(f"request body too large: at most {self.limits.max_body_bytes} bytes")
             return _json_response(json.dumps(_error_response(error)), status=413)
+        except RequestPayloadError as exc:
+            response = _json_response(json.dumps(_error_response(_unreadable_body(request, exc))), status=400)
+            response.force_close()  # the rest of the body is unread: the connection cannot carry another request
+            return response
         answer = await self.handle_text(body)
         if answer is None:
             return web.Response(status=204, headers=CORS_HEADERS)
@@ -334,13 +422,46 @@ class RpcServer:
         return ws
 
 
+def _method_name(request: dict) -> str:
+    """The method a request object names; ``InvalidRequest`` if it is malformed."""
+    if request.get("jsonrpc") != JSONRPC_VERSION:
+        raise InvalidRequest('invalid request: "jsonrpc" must be "2.0"')
+    name = request.get("method")
+    if not isinstance(name, str):
+        raise InvalidRequest('invalid request: "method" must be a string')
+    return name
+
+
+def _unreadable_body(request: web.Request, exc: RequestPayloadError) -> ParseError:
+    encoding = request.headers.get("Content-Encoding")
+    if encoding:
+        return ParseError(f"parse error: the request body is not valid {_shown(encoding)} data "
+                          "(its Content-Encoding)")
+    return ParseError(f"parse error: the request body could not be read: {_first_line(exc)}")
+
+
+def _first_line(exc: BaseException) -> str:
+    """aiohttp's reason for refusing a request, without its status or layout."""
+    text = getattr(exc, "message", None) or str(exc)
+    lines = [line.strip() for line in str(text).splitlines() if line.strip() and line.strip() != "400, message:"]
+    return _shown(lines[0], 200) if lines else "malformed request"
+
+
 def _json_response(text: str, status: int = 200) -> web.Response:
     return web.Response(text=text, status=status, content_type="application/json", headers=CORS_HEADERS)
 
 
-def _one_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
+class _HttpLog(logging.LoggerAdapter):
+    """aiohttp's server log, where a request refused as malformed HTTP (an
+    error of the request, answered 400 by aiohttp) is one debug line without
+    a traceback; everything else passes through unchanged."""
+
+    def log(self, level: int, msg: object, *args: Any, exc_info: Any = None, **kwargs: Any) -> None:
+        error = sys.exc_info()[1] if exc_info is True else exc_info
+        if isinstance(error, (HttpProcessingError, RequestPayloadError)):
+            super().log(logging.DEBUG, "refused malformed HTTP: %s", _first_line(error))
+            return
+        super().log(level, msg, *args, exc_info=exc_info, **kwargs)
 
 
 # --- serving ----------------------------------------------------------------------
@@ -369,7 +490,10 @@ class RunningServer:
 
 async def serve(server: RpcServer, host: str = "127.0.0.1", port: int = 8545) -> RunningServer:
     """Start listening (port 0 picks a free port) on the running event loop."""
-    runner = web.AppRunner(server.app(), access_log=None, handle_signals=False, shutdown_timeout=1.0)
+    runner = web.AppRunner(
+        server.app(), access_log=None, handle_signals=False, shutdown_timeout=1.0,
+        logger=_HttpLog(logging.getLogger("aiohttp.server"), {}),
+    )
     await runner.setup()
     site = web.TCPSite(runner, host, port)
     await site.start()
