@@ -2,8 +2,8 @@
 The JSON-RPC server
 ===================
 
-JSON-RPC 2.0 over HTTP POST and over WebSocket on the same port (aiohttp),
-with batches, notifications and CORS, dispatching ``<namespace>_<name>`` to
+JSON-RPC 2.0 with batches and notifications (carried over HTTP and
+WebSocket by ``transport``), dispatching ``<namespace>_<name>`` to
 the method ``name`` of the registered module whose ``namespace`` it is
 (trinity's ``RPCServer(modules=[...])``): ``eth_getBalance`` calls
 ``Eth.getBalance``. A module's public methods are its RPC methods; helpers
@@ -17,25 +17,19 @@ event loop the node shares with its sequencer, so requests are served one at
 a time in arrival order and see a consistent chain.
 
 Errors: malformed JSON is -32700 (so is JSON nested too deeply, a number
-out of range, ``NaN`` or ``Infinity``, and a body whose Content-Encoding
-does not decode, with HTTP 400); a malformed request object -32600 with id
+out of range, ``NaN`` or ``Infinity``); a malformed request object -32600 with id
 null, answered even when it has no id (only a well-formed request without
 an id is a notification); an unknown method -32601, a bad parameter -32602,
 and whatever a handler raises as ``RpcError`` goes out as its own code and
 message. Anything else is a bug: it is logged with its traceback and the
 client gets -32603 naming the method, never Python's text.
 
-Bounds (``RpcLimits``): the request body (HTTP 413 beyond it; a WebSocket
-message beyond it closes the connection, as the protocol's message-size
-limit does), the number of requests in a batch, and, as geth bounds them,
+Bounds (``RpcLimits``): the request body (see ``transport``), the number
+of requests in a batch, and, as geth bounds them,
 a batch's time (requests not started within ``batch_timeout`` seconds are
 answered -32002, "request timed out") and the size of its answer (once
 ``max_batch_response_bytes`` is passed, the rest are answered -32003,
 "response too large").
-
-aiohttp's own log of HTTP it refuses (bad request lines, headers, bodies)
-is one debug line per request, without a traceback: malformed traffic must
-not be a way to flood the node's log.
 """
 
 from __future__ import annotations
@@ -50,9 +44,7 @@ import typing
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
-from aiohttp import WSCloseCode, WSMsgType, web
-from aiohttp.http_exceptions import HttpProcessingError
-from aiohttp.web_protocol import RequestPayloadError
+from aiohttp import WSCloseCode, web
 
 from .errors import (
     InternalError,
@@ -69,11 +61,6 @@ from .params import ParamError
 log = logging.getLogger("ovm.rpc")
 
 JSONRPC_VERSION = "2.0"
-CORS_HEADERS = {
-    "Access-Control-Allow-Origin": "*",
-    "Access-Control-Allow-Methods": "POST, GET, OPTIONS",
-    "Access-Control-Max-Age": "600",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,7 +200,7 @@ def _integer(digits: str) -> int:
 def _finite(text: str) -> float:
     value = float(text)
     if not math.isfinite(value):
-        raise ParseError(f"parse error: the number {_shown(text)} is out of range")
+        raise ParseError(f"parse error: the number {shown(text)} is out of range")
     return value
 
 
@@ -237,7 +224,7 @@ def parse_json(text: str | bytes) -> Any:
         raise ParseError("parse error: the request is not UTF-8 text") from None
 
 
-def _shown(text: str, limit: int = 64) -> str:
+def shown(text: str, limit: int = 64) -> str:
     """Client text quoted back in a message, cut short."""
     return text if len(text) <= limit else text[:limit] + "..."
 
@@ -245,7 +232,7 @@ def _shown(text: str, limit: int = 64) -> str:
 # --- dispatch -----------------------------------------------------------------------
 
 
-def _error_response(error: RpcError, request_id: Any = None) -> dict:
+def error_response(error: RpcError, request_id: Any = None) -> dict:
     return {"jsonrpc": JSONRPC_VERSION, "id": request_id, "error": error.to_json()}
 
 
@@ -263,7 +250,7 @@ class RpcServer:
     def __init__(self, modules: Iterable[object] = (), limits: RpcLimits = RpcLimits()) -> None:
         self.limits = limits
         self.methods: dict[str, Method] = {}
-        self._connections: set[Connection] = set()
+        self.connections: set[Connection] = set()
         for module in modules:
             self.register(module)
 
@@ -280,7 +267,7 @@ class RpcServer:
         try:
             payload = parse_json(text)
         except ParseError as error:
-            return json.dumps(_error_response(error))
+            return json.dumps(error_response(error))
         if isinstance(payload, list):
             return await self._handle_batch(payload, connection)
         response = await self.handle_request(payload, connection)
@@ -289,11 +276,11 @@ class RpcServer:
     async def _handle_batch(self, batch: list, connection: Connection | None) -> str | None:
         limits = self.limits
         if not batch:
-            return json.dumps(_error_response(InvalidRequest("empty batch")))
+            return json.dumps(error_response(InvalidRequest("empty batch")))
         if len(batch) > limits.max_batch:
             first_id = next((r.get("id") for r in batch if isinstance(r, dict) and _valid_id(r.get("id"))), None)
             error = InvalidRequest(f"batch too large: {len(batch)} requests, at most {limits.max_batch}")
-            return json.dumps([_error_response(error, first_id)])
+            return json.dumps([error_response(error, first_id)])
         loop = asyncio.get_running_loop()
         deadline = loop.time() + limits.batch_timeout
         answers: list[str] = []
@@ -318,24 +305,24 @@ class RpcServer:
         if _is_notification(request):
             return None
         request_id = request.get("id") if isinstance(request, dict) else None
-        return _error_response(error, request_id if _valid_id(request_id) else None)
+        return error_response(error, request_id if _valid_id(request_id) else None)
 
     async def handle_request(self, request: Any, connection: Connection | None = None) -> dict | None:
         """Answer one request object; ``None`` for a notification (a
         well-formed request without an id: a malformed one is answered)."""
         if not isinstance(request, dict):
-            return _error_response(InvalidRequest("invalid request: expected a JSON object"))
+            return error_response(InvalidRequest("invalid request: expected a JSON object"))
         request_id = request.get("id")
         if not _valid_id(request_id):
-            return _error_response(InvalidRequest("invalid request: id must be a string, number or null"))
+            return error_response(InvalidRequest("invalid request: id must be a string, number or null"))
         try:
             name = _method_name(request)
         except InvalidRequest as error:
-            return _error_response(error, request_id)
+            return error_response(error, request_id)
         try:
             result = await self._call(name, request.get("params"), connection)
         except RpcError as error:
-            return None if _is_notification(request) else _error_response(error, request_id)
+            return None if _is_notification(request) else error_response(error, request_id)
         if _is_notification(request):
             return None
         return {"jsonrpc": JSONRPC_VERSION, "id": request_id, "result": result}
@@ -347,7 +334,7 @@ class RpcServer:
             raise InvalidParams("invalid params: expected an array of arguments")
         method = self.methods.get(name)
         if method is None:
-            raise MethodNotFound(f"the method {_shown(name)} does not exist/is not available")
+            raise MethodNotFound(f"the method {shown(name)} does not exist/is not available")
         args = method.convert(params)
         kwargs = {"connection": connection} if method.wants_connection else {}
         try:
@@ -361,66 +348,6 @@ class RpcServer:
             raise InternalError(f"internal error in {name}: the node could not serve this request") from None
         return result
 
-    # -- aiohttp ------------------------------------------------------------------
-
-    def app(self) -> web.Application:
-        app = web.Application(client_max_size=self.limits.max_body_bytes)
-        app.router.add_route("POST", "/", self._http)
-        app.router.add_route("GET", "/", self._websocket)
-        app.router.add_route("OPTIONS", "/", self._preflight)
-        app.on_shutdown.append(self._close_connections)
-        return app
-
-    async def _close_connections(self, app: web.Application) -> None:
-        for connection in list(self._connections):
-            await connection.ws.close(code=WSCloseCode.GOING_AWAY, message=b"server shutting down")
-
-    async def _http(self, request: web.Request) -> web.Response:
-        try:
-            body = await request.read()
-        except web.HTTPRequestEntityTooLarge:
-            error = InvalidRequest(f"request body too large: at most {self.limits.max_body_bytes} bytes")
-            return _json_response(json.dumps(_error_response(error)), status=413)
-        except RequestPayloadError as exc:
-            response = _json_response(json.dumps(_error_response(_unreadable_body(request, exc))), status=400)
-            response.force_close()  # the rest of the body is unread: the connection cannot carry another request
-            return response
-        answer = await self.handle_text(body)
-        if answer is None:
-            return web.Response(status=204, headers=CORS_HEADERS)
-        return _json_response(answer)
-
-    async def _preflight(self, request: web.Request) -> web.Response:
-        headers = dict(CORS_HEADERS)
-        headers["Access-Control-Allow-Headers"] = request.headers.get(
-            "Access-Control-Request-Headers", "Content-Type"
-        )
-        return web.Response(status=204, headers=headers)
-
-    async def _websocket(self, request: web.Request) -> web.StreamResponse:
-        ws = web.WebSocketResponse(max_msg_size=self.limits.max_body_bytes, heartbeat=30)
-        if not ws.can_prepare(request).ok:
-            return _json_response(
-                json.dumps(_error_response(InvalidRequest("use POST for JSON-RPC over HTTP, or a WebSocket"))),
-                status=405,
-            )
-        await ws.prepare(request)
-        connection = Connection(ws, self.limits.max_subscription_backlog)
-        self._connections.add(connection)
-        writer = asyncio.create_task(connection.write_loop())
-        try:
-            async for message in ws:
-                if message.type not in (WSMsgType.TEXT, WSMsgType.BINARY):
-                    break
-                answer = await self.handle_text(message.data, connection)
-                if answer is not None:
-                    connection.send_text(answer)
-        finally:
-            self._connections.discard(connection)
-            connection.close()
-            writer.cancel()
-        return ws
-
 
 def _method_name(request: dict) -> str:
     """The method a request object names; ``InvalidRequest`` if it is malformed."""
@@ -430,71 +357,3 @@ def _method_name(request: dict) -> str:
     if not isinstance(name, str):
         raise InvalidRequest('invalid request: "method" must be a string')
     return name
-
-
-def _unreadable_body(request: web.Request, exc: RequestPayloadError) -> ParseError:
-    encoding = request.headers.get("Content-Encoding")
-    if encoding:
-        return ParseError(f"parse error: the request body is not valid {_shown(encoding)} data "
-                          "(its Content-Encoding)")
-    return ParseError(f"parse error: the request body could not be read: {_first_line(exc)}")
-
-
-def _first_line(exc: BaseException) -> str:
-    """aiohttp's reason for refusing a request, without its status or layout."""
-    text = getattr(exc, "message", None) or str(exc)
-    lines = [line.strip() for line in str(text).splitlines() if line.strip() and line.strip() != "400, message:"]
-    return _shown(lines[0], 200) if lines else "malformed request"
-
-
-def _json_response(text: str, status: int = 200) -> web.Response:
-    return web.Response(text=text, status=status, content_type="application/json", headers=CORS_HEADERS)
-
-
-class _HttpLog(logging.LoggerAdapter):
-    """aiohttp's server log, where a request refused as malformed HTTP (an
-    error of the request, answered 400 by aiohttp) is one debug line without
-    a traceback; everything else passes through unchanged."""
-
-    def log(self, level: int, msg: object, *args: Any, exc_info: Any = None, **kwargs: Any) -> None:
-        error = sys.exc_info()[1] if exc_info is True else exc_info
-        if isinstance(error, (HttpProcessingError, RequestPayloadError)):
-            super().log(logging.DEBUG, "refused malformed HTTP: %s", _first_line(error))
-            return
-        super().log(level, msg, *args, exc_info=exc_info, **kwargs)
-
-
-# --- serving ----------------------------------------------------------------------
-
-
-class RunningServer:
-    """A server listening on a host and port; ``stop`` closes it and its connections."""
-
-    def __init__(self, runner: web.AppRunner) -> None:
-        self._runner = runner
-        host, port = runner.addresses[0][:2]
-        self.host = host
-        self.port = port
-
-    @property
-    def url(self) -> str:
-        return f"http://{self.host}:{self.port}"
-
-    @property
-    def ws_url(self) -> str:
-        return f"ws://{self.host}:{self.port}"
-
-    async def stop(self) -> None:
-        await self._runner.cleanup()
-
-
-async def serve(server: RpcServer, host: str = "127.0.0.1", port: int = 8545) -> RunningServer:
-    """Start listening (port 0 picks a free port) on the running event loop."""
-    runner = web.AppRunner(
-        server.app(), access_log=None, handle_signals=False, shutdown_timeout=1.0,
-        logger=_HttpLog(logging.getLogger("aiohttp.server"), {}),
-    )
-    await runner.setup()
-    site = web.TCPSite(runner, host, port)
-    await site.start()
-    return RunningServer(runner)
