@@ -8,8 +8,11 @@ and returns a ``RunningServer`` to stop it by.
 
 The request body is bounded by ``RpcLimits.max_body_bytes`` (HTTP 413
 beyond it; a WebSocket message beyond it closes the connection, as the
-protocol's message-size limit does). A body whose Content-Encoding does not
-decode is HTTP 400 with a -32700 parse error.
+protocol's message-size limit does). A body may come compressed
+(Content-Encoding ``gzip`` or ``deflate``); it is decompressed here, not by
+aiohttp, so that the bound holds for what it decompresses to (a small bomb
+costs nothing) and a body that does not decode is HTTP 400 with a -32700
+parse error; another encoding is HTTP 415.
 
 aiohttp's own log of HTTP it refuses (bad request lines, headers, bodies)
 is one debug line per request, without a traceback: malformed traffic must
@@ -22,6 +25,7 @@ import asyncio
 import json
 import logging
 import sys
+import zlib
 from typing import Any
 
 from aiohttp import WSCloseCode, WSMsgType, web
@@ -57,15 +61,21 @@ class _Endpoints:
             await connection.ws.close(code=WSCloseCode.GOING_AWAY, message=b"server shutting down")
 
     async def _http(self, request: web.Request) -> web.Response:
+        limit = self.server.limits.max_body_bytes
         try:
-            body = await request.read()
-        except web.HTTPRequestEntityTooLarge:
-            error = InvalidRequest(f"request body too large: at most {self.server.limits.max_body_bytes} bytes")
+            body = decoded_body(await request.read(), request.headers.get("Content-Encoding", ""), limit)
+        except (web.HTTPRequestEntityTooLarge, BodyTooLarge):
+            error = InvalidRequest(f"request body too large: at most {limit} bytes")
             return _json_response(json.dumps(error_response(error)), status=413)
-        except RequestPayloadError as exc:
-            response = _json_response(json.dumps(error_response(_unreadable_body(request, exc))), status=400)
+        except UnsupportedEncoding as exc:
+            return _json_response(json.dumps(error_response(exc.error)), status=415)
+        except RequestPayloadError as exc:  # a chunked body that breaks off
+            error = ParseError(f"parse error: the request body could not be read: {_first_line(exc)}")
+            response = _json_response(json.dumps(error_response(error)), status=400)
             response.force_close()  # the rest of the body is unread: the connection cannot carry another request
             return response
+        except ParseError as error:
+            return _json_response(json.dumps(error_response(error)), status=400)
         answer = await self.server.handle_text(body)
         if answer is None:
             return web.Response(status=204, headers=CORS_HEADERS)
@@ -103,12 +113,40 @@ class _Endpoints:
         return ws
 
 
-def _unreadable_body(request: web.Request, exc: RequestPayloadError) -> ParseError:
-    encoding = request.headers.get("Content-Encoding")
-    if encoding:
-        return ParseError(f"parse error: the request body is not valid {shown(encoding)} data "
-                          "(its Content-Encoding)")
-    return ParseError(f"parse error: the request body could not be read: {_first_line(exc)}")
+class BodyTooLarge(Exception):
+    """A compressed body that decompresses past the size bound."""
+
+
+class UnsupportedEncoding(Exception):
+    def __init__(self, encoding: str) -> None:
+        super().__init__(encoding)
+        self.error = ParseError(f"parse error: unsupported Content-Encoding {shown(encoding)!r} "
+                                "(gzip and deflate are supported)")
+
+
+def decoded_body(body: bytes, encoding: str, limit: int) -> bytes:
+    """The body a Content-Encoding wraps, decompressed to at most ``limit``
+    bytes (``BodyTooLarge`` past that, before more is spent); ``ParseError``
+    if it is not valid data of its encoding."""
+    name = encoding.strip().lower()
+    if name in ("", "identity"):
+        return body
+    if name in ("gzip", "x-gzip"):
+        wbits = 16 + zlib.MAX_WBITS
+    elif name == "deflate":  # zlib-wrapped as the RFC says, or raw as some clients send it (as aiohttp reads it)
+        wbits = zlib.MAX_WBITS if body[:1] and body[0] & 0x0F == 8 else -zlib.MAX_WBITS
+    else:
+        raise UnsupportedEncoding(encoding)
+    decompressor = zlib.decompressobj(wbits)
+    try:
+        data = decompressor.decompress(body, limit + 1)
+    except zlib.error:
+        data = None
+    if data is not None and len(data) > limit:
+        raise BodyTooLarge
+    if data is None or not decompressor.eof or decompressor.unused_data:
+        raise ParseError(f"parse error: the request body is not valid {name} data (its Content-Encoding)")
+    return data
 
 
 def _first_line(exc: BaseException) -> str:
@@ -162,7 +200,7 @@ class RunningServer:
 async def serve(server: RpcServer, host: str = "127.0.0.1", port: int = 8545) -> RunningServer:
     """Start listening (port 0 picks a free port) on the running event loop."""
     runner = web.AppRunner(
-        _Endpoints(server).app(), access_log=None, handle_signals=False, shutdown_timeout=1.0,
+        _Endpoints(server).app(), access_log=None, handle_signals=False, shutdown_timeout=1.0, auto_decompress=False,
         logger=_HttpLog(logging.getLogger("aiohttp.server"), {}),
     )
     await runner.setup()

@@ -15,6 +15,7 @@ import asyncio
 import gzip
 import json
 import logging
+import zlib
 
 import aiohttp
 import pytest
@@ -191,20 +192,47 @@ def test_a_batch_answer_past_its_size_answers_the_rest_response_too_large():
     ]
 
 
-def test_content_encoding_that_does_not_decode_is_400_and_a_parse_error():
-    body = json.dumps(request("demo_add", 1)).encode()
+BODY = json.dumps(request("demo_add", 1)).encode()
 
+
+def deflated(data: bytes, wbits: int) -> bytes:
+    compressor = zlib.compressobj(wbits=wbits)
+    return compressor.compress(data) + compressor.flush()
+
+
+@pytest.mark.parametrize("encoding, data", [
+    ("gzip", gzip.compress(BODY)),
+    ("x-gzip", gzip.compress(BODY)),
+    ("deflate", zlib.compress(BODY)),
+    ("deflate", deflated(BODY, -15)),
+    ("identity", BODY),
+], ids=["gzip", "x-gzip", "deflate", "raw-deflate", "identity"])
+def test_compressed_bodies_are_read(encoding, data):
+    status, answer = encoded_post(encoding, data)
+    assert (status, answer) == (200, {"jsonrpc": "2.0", "id": 1, "result": "0x2"})
+
+
+@pytest.mark.parametrize("encoding, data, status, message", [
+    ("gzip", BODY, 400, "parse error: the request body is not valid gzip data (its Content-Encoding)"),
+    ("gzip", gzip.compress(BODY)[:-9], 400, "parse error: the request body is not valid gzip data (its Content-Encoding)"),
+    ("gzip", gzip.compress(BODY) + b"junk", 400, "parse error: the request body is not valid gzip data (its Content-Encoding)"),
+    ("deflate", b"junk", 400, "parse error: the request body is not valid deflate data (its Content-Encoding)"),
+    ("br", BODY, 415, "parse error: unsupported Content-Encoding 'br' (gzip and deflate are supported)"),
+    ("gzip", gzip.compress(bytes(2048)), 413, "request body too large: at most 1024 bytes"),
+], ids=["not-gzip", "truncated", "trailing-bytes", "not-deflate", "unsupported", "bomb"])
+def test_bodies_that_do_not_decode_are_refused(encoding, data, status, message):
+    answer = encoded_post(encoding, data, RpcServer([Demo()], RpcLimits(max_body_bytes=1024)))
+    assert answer[0] == status
+    assert answer[1]["error"]["message"] == message
+    assert answer[1]["error"]["code"] == (-32600 if status == 413 else -32700)
+
+
+def encoded_post(encoding: str, data: bytes, server: RpcServer | None = None):
     async def go():
-        async with running(RpcServer([Demo()])) as (handle, session):
-            answers = []
-            for encoding, data in (("gzip", body), ("gzip", gzip.compress(body))):
-                async with session.post(handle.url, data=data, headers={"Content-Encoding": encoding}) as response:
-                    answers.append((response.status, await response.json()))
-            return answers
-    bad_gzip, good_gzip = run(go())
-    assert bad_gzip == (400, {"jsonrpc": "2.0", "id": None, "error": {
-        "code": -32700, "message": "parse error: the request body is not valid gzip data (its Content-Encoding)"}})
-    assert good_gzip == (200, {"jsonrpc": "2.0", "id": 1, "result": "0x2"})
+        async with running(server or RpcServer([Demo()])) as (handle, session):
+            async with session.post(handle.url, data=data, headers={"Content-Encoding": encoding}) as response:
+                return response.status, await response.json()
+    return run(go())
 
 
 def test_malformed_http_is_refused_with_400_and_one_debug_line(caplog):
