@@ -76,6 +76,9 @@ class RpcLimits:
     max_log_results: int = 10_000
     filter_timeout: float = 300.0
     max_subscription_backlog: int = 10_000
+    trace_timeout: float = 5.0  # geth's default for debug_trace*
+    max_trace_timeout: float = 60.0  # the most a trace config's "timeout" may ask for
+    max_trace_bytes: int = 64 * 1024 * 1024  # of JSON a trace may keep
 
 
 # --- methods ----------------------------------------------------------------------

@@ -279,6 +279,40 @@ def test_trace_transaction_struct_logs_and_call_tracer(tmp_path):
     with_node(tmp_path, scenario)
 
 
+ENDLESS_AT = "0x" + "ab" * 20
+ENDLESS = {ENDLESS_AT: {"code": "0x5b600056"}}  # JUMPDEST PUSH1 0 JUMP
+
+
+def test_traces_are_bounded_in_time_and_size(tmp_path):
+    async def scenario(rpc):
+        call = {"to": ENDLESS_AT, "gas": hex(50_000_000)}
+        late = await rpc.failure("debug_traceCall", call, "latest", {"timeout": "100ms", "limit": 1, "stateOverrides": ENDLESS})
+        assert (late.code, late.message) == (-32005, "execution timeout: the trace ran past 0.1 s")
+        calls = await rpc.failure("debug_traceCall", call, "latest",
+                                  {"tracer": "callTracer", "timeout": "0.1s", "stateOverrides": ENDLESS})
+        assert (calls.code, calls.message) == (-32005, "execution timeout: the trace ran past 0.1 s")
+        large = await rpc.failure("debug_traceCall", call, "latest", {"stateOverrides": ENDLESS})
+        assert (large.code, large.message) == (-32005, "trace too large: more than 50000 bytes of JSON")
+        limited = await rpc("debug_traceCall", {**call, "gas": hex(30_000)}, "latest",
+                            {"limit": 5, "stateOverrides": ENDLESS})
+        assert len(limited["structLogs"]) == 5 and limited["failed"] is True
+        assert await rpc("eth_chainId") == "0x385"
+    with_node(tmp_path, scenario, limits=RpcLimits(max_trace_bytes=50_000))
+
+
+def test_trace_timeouts_are_go_durations_up_to_the_node_s_maximum(tmp_path):
+    async def scenario(rpc):
+        call = {"to": ENDLESS_AT, "gas": hex(30_000)}
+        for timeout in ("1m30s", "10s", "500ms", "1.5s"):
+            trace = await rpc("debug_traceCall", call, "latest", {"timeout": timeout, "limit": 1})
+            assert trace["failed"] is False
+        for timeout, reason in ((5, "must be a duration"), ("soon", "must be a duration"), ("5", "must be a duration"),
+                                ("2m", "timeout 2m is longer than this node allows (90s)")):
+            failure = await rpc.failure("debug_traceCall", call, "latest", {"timeout": timeout})
+            assert failure.code == -32602 and reason in failure.message
+    with_node(tmp_path, scenario, limits=RpcLimits(max_trace_timeout=90))
+
+
 def test_txpool_shows_a_queued_transaction(tmp_path):
     async def scenario(rpc):
         raw = signed(1, ALICE.address, value=1)  # nonce 0 missing: it waits
