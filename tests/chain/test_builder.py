@@ -326,6 +326,8 @@ def test_builder_arguments_are_checked():
     parent = dataclasses.replace(genesis_block(genesis, state).header, timestamp=10)
     with pytest.raises(InvalidBlock, match="timestamp 10 is not after"):
         BlockBuilder(parent, state, genesis.config, CANCUN, timestamp=10, coinbase=COINBASE)
+    with pytest.raises(InvalidBlock, match="timestamp 18446744073709551616 does not fit in 64 bits"):
+        BlockBuilder(parent, state, genesis.config, CANCUN, timestamp=2**64, coinbase=COINBASE)
     with pytest.raises(InvalidBlock, match="extra data is 33 bytes"):
         BlockBuilder(
             parent,

@@ -98,6 +98,45 @@ def test_snapshot_revert_mine_and_time(tmp_path):
     run(scenario())
 
 
+def test_dev_methods_check_counts_and_the_clock_before_building(tmp_path):
+    latest = 2**64 - 2**32
+    path = tmp_path / "chain"
+
+    async def scenario():
+        async with node(path) as rpc:
+            for method, params, reason in [
+                ("anvil_mine", ["0xffffffffffffffff"], "block count must be from 1 to 10000, got 18446744073709551615"),
+                ("anvil_mine", ["0x0"], "block count must be from 1 to 10000, got 0"),
+                ("evm_mine", [{"blocks": "0x2711"}], "block count must be from 1 to 10000, got 10001"),
+                ("evm_setNextBlockTimestamp", [hex(2**64 - 1)], f"timestamp {2**64 - 1} would take block timestamps past {latest}"),
+                ("evm_increaseTime", [hex(2**64 - 1)], "would take block timestamps past"),
+                ("evm_mine", [hex(2**64)], f"1 blocks from timestamp {2**64} would take block timestamps past"),
+                ("anvil_mine", ["0x2", hex(2**63)], f"2 blocks {2**63} s apart would take block timestamps past"),
+            ]:
+                failure = await rpc.failure(method, *params)
+                assert (failure.code, reason in failure.message) == (-32602, True), (method, failure.message)
+            await rpc("evm_setNextBlockTimestamp", hex(latest))
+            await rpc("evm_mine")
+            failure = await rpc.failure("evm_mine")
+            assert failure.code == -32602 and f"from timestamp {latest + 1} would take" in failure.message
+            assert await rpc("eth_blockNumber") == "0x1"
+    run(scenario())
+
+    async def reopened():  # the data directory opens again, at the block the chain had
+        async with node(path) as rpc:
+            block = await rpc("eth_getBlockByNumber", "latest", False)
+            assert (block["number"], int(block["timestamp"], 16)) == ("0x1", latest)
+    run(reopened())
+
+
+def test_mining_the_most_blocks_a_call_allows(tmp_path):
+    async def scenario():
+        async with node(tmp_path) as rpc:
+            await rpc("anvil_mine", hex(10_000))
+            assert await rpc("eth_blockNumber") == hex(10_000)
+    run(scenario())
+
+
 def test_setting_accounts_by_hand(tmp_path):
     async def scenario():
         async with node(tmp_path) as rpc:
