@@ -90,12 +90,16 @@ class _Endpoints:
 
     async def _websocket(self, request: web.Request) -> web.StreamResponse:
         ws = web.WebSocketResponse(max_msg_size=self.server.limits.max_body_bytes, heartbeat=30)
-        if not ws.can_prepare(request).ok:
+        if "websocket" not in request.headers.get("Upgrade", "").lower():
             return _json_response(
                 json.dumps(error_response(InvalidRequest("use POST for JSON-RPC over HTTP, or a WebSocket"))),
                 status=405,
             )
-        await ws.prepare(request)
+        try:
+            await ws.prepare(request)
+        except web.HTTPException as exc:  # a handshake aiohttp refuses (version, key, method)
+            error = InvalidRequest(f"invalid WebSocket handshake: {shown(exc.text or exc.reason, 200)}")
+            return _json_response(json.dumps(error_response(error)), status=400)
         connection = Connection(ws, self.server.limits.max_subscription_backlog)
         self.server.connections.add(connection)
         writer = asyncio.create_task(connection.write_loop())

@@ -188,6 +188,9 @@ def test_send_transaction_from_a_locked_account_is_refused(tmp_path):
         blobs = await rpc.failure("eth_sendTransaction", {"from": ALICE_HEX, "to": BOB_HEX,
                                                           "blobVersionedHashes": ["0x01" + "00" * 31]})
         assert blobs.code == -32000 and "eth_sendTransaction cannot send blobs" in blobs.message
+        other_chain = await rpc.failure("eth_sendTransaction", {"from": ALICE_HEX, "to": BOB_HEX, "chainId": "0x1"})
+        assert (other_chain.code, other_chain.message) == (-32000, "chainId does not match node's (have=1, want=901)")
+        assert await rpc("eth_getTransactionCount", ALICE_HEX, "pending") == "0x0"
     with_node(tmp_path, scenario)
 
 

@@ -339,6 +339,18 @@ def test_plain_get_is_refused_with_a_hint():
     assert "use POST" in answer["error"]["message"]
 
 
+def test_a_websocket_handshake_aiohttp_refuses_is_400_naming_why():
+    async def go():
+        async with running(RpcServer([Demo()])) as (handle, session):
+            headers = {"Upgrade": "websocket", "Connection": "Upgrade",
+                       "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==", "Sec-WebSocket-Version": "99"}
+            async with session.get(handle.url, headers=headers) as response:
+                return response.status, await response.json()
+    status, answer = run(go())
+    assert status == 400
+    assert answer["error"] == {"code": -32600, "message": "invalid WebSocket handshake: Unsupported version: 99"}
+
+
 def test_stop_closes_open_websockets_and_frees_the_port():
     async def go():
         async with running(RpcServer([Demo()])) as (handle, session):
