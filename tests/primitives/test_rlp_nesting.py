@@ -10,21 +10,9 @@ nested far deeper than Python's recursion limit decodes (or is refused with
 from __future__ import annotations
 
 import pytest
+from support import nested_rlp_lists as nested
 
 from ovm.primitives import rlp
-
-
-def nested(depth: int, core: bytes = b"\xc0") -> bytes:
-    """``depth`` lists, each holding the next, around ``core``."""
-    data = core
-    for _ in range(depth):
-        size = len(data)
-        if size < 56:
-            data = bytes([0xC0 + size]) + data
-        else:
-            length = size.to_bytes((size.bit_length() + 7) // 8, "big")
-            data = bytes([0xF7 + len(length)]) + length + data
-    return data
 
 
 def test_ten_thousand_lists_deep_decode():

@@ -219,7 +219,7 @@ def parse_json(text: str | bytes) -> Any:
     try:
         return json.loads(text, parse_int=_integer, parse_float=_finite, parse_constant=_not_json)
     except json.JSONDecodeError as exc:
-        reason = exc.msg.split(" (")[0]
+        reason = exc.msg.split(" (")[0].removesuffix(" at")  # "Invalid control character at": the place follows
         raise ParseError(f"parse error: {reason[0].lower()}{reason[1:]} at line {exc.lineno} column {exc.colno}") from None
     except RecursionError:
         raise ParseError("parse error: JSON nested too deeply") from None

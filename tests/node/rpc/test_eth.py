@@ -303,6 +303,20 @@ def test_traces_are_bounded_in_time_and_size(tmp_path):
     with_node(tmp_path, scenario, limits=RpcLimits(max_trace_bytes=50_000))
 
 
+def test_a_call_tree_as_deep_as_gas_allows_comes_back_whole(tmp_path):
+    self_call = "0x600080808080305af100"  # CALL(gas, self, 0, 0, 0, 0, 0), STOP
+
+    async def scenario(rpc):
+        tree = await rpc("debug_traceCall", {"to": ENDLESS_AT, "gas": hex(50_000_000)}, "latest",
+                         {"tracer": "callTracer", "stateOverrides": {ENDLESS_AT: {"code": self_call}}})
+        depth = 0
+        while tree.get("calls"):
+            (tree,) = tree["calls"]
+            depth += 1
+        assert depth > 500  # JSON nested over 1,000 deep: more than Python's default recursion limit
+    with_node(tmp_path, scenario)
+
+
 def test_trace_timeouts_are_go_durations_up_to_the_node_s_maximum(tmp_path):
     async def scenario(rpc):
         call = {"to": ENDLESS_AT, "gas": hex(30_000)}
