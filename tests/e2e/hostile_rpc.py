@@ -232,9 +232,9 @@ def returning(size: int) -> str:
 
 
 def looping_code(size: int) -> str:
-    """``size`` bytes of code that loop for ever: JUMPDEST, PUSH1 1 POP ... , JUMP back to 0."""
-    body = "600150" * ((size - 4) // 3)
-    return "0x5b" + body + "600056"
+    """``size`` bytes of code that loop for ever through ``size / 4`` basic
+    blocks (JUMPDEST PUSH1 1 POP, ..., JUMP back to 0): hot code to translate."""
+    return "0x" + "5b600150" * ((size - 3) // 4) + "600056"
 
 
 def overrides(address: str, code: str) -> dict:

@@ -3,8 +3,9 @@ Subscriptions and dev controls
 ==============================
 
 ``eth_subscribe`` over a real WebSocket (newHeads, logs with a filter,
-newPendingTransactions, unsubscribing, refusal over HTTP) and the dev
-controls under their ``evm_``, ``anvil_``, ``hardhat_`` and ``ovm_`` names.
+newPendingTransactions, unsubscribing, refusal over HTTP, a client owed more
+notifications than its backlog) and the dev controls under their ``evm_``,
+``anvil_``, ``hardhat_`` and ``ovm_`` names.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import json
 
 from rpc_support import node, request, run
 from test_eth import ALICE, ALICE_HEX, BOB_HEX, TOPIC, deploy, signed
+
+from ovm.node.rpc import RpcLimits
 
 WAIT = 5.0
 
@@ -56,6 +59,35 @@ def test_websocket_subscriptions(tmp_path):
             assert over_http.code == -32601 and "notifications not supported" in over_http.message
             assert len(rpc.ctx.sequencer.new_blocks._callbacks) == 0  # closed socket unsubscribed
     run(scenario())
+
+
+def test_a_client_whose_notifications_pile_up_past_the_backlog_is_disconnected(tmp_path):
+    async def scenario():
+        async with node(tmp_path, limits=RpcLimits(max_subscription_backlog=100)) as rpc:
+            reader, writer = await silent_websocket(rpc.handle)
+            writer.write(masked_text_frame(json.dumps(request("eth_subscribe", "newHeads"))))
+            await rpc("anvil_mine", hex(1000))  # 1000 notifications at once: more than the client may owe
+            stream = await asyncio.wait_for(reader.read(), WAIT)  # all it was sent, to the end
+            writer.close()
+            assert stream.endswith(b"\x88\x1f\x03\xf0notification backlog exceeded")  # close frame, 1008
+            assert await rpc("eth_chainId") == "0x385"
+    run(scenario())
+
+
+async def silent_websocket(handle):
+    """A WebSocket client as raw bytes: the handshake done, nothing else read yet."""
+    reader, writer = await asyncio.open_connection(handle.host, handle.port, limit=2**26)
+    writer.write(b"GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                 b"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+    assert (await reader.readuntil(b"\r\n\r\n")).startswith(b"HTTP/1.1 101")
+    return reader, writer
+
+
+def masked_text_frame(text: str) -> bytes:
+    payload = text.encode()
+    assert len(payload) < 126
+    mask = b"\x01\x02\x03\x04"
+    return bytes([0x81, 0x80 | len(payload)]) + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
 
 
 def test_full_pending_transactions(tmp_path):
