@@ -36,7 +36,7 @@ from .context import NodeContext
 from .errors import InvalidParams, LimitExceeded, ResourceNotFound, ServerError
 from .eth import call_request, chain_errors, existing_block
 from .params import BlockId, Call, Hash, Json, ParamError, state_overrides
-from .server import RpcLimits
+from .server import RpcLimits, room_for_deep_answers
 
 Tracer = Callable[[Execution], dict]
 
@@ -84,8 +84,10 @@ class Debug:
 
 @contextmanager
 def _bounded() -> Iterator[None]:
+    """A trace within its budget, with room for a call tree as deep as the EVM's."""
     try:
-        yield
+        with room_for_deep_answers():
+            yield
     except TraceLimitExceeded as exc:
         raise LimitExceeded(str(exc)) from None
 

@@ -41,8 +41,9 @@ import logging
 import math
 import sys
 import typing
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 from aiohttp import WSCloseCode, web
 
@@ -162,7 +163,7 @@ class Connection:
         self.closers: list[Callable[[], None]] = []
 
     def send(self, message: dict) -> None:
-        self.send_text(json.dumps(message))
+        self.send_text(encode(message))
 
     def send_text(self, text: str) -> None:
         if self.ws.closed:
@@ -227,6 +228,31 @@ def parse_json(text: str | bytes) -> Any:
         raise ParseError("parse error: the request is not UTF-8 text") from None
 
 
+# An answer may nest deeper than Python's default recursion limit lets json
+# encode it: geth's callTracer over a call stack 1024 frames deep is JSON
+# nested over 2,000 deep. Only the node's own answers get this room (requests
+# are parsed within the default limit), and it stays well inside a thread's
+# C stack.
+ANSWER_RECURSION_LIMIT = 5_000
+
+
+@contextmanager
+def room_for_deep_answers() -> Iterator[None]:
+    """Raise the recursion limit while an answer is built or encoded."""
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, ANSWER_RECURSION_LIMIT))
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(limit)
+
+
+def encode(answer: Any) -> str:
+    """An answer (a response, a batch of them, a notification) as JSON text."""
+    with room_for_deep_answers():
+        return json.dumps(answer)
+
+
 def shown(text: str, limit: int = 64) -> str:
     """Client text quoted back in a message, cut short."""
     return text if len(text) <= limit else text[:limit] + "..."
@@ -270,20 +296,20 @@ class RpcServer:
         try:
             payload = parse_json(text)
         except ParseError as error:
-            return json.dumps(error_response(error))
+            return encode(error_response(error))
         if isinstance(payload, list):
             return await self._handle_batch(payload, connection)
         response = await self.handle_request(payload, connection)
-        return None if response is None else json.dumps(response)
+        return None if response is None else encode(response)
 
     async def _handle_batch(self, batch: list, connection: Connection | None) -> str | None:
         limits = self.limits
         if not batch:
-            return json.dumps(error_response(InvalidRequest("empty batch")))
+            return encode(error_response(InvalidRequest("empty batch")))
         if len(batch) > limits.max_batch:
             first_id = next((r.get("id") for r in batch if isinstance(r, dict) and _valid_id(r.get("id"))), None)
             error = InvalidRequest(f"batch too large: {len(batch)} requests, at most {limits.max_batch}")
-            return json.dumps([error_response(error, first_id)])
+            return encode([error_response(error, first_id)])
         loop = asyncio.get_running_loop()
         deadline = loop.time() + limits.batch_timeout
         answers: list[str] = []
@@ -298,7 +324,7 @@ class RpcServer:
             else:
                 response = await self.handle_request(request, connection)
             if response is not None:
-                answers.append(json.dumps(response))
+                answers.append(encode(response))
                 size += len(answers[-1])
         return "[" + ",".join(answers) + "]" if answers else None
 

@@ -203,16 +203,8 @@ class RunningServer:
         await self._runner.cleanup()
 
 
-# An answer may nest deeper than Python's default recursion limit lets json
-# encode: geth's callTracer over a call stack 1024 frames deep is JSON nested
-# over 2,000 deep. Parsing is bounded by the same limit (deeper requests are
-# -32700), and 10,000 levels stay far inside the main thread's C stack.
-RECURSION_LIMIT = 10_000
-
-
 async def serve(server: RpcServer, host: str = "127.0.0.1", port: int = 8545) -> RunningServer:
     """Start listening (port 0 picks a free port) on the running event loop."""
-    sys.setrecursionlimit(max(sys.getrecursionlimit(), RECURSION_LIMIT))
     runner = web.AppRunner(
         _Endpoints(server).app(), access_log=None, handle_signals=False, shutdown_timeout=1.0, auto_decompress=False,
         logger=_HttpLog(logging.getLogger("aiohttp.server"), {}),

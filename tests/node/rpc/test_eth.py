@@ -19,6 +19,7 @@ from support import asm
 from ovm.chain import dev_accounts
 from ovm.evm.transactions import FeeMarketTransaction, encode_transaction, sign_transaction
 from ovm.node.rpc import RpcLimits
+from ovm.node.rpc.server import room_for_deep_answers
 from ovm.primitives import rlp
 from ovm.primitives.crypto import keccak256
 from ovm.trie.proof import verify_proof
@@ -307,8 +308,9 @@ def test_a_call_tree_as_deep_as_gas_allows_comes_back_whole(tmp_path):
     self_call = "0x600080808080305af100"  # CALL(gas, self, 0, 0, 0, 0, 0), STOP
 
     async def scenario(rpc):
-        tree = await rpc("debug_traceCall", {"to": ENDLESS_AT, "gas": hex(50_000_000)}, "latest",
-                         {"tracer": "callTracer", "stateOverrides": {ENDLESS_AT: {"code": self_call}}})
+        with room_for_deep_answers():  # the client's json needs the room too
+            tree = await rpc("debug_traceCall", {"to": ENDLESS_AT, "gas": hex(50_000_000)}, "latest",
+                             {"tracer": "callTracer", "stateOverrides": {ENDLESS_AT: {"code": self_call}}})
         depth = 0
         while tree.get("calls"):
             (tree,) = tree["calls"]
