@@ -147,10 +147,10 @@ def test_a_body_over_5_mb_is_413(node):
 BODY = json.dumps(request("eth_chainId")).encode()
 ENCODED_BODIES = [
     ("gzip-not-gzip", "gzip", BODY, 400, -32700, "the request body is not valid gzip data (its Content-Encoding)"),
-    ("gzip-truncated", "gzip", gzip.compress(BODY)[:-12], 400, -32700, "not valid gzip data"),
-    ("gzip-trailing-junk", "gzip", gzip.compress(BODY) + b"junk", 400, -32700, "not valid gzip data"),
+    ("gzip-truncated", "gzip", gzip.compress(BODY, mtime=0)[:-12], 400, -32700, "not valid gzip data"),
+    ("gzip-trailing-junk", "gzip", gzip.compress(BODY, mtime=0) + b"junk", 400, -32700, "not valid gzip data"),
     ("deflate-junk", "deflate", b"\x00junk", 400, -32700, "not valid deflate data"),
-    ("gzip-bomb", "gzip", gzip.compress(bytes(64 << 20)), 413, -32600, "request body too large"),
+    ("gzip-bomb", "gzip", gzip.compress(bytes(64 << 20), mtime=0), 413, -32600, "request body too large"),
     ("brotli", "br", BODY, 415, -32700, "unsupported Content-Encoding 'br' (gzip and deflate are supported)"),
     ("unknown-encoding", "x-evil", BODY, 415, -32700, "unsupported Content-Encoding 'x-evil'"),
 ]
@@ -164,7 +164,8 @@ def test_a_body_that_does_not_decode_is_refused(node, encoding, body, status, co
     assert_error(answer[1], code, message)
 
 
-@pytest.mark.parametrize("encoding, body", [("gzip", gzip.compress(BODY)), ("deflate", zlib.compress(BODY))])
+@pytest.mark.parametrize("encoding, body", [("gzip", gzip.compress(BODY, mtime=0)), ("deflate", zlib.compress(BODY))],
+                         ids=["gzip", "deflate"])
 def test_a_compressed_body_is_read(node, encoding, body):
     assert post(node.url, body, {"Content-Encoding": encoding}) == (200, {"jsonrpc": "2.0", "id": 1, "result": CHAIN_ID})
 
