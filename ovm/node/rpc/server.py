@@ -218,7 +218,8 @@ def parse_json(text: str | bytes) -> Any:
     if not text.strip():
         raise ParseError("parse error: empty request")
     try:
-        return json.loads(text, parse_int=_integer, parse_float=_finite, parse_constant=_not_json)
+        with recursion_limit(REQUEST_RECURSION_LIMIT):
+            return json.loads(text, parse_int=_integer, parse_float=_finite, parse_constant=_not_json)
     except json.JSONDecodeError as exc:
         reason = exc.msg.split(" (")[0].removesuffix(" at")  # "Invalid control character at": the place follows
         raise ParseError(f"parse error: {reason[0].lower()}{reason[1:]} at line {exc.lineno} column {exc.colno}") from None
@@ -228,23 +229,30 @@ def parse_json(text: str | bytes) -> Any:
         raise ParseError("parse error: the request is not UTF-8 text") from None
 
 
-# An answer may nest deeper than Python's default recursion limit lets json
-# encode it: geth's callTracer over a call stack 1024 frames deep is JSON
-# nested over 2,000 deep. Only the node's own answers get this room (requests
-# are parsed within the default limit), and it stays well inside a thread's
-# C stack.
+# How deep JSON may nest is bounded by Python's recursion limit, which the
+# process may have changed (py_ecc, for one, sets 100,000 when imported, far
+# past what a thread's C stack holds). So requests are parsed under Python's
+# default limit, whatever it is now: deeper ones are -32700. Answers get more
+# room: geth's callTracer over a call stack 1024 frames deep is JSON nested
+# over 2,000 deep.
+REQUEST_RECURSION_LIMIT = 1_000
 ANSWER_RECURSION_LIMIT = 5_000
 
 
 @contextmanager
-def room_for_deep_answers() -> Iterator[None]:
-    """Raise the recursion limit while an answer is built or encoded."""
-    limit = sys.getrecursionlimit()
-    sys.setrecursionlimit(max(limit, ANSWER_RECURSION_LIMIT))
+def recursion_limit(limit: int) -> Iterator[None]:
+    """Run the body under Python recursion limit ``limit``, then restore the old one."""
+    old = sys.getrecursionlimit()
+    sys.setrecursionlimit(limit)
     try:
         yield
     finally:
-        sys.setrecursionlimit(limit)
+        sys.setrecursionlimit(old)
+
+
+def room_for_deep_answers():
+    """Room for an answer nested as deep as the EVM's calls, while it is built or encoded."""
+    return recursion_limit(max(sys.getrecursionlimit(), ANSWER_RECURSION_LIMIT))
 
 
 def encode(answer: Any) -> str:

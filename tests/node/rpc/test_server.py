@@ -15,6 +15,7 @@ import asyncio
 import gzip
 import json
 import logging
+import sys
 import zlib
 
 import aiohttp
@@ -133,6 +134,15 @@ def test_unexpected_exception_is_internal_error_without_python_text(caplog):
     assert "ZeroDivisionError" in caplog.text  # the node's log has what a developer needs
 
 
+@pytest.fixture
+def high_recursion_limit():
+    """The recursion limit as py_ecc leaves it when imported: parsing must not depend on it."""
+    old = sys.getrecursionlimit()
+    sys.setrecursionlimit(100_000)
+    yield
+    sys.setrecursionlimit(old)
+
+
 @pytest.mark.parametrize(
     "body, message",
     [
@@ -147,7 +157,7 @@ def test_unexpected_exception_is_internal_error_without_python_text(caplog):
     ],
     ids=["empty", "truncated", "nan", "infinity", "overflowing-float", "huge-int", "deep", "not-utf8"],
 )
-def test_parse_errors_name_the_problem_without_python_text(body, message):
+def test_parse_errors_name_the_problem_without_python_text(body, message, high_recursion_limit):
     status, answer = call(body)
     assert status == 200
     assert answer == {"jsonrpc": "2.0", "id": None, "error": {"code": -32700, "message": message}}
