@@ -89,3 +89,16 @@ def asm(*lines: str) -> bytes:
         if info.immediate:
             code += int(arg[0], 0).to_bytes(info.immediate, "big")
     return bytes(code)
+
+
+def nested_rlp_lists(depth: int, core: bytes = b"\xc0") -> bytes:
+    """RLP of ``depth`` lists, each holding the next, around the item ``core``."""
+    data = core
+    for _ in range(depth):
+        size = len(data)
+        if size < 56:
+            data = bytes([0xC0 + size]) + data
+        else:
+            length = size.to_bytes((size.bit_length() + 7) // 8, "big")
+            data = bytes([0xF7 + len(length)]) + length + data
+    return data

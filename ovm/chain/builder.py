@@ -31,7 +31,7 @@ from ..evm.forks import Fork
 from ..evm.interpreter import CodeRunner
 from ..evm.processor import NotIncludableNow, begin_transaction, blob_gas_used, transaction_type
 from ..evm.transactions import Transaction, transaction_hash
-from ..primitives.types import ZERO_HASH
+from ..primitives.types import UINT64_MAX, ZERO_HASH
 from ..state import State
 from .base_fee import next_base_fee, next_excess_blob_gas
 from .block import Block, InvalidBlock, Rule, transactions_root, withdrawals_root
@@ -74,6 +74,8 @@ class BlockBuilder:
                 f"timestamp {timestamp} is not after the parent's {parent.timestamp}",
                 Rule.TIMESTAMP,
             )
+        if timestamp > UINT64_MAX:
+            raise InvalidBlock(f"timestamp {timestamp} does not fit in 64 bits", Rule.TIMESTAMP)
         if len(extra_data) > MAX_EXTRA_DATA_BYTES:
             raise InvalidBlock(
                 f"extra data is {len(extra_data)} bytes, at most {MAX_EXTRA_DATA_BYTES} allowed",

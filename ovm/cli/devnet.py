@@ -33,8 +33,6 @@ import sys
 import tempfile
 from pathlib import Path
 
-import requests
-
 from ..chain.dev_accounts import dev_accounts
 from ..chain.genesis import genesis_block, genesis_state
 from ..rollup.config import L2_CHAIN_ID, Operator, RollupConfig, RollupConfigError, load_config
@@ -42,6 +40,7 @@ from ..rollup.deploy import DeploymentError, deploy_rollup
 from ..rollup.genesis import l2_genesis
 from ..rollup.l1.client import BlockRef, L1Client, L1Error
 from ..rollup.l1.devchain import DevChain
+from .arguments import address
 from .errors import UsageError
 from .node import start_serving, until_signalled
 from .rollup_node import open_sequencer
@@ -69,7 +68,7 @@ def add_arguments(parser) -> None:
     parser.add_argument("--batch-data", choices=("auto", "blobs", "calldata"), default="auto",
                         help="how batches reach L1 (default auto: blobs when the L1 takes and serves them)")
     parser.add_argument("--no-replica", action="store_true", help="do not start the replica")
-    parser.add_argument("--censor", action="append", default=[], metavar="ADDRESS",
+    parser.add_argument("--censor", action="append", default=[], metavar="ADDRESS", type=address,
                         help="the sequencer refuses this sender's L2 transactions (to try the forced exit)")
     parser.add_argument("--quiet", action="store_true", help="no live status line")
 
@@ -130,12 +129,14 @@ def resume_or_deploy(client: L1Client, args, path: Path) -> RollupConfig:
     return config
 
 
-def start_replica(datadir: Path, config_path: Path, l1_url: str, host: str, port: int) -> tuple[subprocess.Popen, str]:
+def start_replica(
+    datadir: Path, config_path: Path, l1_url: str, host: str, port: int, log_level: str = "info"
+) -> tuple[subprocess.Popen, str]:
     log = open(datadir / "replica.log", "a")
     process = subprocess.Popen(
         [sys.executable, "-m", "ovm.cli.main", "node", "--replica", "--l1-rpc", l1_url,
          "--rollup-config", str(config_path), "--datadir", str(datadir / "replica"),
-         "--host", host, "--port", str(port)],
+         "--host", host, "--port", str(port), "--log-level", log_level],
         stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
     )  # fmt: skip
     return process, f"http://{host}:{port}"
@@ -143,10 +144,9 @@ def start_replica(datadir: Path, config_path: Path, l1_url: str, host: str, port
 
 def replica_status(url: str) -> str:
     try:
-        reply = requests.post(url, json={"jsonrpc": "2.0", "id": 1, "method": "optimism_syncStatus",
-                                         "params": []}, timeout=2).json()["result"]
+        reply = L1Client(url, request_timeout=2, retries=0).request("optimism_syncStatus")
         return f"replica L2 {int(reply['unsafe_l2']['number'], 16)}"
-    except (requests.RequestException, KeyError, ValueError):
+    except (L1Error, KeyError, TypeError, ValueError):
         return "replica starting"
 
 
@@ -201,7 +201,7 @@ async def serve_devnet(rollup, args, l1_url: str, config: RollupConfig, datadir:
     try:
         if not args.no_replica:
             replica, replica_url = start_replica(
-                datadir, datadir / "rollup.json", l1_url, args.host, args.replica_port
+                datadir, datadir / "rollup.json", l1_url, args.host, args.replica_port, args.log_level
             )
         write_pointer(datadir, l1_url, running.url)
         print(banner(l1_url, running.url, replica_url, config, datadir, services.batcher.blobs), flush=True)
@@ -241,7 +241,7 @@ def main(args) -> int:
             datadir / "l2", config, client, block_time=args.block_time, instant=False,
             batch_interval=max(1.0, args.block_time), confirmations=args.confirmations,
             blob_batches=blob_batches(client, args.batch_data),
-            censored={bytes.fromhex(a.removeprefix("0x")) for a in args.censor},
+            censored=set(args.censor),
         )  # fmt: skip
         try:
             asyncio.run(serve_devnet(rollup, args, l1_url, config, datadir))

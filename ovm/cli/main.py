@@ -3,17 +3,24 @@ The ``ovm`` command
 ===================
 
 One entry point with a subcommand per job. Every failure a user can cause ends
-in a one-line message on stderr and a non-zero exit status, never a traceback.
+in a one-line message on stderr and a non-zero exit status, never a traceback:
+bad arguments (status 2), bad input or environment (``UsageError``, 2), an L1
+that cannot be reached or refuses (1); even a bug is one line (1), its
+traceback logged at debug level. Every command takes ``--log-level``.
 """
 
 from __future__ import annotations
 
-import argparse
+import logging
 import sys
 
 from . import blocktest, bridge, devnet, node, rollup_node, statetest
 from ..rollup.l1.client import L1Error
+from .arguments import Parser
 from .errors import UsageError
+from .logs import add_log_level, configure_logging
+
+log = logging.getLogger("ovm.cli")
 
 COMMANDS = {
     "devnet": (devnet.add_arguments, devnet.main, "run the whole rollup: L1, sequencer, batcher, proposer, replica"),
@@ -26,16 +33,19 @@ COMMANDS = {
 }
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="ovm", description="An optimistic rollup in Python")
+def build_parser() -> Parser:
+    parser = Parser(prog="ovm", description="An optimistic rollup in Python")
     commands = parser.add_subparsers(dest="command", required=True)
     for name, (add_arguments, _, summary) in COMMANDS.items():
-        add_arguments(commands.add_parser(name, help=summary, description=summary))
+        command = commands.add_parser(name, help=summary, description=summary)
+        add_arguments(command)
+        add_log_level(command)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    configure_logging(args.log_level)
     try:
         if args.command == "node" and args.replica:
             return rollup_node.replica_main(args)
@@ -50,6 +60,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"ovm {args.command}: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
+        return 1
+    except Exception as exc:  # a bug: one line here, where it happened in the log at debug level
+        log.debug("unexpected error", exc_info=True)
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        print(f"ovm {args.command}: unexpected error: {reason} (--log-level debug shows where)", file=sys.stderr)
         return 1
 
 

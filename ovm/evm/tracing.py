@@ -29,6 +29,13 @@ Both take a prepared ``Execution`` and run it to the end with ``Machine.step``
 (the interpreter, never the transpiler), returning the tracer's JSON object
 and the ``TransactionResult``.
 
+Bounds: a ``TraceBudget`` gives a trace a deadline, checked at every
+instruction in the tracer's step hook, and a number of bytes of JSON it may
+keep, charged before the tracer keeps them (a step's memory and storage
+before they are copied). Past either, ``TraceLimitExceeded`` stops the run
+at once, so an endless loop at the gas cap or memory grown in a loop costs
+at most the budget.
+
 How gasCost is counted
 ----------------------
 
@@ -64,6 +71,8 @@ code-deposit failures included). Nothing stays wrapped after ``run_observed``.
 
 from __future__ import annotations
 
+import math
+import time
 from dataclasses import dataclass
 
 from ..state import Log
@@ -175,6 +184,40 @@ def error_message(error: EvmError, op: int | None = None, stack_size: int = 0) -
     return str(error) or type(error).__name__  # a precompile's or deployment check's reason
 
 
+# --- bounds ---------------------------------------------------------------------
+
+
+class TraceLimitExceeded(Exception):
+    """A trace stopped before the end: past its deadline or its size bound."""
+
+
+class TraceBudget:
+    """What one trace may spend: ``timeout`` seconds from its creation and
+    ``max_bytes`` of JSON kept by the tracer (both unbounded by default)."""
+
+    def __init__(self, timeout: float = math.inf, max_bytes: float = math.inf) -> None:
+        self.timeout = timeout
+        self.deadline = time.monotonic() + timeout
+        self.max_bytes = max_bytes
+        self.used = 0
+
+    def tick(self) -> None:
+        """Called at every instruction."""
+        if time.monotonic() >= self.deadline:
+            raise TraceLimitExceeded(f"execution timeout: the trace ran past {self.timeout:g} s")
+
+    def charge(self, size: int) -> None:
+        """Called before the tracer keeps ``size`` more bytes of JSON."""
+        self.used += size
+        if self.used > self.max_bytes:
+            raise TraceLimitExceeded(f"trace too large: more than {self.max_bytes} bytes of JSON")
+
+
+STEP_BYTES = 100  # a struct log step's fixed fields
+WORD_BYTES = 70  # a 32-byte word as a quoted 0x string, with its comma
+FRAME_BYTES = 300  # a call frame's fixed fields
+
+
 # --- driving the machine --------------------------------------------------------
 
 
@@ -271,9 +314,10 @@ class StructLogOptions:
 
 
 class StructLogger(StepObserver):
-    def __init__(self, execution: Execution, options: StructLogOptions) -> None:
+    def __init__(self, execution: Execution, options: StructLogOptions, budget: TraceBudget | None = None) -> None:
         self.state = execution.state
         self.options = options
+        self.budget = budget or TraceBudget()
         self.logs: list[dict] = []
         self._storage: dict[bytes, dict[int, int]] = {}
         self._step: dict | None = None
@@ -289,6 +333,7 @@ class StructLogger(StepObserver):
         return bool(self.options.limit) and len(self.logs) >= self.options.limit
 
     def before_step(self, frame: Frame) -> None:
+        self.budget.tick()
         self._frame = frame
         self._op = op = frame.code[frame.pc]
         self._gas_before = frame.gas
@@ -299,6 +344,8 @@ class StructLogger(StepObserver):
 
     def _capture(self, frame: Frame, op: int) -> dict:
         options = self.options
+        budget = self.budget
+        budget.charge(STEP_BYTES)
         step = {
             "pc": frame.pc,
             "op": opcode_name(op),
@@ -307,11 +354,14 @@ class StructLogger(StepObserver):
             "depth": frame.depth + 1,
         }
         if not options.disable_stack:
-            step["stack"] = [hex(word) for word in frame.stack]
+            stack = step["stack"] = [hex(word) for word in frame.stack]  # at most 1024 words: charged after
+            budget.charge(sum(map(len, stack)) + 3 * len(stack))
         if options.enable_return_data and frame.return_data:
+            budget.charge(2 * len(frame.return_data))
             step["returnData"] = hex_data(frame.return_data)
         if options.enable_memory and frame.memory:
             memory = frame.memory
+            budget.charge(len(memory) // 32 * WORD_BYTES)
             step["memory"] = [hex_data(memory[i : i + 32]) for i in range(0, len(memory), 32)]
         if not options.disable_storage and op in (SLOAD, SSTORE):
             storage = self._storage_seen(frame, op)
@@ -331,6 +381,7 @@ class StructLogger(StepObserver):
         value = self.state.get_storage(frame.address, key) if op == SLOAD else stack[-2]
         seen = self._storage.setdefault(frame.address, {})
         seen[key] = value
+        self.budget.charge(2 * WORD_BYTES * len(seen))
         return {word_hex(k): word_hex(v) for k, v in seen.items()}
 
     def frame_entered(self, frame: Frame) -> None:
@@ -356,10 +407,11 @@ class StructLogger(StepObserver):
 
 
 def trace_struct_logs(
-    execution: Execution, options: StructLogOptions = StructLogOptions()
+    execution: Execution, options: StructLogOptions = StructLogOptions(), budget: TraceBudget | None = None
 ) -> tuple[dict, TransactionResult]:
-    """Run ``execution`` under geth's struct logger; return its result object."""
-    logger = StructLogger(execution, options)
+    """Run ``execution`` under geth's struct logger; return its result object.
+    Raises ``TraceLimitExceeded`` if it runs past ``budget``."""
+    logger = StructLogger(execution, options, budget)
     result = run_observed(execution, logger)
     reverted = isinstance(result.error, Revert)
     trace = {
@@ -446,9 +498,10 @@ class CallFrame:
 
 
 class CallTracer(StepObserver):
-    def __init__(self, execution: Execution, options: CallTracerOptions) -> None:
+    def __init__(self, execution: Execution, options: CallTracerOptions, budget: TraceBudget | None = None) -> None:
         tx = execution.tx
         self.options = options
+        self.budget = budget or TraceBudget()
         self.state = execution.state
         target = tx.to if tx.to is not None else execution.contract_address
         self.top = CallFrame("CALL" if tx.to is not None else "CREATE", execution.sender,
@@ -467,6 +520,7 @@ class CallTracer(StepObserver):
             self._nodes[machine.frames[0]] = (self.top, machine.frames[0].gas)
 
     def before_step(self, frame: Frame) -> None:
+        self.budget.tick()
         self._op = frame.code[frame.pc]
         self._stack_size = len(frame.stack)
         self._log_count = len(self.state.logs)
@@ -478,6 +532,7 @@ class CallTracer(StepObserver):
             self._record_log(self.state.logs[-1])
 
     def _record_log(self, log: Log) -> None:
+        self.budget.charge(FRAME_BYTES + WORD_BYTES * len(log.topics) + 2 * len(log.data))
         node = self._open[-1]
         node.logs.append({
             "address": address_hex(log.address),
@@ -492,6 +547,7 @@ class CallTracer(StepObserver):
         type_ = opcode_name(self._op)
         value = None if type_ == "STATICCALL" else frame.value
         data = frame.bytecode if frame.is_create else frame.data
+        self.budget.charge(FRAME_BYTES + 2 * len(data))
         node = CallFrame(type_, frame.caller, frame.address, value, frame.gas, data)
         self._open[-1].calls.append(node)
         self._open.append(node)
@@ -502,6 +558,7 @@ class CallTracer(StepObserver):
         if entry is None:
             return
         node, gas_at_entry = entry
+        self.budget.charge(2 * len(frame.output))
         node.gas_used = gas_at_entry - frame.gas
         error = exit.error
         message = None if error is None else error_message(error, self._op, self._stack_size)
@@ -517,10 +574,11 @@ class CallTracer(StepObserver):
 
 
 def trace_calls(
-    execution: Execution, options: CallTracerOptions = CallTracerOptions()
+    execution: Execution, options: CallTracerOptions = CallTracerOptions(), budget: TraceBudget | None = None
 ) -> tuple[dict, TransactionResult]:
-    """Run ``execution`` under geth's callTracer; return the top call frame."""
-    tracer = CallTracer(execution, options)
+    """Run ``execution`` under geth's callTracer; return the top call frame.
+    Raises ``TraceLimitExceeded`` if it runs past ``budget``."""
+    tracer = CallTracer(execution, options, budget)
     result = run_observed(execution, tracer)
     return tracer.result_json(result), result
 

@@ -56,39 +56,53 @@ def be_to_int(data: bytes) -> int:
 
 
 def _decode_at(data: bytes, pos: int) -> tuple[Item, int]:
-    """Decode one item starting at ``pos``; return it and the next position."""
+    """Decode one item starting at ``pos``; return it and the next position.
+
+    The lists being filled wait on an explicit stack, not Python's: input
+    nested thousands of lists deep is decoded (or refused) like any other."""
     end = len(data)
-    if pos >= end:
-        raise DecodingError("unexpected end of input")
-    first = data[pos]
-    if first < 0x80:
-        return data[pos : pos + 1], pos + 1
-    if first < 0xB8:
-        length = first - 0x80
-        start = pos + 1
-        if start + length > end:
-            raise DecodingError("string runs past end of input")
-        if length == 1 and data[start] < 0x80:
-            raise DecodingError("single byte below 0x80 must not be prefixed")
-        return data[start : start + length], start + length
-    if first < 0xC0:
-        length, start = _long_length(data, pos, first - 0xB7)
-        return data[start : start + length], start + length
-    if first < 0xF8:
-        length = first - 0xC0
-        start = pos + 1
-    else:
-        length, start = _long_length(data, pos, first - 0xF7)
-    stop = start + length
-    if stop > end:
-        raise DecodingError("list runs past end of input")
-    items = []
-    while start < stop:
-        item, start = _decode_at(data, start)
-        items.append(item)
-    if start != stop:
-        raise DecodingError("list payload length mismatch")
-    return items, stop
+    items: list | None = None  # the list being filled (None: the item itself) ...
+    stop = end  # ... where its payload ends
+    outer: list[tuple[list | None, int]] = []  # the lists around it
+    while True:
+        if pos >= end:
+            raise DecodingError("unexpected end of input")
+        first = data[pos]
+        if first < 0x80:
+            item, pos = data[pos : pos + 1], pos + 1
+        elif first < 0xB8:
+            start = pos + 1
+            pos = start + first - 0x80
+            if pos > end:
+                raise DecodingError("string runs past end of input")
+            if pos == start + 1 and data[start] < 0x80:
+                raise DecodingError("single byte below 0x80 must not be prefixed")
+            item = data[start:pos]
+        elif first < 0xC0:
+            length, start = _long_length(data, pos, first - 0xB7)
+            item, pos = data[start : start + length], start + length
+        else:
+            if first < 0xF8:
+                length, pos = first - 0xC0, pos + 1
+            else:
+                length, pos = _long_length(data, pos, first - 0xF7)
+            if pos + length > end:
+                raise DecodingError("list runs past end of input")
+            if length:
+                outer.append((items, stop))
+                items, stop = [], pos + length
+                continue
+            item = []
+        while True:  # the item is whole: add it to its list, and close the lists it completes
+            if items is None:
+                return item, pos
+            items.append(item)
+            if pos < stop:
+                break
+            if pos > stop:
+                raise DecodingError("list payload length mismatch")
+            item = items
+            items, stop = outer.pop()
 
 
 def _long_length(data: bytes, pos: int, size: int) -> tuple[int, int]:

@@ -335,6 +335,8 @@ def test_builder_arguments_are_checked():
     with pytest.raises(InvalidBlock, match="timestamp 10 is not after") as caught:
         BlockBuilder(parent, state, genesis.config, CANCUN, timestamp=10, coinbase=COINBASE)
     assert caught.value.rule is Rule.TIMESTAMP
+    with pytest.raises(InvalidBlock, match="timestamp 18446744073709551616 does not fit in 64 bits"):
+        BlockBuilder(parent, state, genesis.config, CANCUN, timestamp=2**64, coinbase=COINBASE)
     with pytest.raises(InvalidBlock, match="extra data is 33 bytes") as caught:
         BlockBuilder(
             parent,

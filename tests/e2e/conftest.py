@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import signal
 import socket
 import subprocess
@@ -39,9 +40,11 @@ def rpc(url: str, method: str, *params, timeout: float = 30):
 
 
 class NodeProcess:
-    """``ovm node`` in a subprocess; ``stop`` sends SIGTERM, ``kill`` SIGKILL."""
+    """``ovm node`` in a subprocess; ``stop`` sends SIGTERM, ``kill`` SIGKILL.
+    ``memory_limit`` bounds the bytes of its heap (``RLIMIT_DATA``; not the
+    address space, of which LMDB's sparse map alone takes 64 GiB)."""
 
-    def __init__(self, datadir: Path, *args: str) -> None:
+    def __init__(self, datadir: Path, *args: str, memory_limit: int | None = None) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.ws_url = f"ws://127.0.0.1:{self.port}"
@@ -50,6 +53,7 @@ class NodeProcess:
             [sys.executable, "-m", "ovm.cli.main", "node", "--port", str(self.port),
              "--datadir", str(datadir), *args],
             stdout=self.log, stderr=subprocess.STDOUT, cwd=REPO,
+            preexec_fn=None if memory_limit is None else lambda: _limit_data(memory_limit),
         )
         self.wait_ready()
 
@@ -76,6 +80,10 @@ class NodeProcess:
         os.kill(self.process.pid, signal.SIGKILL)
         self.process.wait(timeout=30)
         self.log.close()
+
+
+def _limit_data(size: int) -> None:
+    resource.setrlimit(resource.RLIMIT_DATA, (size, size))
 
 
 @pytest.fixture

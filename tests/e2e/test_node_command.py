@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
+import socket
 import subprocess
 import sys
 
@@ -64,3 +66,18 @@ def test_devnet_on_a_busy_l1_port_or_a_wrong_l1_is_a_one_line_error(tmp_path, no
     assert l2.stderr.strip().splitlines()[-1] == (
         f"ovm devnet: the L1 at {node.url} has chain id 901, the L2's: is it an L2 node?"
     )
+
+
+def test_log_level_picks_what_the_node_logs_on_stderr(start_node, tmp_path):
+    lines = {}
+    for level in ("info", "debug"):
+        node = start_node("--instant", "--log-level", level, datadir=tmp_path / level)
+        with socket.create_connection(("127.0.0.1", node.port)) as sock:
+            sock.sendall(b"GARBAGE / HTTP/1.1\r\n\r\n")
+            assert sock.recv(12) == b"HTTP/1.0 400"
+        assert node.stop() == 0
+        lines[level] = (tmp_path / f"node-{node.port}.log").read_text()
+    assert "refused malformed HTTP" not in lines["info"]
+    pattern = r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d DEBUG aiohttp.server: refused malformed HTTP: Invalid method encountered:\n"
+    assert re.search(pattern, lines["debug"])
+    assert "Traceback" not in lines["info"] + lines["debug"]

@@ -3,12 +3,15 @@ The rollup end to end, as ``ovm devnet`` runs it, on its embedded L1 and on a
 real anvil: a deposit reaches L2; a withdrawal is paid on L1 after the
 challenge period and not before, once; a forged proof is refused; a user the
 sequencer censors still gets out through L1; and the replica, from L1 alone,
-has the sequencer's blocks and outputs. Batches travel in blobs on the
+has the sequencer's blocks and outputs; the devnet and its replica log what
+an operator follows. Batches travel in blobs on the
 embedded L1 (the devnet's default) and in calldata on anvil
 (``--batch-data calldata``); ``test_rollup_anvil`` posts blobs to anvil.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 from eth_abi import decode, encode
@@ -51,6 +54,16 @@ def devnet(request, tmp_path_factory):
 def l1_bridge(devnet) -> Contract:
     config = load_config(devnet.datadir / "rollup.json")
     return Contract.at(L1Client(devnet.l1_url), load("L1Bridge"), config.contracts.l1_bridge)
+
+
+def test_the_devnet_logs_what_an_operator_follows(devnet):
+    lines = (" INFO ovm.batcher: sent L2 blocks ", " INFO ovm.proposer: proposed the output of L2 block ",
+             " INFO ovm.deposits: derived 1 deposit(s) from L1 block ")
+    devnet.wait_until(lambda: all(line in Path(devnet.log.name).read_text() for line in lines),
+                      "the devnet to log a batch, an output and a deposit", 120)
+    devnet.wait_until(lambda: lines[2] in (devnet.datadir / "replica.log").read_text(),
+                      "the replica to log the deposit it derived", 120)
+    assert "Traceback" not in Path(devnet.log.name).read_text() + (devnet.datadir / "replica.log").read_text()
 
 
 def test_deposit_appears_on_l2(devnet):

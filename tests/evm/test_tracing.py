@@ -4,19 +4,28 @@ Tracing
 
 geth's struct logs for a small contract with exact gas and gasCost at every
 step, and the call tracer over nested calls, a revert with a reason, a
-creation, a precompile and a failed deployment.
+creation, a precompile and a failed deployment; the bounds of a trace (its
+deadline and the bytes it may keep, charged before they are kept).
 """
 
 from __future__ import annotations
 
+import json
+
+import pytest
 from support import CONTRACT, SENDER, SENDER_KEY, asm, make_env, make_state
 
 from ovm.evm.forks import CANCUN
 from ovm.evm.processor import begin_transaction
 from ovm.evm.tracing import (
+    CallTracer,
     CallTracerOptions,
+    StructLogger,
     StructLogOptions,
+    TraceBudget,
+    TraceLimitExceeded,
     decode_revert_reason,
+    run_observed,
     trace_calls,
     trace_struct_logs,
 )
@@ -260,3 +269,51 @@ def test_revert_reason_decoding():
     assert decode_revert_reason(panic) == "arithmetic underflow or overflow"
     assert decode_revert_reason(b"\x01\x02") is None
     assert decode_revert_reason(error_string("x")[:40]) is None
+
+
+# --- bounds -----------------------------------------------------------------------
+
+
+ENDLESS = asm("JUMPDEST", "PUSH1 0", "JUMP")
+# memory grown to 64 KiB by one MSTORE, then an endless loop
+BIG_MEMORY_LOOP = asm("PUSH1 1", "PUSH2 0xffe0", "MSTORE", "JUMPDEST", "PUSH1 6", "JUMP")
+# an endless loop of calls to CONTRACT with 32 KiB of input each
+CALLS_WITH_BIG_INPUT = asm(
+    "JUMPDEST", "PUSH1 0", "PUSH1 0", "PUSH2 0x8000", "PUSH1 0", "PUSH1 0",
+    f"PUSH20 0x{CONTRACT.hex()}", "PUSH2 0x1000", "CALL", "POP", "PUSH1 0", "JUMP",
+)
+
+
+def test_a_trace_past_its_deadline_stops_at_once():
+    state = make_state({CONTRACT: ENDLESS})
+    for tracer in (trace_struct_logs, trace_calls):
+        with pytest.raises(TraceLimitExceeded, match="execution timeout: the trace ran past 0 s"):
+            tracer(prepared(state, CONTRACT, gas=10_000_000), budget=TraceBudget(timeout=0))
+
+
+@pytest.mark.parametrize("options", [StructLogOptions(), StructLogOptions(enable_memory=True, disable_stack=True)],
+                         ids=["stack", "memory"])
+def test_struct_logs_stop_before_they_keep_more_than_their_bytes(options):
+    code = BIG_MEMORY_LOOP if options.enable_memory else ENDLESS
+    execution = prepared(make_state({CONTRACT: code}), CONTRACT, gas=10_000_000)
+    logger = StructLogger(execution, options, TraceBudget(max_bytes=20_000))
+    with pytest.raises(TraceLimitExceeded, match="trace too large: more than 20000 bytes of JSON"):
+        run_observed(execution, logger)
+    assert 0 < len(json.dumps(logger.logs)) <= 20_000
+    if options.enable_memory:  # the 64 KiB memory was never copied into a step
+        assert all("memory" not in step for step in logger.logs)
+
+
+def test_call_tracer_charges_each_call_s_input_before_keeping_it():
+    state = make_state({CALLER: CALLS_WITH_BIG_INPUT, CONTRACT: asm("STOP")})
+    execution = prepared(state, CALLER, gas=10_000_000)
+    tracer = CallTracer(execution, CallTracerOptions(), TraceBudget(max_bytes=200_000))
+    with pytest.raises(TraceLimitExceeded, match="trace too large"):
+        run_observed(execution, tracer)
+    assert 0 < len(tracer.top.calls) <= 200_000 // (2 * 0x8000)
+
+
+def test_an_unbounded_budget_changes_nothing():
+    state = make_state({CONTRACT: STORE_AND_RETURN})
+    bounded, _ = trace_struct_logs(prepared(state, CONTRACT), budget=TraceBudget(timeout=60, max_bytes=10**6))
+    assert bounded == trace_struct_logs(prepared(make_state({CONTRACT: STORE_AND_RETURN}), CONTRACT))[0]

@@ -3,7 +3,7 @@ JSON-RPC
 ========
 
 The node's Ethereum JSON-RPC interface over HTTP and WebSocket: the server
-(``server``), parameter converters (``params``), errors (``errors``), JSON
+(``server``) and its transport (``transport``), parameter converters (``params``), errors (``errors``), JSON
 shapes (``formatting``), logs, filters and subscriptions (``filters``), and
 one module per namespace — ``eth``, ``net``, ``web3``, ``debug``, ``txpool``
 and the dev controls (``dev``: ``evm``, ``anvil``, ``hardhat``, ``ovm``).
@@ -25,7 +25,8 @@ from .dev import Anvil, Evm, Hardhat, Ovm
 from .errors import RpcError
 from .eth import Eth
 from .net import Net
-from .server import RpcLimits, RpcServer, RunningServer, serve
+from .server import RpcLimits, RpcServer
+from .transport import RunningServer, serve
 from .txpool import Txpool
 from .web3 import Web3
 

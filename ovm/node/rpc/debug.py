@@ -10,19 +10,33 @@ are geth's: ``enableMemory``, ``disableStack``, ``disableStorage``,
 ``enableReturnData``, ``limit``, and ``tracerConfig`` with ``onlyTopCall``
 and ``withLog`` for the call tracer. Tracing always interprets, one
 instruction at a time.
+
+A trace is bounded (``RpcLimits``): it stops after ``timeout`` (a Go
+duration, ``"5s"`` by default as on geth, at most ``max_trace_timeout``) or
+once it would keep more than ``max_trace_bytes`` of JSON, and the answer is
+-32005 saying which; nothing past the bound is spent.
 """
 
 from __future__ import annotations
 
-from typing import Any, Callable
+import re
+from contextlib import contextmanager
+from typing import Any, Callable, Iterator
 
 from ...evm.processor import Execution, begin_transaction
-from ...evm.tracing import CallTracerOptions, StructLogOptions, trace_calls, trace_struct_logs
+from ...evm.tracing import (
+    CallTracerOptions,
+    StructLogOptions,
+    TraceBudget,
+    TraceLimitExceeded,
+    trace_calls,
+    trace_struct_logs,
+)
 from .context import NodeContext
-from .errors import InvalidParams, ResourceNotFound, ServerError
+from .errors import InvalidParams, LimitExceeded, ResourceNotFound, ServerError
 from .eth import call_request, chain_errors, existing_block
 from .params import BlockId, Call, Hash, Json, ParamError, state_overrides
-from .server import RpcLimits
+from .server import RpcLimits, room_for_deep_answers
 
 Tracer = Callable[[Execution], dict]
 
@@ -33,7 +47,10 @@ STRUCT_LOG_OPTIONS = {
     "enableReturnData": "enable_return_data",
 }
 CALL_TRACER_OPTIONS = {"onlyTopCall": "only_top_call", "withLog": "with_log"}
-IGNORED_OPTIONS = frozenset({"timeout", "reexec", "disableMemory", "stateOverrides", "blockOverrides"})
+IGNORED_OPTIONS = frozenset({"reexec", "disableMemory", "stateOverrides", "blockOverrides"})
+DURATION = re.compile(r"(?:(?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|ms|s|m|h))+")
+DURATION_PART = re.compile(r"(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)")
+SECONDS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0}
 
 
 class Debug:
@@ -44,7 +61,7 @@ class Debug:
         self._limits = limits
 
     def traceTransaction(self, tx_hash: Hash, config: Json = None) -> dict:
-        tracer = _tracer(config)
+        tracer = _tracer(config, self._limits)
         location = self._chain.transaction(tx_hash)
         if location is None:
             raise ResourceNotFound(f"transaction 0x{tx_hash.hex()} not found")
@@ -52,36 +69,65 @@ class Debug:
         state = chain.state_before(location.block_number, location.index)
         env = chain.block_env(location.block_number)
         execution = begin_transaction(state, env, location.tx, chain.fork)
-        return tracer(execution)
+        with _bounded():
+            return tracer(execution)
 
     def traceCall(self, call: Call, block: BlockId = "latest", config: Json = None) -> dict:
         """Trace a call; state overrides go in ``config.stateOverrides``, as on geth."""
-        tracer = _tracer(config)
+        tracer = _tracer(config, self._limits)
         overrides = _config_overrides(config)
         number = existing_block(self._chain, block).number
         request = call_request(call, self._limits.call_gas_cap)
-        with chain_errors():
+        with chain_errors(), _bounded():
             return self._chain.trace_call(request, number, overrides, tracer)
 
 
-def _tracer(config: Any) -> Tracer:
-    """The tracer a geth trace config asks for."""
+@contextmanager
+def _bounded() -> Iterator[None]:
+    """A trace within its budget, with room for a call tree as deep as the EVM's."""
+    try:
+        with room_for_deep_answers():
+            yield
+    except TraceLimitExceeded as exc:
+        raise LimitExceeded(str(exc)) from None
+
+
+def _tracer(config: Any, limits: RpcLimits) -> Tracer:
+    """The tracer a geth trace config asks for, bounded by ``limits``."""
     if config is None:
         config = {}
     if not isinstance(config, dict):
         raise InvalidParams("invalid argument (config): expected an object")
+    timeout = _timeout(config.get("timeout"), limits)
+
+    def budget() -> TraceBudget:  # made as the trace starts: its deadline counts from then
+        return TraceBudget(timeout, limits.max_trace_bytes)
+
     name = config.get("tracer")
     if name is None:
-        options = StructLogOptions(**_options(config, STRUCT_LOG_OPTIONS, {"tracer", "tracerConfig"}),
+        options = StructLogOptions(**_options(config, STRUCT_LOG_OPTIONS, {"tracer", "tracerConfig", "timeout"}),
                                    limit=_limit(config.get("limit", 0)))
-        return lambda execution: trace_struct_logs(execution, options)[0]
+        return lambda execution: trace_struct_logs(execution, options, budget())[0]
     if name != "callTracer":
         raise ServerError(f"tracer not found: {name!r} (available: callTracer, or none for struct logs)")
     tracer_config = config.get("tracerConfig") or {}
     if not isinstance(tracer_config, dict):
         raise InvalidParams("invalid argument (config): tracerConfig must be an object")
     call_options = CallTracerOptions(**_options(tracer_config, CALL_TRACER_OPTIONS, set()))
-    return lambda execution: trace_calls(execution, call_options)[0]
+    return lambda execution: trace_calls(execution, call_options, budget())[0]
+
+
+def _timeout(value: Any, limits: RpcLimits) -> float:
+    """A trace's ``timeout``: a Go duration (``"10s"``, ``"1m30s"``, ``"500ms"``)."""
+    if value is None:
+        return limits.trace_timeout
+    if not isinstance(value, str) or not DURATION.fullmatch(value):
+        raise InvalidParams('invalid argument (config): timeout must be a duration such as "10s" or "500ms"')
+    seconds = sum(float(number) * SECONDS[unit] for number, unit in DURATION_PART.findall(value))
+    if seconds > limits.max_trace_timeout:
+        raise InvalidParams(f"invalid argument (config): timeout {value} is longer than this node allows "
+                            f"({limits.max_trace_timeout:g}s)")
+    return seconds
 
 
 def _options(config: dict, names: dict[str, str], others: set[str]) -> dict[str, bool]:

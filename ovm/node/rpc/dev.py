@@ -15,6 +15,13 @@ timestamp (exactly when that block is made by ``evm_mine``; within the
 second otherwise) and later blocks follow on from it. The clock only moves
 forward: a timestamp behind the node's clock is refused, as is one not after
 the head block's.
+
+Arguments are checked before anything is built, as block building checks a
+block: ``evm_mine`` and ``anvil_mine`` seal at most ``MAX_MINE_BLOCKS``
+blocks per call, and no dev method moves the clock past
+``LATEST_TIMESTAMP`` (2^64 - 2^32), so that every block after it still has
+136 years of 64-bit timestamps ahead: a chain can never be left where no
+block can follow, nor store a timestamp its data directory cannot read back.
 """
 
 from __future__ import annotations
@@ -27,6 +34,9 @@ from .formatting import data, quantity
 from .params import Address, Data, Hash, Json, ParamError, Quantity, Slot, Uint64
 from .params import quantity as to_quantity
 
+MAX_MINE_BLOCKS = 10_000
+LATEST_TIMESTAMP = 2**64 - 2**32  # 2^32 - 1 seconds before 64 bits run out
+
 
 class _DevControls:
     def __init__(self, ctx: NodeContext) -> None:
@@ -34,13 +44,14 @@ class _DevControls:
         self._chain = ctx.chain
 
     def _mine(self, count: int, timestamp: int | None) -> None:
-        if count < 1:
-            raise InvalidParams(f"block count must be at least 1, got {count}")
-        if timestamp is None:
-            timestamp, self._ctx.next_timestamp = self._ctx.next_timestamp, None
+        _check_count(count)
         head = self._chain.head.header.timestamp
         if timestamp is not None and timestamp <= head:
             raise ServerError(f"timestamp {timestamp} is not after the head block's ({head})")
+        first = timestamp or self._ctx.next_timestamp or self._chain.next_timestamp()
+        _check_clock(first + count - 1, f"{count} blocks from timestamp {first}")
+        if timestamp is None:
+            timestamp, self._ctx.next_timestamp = self._ctx.next_timestamp, None
         self._ctx.sequencer.mine(count, timestamp)
 
 
@@ -60,12 +71,11 @@ class Evm(_DevControls):
         return self._chain.revert(snapshot_id)
 
     def increaseTime(self, seconds: Quantity) -> str:
-        try:
-            return quantity(self._chain.increase_time(seconds))
-        except ValueError as exc:
-            raise InvalidParams(f"invalid argument 0 (seconds): {exc}") from None
+        _check_clock(self._chain.next_timestamp() + seconds, f"moving the clock {seconds} s forward")
+        return quantity(self._chain.increase_time(seconds))
 
     def setNextBlockTimestamp(self, timestamp: Uint64) -> None:
+        _check_clock(timestamp, f"timestamp {timestamp}")
         head = self._chain.head.header.timestamp
         if timestamp <= head:
             raise ServerError(f"timestamp {timestamp} is not after the head block's ({head})")
@@ -106,6 +116,9 @@ class Anvil(_DevControls):
         if interval is None:
             self._mine(blocks, None)
             return
+        _check_count(blocks)
+        head = self._chain.head.header.timestamp
+        _check_clock(head + max(interval, 1) * blocks, f"{blocks} blocks {interval} s apart")
         for _ in range(blocks):
             timestamp = self._chain.head.header.timestamp + max(interval, 1)
             self._mine(1, timestamp)
@@ -117,6 +130,17 @@ class Hardhat(Anvil):
 
 class Ovm(Evm, Anvil):
     namespace = "ovm"
+
+
+def _check_count(count: int) -> None:
+    if not 1 <= count <= MAX_MINE_BLOCKS:
+        raise InvalidParams(f"block count must be from 1 to {MAX_MINE_BLOCKS}, got {count}")
+
+
+def _check_clock(timestamp: int, what: str) -> None:
+    if timestamp > LATEST_TIMESTAMP:
+        raise InvalidParams(f"{what} would take block timestamps past {LATEST_TIMESTAMP} (2^64 - 2^32), "
+                            "the latest a dev method may set")
 
 
 def _mine_options(value: Any) -> tuple[int, int | None]:

@@ -26,6 +26,8 @@ INVALID_PARAMS = -32602
 INTERNAL_ERROR = -32603
 SERVER_ERROR = -32000
 RESOURCE_NOT_FOUND = -32001
+REQUEST_TIMEOUT = -32002  # geth's code for a request (in a batch) not served in time
+RESPONSE_TOO_LARGE = -32003  # geth's code for a batch whose answer passed its size bound
 LIMIT_EXCEEDED = -32005
 EXECUTION_REVERTED = 3
 
@@ -82,6 +84,14 @@ class ResourceNotFound(RpcError):
 
 class LimitExceeded(RpcError):
     code = LIMIT_EXCEEDED
+
+
+class RequestTimeout(RpcError):
+    code = REQUEST_TIMEOUT
+
+
+class ResponseTooLarge(RpcError):
+    code = RESPONSE_TOO_LARGE
 
 
 class ExecutionReverted(RpcError):

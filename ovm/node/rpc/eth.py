@@ -279,6 +279,8 @@ class Eth:
         if call.blob_versioned_hashes:
             raise ServerError("eth_sendTransaction cannot send blobs: sign the blob transaction "
                               "and send it with its sidecar through eth_sendRawTransaction")
+        if call.chain_id is not None and call.chain_id != self._chain.chain_id:
+            raise ServerError(f"chainId does not match node's (have={call.chain_id}, want={self._chain.chain_id})")
         nonce = self._ctx.mempool.pending_nonce(call.sender) if call.nonce is None else call.nonce
         gas = call.gas
         if gas is None:

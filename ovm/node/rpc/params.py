@@ -18,12 +18,14 @@ and hashes need their ``0x`` prefix and whole bytes.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Callable
 
 from ...primitives.types import UINT64_MAX, UINT256_MAX
 
 BLOCK_TAGS = ("latest", "pending", "safe", "finalized", "earliest")
+HEX_DIGITS = re.compile(r"[0-9a-fA-F]*")
 
 
 class ParamError(ValueError):
@@ -39,7 +41,7 @@ def _hex_digits(value: Any, what: str) -> str:
     if value[:2] not in ("0x", "0X"):
         raise ParamError(f"hex string without 0x prefix for {what}")
     digits = value[2:]
-    if any(c not in "0123456789abcdefABCDEF" for c in digits):
+    if not HEX_DIGITS.fullmatch(digits):
         raise ParamError(f"invalid hex string for {what}")
     return digits
 

@@ -2,8 +2,8 @@
 The JSON-RPC server
 ===================
 
-JSON-RPC 2.0 over HTTP POST and over WebSocket on the same port (aiohttp),
-with batches, notifications and CORS, dispatching ``<namespace>_<name>`` to
+JSON-RPC 2.0 with batches and notifications (carried over HTTP and
+WebSocket by ``transport``), dispatching ``<namespace>_<name>`` to
 the method ``name`` of the registered module whose ``namespace`` it is
 (trinity's ``RPCServer(modules=[...])``): ``eth_getBalance`` calls
 ``Eth.getBalance``. A module's public methods are its RPC methods; helpers
@@ -16,14 +16,20 @@ subscriptions. Handlers may be plain functions or coroutines; they run on the
 event loop the node shares with its sequencer, so requests are served one at
 a time in arrival order and see a consistent chain.
 
-Errors: malformed JSON is -32700, a malformed request object -32600, an
-unknown method -32601, a bad parameter -32602, and whatever a handler raises
-as ``RpcError`` goes out as its own code and message. Anything else is a bug:
-it is logged with its traceback and the client gets -32603 with one line.
+Errors: malformed JSON is -32700 (so is JSON nested too deeply, a number
+out of range, ``NaN`` or ``Infinity``); a malformed request object -32600 with id
+null, answered even when it has no id (only a well-formed request without
+an id is a notification); an unknown method -32601, a bad parameter -32602,
+and whatever a handler raises as ``RpcError`` goes out as its own code and
+message. Anything else is a bug: it is logged with its traceback and the
+client gets -32603 naming the method, never Python's text.
 
-Bounds (``RpcLimits``): the request body (HTTP 413 beyond it; a WebSocket
-message beyond it closes the connection, as the protocol's message-size
-limit does), and the number of requests in a batch.
+Bounds (``RpcLimits``): the request body (see ``transport``), the number
+of requests in a batch, and, as geth bounds them,
+a batch's time (requests not started within ``batch_timeout`` seconds are
+answered -32002, "request timed out") and the size of its answer (once
+``max_batch_response_bytes`` is passed, the rest are answered -32003,
+"response too large").
 """
 
 from __future__ import annotations
@@ -32,11 +38,14 @@ import asyncio
 import inspect
 import json
 import logging
+import math
+import sys
 import typing
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
-from aiohttp import WSCloseCode, WSMsgType, web
+from aiohttp import WSCloseCode, web
 
 from .errors import (
     InternalError,
@@ -44,6 +53,8 @@ from .errors import (
     InvalidRequest,
     MethodNotFound,
     ParseError,
+    RequestTimeout,
+    ResponseTooLarge,
     RpcError,
 )
 from .params import ParamError
@@ -51,11 +62,6 @@ from .params import ParamError
 log = logging.getLogger("ovm.rpc")
 
 JSONRPC_VERSION = "2.0"
-CORS_HEADERS = {
-    "Access-Control-Allow-Origin": "*",
-    "Access-Control-Allow-Methods": "POST, GET, OPTIONS",
-    "Access-Control-Max-Age": "600",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,11 +70,16 @@ class RpcLimits:
 
     max_body_bytes: int = 5 * 1024 * 1024
     max_batch: int = 1000
+    batch_timeout: float = 30.0
+    max_batch_response_bytes: int = 25_000_000
     call_gas_cap: int = 50_000_000
     max_log_range: int = 10_000
     max_log_results: int = 10_000
     filter_timeout: float = 300.0
     max_subscription_backlog: int = 10_000
+    trace_timeout: float = 5.0  # geth's default for debug_trace*
+    max_trace_timeout: float = 60.0  # the most a trace config's "timeout" may ask for
+    max_trace_bytes: int = 64 * 1024 * 1024  # of JSON a trace may keep
 
 
 # --- methods ----------------------------------------------------------------------
@@ -152,7 +163,7 @@ class Connection:
         self.closers: list[Callable[[], None]] = []
 
     def send(self, message: dict) -> None:
-        self.send_text(json.dumps(message))
+        self.send_text(encode(message))
 
     def send_text(self, text: str) -> None:
         if self.ws.closed:
@@ -179,15 +190,95 @@ class Connection:
         self.closers.clear()
 
 
+# --- JSON ---------------------------------------------------------------------------
+
+MAX_INT_DIGITS = sys.get_int_max_str_digits() or 4300
+
+
+def _integer(digits: str) -> int:
+    if len(digits) > MAX_INT_DIGITS:
+        raise ParseError(f"parse error: a number with more than {MAX_INT_DIGITS} digits")
+    return int(digits)
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ParseError(f"parse error: the number {shown(text)} is out of range")
+    return value
+
+
+def _not_json(name: str) -> None:
+    raise ParseError(f"parse error: {name} is not JSON")
+
+
+def parse_json(text: str | bytes) -> Any:
+    """A message as JSON, strictly (no ``NaN``, no numbers that do not fit a
+    double or Python's digit limit); ``ParseError`` says what is wrong where."""
+    if not text.strip():
+        raise ParseError("parse error: empty request")
+    try:
+        with recursion_limit(REQUEST_RECURSION_LIMIT):
+            return json.loads(text, parse_int=_integer, parse_float=_finite, parse_constant=_not_json)
+    except json.JSONDecodeError as exc:
+        reason = exc.msg.split(" (")[0].removesuffix(" at")  # "Invalid control character at": the place follows
+        raise ParseError(f"parse error: {reason[0].lower()}{reason[1:]} at line {exc.lineno} column {exc.colno}") from None
+    except RecursionError:
+        raise ParseError("parse error: JSON nested too deeply") from None
+    except UnicodeDecodeError:
+        raise ParseError("parse error: the request is not UTF-8 text") from None
+
+
+# How deep JSON may nest is bounded by Python's recursion limit, which the
+# process may have changed (py_ecc, for one, sets 100,000 when imported, far
+# past what a thread's C stack holds). So requests are parsed under Python's
+# default limit, whatever it is now: deeper ones are -32700. Answers get more
+# room: geth's callTracer over a call stack 1024 frames deep is JSON nested
+# over 2,000 deep.
+REQUEST_RECURSION_LIMIT = 1_000
+ANSWER_RECURSION_LIMIT = 5_000
+
+
+@contextmanager
+def recursion_limit(limit: int) -> Iterator[None]:
+    """Run the body under Python recursion limit ``limit``, then restore the old one."""
+    old = sys.getrecursionlimit()
+    sys.setrecursionlimit(limit)
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(old)
+
+
+def room_for_deep_answers():
+    """Room for an answer nested as deep as the EVM's calls, while it is built or encoded."""
+    return recursion_limit(max(sys.getrecursionlimit(), ANSWER_RECURSION_LIMIT))
+
+
+def encode(answer: Any) -> str:
+    """An answer (a response, a batch of them, a notification) as JSON text."""
+    with room_for_deep_answers():
+        return json.dumps(answer)
+
+
+def shown(text: str, limit: int = 64) -> str:
+    """Client text quoted back in a message, cut short."""
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
 # --- dispatch -----------------------------------------------------------------------
 
 
-def _error_response(error: RpcError, request_id: Any = None) -> dict:
+def error_response(error: RpcError, request_id: Any = None) -> dict:
     return {"jsonrpc": JSONRPC_VERSION, "id": request_id, "error": error.to_json()}
 
 
 def _valid_id(request_id: Any) -> bool:
     return request_id is None or (isinstance(request_id, (str, int, float)) and not isinstance(request_id, bool))
+
+
+def _is_notification(request: Any) -> bool:
+    return isinstance(request, dict) and "id" not in request
 
 
 class RpcServer:
@@ -196,7 +287,7 @@ class RpcServer:
     def __init__(self, modules: Iterable[object] = (), limits: RpcLimits = RpcLimits()) -> None:
         self.limits = limits
         self.methods: dict[str, Method] = {}
-        self._connections: set[Connection] = set()
+        self.connections: set[Connection] = set()
         for module in modules:
             self.register(module)
 
@@ -211,59 +302,76 @@ class RpcServer:
         """Answer one message (a request or a batch); ``None`` when nothing
         is owed (notifications only)."""
         try:
-            payload = json.loads(text)
-        except (ValueError, UnicodeDecodeError) as exc:
-            return json.dumps(_error_response(ParseError(f"parse error: {_one_line(exc)}")))
+            payload = parse_json(text)
+        except ParseError as error:
+            return encode(error_response(error))
         if isinstance(payload, list):
-            responses = await self._handle_batch(payload, connection)
-        else:
-            responses = await self.handle_request(payload, connection)
-        return None if responses is None else json.dumps(responses)
+            return await self._handle_batch(payload, connection)
+        response = await self.handle_request(payload, connection)
+        return None if response is None else encode(response)
 
-    async def _handle_batch(self, batch: list, connection: Connection | None) -> list | dict | None:
+    async def _handle_batch(self, batch: list, connection: Connection | None) -> str | None:
+        limits = self.limits
         if not batch:
-            return _error_response(InvalidRequest("empty batch"))
-        if len(batch) > self.limits.max_batch:
+            return encode(error_response(InvalidRequest("empty batch")))
+        if len(batch) > limits.max_batch:
             first_id = next((r.get("id") for r in batch if isinstance(r, dict) and _valid_id(r.get("id"))), None)
-            error = InvalidRequest(f"batch too large: {len(batch)} requests, at most {self.limits.max_batch}")
-            return [_error_response(error, first_id)]
-        responses = []
+            error = InvalidRequest(f"batch too large: {len(batch)} requests, at most {limits.max_batch}")
+            return encode([error_response(error, first_id)])
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + limits.batch_timeout
+        answers: list[str] = []
+        size = 0
         for request in batch:
-            response = await self.handle_request(request, connection)
+            if size > limits.max_batch_response_bytes:
+                response = self._skipped(request, ResponseTooLarge(
+                    f"response too large: the batch's answer passed {limits.max_batch_response_bytes} bytes"))
+            elif loop.time() > deadline:
+                response = self._skipped(request, RequestTimeout(
+                    f"request timed out: the batch ran past {limits.batch_timeout:g} s"))
+            else:
+                response = await self.handle_request(request, connection)
             if response is not None:
-                responses.append(response)
-        return responses or None
+                answers.append(encode(response))
+                size += len(answers[-1])
+        return "[" + ",".join(answers) + "]" if answers else None
+
+    @staticmethod
+    def _skipped(request: Any, error: RpcError) -> dict | None:
+        """The answer to a batch entry that was not run."""
+        if _is_notification(request):
+            return None
+        request_id = request.get("id") if isinstance(request, dict) else None
+        return error_response(error, request_id if _valid_id(request_id) else None)
 
     async def handle_request(self, request: Any, connection: Connection | None = None) -> dict | None:
-        """Answer one request object; ``None`` for a notification."""
+        """Answer one request object; ``None`` for a notification (a
+        well-formed request without an id: a malformed one is answered)."""
         if not isinstance(request, dict):
-            return _error_response(InvalidRequest("invalid request: expected a JSON object"))
+            return error_response(InvalidRequest("invalid request: expected a JSON object"))
         request_id = request.get("id")
         if not _valid_id(request_id):
-            return _error_response(InvalidRequest("invalid request: id must be a string, number or null"))
-        is_notification = "id" not in request
+            return error_response(InvalidRequest("invalid request: id must be a string, number or null"))
         try:
-            result = await self._call(request, connection)
+            name = _method_name(request)
+        except InvalidRequest as error:
+            return error_response(error, request_id)
+        try:
+            result = await self._call(name, request.get("params"), connection)
         except RpcError as error:
-            return None if is_notification else _error_response(error, request_id)
-        if is_notification:
+            return None if _is_notification(request) else error_response(error, request_id)
+        if _is_notification(request):
             return None
         return {"jsonrpc": JSONRPC_VERSION, "id": request_id, "result": result}
 
-    async def _call(self, request: dict, connection: Connection | None) -> Any:
-        if request.get("jsonrpc") != JSONRPC_VERSION:
-            raise InvalidRequest('invalid request: "jsonrpc" must be "2.0"')
-        name = request.get("method")
-        if not isinstance(name, str):
-            raise InvalidRequest('invalid request: "method" must be a string')
-        params = request.get("params", [])
+    async def _call(self, name: str, params: Any, connection: Connection | None) -> Any:
         if params is None:
             params = []
         if not isinstance(params, list):
             raise InvalidParams("invalid params: expected an array of arguments")
         method = self.methods.get(name)
         if method is None:
-            raise MethodNotFound(f"the method {name} does not exist/is not available")
+            raise MethodNotFound(f"the method {shown(name)} does not exist/is not available")
         args = method.convert(params)
         kwargs = {"connection": connection} if method.wants_connection else {}
         try:
@@ -272,105 +380,17 @@ class RpcServer:
                 result = await result
         except RpcError:
             raise
-        except Exception as exc:
+        except Exception:
             log.exception("unexpected error in %s", name)
-            raise InternalError(f"internal error in {name}: {_one_line(exc)}") from None
+            raise InternalError(f"internal error in {name}: the node could not serve this request") from None
         return result
 
-    # -- aiohttp ------------------------------------------------------------------
 
-    def app(self) -> web.Application:
-        app = web.Application(client_max_size=self.limits.max_body_bytes)
-        app.router.add_route("POST", "/", self._http)
-        app.router.add_route("GET", "/", self._websocket)
-        app.router.add_route("OPTIONS", "/", self._preflight)
-        app.on_shutdown.append(self._close_connections)
-        return app
-
-    async def _close_connections(self, app: web.Application) -> None:
-        for connection in list(self._connections):
-            await connection.ws.close(code=WSCloseCode.GOING_AWAY, message=b"server shutting down")
-
-    async def _http(self, request: web.Request) -> web.Response:
-        try:
-            body = await request.read()
-        except web.HTTPRequestEntityTooLarge:
-            error = InvalidRequest(f"request body too large: at most {self.limits.max_body_bytes} bytes")
-            return _json_response(json.dumps(_error_response(error)), status=413)
-        answer = await self.handle_text(body)
-        if answer is None:
-            return web.Response(status=204, headers=CORS_HEADERS)
-        return _json_response(answer)
-
-    async def _preflight(self, request: web.Request) -> web.Response:
-        headers = dict(CORS_HEADERS)
-        headers["Access-Control-Allow-Headers"] = request.headers.get(
-            "Access-Control-Request-Headers", "Content-Type"
-        )
-        return web.Response(status=204, headers=headers)
-
-    async def _websocket(self, request: web.Request) -> web.StreamResponse:
-        ws = web.WebSocketResponse(max_msg_size=self.limits.max_body_bytes, heartbeat=30)
-        if not ws.can_prepare(request).ok:
-            return _json_response(
-                json.dumps(_error_response(InvalidRequest("use POST for JSON-RPC over HTTP, or a WebSocket"))),
-                status=405,
-            )
-        await ws.prepare(request)
-        connection = Connection(ws, self.limits.max_subscription_backlog)
-        self._connections.add(connection)
-        writer = asyncio.create_task(connection.write_loop())
-        try:
-            async for message in ws:
-                if message.type not in (WSMsgType.TEXT, WSMsgType.BINARY):
-                    break
-                answer = await self.handle_text(message.data, connection)
-                if answer is not None:
-                    connection.send_text(answer)
-        finally:
-            self._connections.discard(connection)
-            connection.close()
-            writer.cancel()
-        return ws
-
-
-def _json_response(text: str, status: int = 200) -> web.Response:
-    return web.Response(text=text, status=status, content_type="application/json", headers=CORS_HEADERS)
-
-
-def _one_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
-
-
-# --- serving ----------------------------------------------------------------------
-
-
-class RunningServer:
-    """A server listening on a host and port; ``stop`` closes it and its connections."""
-
-    def __init__(self, runner: web.AppRunner) -> None:
-        self._runner = runner
-        host, port = runner.addresses[0][:2]
-        self.host = host
-        self.port = port
-
-    @property
-    def url(self) -> str:
-        return f"http://{self.host}:{self.port}"
-
-    @property
-    def ws_url(self) -> str:
-        return f"ws://{self.host}:{self.port}"
-
-    async def stop(self) -> None:
-        await self._runner.cleanup()
-
-
-async def serve(server: RpcServer, host: str = "127.0.0.1", port: int = 8545) -> RunningServer:
-    """Start listening (port 0 picks a free port) on the running event loop."""
-    runner = web.AppRunner(server.app(), access_log=None, handle_signals=False, shutdown_timeout=1.0)
-    await runner.setup()
-    site = web.TCPSite(runner, host, port)
-    await site.start()
-    return RunningServer(runner)
+def _method_name(request: dict) -> str:
+    """The method a request object names; ``InvalidRequest`` if it is malformed."""
+    if request.get("jsonrpc") != JSONRPC_VERSION:
+        raise InvalidRequest('invalid request: "jsonrpc" must be "2.0"')
+    name = request.get("method")
+    if not isinstance(name, str):
+        raise InvalidRequest('invalid request: "method" must be a string')
+    return name

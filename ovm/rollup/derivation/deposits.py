@@ -18,6 +18,8 @@ index, so the same event always yields the same transaction.
 
 from __future__ import annotations
 
+import logging
+
 from ...evm.l2 import user_deposit_source_hash
 from ...evm.transactions import DepositTransaction
 from ...primitives.crypto import keccak256
@@ -27,6 +29,8 @@ from ..l1.contract import Contract
 
 L2_BRIDGE = PREDEPLOYS["L2Bridge"]
 WITHDRAW_ETH_TO = keccak256(b"withdrawETHTo(address)")[:4]
+
+logger = logging.getLogger("ovm.deposits")
 
 
 class ReorgDuringRead(Exception):
@@ -63,6 +67,8 @@ def deposits_in(bridge: Contract, block: L1Block) -> list[DepositTransaction]:
             deposit = deposit_transaction(event.name, event.args, log)
             if deposit is not None:
                 deposits.append(deposit)
+    if deposits:
+        logger.info("derived %d deposit(s) from L1 block %d", len(deposits), block.number)
     return deposits
 
 

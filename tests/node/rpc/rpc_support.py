@@ -9,7 +9,8 @@ from typing import Any
 
 import aiohttp
 
-from ovm.node.rpc.server import RpcServer, serve
+from ovm.node.rpc.server import RpcServer
+from ovm.node.rpc.transport import serve
 
 
 @contextlib.asynccontextmanager

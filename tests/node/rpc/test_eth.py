@@ -19,6 +19,7 @@ from support import asm
 from ovm.chain import dev_accounts
 from ovm.evm.transactions import FeeMarketTransaction, encode_transaction, sign_transaction
 from ovm.node.rpc import RpcLimits
+from ovm.node.rpc.server import room_for_deep_answers
 from ovm.primitives import rlp
 from ovm.primitives.crypto import keccak256
 from ovm.trie.proof import verify_proof
@@ -188,6 +189,9 @@ def test_send_transaction_from_a_locked_account_is_refused(tmp_path):
         blobs = await rpc.failure("eth_sendTransaction", {"from": ALICE_HEX, "to": BOB_HEX,
                                                           "blobVersionedHashes": ["0x01" + "00" * 31]})
         assert blobs.code == -32000 and "eth_sendTransaction cannot send blobs" in blobs.message
+        other_chain = await rpc.failure("eth_sendTransaction", {"from": ALICE_HEX, "to": BOB_HEX, "chainId": "0x1"})
+        assert (other_chain.code, other_chain.message) == (-32000, "chainId does not match node's (have=1, want=901)")
+        assert await rpc("eth_getTransactionCount", ALICE_HEX, "pending") == "0x0"
     with_node(tmp_path, scenario)
 
 
@@ -277,6 +281,55 @@ def test_trace_transaction_struct_logs_and_call_tracer(tmp_path):
         missing = await rpc.failure("debug_traceTransaction", "0x" + "00" * 32)
         assert missing.code == -32001
     with_node(tmp_path, scenario)
+
+
+ENDLESS_AT = "0x" + "ab" * 20
+ENDLESS = {ENDLESS_AT: {"code": "0x5b600056"}}  # JUMPDEST PUSH1 0 JUMP
+
+
+def test_traces_are_bounded_in_time_and_size(tmp_path):
+    async def scenario(rpc):
+        call = {"to": ENDLESS_AT, "gas": hex(50_000_000)}
+        late = await rpc.failure("debug_traceCall", call, "latest", {"timeout": "100ms", "limit": 1, "stateOverrides": ENDLESS})
+        assert (late.code, late.message) == (-32005, "execution timeout: the trace ran past 0.1 s")
+        calls = await rpc.failure("debug_traceCall", call, "latest",
+                                  {"tracer": "callTracer", "timeout": "0.1s", "stateOverrides": ENDLESS})
+        assert (calls.code, calls.message) == (-32005, "execution timeout: the trace ran past 0.1 s")
+        large = await rpc.failure("debug_traceCall", call, "latest", {"stateOverrides": ENDLESS})
+        assert (large.code, large.message) == (-32005, "trace too large: more than 50000 bytes of JSON")
+        limited = await rpc("debug_traceCall", {**call, "gas": hex(30_000)}, "latest",
+                            {"limit": 5, "stateOverrides": ENDLESS})
+        assert len(limited["structLogs"]) == 5 and limited["failed"] is True
+        assert await rpc("eth_chainId") == "0x385"
+    with_node(tmp_path, scenario, limits=RpcLimits(max_trace_bytes=50_000))
+
+
+def test_a_call_tree_as_deep_as_gas_allows_comes_back_whole(tmp_path):
+    self_call = "0x600080808080305af100"  # CALL(gas, self, 0, 0, 0, 0, 0), STOP
+
+    async def scenario(rpc):
+        with room_for_deep_answers():  # the client's json needs the room too
+            tree = await rpc("debug_traceCall", {"to": ENDLESS_AT, "gas": hex(50_000_000)}, "latest",
+                             {"tracer": "callTracer", "stateOverrides": {ENDLESS_AT: {"code": self_call}}})
+        depth = 0
+        while tree.get("calls"):
+            (tree,) = tree["calls"]
+            depth += 1
+        assert depth > 500  # JSON nested over 1,000 deep: more than Python's default recursion limit
+    with_node(tmp_path, scenario)
+
+
+def test_trace_timeouts_are_go_durations_up_to_the_node_s_maximum(tmp_path):
+    async def scenario(rpc):
+        call = {"to": ENDLESS_AT, "gas": hex(30_000)}
+        for timeout in ("1m30s", "10s", "500ms", "1.5s"):
+            trace = await rpc("debug_traceCall", call, "latest", {"timeout": timeout, "limit": 1})
+            assert trace["failed"] is False
+        for timeout, reason in ((5, "must be a duration"), ("soon", "must be a duration"), ("5", "must be a duration"),
+                                ("2m", "timeout 2m is longer than this node allows (90s)")):
+            failure = await rpc.failure("debug_traceCall", call, "latest", {"timeout": timeout})
+            assert failure.code == -32602 and reason in failure.message
+    with_node(tmp_path, scenario, limits=RpcLimits(max_trace_timeout=90))
 
 
 def test_txpool_shows_a_queued_transaction(tmp_path):
