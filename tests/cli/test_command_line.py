@@ -70,7 +70,7 @@ def test_a_good_censor_address_in_any_case():
 
 @pytest.mark.parametrize("command", sorted(cli.COMMANDS))
 def test_every_command_takes_a_log_level(command):
-    required = {"deposit": ["--amount", "1"], "withdraw": ["--amount", "1"], "statetest": ["x.json"]}
+    required = {"deposit": ["--amount", "1"], "withdraw": ["--amount", "1"], "statetest": ["x.json"], "blocktest": ["x.json"]}
     parser = cli.build_parser()
     assert parser.parse_args([command, *required.get(command, [])]).log_level == "info"
     assert parser.parse_args([command, *required.get(command, []), "--log-level", "debug"]).log_level == "debug"
