@@ -2,11 +2,13 @@
 Precompiled contracts
 =====================
 
-The Cancun precompiles at addresses 0x01–0x0a and Prague's BLS12-381
-operations at 0x0b–0x11, one module per family. Each is a :class:`Precompile`:
-a price for an input, and a function from input to output. The interpreter charges ``gas(data)`` (refusing the call when it exceeds the gas
-available) before it calls ``run(data)``; a :class:`PrecompileError` from
-``run`` fails the call and consumes all the gas given to it.
+The Cancun precompiles at addresses 0x01–0x0a, Prague's BLS12-381 operations at
+0x0b–0x11, and P256VERIFY (0x100) for a fork to take up at the price it
+chooses, one module per family. Each is a :class:`Precompile`: a price for an
+input, and a function from input to output. The interpreter charges
+``gas(data)`` (refusing the call when it exceeds the gas available) before it
+calls ``run(data)``; a :class:`PrecompileError` from ``run`` fails the call and
+consumes all the gas given to it.
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ from . import (  # noqa: E402
     ecrecover,
     hashes,
     modexp,
+    p256verify,
     point_evaluation,
 )
 
@@ -85,11 +88,22 @@ BLS12_381_PRECOMPILES: dict[bytes, Precompile] = {
 
 PRAGUE_PRECOMPILES: dict[bytes, Precompile] = {**CANCUN_PRECOMPILES, **BLS12_381_PRECOMPILES}
 
+P256VERIFY_ADDRESS = _address(0x100)
+
+
+def p256verify_precompile(gas: int = p256verify.OSAKA_GAS) -> Precompile:
+    """P256VERIFY at the price a fork chooses: ``p256verify.OSAKA_GAS`` (6900,
+    Ethereum from Osaka) or ``p256verify.FJORD_GAS`` (3450, OP chains since Fjord)."""
+    return Precompile("p256verify", FlatPrice(gas), p256verify.run)
+
+
 __all__ = [
     "BLS12_381_PRECOMPILES",
     "CANCUN_PRECOMPILES",
     "FlatPrice",
+    "P256VERIFY_ADDRESS",
     "PRAGUE_PRECOMPILES",
     "Precompile",
     "PrecompileError",
+    "p256verify_precompile",
 ]
