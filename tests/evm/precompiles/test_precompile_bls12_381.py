@@ -28,7 +28,10 @@ from ovm.evm.precompiles import (
     PRAGUE_PRECOMPILES,
     PrecompileError,
 )
+from ovm.evm.forks import CANCUN, PRAGUE
 from ovm.evm.precompiles.bls12_381 import G1_MSM_DISCOUNTS, G2_MSM_DISCOUNTS, P, Q
+from ovm.transpiler import TranspilingRunner
+from support import asm, call_contract, make_state
 
 VECTORS = Path(__file__).with_name("vectors")
 # go-ethereum's file names; its single-multiplication files run on the MSMs.
@@ -366,3 +369,89 @@ def test_random_inputs_give_bytes_or_precompile_error(number: int) -> None:
             except PrecompileError:
                 continue
             assert isinstance(output, bytes)
+
+
+# --- through a transaction, on both engines -----------------------------------------
+
+ENGINES = {"interpreter": None, "transpiler": TranspilingRunner(threshold=0)}
+CALL_GAS = 50_000
+# Between the two GAS readings: five pushes and CALLDATASIZE (17), the second
+# GAS (2), and STATICCALL's access to a warm address (100).
+AROUND_THE_CALL = 17 + 2 + 100
+
+
+def caller(target: int, call_gas: int = CALL_GAS) -> bytes:
+    """Copies its calldata to memory, STATICCALLs ``target`` with it, and
+    returns (success, gas the call took, output size) as three words."""
+    return asm(
+        "CALLDATASIZE", "PUSH1 0", "PUSH1 0", "CALLDATACOPY",
+        "GAS",
+        "PUSH1 0", "PUSH1 0", "CALLDATASIZE", "PUSH1 0", f"PUSH2 {target}", f"PUSH3 {call_gas}",
+        "STATICCALL",
+        "GAS",
+        "SWAP1", "PUSH1 0", "MSTORE",
+        "SWAP1", "SUB", "PUSH1 32", "MSTORE",
+        "RETURNDATASIZE", "PUSH1 64", "MSTORE",
+        "PUSH1 96", "PUSH1 0", "RETURN",
+    )  # fmt: skip
+
+
+def call_through_evm(target: int, data: bytes, engine: str, fork=PRAGUE, call_gas: int = CALL_GAS):
+    """(success, gas the STATICCALL took beyond AROUND_THE_CALL, output size)."""
+    result = call_contract(
+        make_state(), caller(target, call_gas), data=data, fork=fork, code_runner=ENGINES[engine]
+    )
+    assert result.success, result.error
+    success, taken, size = (int.from_bytes(result.output[i : i + 32], "big") for i in (0, 32, 64))
+    return success, taken - AROUND_THE_CALL, size
+
+
+def first_vector(prefix: str, family: str) -> bytes:
+    return bytes.fromhex(json.loads((VECTORS / f"{prefix}{family}.json").read_text())[0]["Input"])
+
+
+TRANSACTION_CASES = [
+    ("blsG1Add", 0x0B, 128),
+    ("blsG1MultiExp", 0x0C, 128),
+    ("blsG2Add", 0x0D, 256),
+    ("blsG2MultiExp", 0x0E, 256),
+    ("blsPairing", 0x0F, 32),
+    ("blsMapG1", 0x10, 128),
+    ("blsMapG2", 0x11, 256),
+]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("family, number, output_size", TRANSACTION_CASES)
+def test_call_charges_exactly_the_price(family: str, number: int, output_size: int, engine: str) -> None:
+    data = first_vector("", family)
+    price = BLS12_381_PRECOMPILES[address(number)].gas(data)
+    success, taken, size = call_through_evm(number, data, engine, call_gas=price + 1000)
+    assert (success, size) == (1, output_size)
+    assert taken == price
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("family, number, output_size", TRANSACTION_CASES)
+def test_failed_call_consumes_all_the_gas_it_was_given(
+    family: str, number: int, output_size: int, engine: str
+) -> None:
+    data = first_vector("fail-", family)
+    assert call_through_evm(number, data, engine) == (0, CALL_GAS, 0)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_too_little_gas_fails_the_call_and_consumes_it(engine: str) -> None:
+    data = first_vector("", "blsPairing")
+    price = PAIRING.gas(data)
+    assert call_through_evm(0x0F, data, engine, call_gas=price - 1) == (0, price - 1, 0)
+    assert call_through_evm(0x0F, data, engine, call_gas=price) == (1, price, 32)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_cancun_has_no_precompile_at_0x0b(engine: str) -> None:
+    """An empty account there, and cold: the call succeeds with no output."""
+    data = first_vector("", "blsG1Add")
+    success, taken, size = call_through_evm(0x0B, data, engine, fork=CANCUN)
+    assert (success, size) == (1, 0)
+    assert taken == 2600 - 100
