@@ -69,6 +69,10 @@ TX_BASE = 21000
 TX_CREATE = 32000
 TX_DATA_ZERO = 4
 TX_DATA_NONZERO = 16
+# Calldata tokens: a zero byte is one, any other byte four. From Prague a
+# transaction uses at least TX_BASE + TX_DATA_FLOOR_PER_TOKEN per token (EIP-7623).
+TX_DATA_TOKENS_PER_NONZERO = 4
+TX_DATA_FLOOR_PER_TOKEN = 10
 
 # Blobs (EIP-4844).
 GAS_PER_BLOB = 1 << 17

@@ -7,7 +7,9 @@ splits them): validate (stateless rules, then nonce, balance and fee caps
 against the state and block), prepare (buy gas, bump the nonce, warm the
 access list, start the first frame), execute (the machine), and settle
 (refund, pay the coinbase its priority fee, delete self-destructed and touched
-empty accounts).
+empty accounts). On a fork with a calldata floor (``Fork.calldata_floor_per_token``,
+from Prague) the gas limit must cover the floor, and a transaction that used
+less, after its refund, pays for the floor.
 
 On a fork with L2 rules (``Fork.l2``, ``ovm.evm.l2``) a transaction also pays
 the L1 data fee with its gas, and settling pays the base fee and the L1 fee
@@ -39,6 +41,7 @@ from .transactions import (
     InvalidTransaction,
     LegacyTransaction,
     Transaction,
+    calldata_floor_gas,
     intrinsic_gas,
     max_fee_per_gas,
     validate_transaction,
@@ -124,6 +127,15 @@ def check_funds(tx: Transaction, sender: bytes, balance: int, l1_fee: int = 0) -
         )
 
 
+def check_calldata_floor(tx: Transaction, fork: Fork) -> None:
+    """The gas limit must cover the fork's calldata floor (geth's wording)."""
+    floor = calldata_floor_gas(tx, fork.calldata_floor_per_token)
+    if tx.gas < floor:
+        raise InvalidTransaction(
+            f"insufficient gas for floor data gas cost: have {tx.gas}, want {floor}"
+        )
+
+
 def check_fits_block(
     tx: Transaction, env: BlockEnv, fork: Fork, block_gas_available: int | None = None
 ) -> None:
@@ -187,6 +199,7 @@ class Execution:
         self.l1_charge = l1_charge
         self.gas_price = effective_gas_price(tx, env.base_fee)
         self.blob_gas = blob_gas_used(tx)
+        self.floor_gas = self._floor_gas()
         self.contract_address = (
             create_address(sender, state.get_nonce(sender)) if tx.to is None else None
         )
@@ -197,6 +210,10 @@ class Execution:
         )
         self.code_runner = code_runner
         self.machine = Machine(state, env, context, fork, code_runner)
+
+    def _floor_gas(self) -> int:
+        """The least gas this transaction uses: the fork's calldata floor."""
+        return calldata_floor_gas(self.tx, self.fork.calldata_floor_per_token)
 
     @property
     def l1_fee(self) -> int:
@@ -274,8 +291,8 @@ class Execution:
         gas_left = frame.gas
         used_before_refund = tx.gas - gas_left
         refund = min(used_before_refund // G.MAX_REFUND_QUOTIENT, state.refund) if error is None else 0
-        gas_used = used_before_refund - refund
-        self._pay_for_gas(gas_used, gas_left + refund)
+        gas_used = max(used_before_refund - refund, self.floor_gas)
+        self._pay_for_gas(gas_used, tx.gas - gas_used)
         for address in state.selfdestructed:
             state.destroy_account(address)
         for address in state.touched:
@@ -328,6 +345,10 @@ class DepositExecution(Execution):
         super().__init__(state, env, tx, sender, fork, code_runner, l1_charge)
         self.deposit_nonce = state.get_nonce(sender)
 
+    def _floor_gas(self) -> int:
+        """None: a deposit's gas was bought on L1."""
+        return 0
+
     def prepare(self) -> None:
         """Mint, then start, or end as a failed deposit."""
         state, tx = self.state, self.tx
@@ -367,6 +388,7 @@ def begin_transaction(
         execution: Execution = DepositExecution(state, env, tx, tx.sender, fork, code_runner)
     else:
         sender = validate_transaction(tx, env.chain_id)
+        check_calldata_floor(tx, fork)
         l1_charge = None if fork.l2 is None else fork.l2.l1_charge(state, tx)
         l1_fee = 0 if l1_charge is None else l1_charge.fee
         validate_against_state(state, env, tx, sender, fork, block_gas_available, l1_fee)

@@ -451,6 +451,19 @@ def intrinsic_gas(tx: Transaction) -> int:
     return cost
 
 
+def calldata_tokens(data: bytes) -> int:
+    zeros = data.count(0)
+    return zeros + G.TX_DATA_TOKENS_PER_NONZERO * (len(data) - zeros)
+
+
+def calldata_floor_gas(tx: Transaction, per_token: int) -> int:
+    """The least gas ``tx`` uses where a fork sets a floor of ``per_token`` gas
+    per calldata token (Prague: 10); no floor when ``per_token`` is 0."""
+    if not per_token:
+        return 0
+    return G.TX_BASE + per_token * calldata_tokens(tx.data)
+
+
 def max_fee_per_gas(tx: Transaction) -> int:
     """The most the sender can pay per unit of gas: the gas price or the fee cap
     (nothing for a deposit, whose gas was bought on L1)."""

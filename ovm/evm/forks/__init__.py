@@ -3,7 +3,8 @@
 from .base import Fork
 from .cancun import CANCUN
 from .ovm_cancun import OVM_CANCUN
+from .prague import PRAGUE
 
-FORKS: dict[str, Fork] = {fork.name: fork for fork in (CANCUN, OVM_CANCUN)}
+FORKS: dict[str, Fork] = {fork.name: fork for fork in (CANCUN, OVM_CANCUN, PRAGUE)}
 
-__all__ = ["CANCUN", "FORKS", "OVM_CANCUN", "Fork"]
+__all__ = ["CANCUN", "FORKS", "OVM_CANCUN", "PRAGUE", "Fork"]

@@ -6,6 +6,10 @@ A fork is one frozen object: its instruction table (256 entries, undefined
 opcodes bound to ``invalid``), its static gas table, its precompiles and the
 transaction types it accepts. Code asks the fork; it never compares fork names.
 
+From Prague a fork sets ``calldata_floor_per_token``: a transaction uses at
+least 21000 gas plus that much per calldata token, and its gas limit must
+cover that floor (``ovm.evm.transactions.calldata_floor_gas``); 0 is no floor.
+
 An L2 fork also carries ``l2``, the OP Stack's rules (``ovm.evm.l2.L2Rules``:
 fee vaults and the L1 data fee); Ethereum's forks have none.
 
@@ -42,3 +46,4 @@ class Fork:
     transaction_types: frozenset[int]
     deployment_check: DeploymentCheck | None = None
     l2: L2Rules | None = None
+    calldata_floor_per_token: int = 0

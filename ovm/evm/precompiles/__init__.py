@@ -2,11 +2,13 @@
 Precompiled contracts
 =====================
 
-The Cancun precompiles at addresses 0x01–0x0a, one module per family. Each is a
-:class:`Precompile`: a price for an input, and a function from input to output.
-The interpreter charges ``gas(data)`` (refusing the call when it exceeds the gas
-available) before it calls ``run(data)``; a :class:`PrecompileError` from
-``run`` fails the call and consumes all the gas given to it.
+The Cancun precompiles at addresses 0x01–0x0a, Prague's BLS12-381 operations at
+0x0b–0x11, and P256VERIFY (0x100) for a fork to take up at the price it
+chooses, one module per family. Each is a :class:`Precompile`: a price for an
+input, and a function from input to output. The interpreter charges
+``gas(data)`` (refusing the call when it exceeds the gas available) before it
+calls ``run(data)``; a :class:`PrecompileError` from ``run`` fails the call and
+consumes all the gas given to it.
 """
 
 from __future__ import annotations
@@ -26,8 +28,27 @@ class Precompile:
     run: Callable[[bytes], bytes]
 
 
+@dataclass(frozen=True, slots=True)
+class FlatPrice:
+    """The same gas for every input."""
+
+    gas: int
+
+    def __call__(self, data: bytes) -> int:
+        return self.gas
+
+
 # The families raise PrecompileError, so they are imported once it exists.
-from . import blake2f, bn254, ecrecover, hashes, modexp, point_evaluation  # noqa: E402
+from . import (  # noqa: E402
+    blake2f,
+    bls12_381,
+    bn254,
+    ecrecover,
+    hashes,
+    modexp,
+    p256verify,
+    point_evaluation,
+)
 
 
 def _address(number: int) -> bytes:
@@ -49,4 +70,40 @@ CANCUN_PRECOMPILES: dict[bytes, Precompile] = {
     ),
 }
 
-__all__ = ["CANCUN_PRECOMPILES", "Precompile", "PrecompileError"]
+BLS12_381_PRECOMPILES: dict[bytes, Precompile] = {
+    _address(0x0B): Precompile("bls12_g1add", bls12_381.g1_add_gas, bls12_381.g1_add),
+    _address(0x0C): Precompile("bls12_g1msm", bls12_381.g1_msm_gas, bls12_381.g1_msm),
+    _address(0x0D): Precompile("bls12_g2add", bls12_381.g2_add_gas, bls12_381.g2_add),
+    _address(0x0E): Precompile("bls12_g2msm", bls12_381.g2_msm_gas, bls12_381.g2_msm),
+    _address(0x0F): Precompile(
+        "bls12_pairing_check", bls12_381.pairing_check_gas, bls12_381.pairing_check
+    ),
+    _address(0x10): Precompile(
+        "bls12_map_fp_to_g1", bls12_381.map_fp_to_g1_gas, bls12_381.map_fp_to_g1
+    ),
+    _address(0x11): Precompile(
+        "bls12_map_fp2_to_g2", bls12_381.map_fp2_to_g2_gas, bls12_381.map_fp2_to_g2
+    ),
+}
+
+PRAGUE_PRECOMPILES: dict[bytes, Precompile] = {**CANCUN_PRECOMPILES, **BLS12_381_PRECOMPILES}
+
+P256VERIFY_ADDRESS = _address(0x100)
+
+
+def p256verify_precompile(gas: int = p256verify.OSAKA_GAS) -> Precompile:
+    """P256VERIFY at the price a fork chooses: ``p256verify.OSAKA_GAS`` (6900,
+    Ethereum from Osaka) or ``p256verify.FJORD_GAS`` (3450, OP chains since Fjord)."""
+    return Precompile("p256verify", FlatPrice(gas), p256verify.run)
+
+
+__all__ = [
+    "BLS12_381_PRECOMPILES",
+    "CANCUN_PRECOMPILES",
+    "FlatPrice",
+    "P256VERIFY_ADDRESS",
+    "PRAGUE_PRECOMPILES",
+    "Precompile",
+    "PrecompileError",
+    "p256verify_precompile",
+]

@@ -1,0 +1,28 @@
+"""
+Prague (provisional)
+====================
+
+Cancun with two of Prague's changes: the BLS12-381 precompiles at 0x0b–0x11
+(EIP-2537, ``ovm.evm.precompiles.bls12_381``) and the calldata floor
+(EIP-7623): a transaction uses at least 21000 gas plus 10 per calldata token
+(a zero byte is one token, any other byte four), and its gas limit must cover
+that floor.
+
+The rest of Prague is not here yet: set-code transactions (EIP-7702), the
+block-hash history contract (EIP-2935), the new blob counts (EIP-7691), the
+withdrawal and consolidation request contracts (EIP-7002, EIP-7251), among
+others. This object is provisional, to be rebuilt on the fork data with them.
+"""
+
+import dataclasses
+
+from .. import gas as G
+from ..precompiles import PRAGUE_PRECOMPILES
+from .cancun import CANCUN
+
+PRAGUE = dataclasses.replace(
+    CANCUN,
+    name="Prague",
+    precompiles=PRAGUE_PRECOMPILES,
+    calldata_floor_per_token=G.TX_DATA_FLOOR_PER_TOKEN,
+)
