@@ -31,7 +31,8 @@ from .batch import BatchBuilder, BatchError, BlockFrameData, decode_batch
 from .blob_data import to_blobs
 from .config import RollupConfig
 from .inbox import batch_data
-from .l1.client import L1Client, L1Error
+from .l1.client import L1Client
+from .l1.data import L1Error
 from .l1.contract import Contract
 
 log = logging.getLogger("ovm.batcher")
@@ -187,7 +188,7 @@ class Batcher:
             submission.l1_block, submission.l1_block_hash = receipt.block_number, receipt.block_hash
             return
         if self.clock() - submission.sent_at >= RESEND_AFTER or receipt is not None:
-            self.client.forget_nonce(self.config.batcher.address)
+            self.client.txs.forget_nonce(self.config.batcher.address)
             submission.tx_hash = self._post(submission.data)
             submission.sent_at = self.clock()
             log.info("sent again the batch of L2 blocks %d..%d", submission.first, submission.last)

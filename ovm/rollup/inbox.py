@@ -22,7 +22,8 @@ from ..evm.blobs import BlobError, blob_commitment, versioned_hash
 from ..primitives.crypto import keccak256
 from ..primitives.types import to_hex
 from .blob_data import BlobDataError, from_blobs
-from .l1.client import L1Client, L1Error, L1Transaction
+from .l1.client import L1Client
+from .l1.data import L1Error, L1Transaction
 from .l1.contract import Contract, ContractEvent
 
 CALLDATA, BLOBS = 0, 1  # BatchInbox.DataKind

@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 from typing import Callable
 
-from .l1.client import L1Error
+from .l1.data import L1Error
 from .l1.contract import Contract
 from .output import OutputRoots
 
@@ -71,5 +71,5 @@ class Proposer:
         try:
             self.scc.transact(self.key, function, *args, value=value, timeout=TX_TIMEOUT)
         except L1Error:
-            self.scc.client.forget_nonce(self.address)
+            self.scc.client.txs.forget_nonce(self.address)
             raise

@@ -28,7 +28,8 @@ from .batcher import Batcher
 from .config import RollupConfig
 from .derivation.epochs import L1View, OriginSelector
 from .derivation.pipeline import Replica
-from .l1.client import L1Client, L1Error
+from .l1.client import L1Client
+from .l1.data import L1Error
 from .l1.contract import Contract
 from .output import OutputRoots
 from .proposer import Proposer

@@ -19,7 +19,7 @@ from ovm.evm.transactions import FeeMarketTransaction, encode_transaction, sign_
 from ovm.rollup.artifacts import load
 from ovm.rollup.config import load_config
 from ovm.rollup.inbox import BLOBS, CALLDATA
-from ovm.rollup.l1.client import L1Client, L1Error
+from ovm.rollup.l1 import L1Client, L1Error
 from ovm.rollup.l1.contract import Contract
 from ovm.rollup.withdrawals import finalization_proof, withdrawals_in_receipt
 from rollup_support import Devnet, batch_kinds, rpc, same_chain, same_outputs

@@ -22,7 +22,7 @@ from ...evm.l2 import user_deposit_source_hash
 from ...evm.transactions import DepositTransaction
 from ...primitives.crypto import keccak256
 from ..artifacts import PREDEPLOYS
-from ..l1.client import L1Block, L1Log
+from ..l1.data import L1Block, L1Log
 from ..l1.contract import Contract
 
 L2_BRIDGE = PREDEPLOYS["L2Bridge"]

@@ -26,7 +26,8 @@ import time
 from ...evm.l2 import L1Origin, RecordedOrigin, l1_info_deposit, recorded_origin
 from ...evm.transactions import DepositTransaction, Transaction
 from ...state import State
-from ..l1.client import L1Block, L1Client
+from ..l1.client import L1Client
+from ..l1.data import L1Block
 from ..l1.contract import Contract
 from .deposits import deposits_in
 

@@ -40,7 +40,8 @@ from ...evm.transactions import InvalidTransaction, decode_transaction
 from ..batch import BatchError, BlockFrameData, decode_batch
 from ..config import RollupConfig
 from ..inbox import batch_data
-from ..l1.client import L1Block, L1Client
+from ..l1.client import L1Client
+from ..l1.data import L1Block
 from ..l1.contract import Contract
 from ..output import OutputRoots
 from . import progress
