@@ -4,9 +4,10 @@ The proposer
 
 Posts output roots (``ovm.rollup.output``) of the sequencer's L2 blocks to the
 StateCommitmentChain: one every ``interval`` L2 blocks, for blocks already
-safe (their batches are on L1), so a verifier can always re-derive what an
-output commits to. Before its first proposal it deposits the bond the chain
-requires.
+safe (the sequencer's own derivation found them on L1, exactly as it built
+them), so a verifier can always re-derive what an output commits to, and a
+block that derivation would replace is never proposed. Before its first
+proposal it deposits the bond the chain requires.
 """
 
 from __future__ import annotations
