@@ -20,6 +20,7 @@ from ovm.rollup.derivation.batches import (
     MAX_FRAMES_AHEAD,
     Drop,
     FrameQueue,
+    L1Snapshot,
     QueuedFrame,
     Undecided,
     forced_block,
@@ -238,6 +239,17 @@ def test_the_first_block_takes_the_anchor_as_origin(l1):
     genesis = parent_at(l1, 0, l1.blocks[0].timestamp, None)
     assert check(l1, genesis, frame(1, l1.blocks[0], l1.blocks[0].timestamp + 1), 1).origin == l1.blocks[0]
     assert isinstance(check(l1, genesis, frame(1, l1.blocks[1], l1.blocks[1].timestamp), 2), Drop)
+
+
+def test_the_rules_run_on_data_alone(l1):
+    """What a fraud proof has: L1 blocks and their deposits as plain data, a frame, the parent."""
+    origin = l1.mine(deposits=[(ALICE.address, 5), (BOB.address, 6)])
+    known = L1Snapshot({b.number: b for b in l1.blocks}, {origin.hash: tuple(l1.deposits(origin))})
+    parent = parent_at(l1, 10, origin.timestamp - 3, origin.number - 1)
+    queued = QueuedFrame(frame(11, origin, origin.timestamp, [user_tx()]), origin.number + 1)
+    result = frame_block(RULES, parent, queued, known)
+    assert [tx.mint for tx in result.deposits] == [5, 6] and result.transactions[-1].nonce == 0
+    assert frame_block(RULES, parent, queued, L1Snapshot()) == Undecided(f"L1 block {origin.number} is not read yet")
 
 
 # --- the sequencing window ------------------------------------------------------------
