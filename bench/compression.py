@@ -180,7 +180,7 @@ def measure_inbox(anvil: BenchL1, rows: list[Row]) -> None:
             receipt = anvil.w3.eth.wait_for_transaction_receipt(tx)
             row.inbox_gas.append(receipt.gasUsed - TX_BASE_GAS - calldata_gas(data))
             blob_tx = blob_inbox.send(key, "appendBlobBatch", gas=BLOB_BATCH_GAS, blobs=to_blobs(data))
-            row.blob_tx_gas.append(client.confirm(blob_tx).gas_used)
+            row.blob_tx_gas.append(client.txs.confirm(blob_tx).gas_used)
 
 
 def measure_extraction(anvil: BenchL1) -> dict:

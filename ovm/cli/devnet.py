@@ -18,7 +18,7 @@ L1, its L2 chain, its batches) instead of deploying a new one.
 then it prints the URLs, the dev accounts and the contract addresses, writes
 ``rollup.json`` and ``devnet.json`` (what ``ovm deposit/withdraw/finalize``
 read) into the data directory and points ``~/.ovm/devnet.json`` at them, and
-keeps a status line: L2 head, safe head (batched on L1), finalized (covered by
+keeps a status line: L2 head, safe head (derived from L1), finalized (covered by
 an output past the challenge period), L1 head, batch backlog, and the
 replica's head and output check.
 """

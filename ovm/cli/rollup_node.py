@@ -6,8 +6,9 @@ How the node of ``ovm node`` becomes a rollup node: the L2 fork (OvmCancun)
 and genesis (predeploys) anchored to the rollup's L1 block, plus
 
 - on the sequencer (inside ``ovm devnet``): the L1-info/deposit preamble of
-  every block, output roots, the batcher and the proposer;
-- on a replica (``ovm node --replica``): the derivation pipeline instead of
+  every block, output roots, the batcher and the proposer, and derivation of
+  its own chain (its safe head);
+- on a replica (``ovm node --replica``): derivation instead of
   block production, which builds every block from L1 alone.
 """
 
@@ -65,11 +66,9 @@ def open_sequencer(
         datadir, config, replica=False, block_time=block_time, instant=instant, censored=censored
     )
     services = SequencerServices(
-        node.chain, client, config, batch_interval=batch_interval, confirmations=confirmations,
+        node.sequencer, client, config, batch_interval=batch_interval, confirmations=confirmations,
         blob_batches=blob_batches,
     )
-    node.sequencer.preamble = services.preamble
-    node.sequencer.new_blocks.subscribe(services.on_block)
     return RollupNode(node, services)
 
 

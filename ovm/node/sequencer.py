@@ -7,7 +7,7 @@ Block production on the node's event loop, in one of two modes:
 - **Interval** (the default): every ``block_time`` seconds (2.0, as OP Stack
   chains) a block is built from the mempool's ``pending_for_block`` — an
   empty one when nothing is pending, as the OP Stack does, so time on L2
-  moves on. The loop is an asyncio task (``start``/``stop``); a slow block
+  moves on. The loop is a ``Periodic`` task (``start``/``stop``); a slow block
   delays the next tick instead of being followed by a burst. Block
   timestamps are the chain's (``Blockchain.next_timestamp``: the clock, and at
   least a second after the parent).
@@ -23,30 +23,59 @@ committed, goes to the ``new_blocks`` listeners (``newHeads`` and ``logs``
 subscriptions and filters); included transactions leave the pool, and those
 the block refused are dropped from it.
 
+A rollup opens every block with transactions of its own (``preamble``: the
+L1-info deposit and deposits), which come before the pool's and take their
+gas first; the hook may also say that the block takes nothing from the pool
+(the rollup's sequencer drift), that it has a timestamp of its own, that
+another block should follow at once (the rollup catching up with L1: at most
+``MAX_CATCH_UP`` blocks per tick), or that no block can be built now
+(``SkipBlock``). And a rollup's derivation may replace blocks the sequencer
+built (``rewind``, then ``adopt``): the user transactions of the dropped
+blocks go back to the pool.
+
 Building runs on the event loop, like the RPC handlers, so the chain and the
 pool are never used from two places at once.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
+from dataclasses import dataclass
 from typing import Callable, Sequence
 
-from ..evm.transactions import Transaction, transaction_hash
+from ..evm.transactions import DepositTransaction, Transaction, transaction_hash
 from ..primitives.types import Hash32
 from ..safety import AdmissionError
 from .chain import Blockchain, BuiltBlock
 from .mempool import Listeners, Mempool
+from .periodic import Periodic
 
 log = logging.getLogger("ovm.sequencer")
 
 DEFAULT_BLOCK_TIME = 2.0
+MAX_CATCH_UP = 16  # blocks per tick while the preamble asks for more
 
-# The transactions that open a block at a timestamp, before the mempool's
-# (a rollup's L1-info and deposit transactions).
-Preamble = Callable[[int], Sequence[Transaction]]
+
+
+@dataclass(frozen=True, slots=True)
+class BlockStart:
+    """The transactions that open a block, before the pool's (a rollup's L1-info
+    and deposit transactions); whether the pool's may follow; the block's
+    timestamp, if not the one proposed; and whether another block should be
+    built right after this one."""
+
+    transactions: Sequence[Transaction]
+    include_pool: bool = True
+    timestamp: int | None = None
+    again: bool = False
+
+
+class SkipBlock(Exception):
+    """The preamble cannot open a block now: none is built this time."""
+
+
+# What opens the block at a timestamp.
+Preamble = Callable[[int], BlockStart]
 
 
 class Sequencer:
@@ -69,7 +98,8 @@ class Sequencer:
         self.instant = instant
         self.preamble = preamble
         self.new_blocks: Listeners[BuiltBlock] = Listeners()
-        self._task: asyncio.Task | None = None
+        self._again = False  # the last preamble asked for another block at once
+        self._loop = Periodic("ovm-sequencer", block_time, self.tick, on_error=self._failed)
 
     # -- transactions ---------------------------------------------------------------
 
@@ -90,15 +120,22 @@ class Sequencer:
         return [self._produce(timestamp if i == 0 else None) for i in range(count)]
 
     def _produce(self, timestamp: int | None = None) -> BuiltBlock:
+        """Build the next block: the preamble's transactions, then the pool's."""
         chain = self.chain
-        txs = self.mempool.pending_for_block(chain.next_base_fee(), chain.config.gas_limit)
-        return self._build(txs, timestamp)
-
-    def _build(self, txs: list[Transaction], timestamp: int | None) -> BuiltBlock:
+        start = BlockStart(())
         if self.preamble is not None:
             if timestamp is None:
-                timestamp = self.chain.next_timestamp()
-            txs = [*self.preamble(timestamp), *txs]
+                timestamp = chain.next_timestamp()
+            start = self.preamble(timestamp)
+            timestamp = timestamp if start.timestamp is None else start.timestamp
+        self._again = start.again
+        txs = list(start.transactions)
+        if start.include_pool:
+            gas = chain.config.gas_limit - sum(tx.gas for tx in txs)
+            txs += self.mempool.pending_for_block(chain.next_base_fee(), max(0, gas))
+        return self._build(txs, timestamp)
+
+    def _build(self, txs: Sequence[Transaction], timestamp: int | None) -> BuiltBlock:
         built = self.chain.build_block(txs, timestamp)
         self.mempool.remove_included(tx for tx, _, _ in built.included)
         self.mempool.drop(transaction_hash(tx) for tx, _ in built.rejected)
@@ -109,20 +146,51 @@ class Sequencer:
         return built
 
     def _mine_pending(self) -> list[BuiltBlock]:
-        """Build blocks until nothing is pending (instant mode); never an empty one."""
+        """Build blocks until nothing is pending (instant mode); never one without a
+        pool transaction to try."""
         chain, blocks = self.chain, []
-        while txs := self.mempool.pending_for_block(chain.next_base_fee(), chain.config.gas_limit):
-            built = self._build(txs, None)
+        while self.mempool.pending_for_block(chain.next_base_fee(), chain.config.gas_limit):
+            try:
+                built = self._produce()
+            except SkipBlock as skip:
+                log.info("no block for now: %s", skip)
+                break
             blocks.append(built)
-            if not built.included:
+            if not any(not isinstance(tx, DepositTransaction) for tx, _, _ in built.included):
                 break
         return blocks
+
+    # -- blocks replaced ------------------------------------------------------------
+
+    def rewind(self, number: int) -> int:
+        """Drop the blocks above ``number``; their user transactions go back to the
+        pool (those the pool refuses now are dropped). Returns how many went back."""
+        chain = self.chain
+        dropped = [chain.block(n) for n in range(number + 1, chain.head.number + 1)]
+        chain.rewind(number)
+        back = 0
+        for block in dropped:
+            for tx in block.transactions:
+                if isinstance(tx, DepositTransaction):
+                    continue
+                try:
+                    self.mempool.add(tx)
+                    back += 1
+                except AdmissionError as exc:
+                    log.info("transaction 0x%s of a dropped block is not pending again: %s",
+                             transaction_hash(tx).hex(), exc)
+        return back
+
+    def adopt(self, txs: Sequence[Transaction], timestamp: int) -> BuiltBlock:
+        """Build the block of exactly ``txs`` at ``timestamp`` (one a rollup derived),
+        and announce it as any block."""
+        return self._build(txs, timestamp)
 
     # -- the interval loop ------------------------------------------------------------
 
     @property
     def running(self) -> bool:
-        return self._task is not None
+        return self._loop.running
 
     async def start(self) -> None:
         """Start producing blocks: the interval loop, or in instant mode mine what
@@ -130,28 +198,28 @@ class Sequencer:
         if self.instant:
             self._mine_pending()
             return
-        if self._task is not None:
+        if self._loop.running:
             raise RuntimeError("the sequencer is already running")
-        self._task = asyncio.create_task(self._run(), name="ovm-sequencer")
+        self._loop.start()
 
     async def stop(self) -> None:
         """Stop the interval loop (after the block being built, if any)."""
-        task, self._task = self._task, None
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await self._loop.stop()
 
-    async def _run(self) -> None:
-        loop = asyncio.get_running_loop()
-        next_at = loop.time() + self.block_time
-        while True:
-            await asyncio.sleep(max(0.0, next_at - loop.time()))
-            try:
+    def tick(self) -> None:
+        """One round of the interval loop: a block, or a few while the preamble
+        asks for more."""
+        try:
+            for _ in range(MAX_CATCH_UP):
                 self._produce()
-            except Exception:
-                log.exception("building a block failed")
-            next_at = max(next_at + self.block_time, loop.time())
+                if not self._again:
+                    break
+        except SkipBlock as skip:
+            log.info("no block this time: %s", skip)
+
+    @staticmethod
+    def _failed(exc: Exception) -> None:
+        log.error("building a block failed", exc_info=exc)
 
 
 def _raise_if_refused(blocks: list[BuiltBlock], tx_hash: Hash32) -> None:

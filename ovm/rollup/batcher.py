@@ -14,32 +14,35 @@ than calldata; L1 nodes keep blobs for a while only (about 18 days on
 mainnet), long enough for replicas to sync and for the challenge period.
 
 It keeps track of what it sent: a batch whose transaction was dropped, or
-whose L1 block left the canonical chain, is sent again. On start it reads the
-inbox from the rollup's anchor to find the last L2 block already posted, so a
-restarted sequencer carries on where its batches stopped. The *safe head* is
-the last L2 block whose batch is mined in a canonical L1 block.
+whose L1 block left the canonical chain, is sent again. It starts after the
+safe head (``start``: the last L2 block derivation found on L1, once
+derivation has read L1 up to its head; None until then), so a restarted
+sequencer carries on where L1 stops; blocks it may have sent already go
+again, which is harmless (derivation takes the first valid frame of a
+block). When the sequencer's chain is rewound (derivation replaced
+blocks, ``rewind``), it forgets what it sent of the dropped blocks and posts
+again from there.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from dataclasses import dataclass
+from typing import Callable
 
 from ..evm.transactions import DepositTransaction, encode_transaction
-from .batch import BatchBuilder, BatchError, BlockFrameData, decode_batch
+from .batch import BatchBuilder, BlockFrameData
 from .blob_data import to_blobs
 from .config import RollupConfig
-from .inbox import batch_data
-from .l1.client import L1Client, L1Error
+from .derivation.attributes import recorded_origin
+from .l1.client import L1Client
+from .l1.data import L1Error
 from .l1.contract import Contract
 
 log = logging.getLogger("ovm.batcher")
 
-# The L1-info deposit's calldata (ovm.evm.l2.l1_info_calldata): selector, then
-# 4 + 4 + 8 + 8 bytes before the origin's number (8 bytes), and its hash at 100.
-ORIGIN_NUMBER = slice(28, 36)
-ORIGIN_HASH = slice(100, 132)
 DEFAULT_INTERVAL = 2.0
 BLOB_BATCH_GAS = 100_000  # appendBlobBatch() uses about 70,000 (a node estimates it without the blobs)
 RESEND_AFTER = 10.0  # seconds without a receipt before a batch is sent again
@@ -59,14 +62,14 @@ class Submission:
 
 def frame_of(block) -> BlockFrameData:
     """What a batch records of an L2 block."""
-    info = block.transactions[0]
-    if not isinstance(info, DepositTransaction):
+    origin = recorded_origin(block.transactions)
+    if origin is None:
         raise ValueError(f"L2 block {block.number} does not open with its L1-info deposit")
     return BlockFrameData(
         number=block.number,
         timestamp=block.header.timestamp,
-        l1_origin_number=int.from_bytes(info.data[ORIGIN_NUMBER], "big"),
-        l1_origin_hash=info.data[ORIGIN_HASH],
+        l1_origin_number=origin.number,
+        l1_origin_hash=origin.hash,
         transactions=tuple(
             encode_transaction(tx) for tx in block.transactions if not isinstance(tx, DepositTransaction)
         ),
@@ -84,6 +87,7 @@ class Batcher:
         max_bytes: int = 120_000,
         interval: float = DEFAULT_INTERVAL,
         blobs: bool = False,
+        start: Callable[[], int | None] = lambda: 0,
         clock=time.monotonic,
     ) -> None:
         if config.batcher.key is None:
@@ -95,12 +99,13 @@ class Batcher:
         self.max_bytes = max_bytes
         self.interval = interval
         self.blobs = blobs
+        self.start = start
         self.clock = clock
         self.submissions: list[Submission] = []
-        self.safe_head = 0
-        self._settled = 0  # the last L2 block of batches mined too deep to reorg
-        self._posted = None  # the last L2 block sent (None: not read from L1 yet)
+        self._posted: int | None = None  # the last L2 block sent (None: not started yet)
         self._waiting_since: float | None = None
+        self._rewound_to: int | None = None
+        self._rewind_lock = threading.Lock()
 
     @property
     def backlog(self) -> int:
@@ -111,25 +116,28 @@ class Batcher:
     def poll(self) -> None:
         """One round: settle what was sent, then send what is due."""
         if self._posted is None:
-            self._posted = self._settled = self.safe_head = self.last_posted_on_l1()
+            self._posted = self.start()
+            if self._posted is None:
+                return
+        self._apply_rewind()
         self._settle()
         self._send_due()
 
-    # -- what is already on L1 ------------------------------------------------------
+    def rewind(self, number: int) -> None:
+        """The sequencer's blocks after ``number`` were replaced: post again from
+        there (at the next round; safe to call from another thread)."""
+        with self._rewind_lock:
+            self._rewound_to = number if self._rewound_to is None else min(self._rewound_to, number)
 
-    def last_posted_on_l1(self) -> int:
-        """The highest L2 block in the inbox's batches from our batcher."""
-        last = 0
-        events = self.inbox.events("BatchAppended", from_block=self.config.l1_anchor.number)
-        for event in events:
-            data = batch_data(self.client, self.inbox, event, self.config.batcher.address, check_blobs=False)
-            try:
-                frames = [] if data is None else decode_batch(data)
-            except BatchError:
-                continue
-            if frames:
-                last = max(last, frames[-1].number)
-        return last
+    def _apply_rewind(self) -> None:
+        with self._rewind_lock:
+            number, self._rewound_to = self._rewound_to, None
+        if number is None or self._posted is None or number >= self._posted:
+            return
+        self._posted = number
+        self._waiting_since = None
+        self.submissions = [s for s in self.submissions if s.last <= number]
+        log.info("the sequencer's chain was rewound to L2 block %d: posting again from there", number)
 
     # -- sending --------------------------------------------------------------------
 
@@ -174,7 +182,7 @@ class Batcher:
                 submission.l1_block = submission.l1_block_hash = None
             if submission.l1_block is None:
                 self._look_for_receipt(submission)
-        self._advance_safe_head()
+        self._forget_settled()
 
     def _still_canonical(self, submission: Submission) -> bool:
         return self.client.block_hash(submission.l1_block) == submission.l1_block_hash
@@ -187,22 +195,15 @@ class Batcher:
             submission.l1_block, submission.l1_block_hash = receipt.block_number, receipt.block_hash
             return
         if self.clock() - submission.sent_at >= RESEND_AFTER or receipt is not None:
-            self.client.forget_nonce(self.config.batcher.address)
+            self.client.txs.forget_nonce(self.config.batcher.address)
             submission.tx_hash = self._post(submission.data)
             submission.sent_at = self.clock()
             log.info("sent again the batch of L2 blocks %d..%d", submission.first, submission.last)
 
-    def _advance_safe_head(self) -> None:
-        """The safe head: the end of the run of mined batches from the oldest
-        sent; batches deep enough in L1 are no longer watched."""
-        safe = self._settled
-        for submission in self.submissions:
-            if submission.l1_block is None:
-                break
-            safe = submission.last
-        self.safe_head = safe
+    def _forget_settled(self) -> None:
+        """Batches deep enough in L1 are no longer watched."""
         l1_head = self.client.block_number()
         while self.submissions and self.submissions[0].l1_block is not None and (
             l1_head - self.submissions[0].l1_block >= SETTLED_DEPTH
         ):
-            self._settled = self.submissions.pop(0).last
+            self.submissions.pop(0)

@@ -51,7 +51,7 @@ from typing import Any, Callable, TypeVar
 
 from ..primitives.crypto import private_key_to_address
 from ..primitives.types import HexError, hex_to_bytes, to_hex
-from .l1.client import BlockRef
+from .l1.data import BlockRef
 
 T = TypeVar("T")
 

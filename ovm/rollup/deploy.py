@@ -25,7 +25,9 @@ from typing import Iterator
 
 from .artifacts import load
 from .config import RollupContracts
-from .l1.client import DEFAULT_RECEIPT_TIMEOUT, L1Client, L1Error
+from .l1.client import L1Client
+from .l1.data import L1Error
+from .l1.txmanager import DEFAULT_RECEIPT_TIMEOUT
 from .l1.contract import deployed, send_deployment
 
 

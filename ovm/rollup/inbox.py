@@ -22,24 +22,21 @@ from ..evm.blobs import BlobError, blob_commitment, versioned_hash
 from ..primitives.crypto import keccak256
 from ..primitives.types import to_hex
 from .blob_data import BlobDataError, from_blobs
-from .l1.client import L1Client, L1Error, L1Transaction
+from .l1.client import L1Client
+from .l1.data import L1Error, L1Transaction
 from .l1.contract import Contract, ContractEvent
 
 CALLDATA, BLOBS = 0, 1  # BatchInbox.DataKind
 
 
-def batch_data(
-    client: L1Client, inbox: Contract, event: ContractEvent, batcher: bytes, *, check_blobs: bool = True
-) -> bytes | None:
-    """The bytes of the batch ``event`` announces, or None if it is not a batch of ours.
-    ``check_blobs=False`` trusts the node's blobs (the batcher reading back its own
-    posts: a KZG commitment per blob costs about 50 ms)."""
+def batch_data(client: L1Client, inbox: Contract, event: ContractEvent, batcher: bytes) -> bytes | None:
+    """The bytes of the batch ``event`` announces, or None if it is not a batch of ours."""
     tx = client.transaction(event.log.transaction_hash)
     if tx is None or tx.to != inbox.address or tx.sender != batcher:
         return None
     data_hash = event.args["dataHash"]
     if event.args["kind"] == BLOBS:
-        return _blob_batch(client, tx, data_hash, check_blobs)
+        return _blob_batch(client, tx, data_hash)
     try:
         (data,) = inbox.decode_input("appendBatch", tx.input)
     except Exception:  # not a call of appendBatch: nothing to read
@@ -47,15 +44,14 @@ def batch_data(
     return data if keccak256(data) == data_hash else None
 
 
-def _blob_batch(client: L1Client, tx: L1Transaction, data_hash: bytes, check_blobs: bool) -> bytes | None:
+def _blob_batch(client: L1Client, tx: L1Transaction, data_hash: bytes) -> bytes | None:
     hashes = tx.blob_versioned_hashes
     if not hashes or keccak256(b"".join(hashes)) != data_hash:
         return None
     blobs = client.blobs(tx.hash)
     if blobs is None or len(blobs) != len(hashes):
         raise L1Error(f"the L1 node at {client.url} does not have the blobs of batch transaction {to_hex(tx.hash)}")
-    if check_blobs:
-        _check_blobs(client, tx, blobs)
+    _check_blobs(client, tx, blobs)
     try:
         return from_blobs(blobs)
     except BlobDataError:

@@ -4,9 +4,10 @@ The proposer
 
 Posts output roots (``ovm.rollup.output``) of the sequencer's L2 blocks to the
 StateCommitmentChain: one every ``interval`` L2 blocks, for blocks already
-safe (their batches are on L1), so a verifier can always re-derive what an
-output commits to. Before its first proposal it deposits the bond the chain
-requires.
+safe (the sequencer's own derivation found them on L1, exactly as it built
+them), so a verifier can always re-derive what an output commits to, and a
+block that derivation would replace is never proposed. Before its first
+proposal it deposits the bond the chain requires.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 import logging
 from typing import Callable
 
-from .l1.client import L1Error
+from .l1.data import L1Error
 from .l1.contract import Contract
 from .output import OutputRoots
 
@@ -71,5 +72,5 @@ class Proposer:
         try:
             self.scc.transact(self.key, function, *args, value=value, timeout=TX_TIMEOUT)
         except L1Error:
-            self.scc.client.forget_nonce(self.address)
+            self.scc.client.txs.forget_nonce(self.address)
             raise

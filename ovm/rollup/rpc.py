@@ -4,8 +4,8 @@ The ``optimism`` namespace
 
 The rollup's view of a node, in op-node's shapes so that OP Stack tools read
 it: ``optimism_outputAtBlock`` (an output root and what it commits to),
-``optimism_syncStatus`` (the L1 and L2 heads: unsafe = built, safe = batched on
-L1, finalized = covered by an output past its challenge period) and
+``optimism_syncStatus`` (the L1 and L2 heads: unsafe = built, safe = derived
+from L1, finalized = covered by an output past its challenge period) and
 ``optimism_rollupConfig``.
 """
 

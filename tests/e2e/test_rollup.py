@@ -22,7 +22,7 @@ from ovm.evm.transactions import FeeMarketTransaction, encode_transaction, sign_
 from ovm.rollup.artifacts import load
 from ovm.rollup.config import load_config
 from ovm.rollup.inbox import BLOBS, CALLDATA
-from ovm.rollup.l1.client import L1Client, L1Error
+from ovm.rollup.l1 import L1Client, L1Error
 from ovm.rollup.l1.contract import Contract
 from ovm.rollup.withdrawals import finalization_proof, withdrawals_in_receipt
 from rollup_support import Devnet, batch_kinds, rpc, same_chain, same_outputs
@@ -58,7 +58,7 @@ def l1_bridge(devnet) -> Contract:
 
 def test_the_devnet_logs_what_an_operator_follows(devnet):
     lines = (" INFO ovm.batcher: sent L2 blocks ", " INFO ovm.proposer: proposed the output of L2 block ",
-             " INFO ovm.deposits: derived 1 deposit(s) from L1 block ")
+             " INFO ovm.derivation: derived 1 deposit(s) into L2 block ")
     devnet.wait_until(lambda: all(line in Path(devnet.log.name).read_text() for line in lines),
                       "the devnet to log a batch, an output and a deposit", 120)
     devnet.wait_until(lambda: lines[2] in (devnet.datadir / "replica.log").read_text(),

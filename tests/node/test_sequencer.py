@@ -7,7 +7,9 @@ receipt exists when ``submit`` returns; a queued transaction waits for its gap;
 a transaction the block refuses is answered with the reason), ``mine`` for
 ``evm_mine``, and the interval loop on an event loop — empty blocks, pending
 transactions picked up, a failing build survived, a clean stop — and blocks
-announced to listeners.
+announced to listeners; a rollup's preamble (its transactions first, the pool
+kept out, its timestamp, catching up, skipping), and blocks rewound and
+adopted.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from ovm.chain.dev_accounts import dev_accounts
 from ovm.evm.transactions import FeeMarketTransaction, encode_transaction, sign_transaction
 from ovm.node.chain import Blockchain
 from ovm.node.mempool import Mempool
-from ovm.node.sequencer import Sequencer
+from ovm.node.sequencer import MAX_CATCH_UP, BlockStart, Sequencer, SkipBlock
 from ovm.node.store import ChainStore
 from ovm.evm.forks import CANCUN
 from ovm.evm.instructions.system import create_address
@@ -265,3 +267,62 @@ def test_blocks_are_packed_by_the_gas_transactions_use(chain):
     [built] = seq.mine()
     assert len(built.included) == count
     assert built.rejected == [] and built.deferred == []
+
+
+# --- a rollup's preamble ---------------------------------------------------------------
+
+
+def opened_by(start: BlockStart):
+    """A preamble hook answering ``start`` whatever the timestamp (and recording them)."""
+    seen: list[int] = []
+
+    def preamble(timestamp: int) -> BlockStart:
+        seen.append(timestamp)
+        return start
+
+    preamble.seen = seen
+    return preamble
+
+
+def test_the_preamble_opens_the_block_before_the_pool(chain):
+    from ovm.evm.transactions import decode_transaction
+
+    opening = decode_transaction(transfer(BOB, 0))
+    seq = sequencer(chain, preamble=opened_by(BlockStart([opening])))
+    seq.submit(transfer(ALICE, 0))
+    [built] = seq.mine()
+    assert [tx for tx, _, _ in built.included][0] == opening and len(built.included) == 2
+
+
+def test_a_preamble_can_keep_the_pool_out_and_set_the_timestamp(chain):
+    seq = sequencer(chain, preamble=opened_by(BlockStart([], include_pool=False, timestamp=NOW + 50)))
+    seq.submit(transfer(ALICE, 0))
+    [built] = seq.mine()
+    assert built.included == [] and built.block.header.timestamp == NOW + 50 and len(seq.mempool) == 1
+
+
+def test_a_tick_builds_more_blocks_while_the_preamble_asks_and_none_when_it_skips(chain):
+    seq = sequencer(chain, preamble=opened_by(BlockStart([], again=True)))
+    seq.tick()
+    assert chain.head.number == MAX_CATCH_UP
+
+    def skip(timestamp):
+        raise SkipBlock("the origin left L1")
+
+    seq.preamble = skip
+    seq.tick()
+    assert chain.head.number == MAX_CATCH_UP
+
+
+def test_rewound_blocks_give_their_transactions_back_to_the_pool(chain):
+    seq = sequencer(chain)
+    seq.submit(transfer(ALICE, 0))
+    seq.submit(transfer(ALICE, 1))
+    seq.mine()
+    assert chain.head.number == 1 and len(seq.mempool) == 0
+    assert seq.rewind(0) == 2
+    assert chain.head.number == 0 and len(seq.mempool) == 2
+    built = seq.adopt([], NOW + 9)  # a block derived elsewhere, announced as any
+    assert built.block.number == 1 and built.block.header.timestamp == NOW + 9
+    [again] = seq.mine()
+    assert len(again.included) == 2 and len(seq.mempool) == 0

@@ -32,8 +32,8 @@ def inbox(client, roles):
 def test_a_blob_transaction_reads_back(client, roles):
     assert client.serves_blobs()
     blobs = to_blobs(BATCH)
-    tx_hash = client.send_transaction(roles.alice.private_key, to=roles.bob.address, gas=21000, blobs=blobs)
-    assert client.confirm(tx_hash).succeeded
+    tx_hash = client.txs.send_transaction(roles.alice.private_key, to=roles.bob.address, gas=21000, blobs=blobs)
+    assert client.txs.confirm(tx_hash).succeeded
     tx = client.transaction(tx_hash)
     assert tx.type == 3 and len(tx.blob_versioned_hashes) == 2
     assert client.blobs(tx_hash) == blobs and from_blobs(client.blobs(tx_hash)) == BATCH
@@ -42,7 +42,7 @@ def test_a_blob_transaction_reads_back(client, roles):
 
 def test_the_inbox_takes_blob_and_calldata_batches(client, roles, inbox):
     key = roles.batcher.private_key
-    blob_receipt = client.confirm(inbox.send(key, "appendBlobBatch", gas=BLOB_BATCH_GAS, blobs=to_blobs(BATCH)))
+    blob_receipt = client.txs.confirm(inbox.send(key, "appendBlobBatch", gas=BLOB_BATCH_GAS, blobs=to_blobs(BATCH)))
     call_receipt = inbox.transact(key, "appendBatch", b"calldata batch")
     assert blob_receipt.gas_used < BLOB_BATCH_GAS
     [blob_event] = inbox.events_in(blob_receipt, "BatchAppended")
@@ -57,7 +57,7 @@ def test_a_blob_batch_needs_blobs_and_the_batcher(client, roles, inbox):
     with pytest.raises(L1Error, match="BatchInbox: no blobs"):
         inbox.send(roles.batcher.private_key, "appendBlobBatch")
     with pytest.raises(TransactionReverted, match="BatchInbox: only the batcher"):
-        client.confirm(inbox.send(roles.alice.private_key, "appendBlobBatch", gas=BLOB_BATCH_GAS,
+        client.txs.confirm(inbox.send(roles.alice.private_key, "appendBlobBatch", gas=BLOB_BATCH_GAS,
                                   blobs=to_blobs(b"x")))
 
 
@@ -69,7 +69,7 @@ class SwappingClient(L1Client):
 
 
 def test_blobs_that_are_not_the_committed_ones_stop_the_reader(client, roles, inbox, l1_url):
-    receipt = client.confirm(inbox.send(roles.batcher.private_key, "appendBlobBatch", gas=BLOB_BATCH_GAS,
+    receipt = client.txs.confirm(inbox.send(roles.batcher.private_key, "appendBlobBatch", gas=BLOB_BATCH_GAS,
                                         blobs=to_blobs(b"the real batch")))
     [event] = inbox.events_in(receipt, "BatchAppended")
     with pytest.raises(L1Error, match="does not match its versioned hash"):
@@ -98,7 +98,7 @@ BLOBHASH_0 = bytes.fromhex("5f495f5260205ff3")  # return BLOBHASH(0)
 
 def test_eth_call_shows_blob_hashes_to_blobhash(client, roles):
     initcode = bytes.fromhex("67") + BLOBHASH_0 + bytes.fromhex("5f5260086018f3")
-    receipt = client.confirm(client.send_transaction(roles.alice.private_key, to=None, data=initcode))
+    receipt = client.txs.confirm(client.txs.send_transaction(roles.alice.private_key, to=None, data=initcode))
     blob_hash = b"\x01" + bytes(range(31))
     call = {"to": to_hex(receipt.contract_address), "blobVersionedHashes": [to_hex(blob_hash)]}
     assert client.request("eth_call", call, "latest") == to_hex(blob_hash)

@@ -75,7 +75,7 @@ def test_batch_from_the_configured_batcher(client, config):
 def test_batches_sent_back_to_back_land_in_order(client, config):
     inbox = contract(client, "BatchInbox", config.contracts.batch_inbox)
     hashes = [inbox.send(config.batcher.key, "appendBatch", bytes([n]) * 100) for n in (1, 2, 3)]
-    receipts = [client.confirm(tx_hash) for tx_hash in hashes]
+    receipts = [client.txs.confirm(tx_hash) for tx_hash in hashes]
     indexes = [inbox.events_in(receipt, "BatchAppended")[0].args["index"] for receipt in receipts]
     assert indexes == [0, 1, 2] and inbox.call("batchCount") == 3
 

@@ -39,7 +39,7 @@ def test_genesis_is_plain_l1_with_the_dev_accounts_funded():
 def test_blocks_come_on_the_interval_and_transactions_wait_for_them(interval_chain):
     client = interval_chain.client()
     assert client.chain_id() == 900
-    tx_hash = client.send_transaction(ALICE.private_key, to=BOB.address, value=1)
+    tx_hash = client.txs.send_transaction(ALICE.private_key, to=BOB.address, value=1)
     assert client.receipt(tx_hash) is None  # pending until the next block
     receipt = client.wait_for_receipt(tx_hash, timeout=10)
     assert receipt.succeeded
@@ -60,15 +60,15 @@ def test_resending_a_pending_transaction_is_harmless(interval_chain):
         y_parity=0, r=0, s=0,
     )
     raw = encode_transaction(sign_transaction(tx, ALICE.private_key, 900))
-    assert client.send_raw_transaction(raw) == client.send_raw_transaction(raw) == keccak256(raw)
+    assert client.txs.send_raw_transaction(raw) == client.txs.send_raw_transaction(raw) == keccak256(raw)
     assert client.wait_for_receipt(keccak256(raw), timeout=10).succeeded
 
 
 def test_nonce_recovers_from_a_pending_external_transaction(interval_chain):
     client, outsider = interval_chain.client(), interval_chain.client()
-    first = client.send_transaction(ALICE.private_key, to=BOB.address, value=1)
-    external = outsider.send_transaction(ALICE.private_key, to=BOB.address, value=2)  # all three pending
-    second = client.send_transaction(ALICE.private_key, to=BOB.address, value=3)
+    first = client.txs.send_transaction(ALICE.private_key, to=BOB.address, value=1)
+    external = outsider.txs.send_transaction(ALICE.private_key, to=BOB.address, value=2)  # all three pending
+    second = client.txs.send_transaction(ALICE.private_key, to=BOB.address, value=3)
     nonces = [client.transaction(h).nonce for h in (first, external, second)]
     assert nonces[1:] == [nonces[0] + 1, nonces[0] + 2]
     assert all(client.wait_for_receipt(h, timeout=10).succeeded for h in (first, external, second))
@@ -77,7 +77,7 @@ def test_nonce_recovers_from_a_pending_external_transaction(interval_chain):
 def test_restart_after_a_crash_resumes_the_same_chain(tmp_path):
     chain = DevChain.start(tmp_path / "l1", instant=True)
     client = chain.client()
-    receipt = client.transact(ALICE.private_key, to=BOB.address, value=1)
+    receipt = client.txs.transact(ALICE.private_key, to=BOB.address, value=1)
     genesis = client.block(0)
     chain.kill()
     genesis_file = (tmp_path / "l1" / "l1-genesis.json").read_text()

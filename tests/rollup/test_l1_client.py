@@ -41,7 +41,7 @@ def test_chain_id_and_head(client):
 
 
 def test_blocks_by_number_and_hash_agree(client, roles):
-    receipt = client.transact(roles.alice.private_key, to=roles.bob.address, value=1)
+    receipt = client.txs.transact(roles.alice.private_key, to=roles.bob.address, value=1)
     block = client.block(receipt.block_number)
     assert block.hash == receipt.block_hash
     assert receipt.transaction_hash in block.transactions
@@ -60,7 +60,7 @@ def test_blocks_past_the_head_are_none(client):
 
 def test_transfer_moves_balance_and_reads_back_the_transaction(client, roles):
     before = client.balance(roles.bob.address)
-    receipt = client.transact(roles.alice.private_key, to=roles.bob.address, value=ETHER, data=b"")
+    receipt = client.txs.transact(roles.alice.private_key, to=roles.bob.address, value=ETHER, data=b"")
     assert receipt.succeeded and receipt.gas_used == 21_000
     assert client.balance(roles.bob.address) == before + ETHER
     tx = client.transaction(receipt.transaction_hash)
@@ -195,7 +195,7 @@ def test_mined_revert_surfaces_the_reason(client, roles, bridge):
 
 def test_nonce_is_counted_locally(client, roles):
     start = client.transaction_count(roles.alice.address)
-    hashes = [client.send_transaction(roles.alice.private_key, to=roles.bob.address, value=i + 1)
+    hashes = [client.txs.send_transaction(roles.alice.private_key, to=roles.bob.address, value=i + 1)
               for i in range(3)]
     receipts = [client.wait_for_receipt(tx_hash) for tx_hash in hashes]
     assert [client.transaction(r.transaction_hash).nonce for r in receipts] == [start, start + 1, start + 2]
@@ -203,11 +203,11 @@ def test_nonce_is_counted_locally(client, roles):
 
 def test_nonce_recovers_after_an_external_transaction_from_the_same_key(client, roles, l1_url):
     key = roles.alice.private_key
-    first = client.transact(key, to=roles.bob.address, value=1)
+    first = client.txs.transact(key, to=roles.bob.address, value=1)
     outsider = L1Client(l1_url)  # another program signing with the same key
-    external = outsider.transact(key, to=roles.bob.address, value=2)
+    external = outsider.txs.transact(key, to=roles.bob.address, value=2)
     assert client.transaction(external.transaction_hash).nonce == client.transaction(first.transaction_hash).nonce + 1
-    second = client.transact(key, to=roles.bob.address, value=3)
+    second = client.txs.transact(key, to=roles.bob.address, value=3)
     assert client.transaction(second.transaction_hash).nonce == client.transaction(external.transaction_hash).nonce + 1
 
 
@@ -219,15 +219,15 @@ def test_resending_a_raw_transaction_is_harmless(client, roles):
         y_parity=0, r=0, s=0,
     )
     raw = encode_transaction(sign_transaction(tx, key, 900))
-    assert client.send_raw_transaction(raw) == keccak256(raw)
-    assert client.send_raw_transaction(raw) == keccak256(raw)
+    assert client.txs.send_raw_transaction(raw) == keccak256(raw)
+    assert client.txs.send_raw_transaction(raw) == keccak256(raw)
     assert client.wait_for_receipt(keccak256(raw)).succeeded
 
 
 def test_forget_nonce_rereads_it(client, roles):
-    client.transact(roles.alice.private_key, to=roles.bob.address, value=1)
-    client.forget_nonce(roles.alice.address)
-    receipt = client.transact(roles.alice.private_key, to=roles.bob.address, value=1)
+    client.txs.transact(roles.alice.private_key, to=roles.bob.address, value=1)
+    client.txs.forget_nonce(roles.alice.address)
+    receipt = client.txs.transact(roles.alice.private_key, to=roles.bob.address, value=1)
     assert client.transaction(receipt.transaction_hash).nonce == client.transaction_count(roles.alice.address) - 1
 
 
@@ -236,11 +236,11 @@ def test_forget_nonce_rereads_it(client, roles):
 
 def test_a_reorged_block_is_no_longer_canonical(client, roles):
     snapshot = client.request("evm_snapshot")
-    remembered = client.block(client.transact(roles.alice.private_key, to=roles.bob.address, value=1).block_number)
+    remembered = client.block(client.txs.transact(roles.alice.private_key, to=roles.bob.address, value=1).block_number)
     assert client.is_canonical(remembered.ref)
     assert client.request("evm_revert", snapshot) is True
-    client.forget_nonce(roles.alice.address)
-    replacement = client.transact(roles.alice.private_key, to=roles.bob.address, value=2)
+    client.txs.forget_nonce(roles.alice.address)
+    replacement = client.txs.transact(roles.alice.private_key, to=roles.bob.address, value=2)
     assert replacement.block_number == remembered.number
     assert not client.is_canonical(remembered.ref)
     assert client.block_hash(remembered.number) == replacement.block_hash != remembered.hash

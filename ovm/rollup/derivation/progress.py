@@ -1,18 +1,19 @@
 """
-A replica's progress on disk
-============================
+Derivation's progress on disk
+=============================
 
-What a replica knows beyond its L2 blocks, kept in ``derivation.json`` beside
-its chain so that a restart carries on instead of reading L1 again from the
-anchor: the L1 block to read first (the oldest whose frames are not all
-derived: batches can land out of order when one is sent again); for the
-latest L2 blocks, the L1 block each was derived from, and the hashes of the
-latest L1 blocks read (to rewind what a reorg while it was down took away);
-and the outputs already checked.
+What derivation knows beyond the L2 blocks (on a replica, or on the
+sequencer deriving its own chain), kept in ``derivation.json`` beside the
+chain so that a restart carries on instead of reading L1 again from the
+anchor: the safe head; the L1 block to read first (the oldest whose frames
+are not all derived: batches can land out of order when one is sent again);
+for the latest L2 blocks, the L1 block each was derived from, and the hashes
+of the latest L1 blocks read (to rewind what a reorg while it was down took
+away); and the outputs already checked.
 
 The file is written after each round, by a rename, so it is whole or absent.
 It may lag the chain (the process died between a block's commit and the next
-write): the replica then starts from the recorded L1 block, reading a little
+write): derivation then starts from the recorded L1 block, reading a little
 of L1 twice, which is harmless — frames of blocks it already has are
 skipped. A chain behind the file (rewound after the last write), or a file of
 another rollup (a different anchor), means starting over from the anchor.

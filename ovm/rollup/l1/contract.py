@@ -23,7 +23,9 @@ from typing import Any, Sequence
 from ...primitives.types import to_hex
 from ..artifacts import Artifact
 from . import abi as abi_
-from .client import DEFAULT_RECEIPT_TIMEOUT, BlockId, L1Client, L1Error, L1Log, L1Receipt
+from .client import L1Client
+from .data import BlockId, L1Error, L1Log, L1Receipt
+from .txmanager import DEFAULT_RECEIPT_TIMEOUT
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +76,7 @@ class Contract:
     ) -> bytes:
         """Send a transaction calling ``function`` from ``key``'s account (carrying
         ``blobs``, if given); returns its hash."""
-        return self.client.send_transaction(key, to=self.address, data=self.calldata(function, *args),
+        return self.client.txs.send_transaction(key, to=self.address, data=self.calldata(function, *args),
                                             value=value, gas=gas, blobs=blobs)
 
     def transact(
@@ -89,7 +91,7 @@ class Contract:
         """Send a transaction calling ``function`` and return its successful receipt
         (``TransactionReverted`` otherwise)."""
         data = self.calldata(function, *args)
-        return self.client.transact(key, to=self.address, data=data, value=value, gas=gas, timeout=timeout)
+        return self.client.txs.transact(key, to=self.address, data=data, value=value, gas=gas, timeout=timeout)
 
     # -- events ----------------------------------------------------------------------
 
@@ -126,12 +128,12 @@ class Contract:
 def send_deployment(client: L1Client, key: bytes, artifact: Artifact, *args: Any, value: int = 0) -> bytes:
     """Send the creation of ``artifact``'s contract with constructor ``args``; returns the tx hash."""
     data = abi_.encode_constructor(artifact.abi, artifact.bytecode, args)
-    return client.send_transaction(key, to=None, data=data, value=value)
+    return client.txs.send_transaction(key, to=None, data=data, value=value)
 
 
 def deployed(client: L1Client, artifact: Artifact, tx_hash: bytes, timeout: float = DEFAULT_RECEIPT_TIMEOUT) -> Contract:
     """The contract created by ``tx_hash``, once it is mined (``TransactionReverted`` if the creation failed)."""
-    receipt = client.confirm(tx_hash, timeout)
+    receipt = client.txs.confirm(tx_hash, timeout)
     if receipt.contract_address is None:
         raise L1Error(f"transaction {to_hex(tx_hash)} created no contract")
     return Contract.at(client, artifact, receipt.contract_address)

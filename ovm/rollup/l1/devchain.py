@@ -45,7 +45,8 @@ from pathlib import Path
 
 from ...chain.dev_accounts import dev_accounts
 from ...chain.genesis import DEV_BALANCE, GWEI
-from .client import L1Client, L1Error
+from .client import L1Client
+from .data import L1Error
 
 L1_CHAIN_ID = 900
 L1_BLOCK_TIME = 12.0
