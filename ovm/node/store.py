@@ -98,6 +98,10 @@ from ..primitives import rlp
 from ..primitives.crypto import EMPTY_KECCAK
 from ..state import Account, Log, State, StateDiff
 
+
+# --- schema and keys --------------------------------------------------------------
+
+
 MAP_SIZE = 64 << 30  # sparse: the file grows with the data, not with the map
 LOCK_FILE = "ovm.lock"
 NUMBER_BYTES = 8
@@ -119,7 +123,7 @@ class StoreError(Exception):
 
 
 class Tables(NamedTuple):
-    """The named sub-databases of the environment (see the module docstring)."""
+    """The named sub-databases of the environment (see the package docstring)."""
 
     headers: object
     bodies: object
@@ -147,34 +151,7 @@ class Position(NamedTuple):
 
     @classmethod
     def from_key(cls, key: bytes) -> "Position":
-        return cls(_int(key[:NUMBER_BYTES]), _int(key[NUMBER_BYTES:]))
-
-
-class TxLocation(NamedTuple):
-    tx: Transaction
-    block_hash: bytes
-    block_number: int
-    index: int
-
-
-class ReceiptRecord(NamedTuple):
-    receipt: Receipt
-    details: ReceiptDetails
-    header: Header
-
-
-class LogRecord(NamedTuple):
-    """A log with where it is; ``log_index`` counts across the block."""
-
-    log: Log
-    block_number: int
-    block_hash: bytes
-    tx_hash: bytes
-    tx_index: int
-    log_index: int
-
-
-# --- encodings ------------------------------------------------------------------
+        return cls(be_int(key[:NUMBER_BYTES]), be_int(key[NUMBER_BYTES:]))
 
 
 def number_key(number: int) -> bytes:
@@ -185,8 +162,11 @@ def slot_key(address: bytes, slot: int) -> bytes:
     return address + slot.to_bytes(SLOT_BYTES, "big")
 
 
-def _int(data: bytes) -> int:
+def be_int(data: bytes) -> int:
     return int.from_bytes(data, "big")
+
+
+# --- rows and receipts ------------------------------------------------------------
 
 
 def encode_account_row(account: Account) -> bytes:
@@ -197,7 +177,7 @@ def encode_account_row(account: Account) -> bytes:
 def decode_account_row(data: bytes) -> tuple[int, int, bytes]:
     """``(nonce, balance, code hash)``."""
     nonce, balance, code_hash = rlp.decode(data)
-    return _int(nonce), _int(balance), code_hash
+    return be_int(nonce), be_int(balance), code_hash
 
 
 def _optional_address(address: bytes | None) -> bytes:
@@ -216,7 +196,7 @@ def _l1_charge_item(charge: L1Charge | None) -> list:
 def _l1_charge_from_item(item: list) -> L1Charge | None:
     if not item:
         return None
-    fee, gas_used, *values = (_int(number) for number in item)
+    fee, gas_used, *values = (be_int(number) for number in item)
     return L1Charge(fee, gas_used, L1FeeValues(*values))
 
 
@@ -243,15 +223,15 @@ def _details_from_item(item: list) -> ReceiptDetails:
     tx_hash, index, sender, to, gas_used, price, contract, first_log, blob_gas, blob_price, *l1 = item
     return ReceiptDetails(
         transaction_hash=tx_hash,
-        transaction_index=_int(index),
+        transaction_index=be_int(index),
         sender=sender,
         to=to or None,
-        gas_used=_int(gas_used),
-        effective_gas_price=_int(price),
+        gas_used=be_int(gas_used),
+        effective_gas_price=be_int(price),
         contract_address=contract or None,
-        first_log_index=_int(first_log),
-        blob_gas_used=_int(blob_gas),
-        blob_gas_price=_int(blob_price[0]) if blob_price else None,
+        first_log_index=be_int(first_log),
+        blob_gas_used=be_int(blob_gas),
+        blob_gas_price=be_int(blob_price[0]) if blob_price else None,
         l1_charge=_l1_charge_from_item(l1[0]) if l1 else None,
     )
 
@@ -265,9 +245,289 @@ def decode_receipts(data: bytes) -> list[tuple[Receipt, ReceiptDetails]]:
     return [(decode_receipt(receipt), _details_from_item(d)) for receipt, d in rlp.decode(data)]
 
 
-# --- log filters ----------------------------------------------------------------
+# --- blocks -----------------------------------------------------------------------
+
+
+class TxLocation(NamedTuple):
+    tx: Transaction
+    block_hash: bytes
+    block_number: int
+    index: int
+
+
+class ReceiptRecord(NamedTuple):
+    receipt: Receipt
+    details: ReceiptDetails
+    header: Header
+
+
+def head_hash(txn, db: Tables) -> bytes | None:
+    return txn.get(META_HEAD, db=db.meta)
+
+
+def hash_of(txn, db: Tables, ref: int | bytes) -> bytes | None:
+    """A block reference (number or 32-byte hash) as a stored block's hash."""
+    if isinstance(ref, int):
+        in_range = 0 <= ref < 1 << (8 * NUMBER_BYTES)
+        return txn.get(number_key(ref), db=db.canonical) if in_range else None
+    if len(ref) != 32:
+        raise ValueError(f"a block hash is 32 bytes, got {len(ref)}")
+    return ref if txn.get(ref, db=db.headers) is not None else None
+
+
+def read_header(txn, db: Tables, block_hash: bytes) -> Header:
+    return decode_header(txn.get(block_hash, db=db.headers))
+
+
+def read_body(txn, db: Tables, block_hash: bytes) -> tuple[Transaction, ...]:
+    return decode_body(txn.get(block_hash, db=db.bodies))
+
+
+def read_block(txn, db: Tables, block_hash: bytes) -> Block:
+    return Block(read_header(txn, db, block_hash), read_body(txn, db, block_hash))
+
+
+def read_receipts(txn, db: Tables, block_hash: bytes) -> list[ReceiptRecord] | None:
+    data = txn.get(block_hash, db=db.receipts)
+    if data is None:
+        return None
+    header = read_header(txn, db, block_hash)
+    return [ReceiptRecord(*pair, header) for pair in decode_receipts(data)]
+
+
+def _location(txn, db: Tables, tx_hash: bytes) -> tuple[bytes, int] | None:
+    entry = txn.get(tx_hash, db=db.transactions)
+    return None if entry is None else (entry[:32], be_int(entry[32:]))
+
+
+def read_receipt(txn, db: Tables, tx_hash: bytes) -> ReceiptRecord | None:
+    location = _location(txn, db, tx_hash)
+    if location is None:
+        return None
+    block_hash, index = location
+    receipt, details = decode_receipts(txn.get(block_hash, db=db.receipts))[index]
+    return ReceiptRecord(receipt, details, read_header(txn, db, block_hash))
+
+
+def read_tx_location(txn, db: Tables, tx_hash: bytes) -> TxLocation | None:
+    location = _location(txn, db, tx_hash)
+    if location is None:
+        return None
+    block_hash, index = location
+    tx = read_body(txn, db, block_hash)[index]
+    return TxLocation(tx, block_hash, read_header(txn, db, block_hash).number, index)
+
+
+def put_block(
+    txn,
+    db: Tables,
+    block: Block,
+    receipts: Sequence[Receipt],
+    details: Sequence[ReceiptDetails],
+) -> None:
+    block_hash = block.hash
+    txn.put(block_hash, encode_header(block.header), db=db.headers)
+    txn.put(block_hash, encode_body(block.transactions), db=db.bodies)
+    txn.put(number_key(block.number), block_hash, db=db.canonical)
+    txn.put(block_hash, encode_receipts(receipts, details), db=db.receipts)
+    for index, entry in enumerate(details):
+        location = block_hash + index.to_bytes(INDEX_BYTES, "big")
+        txn.put(entry.transaction_hash, location, db=db.transactions)
+
+
+def delete_block(txn, db: Tables, number: int) -> None:
+    block_hash = txn.pop(number_key(number), db=db.canonical)
+    for _, details in decode_receipts(txn.pop(block_hash, db=db.receipts)):
+        txn.delete(details.transaction_hash, db=db.transactions)
+    txn.delete(block_hash, db=db.headers)
+    txn.delete(block_hash, db=db.bodies)
+
+
+# --- flat state and undo records --------------------------------------------------
+
+
+AccountRows = dict[bytes, tuple[int, int, bytes]]
+
+
+def apply_diff(txn, db: Tables, diff: StateDiff) -> tuple[list, list]:
+    """Write ``diff`` to the flat state; return the old values it overwrote
+    (accounts and slots, empty for absent) for the undo record."""
+    old_slots: dict[bytes, bytes] = {}
+    for address in diff.storage_cleared:
+        _wipe_storage(txn, db, address, old_slots)
+    for address, values in diff.storage.items():
+        for slot, value in values.items():
+            key = slot_key(address, slot)
+            old = txn.get(key, b"", db=db.storage)
+            old_slots.setdefault(key, old)
+            if value:
+                txn.put(key, rlp.int_to_be(value), db=db.storage)
+            elif old:
+                txn.delete(key, db=db.storage)
+    old_accounts = []
+    for address, account in diff.accounts.items():
+        old_accounts.append([address, txn.get(address, b"", db=db.accounts)])
+        if account is None:
+            txn.delete(address, db=db.accounts)
+            continue
+        txn.put(address, encode_account_row(account), db=db.accounts)
+        if account.code:
+            txn.put(account.code_hash, account.code, db=db.code, overwrite=False)
+    return old_accounts, [[key, old] for key, old in old_slots.items()]
+
+
+def _wipe_storage(txn, db: Tables, address: bytes, old_slots: dict[bytes, bytes]) -> None:
+    with txn.cursor(db=db.storage) as cursor:
+        rows = cursor.iternext() if cursor.set_range(address) else ()
+        wiped = list(takewhile(lambda row: row[0][:ADDRESS_BYTES] == address, rows))
+    for key, value in wiped:
+        old_slots.setdefault(key, value)
+        txn.delete(key, db=db.storage)
+
+
+def put_undo(txn, db: Tables, position: Position, old: tuple[list, list]) -> None:
+    """Record the old values, with the state root before this write (still in meta)."""
+    root_before = txn.get(META_STATE_ROOT, db=db.meta)
+    txn.put(position.key(), rlp.encode([root_before, *old]), db=db.undo)
+
+
+def last_undo_position(txn, db: Tables) -> Position | None:
+    with txn.cursor(db=db.undo) as cursor:
+        return Position.from_key(cursor.key()) if cursor.last() else None
+
+
+def _records_from(txn, db: Tables, first_key: bytes) -> list[tuple[bytes, bytes]]:
+    """The undo records at ``first_key`` and above, newest first."""
+    with txn.cursor(db=db.undo) as cursor:
+        records = list(cursor.iternext()) if cursor.set_range(first_key) else []
+    return records[::-1]
+
+
+def undo_to(txn, db: Tables, target: Position) -> None:
+    """Undo every record above ``target``, newest first, and delete them; the
+    state root in meta follows each record's root before."""
+    records = _records_from(txn, db, target._replace(changes=target.changes + 1).key())
+    for key, record in records:
+        root_before, old_accounts, old_slots = rlp.decode(record)
+        _restore_rows(txn, db.accounts, old_accounts)
+        _restore_rows(txn, db.storage, old_slots)
+        txn.delete(key, db=db.undo)
+        txn.put(META_STATE_ROOT, root_before, db=db.meta)
+
+
+def _restore_rows(txn, table, rows: list) -> None:
+    for key, old in rows:
+        if old:
+            txn.put(key, old, db=table)
+        else:
+            txn.delete(key, db=table)
+
+
+def state_rows(
+    txn, db: Tables, before_block: int | None = None
+) -> tuple[AccountRows, dict[bytes, bytes], dict[bytes, bytes]]:
+    """Account rows, storage slots and code of the head state; with
+    ``before_block``, of the state that block ran on (every undo record from
+    that block on applied in memory). A missing code is a ``StoreError``
+    without the store's path."""
+    accounts = dict(txn.cursor(db=db.accounts))
+    slots = dict(txn.cursor(db=db.storage))
+    if before_block is not None:
+        for _, record in _records_from(txn, db, Position(before_block).key()):
+            _, old_accounts, old_slots = rlp.decode(record)
+            _restore(accounts, old_accounts)
+            _restore(slots, old_slots)
+    rows = {address: decode_account_row(row) for address, row in accounts.items()}
+    return rows, slots, _code(txn, db, {code_hash for _, _, code_hash in rows.values()})
+
+
+def _code(txn, db: Tables, code_hashes: Iterable[bytes]) -> dict[bytes, bytes]:
+    code = {EMPTY_KECCAK: b""}
+    for code_hash in code_hashes:
+        if code_hash not in code:
+            found = txn.get(code_hash, db=db.code)
+            if found is None:
+                raise StoreError(f"code 0x{code_hash.hex()} is missing")
+            code[code_hash] = found
+    return code
+
+
+def _restore(rows: dict[bytes, bytes], old_values: list) -> None:
+    """Apply one undo record's old values to rows held in memory."""
+    for key, old in old_values:
+        if old:
+            rows[key] = old
+        else:
+            rows.pop(key, None)
+
+
+def build_state(accounts: AccountRows, slots: dict[bytes, bytes], code: dict[bytes, bytes]) -> State:
+    """A fresh ``State`` holding these rows, with nothing left to save."""
+    storage: dict[bytes, dict[int, int]] = {}
+    for key, value in slots.items():
+        storage.setdefault(key[:ADDRESS_BYTES], {})[be_int(key[ADDRESS_BYTES:])] = be_int(value)
+    state = State()
+    for address, (nonce, balance, code_hash) in accounts.items():
+        state.load_account(address, nonce, balance, code[code_hash], storage.get(address, {}))
+    state.take_diff()
+    return state
+
+
+# --- pending transactions ---------------------------------------------------------
+
+
+def keep_pending(txn, db: Tables, tx_hash: bytes, raw: bytes) -> None:
+    """Keep ``raw`` (a network form) under ``tx_hash`` unless it is there already."""
+    arrival = be_int(txn.get(META_NEXT_ARRIVAL, b"", db=db.meta))
+    entry = arrival.to_bytes(NUMBER_BYTES, "big") + raw
+    if txn.put(tx_hash, entry, db=db.pending, overwrite=False):
+        txn.put(META_NEXT_ARRIVAL, rlp.int_to_be(arrival + 1), db=db.meta)
+
+
+def pending_in_arrival_order(txn, db: Tables) -> list[Transaction]:
+    entries = sorted(value for _, value in txn.cursor(db=db.pending))
+    return [_bare_transaction(entry[NUMBER_BYTES:]) for entry in entries]
+
+
+def read_sidecar(txn, db: Tables, tx_hash: bytes) -> BlobSidecar | None:
+    raw = txn.get(tx_hash, db=db.sidecars)
+    if raw is None:
+        entry = txn.get(tx_hash, db=db.pending)
+        raw = None if entry is None else entry[NUMBER_BYTES:]
+    if raw is None or raw[0] != BlobTransaction.TYPE:
+        return None
+    return decode_network_form(raw)[1]
+
+
+def include_pending(txn, db: Tables, tx_hash: bytes) -> None:
+    """A transaction leaves ``pending`` for a block; its blobs, if any, stay."""
+    entry = txn.pop(tx_hash, db=db.pending)
+    if entry is not None and entry[NUMBER_BYTES] == BlobTransaction.TYPE:
+        txn.put(tx_hash, entry[NUMBER_BYTES:], db=db.sidecars)
+
+
+def _bare_transaction(raw: bytes) -> Transaction:
+    """A transaction from its network form, without the blobs beside it."""
+    if raw[0] == BlobTransaction.TYPE:
+        return decode_network_form(raw)[0]
+    return decode_transaction(raw)
+
+
+# --- log filters ------------------------------------------------------------------
+
 
 Topics = Sequence["set[bytes] | None"]
+
+
+class LogRecord(NamedTuple):
+    """A log with where it is; ``log_index`` counts across the block."""
+
+    log: Log
+    block_number: int
+    block_hash: bytes
+    tx_hash: bytes
+    tx_index: int
+    log_index: int
 
 
 def _bloom_may_match(bloom: bytes, addresses: set[bytes] | None, topics: Topics) -> bool:
@@ -287,7 +547,43 @@ def log_matches(log: Log, addresses: set[bytes] | None, topics: Topics) -> bool:
     return all(not wanted or topic in wanted for wanted, topic in zip(topics, log.topics))
 
 
-# --- the store -------------------------------------------------------------------
+def find_logs(
+    txn,
+    db: Tables,
+    from_number: int,
+    to_number: int,
+    addresses: set[bytes] | None,
+    topics: Topics,
+) -> list[LogRecord]:
+    found: list[LogRecord] = []
+    for number in range(max(from_number, 0), to_number + 1):
+        block_hash = txn.get(number_key(number), db=db.canonical)
+        if block_hash is None:
+            break
+        header = read_header(txn, db, block_hash)
+        if _bloom_may_match(header.logs_bloom, addresses, topics):
+            receipts = decode_receipts(txn.get(block_hash, db=db.receipts))
+            found += _block_logs(number, block_hash, receipts, addresses, topics)
+    return found
+
+
+def _block_logs(
+    number: int,
+    block_hash: bytes,
+    receipts: list[tuple[Receipt, ReceiptDetails]],
+    addresses: set[bytes] | None,
+    topics: Topics,
+) -> list[LogRecord]:
+    return [
+        LogRecord(log, number, block_hash, details.transaction_hash,
+                  details.transaction_index, details.first_log_index + i)  # fmt: skip
+        for receipt, details in receipts
+        for i, log in enumerate(receipt.logs)
+        if log_matches(log, addresses, topics)
+    ]
+
+
+# --- the store --------------------------------------------------------------------
 
 
 def _lock_directory(path: Path) -> IO:
@@ -314,7 +610,7 @@ class ChainStore:
     def open(
         cls, path: str | Path, *, fsync: bool = False, map_size: int = MAP_SIZE
     ) -> "ChainStore":
-        """Open (or create) the store in directory ``path``; see the module
+        """Open (or create) the store in directory ``path``; see the package
         docstring for what ``fsync`` trades."""
         path = Path(path)
         try:
@@ -364,7 +660,7 @@ class ChainStore:
     def is_empty(self) -> bool:
         """No genesis written yet."""
         with self._read() as txn:
-            return txn.get(META_HEAD, db=self._db.meta) is None
+            return head_hash(txn, self._db) is None
 
     def genesis_hash(self) -> bytes | None:
         with self._read() as txn:
@@ -372,8 +668,8 @@ class ChainStore:
 
     def head(self) -> Block | None:
         with self._read() as txn:
-            head = txn.get(META_HEAD, db=self._db.meta)
-            return None if head is None else self._block(txn, head)
+            head = head_hash(txn, self._db)
+            return None if head is None else read_block(txn, self._db, head)
 
     def state_root(self) -> bytes | None:
         """The root of the flat state: the head's, or after dev changes a newer one."""
@@ -387,97 +683,57 @@ class ChainStore:
     def time_offset(self) -> int:
         """Seconds added to the clock for new blocks' timestamps (``evm_increaseTime``)."""
         with self._read() as txn:
-            return _int(txn.get(META_TIME_OFFSET, b"", db=self._db.meta))
+            return be_int(txn.get(META_TIME_OFFSET, b"", db=self._db.meta))
 
     def set_time_offset(self, seconds: int) -> None:
         with self._write() as txn:
             txn.put(META_TIME_OFFSET, rlp.int_to_be(seconds), db=self._db.meta)
 
     def _head_header(self, txn) -> Header:
-        head = txn.get(META_HEAD, db=self._db.meta)
+        head = head_hash(txn, self._db)
         if head is None:
             raise StoreError(f"{self.path}: the store has no genesis block")
-        return self._header(txn, head)
+        return read_header(txn, self._db, head)
 
     def _position(self, txn) -> Position:
         number = self._head_header(txn).number
-        with txn.cursor(db=self._db.undo) as cursor:
-            if cursor.last():
-                last = Position.from_key(cursor.key())
-                if last.number == number:
-                    return last
-        return Position(number)
+        last = last_undo_position(txn, self._db)
+        return last if last is not None and last.number == number else Position(number)
 
     # -- blocks ---------------------------------------------------------------
 
     def canonical_hash(self, number: int) -> bytes | None:
         with self._read() as txn:
-            return self._hash_of(txn, number)
-
-    def _hash_of(self, txn, ref: int | bytes) -> bytes | None:
-        """A block reference (number or 32-byte hash) as a stored block's hash."""
-        if isinstance(ref, int):
-            in_range = 0 <= ref < 1 << (8 * NUMBER_BYTES)
-            return txn.get(number_key(ref), db=self._db.canonical) if in_range else None
-        if len(ref) != 32:
-            raise ValueError(f"a block hash is 32 bytes, got {len(ref)}")
-        return ref if txn.get(ref, db=self._db.headers) is not None else None
+            return hash_of(txn, self._db, number)
 
     def header(self, ref: int | bytes) -> Header | None:
         with self._read() as txn:
-            block_hash = self._hash_of(txn, ref)
-            return None if block_hash is None else self._header(txn, block_hash)
+            block_hash = hash_of(txn, self._db, ref)
+            return None if block_hash is None else read_header(txn, self._db, block_hash)
 
     def body(self, ref: int | bytes) -> tuple[Transaction, ...] | None:
         with self._read() as txn:
-            block_hash = self._hash_of(txn, ref)
-            return None if block_hash is None else self._body(txn, block_hash)
+            block_hash = hash_of(txn, self._db, ref)
+            return None if block_hash is None else read_body(txn, self._db, block_hash)
 
     def block(self, ref: int | bytes) -> Block | None:
         with self._read() as txn:
-            block_hash = self._hash_of(txn, ref)
-            return None if block_hash is None else self._block(txn, block_hash)
-
-    def _header(self, txn, block_hash: bytes) -> Header:
-        return decode_header(txn.get(block_hash, db=self._db.headers))
-
-    def _body(self, txn, block_hash: bytes) -> tuple[Transaction, ...]:
-        return decode_body(txn.get(block_hash, db=self._db.bodies))
-
-    def _block(self, txn, block_hash: bytes) -> Block:
-        return Block(self._header(txn, block_hash), self._body(txn, block_hash))
+            block_hash = hash_of(txn, self._db, ref)
+            return None if block_hash is None else read_block(txn, self._db, block_hash)
 
     # -- receipts, transactions, logs -----------------------------------------
 
     def receipts(self, block_hash: bytes) -> list[ReceiptRecord] | None:
         with self._read() as txn:
-            data = txn.get(block_hash, db=self._db.receipts)
-            if data is None:
-                return None
-            header = self._header(txn, block_hash)
-        return [ReceiptRecord(*pair, header) for pair in decode_receipts(data)]
-
-    def _location(self, txn, tx_hash: bytes) -> tuple[bytes, int] | None:
-        entry = txn.get(tx_hash, db=self._db.transactions)
-        return None if entry is None else (entry[:32], _int(entry[32:]))
+            return read_receipts(txn, self._db, block_hash)
 
     def receipt(self, tx_hash: bytes) -> ReceiptRecord | None:
         with self._read() as txn:
-            location = self._location(txn, tx_hash)
-            if location is None:
-                return None
-            block_hash, index = location
-            receipt, details = decode_receipts(txn.get(block_hash, db=self._db.receipts))[index]
-            return ReceiptRecord(receipt, details, self._header(txn, block_hash))
+            return read_receipt(txn, self._db, tx_hash)
 
     def tx_location(self, tx_hash: bytes) -> TxLocation | None:
         with self._read() as txn:
-            location = self._location(txn, tx_hash)
-            if location is None:
-                return None
-            block_hash, index = location
-            tx = self._body(txn, block_hash)[index]
-            return TxLocation(tx, block_hash, self._header(txn, block_hash).number, index)
+            return read_tx_location(txn, self._db, tx_hash)
 
     def logs(
         self,
@@ -488,17 +744,8 @@ class ChainStore:
     ) -> list[LogRecord]:
         """Matching logs of the canonical blocks ``from_number..to_number``: headers'
         blooms first, then the receipts of the blocks that may match."""
-        found: list[LogRecord] = []
         with self._read() as txn:
-            for number in range(max(from_number, 0), to_number + 1):
-                block_hash = txn.get(number_key(number), db=self._db.canonical)
-                if block_hash is None:
-                    break
-                header = self._header(txn, block_hash)
-                if _bloom_may_match(header.logs_bloom, addresses, topics):
-                    receipts = decode_receipts(txn.get(block_hash, db=self._db.receipts))
-                    found += _block_logs(number, block_hash, receipts, addresses, topics)
-        return found
+            return find_logs(txn, self._db, from_number, to_number, addresses, topics)
 
     # -- state ------------------------------------------------------------------
 
@@ -506,88 +753,25 @@ class ChainStore:
         """The head state; with ``before_block``, the state that block ran on (every
         undo record from that block on applied in memory: slow, for tracing)."""
         with self._read() as txn:
-            accounts = dict(txn.cursor(db=self._db.accounts))
-            slots = dict(txn.cursor(db=self._db.storage))
             if before_block is not None:
-                self._undo_in_memory(txn, before_block, accounts, slots)
-            rows = {address: decode_account_row(row) for address, row in accounts.items()}
-            code = self._code(txn, {code_hash for _, _, code_hash in rows.values()})
-        return _build_state(rows, slots, code)
-
-    def _code(self, txn, code_hashes: Iterable[bytes]) -> dict[bytes, bytes]:
-        code = {EMPTY_KECCAK: b""}
-        for code_hash in code_hashes:
-            if code_hash not in code:
-                found = txn.get(code_hash, db=self._db.code)
-                if found is None:
-                    raise StoreError(f"{self.path}: code 0x{code_hash.hex()} is missing")
-                code[code_hash] = found
-        return code
-
-    def _undo_in_memory(self, txn, before_block: int, accounts: dict, slots: dict) -> None:
-        head = self._head_header(txn).number
-        if not 0 <= before_block <= head + 1:
-            raise StoreError(f"no state before block {before_block}: the head is block {head}")
-        for _, record in self._records_from(txn, Position(before_block).key()):
-            _, old_accounts, old_slots = rlp.decode(record)
-            _restore(accounts, old_accounts)
-            _restore(slots, old_slots)
-
-    def _records_from(self, txn, first_key: bytes) -> list[tuple[bytes, bytes]]:
-        """The undo records at ``first_key`` and above, newest first."""
-        with txn.cursor(db=self._db.undo) as cursor:
-            records = list(cursor.iternext()) if cursor.set_range(first_key) else []
-        return records[::-1]
-
-    def _apply_diff(self, txn, diff: StateDiff) -> tuple[list, list]:
-        """Write ``diff`` to the flat state; return the old values it overwrote
-        (accounts and slots, empty for absent) for the undo record."""
-        db = self._db
-        old_slots: dict[bytes, bytes] = {}
-        for address in diff.storage_cleared:
-            self._wipe_storage(txn, address, old_slots)
-        for address, values in diff.storage.items():
-            for slot, value in values.items():
-                key = slot_key(address, slot)
-                old = txn.get(key, b"", db=db.storage)
-                old_slots.setdefault(key, old)
-                if value:
-                    txn.put(key, rlp.int_to_be(value), db=db.storage)
-                elif old:
-                    txn.delete(key, db=db.storage)
-        old_accounts = []
-        for address, account in diff.accounts.items():
-            old_accounts.append([address, txn.get(address, b"", db=db.accounts)])
-            if account is None:
-                txn.delete(address, db=db.accounts)
-                continue
-            txn.put(address, encode_account_row(account), db=db.accounts)
-            if account.code:
-                txn.put(account.code_hash, account.code, db=db.code, overwrite=False)
-        return old_accounts, [[key, old] for key, old in old_slots.items()]
-
-    def _wipe_storage(self, txn, address: bytes, old_slots: dict[bytes, bytes]) -> None:
-        with txn.cursor(db=self._db.storage) as cursor:
-            rows = cursor.iternext() if cursor.set_range(address) else ()
-            wiped = list(takewhile(lambda row: row[0][:ADDRESS_BYTES] == address, rows))
-        for key, value in wiped:
-            old_slots.setdefault(key, value)
-            txn.delete(key, db=self._db.storage)
-
-    def _put_undo(self, txn, position: Position, old: tuple[list, list]) -> None:
-        """Record the old values, with the state root before this write (still in meta)."""
-        root_before = txn.get(META_STATE_ROOT, db=self._db.meta)
-        txn.put(position.key(), rlp.encode([root_before, *old]), db=self._db.undo)
+                head = self._head_header(txn).number
+                if not 0 <= before_block <= head + 1:
+                    raise StoreError(f"no state before block {before_block}: the head is block {head}")
+            try:
+                rows = state_rows(txn, self._db, before_block)
+            except StoreError as exc:
+                raise StoreError(f"{self.path}: {exc}") from None
+        return build_state(*rows)
 
     # -- writes -----------------------------------------------------------------
 
     def commit_genesis(self, block: Block, diff: StateDiff) -> None:
         """Write block 0 and its state into an empty store."""
         with self._write() as txn:
-            if txn.get(META_HEAD, db=self._db.meta) is not None:
+            if head_hash(txn, self._db) is not None:
                 raise StoreError(f"{self.path}: the store already has a genesis block")
-            self._put_block(txn, block, [], [])
-            self._apply_diff(txn, diff)
+            put_block(txn, self._db, block, [], [])
+            apply_diff(txn, self._db, diff)
             meta = self._db.meta
             txn.put(META_GENESIS, block.hash, db=meta)
             txn.put(META_HEAD, block.hash, db=meta)
@@ -607,41 +791,33 @@ class ChainStore:
                 f"block {block.number}: {len(block.transactions)} transactions, "
                 f"{len(receipts)} receipts, {len(details)} receipt details"
             )
+        db = self._db
         with self._write() as txn:
             self._check_extends_head(txn, block)
-            self._put_block(txn, block, receipts, details)
-            old_values = self._apply_diff(txn, diff)
-            self._put_undo(txn, Position(block.number), old_values)
+            put_block(txn, db, block, receipts, details)
+            old_values = apply_diff(txn, db, diff)
+            put_undo(txn, db, Position(block.number), old_values)
             for entry in details:
-                self._include_pending(txn, entry.transaction_hash)
-            txn.put(META_HEAD, block.hash, db=self._db.meta)
-            txn.put(META_STATE_ROOT, block.header.state_root, db=self._db.meta)
+                include_pending(txn, db, entry.transaction_hash)
+            txn.put(META_HEAD, block.hash, db=db.meta)
+            txn.put(META_STATE_ROOT, block.header.state_root, db=db.meta)
 
     def _check_extends_head(self, txn, block: Block) -> None:
         head = self._head_header(txn)
-        head_hash = txn.get(META_HEAD, db=self._db.meta)
-        if block.number != head.number + 1 or block.header.parent_hash != head_hash:
+        head_block_hash = head_hash(txn, self._db)
+        if block.number != head.number + 1 or block.header.parent_hash != head_block_hash:
             raise StoreError(
                 f"block {block.number} (parent 0x{block.header.parent_hash.hex()}) does not extend "
-                f"the head, block {head.number} (0x{head_hash.hex()})"
+                f"the head, block {head.number} (0x{head_block_hash.hex()})"
             )
-
-    def _put_block(self, txn, block: Block, receipts, details) -> None:
-        db, block_hash = self._db, block.hash
-        txn.put(block_hash, encode_header(block.header), db=db.headers)
-        txn.put(block_hash, encode_body(block.transactions), db=db.bodies)
-        txn.put(number_key(block.number), block_hash, db=db.canonical)
-        txn.put(block_hash, encode_receipts(receipts, details), db=db.receipts)
-        for index, entry in enumerate(details):
-            location = block_hash + index.to_bytes(INDEX_BYTES, "big")
-            txn.put(entry.transaction_hash, location, db=db.transactions)
 
     def commit_dev_change(self, diff: StateDiff, state_root: bytes) -> None:
         """Persist a change made to the head state by hand (no block), undoably."""
         with self._write() as txn:
             position = self._position(txn)
-            old_values = self._apply_diff(txn, diff)
-            self._put_undo(txn, position._replace(changes=position.changes + 1), old_values)
+            old_values = apply_diff(txn, self._db, diff)
+            next_position = position._replace(changes=position.changes + 1)
+            put_undo(txn, self._db, next_position, old_values)
             txn.put(META_STATE_ROOT, state_root, db=self._db.meta)
 
     # -- rewinding --------------------------------------------------------------
@@ -656,7 +832,7 @@ class ChainStore:
         """Record the current position; return its id (``evm_snapshot``)."""
         with self._write() as txn:
             meta = self._db.meta
-            snapshot_id = _int(txn.get(META_NEXT_SNAPSHOT, b"", db=meta)) + 1
+            snapshot_id = be_int(txn.get(META_NEXT_SNAPSHOT, b"", db=meta)) + 1
             txn.put(META_NEXT_SNAPSHOT, rlp.int_to_be(snapshot_id), db=meta)
             txn.put(number_key(snapshot_id), self._position(txn).key(), db=self._db.snapshots)
             return snapshot_id
@@ -675,44 +851,23 @@ class ChainStore:
             return True
 
     def _rewind(self, txn, target: Position) -> None:
+        db = self._db
         head = self._head_header(txn).number
         if not 0 <= target.number <= head:
             raise StoreError(f"cannot rewind to block {target.number}: the head is block {head}")
-        records = self._records_from(txn, target._replace(changes=target.changes + 1).key())
-        for key, record in records:
-            root_before, old_accounts, old_slots = rlp.decode(record)
-            self._restore_rows(txn, self._db.accounts, old_accounts)
-            self._restore_rows(txn, self._db.storage, old_slots)
-            txn.delete(key, db=self._db.undo)
-            txn.put(META_STATE_ROOT, root_before, db=self._db.meta)
+        undo_to(txn, db, target)
         for number in range(head, target.number, -1):
-            self._delete_block(txn, number)
-        new_head = txn.get(number_key(target.number), db=self._db.canonical)
-        txn.put(META_HEAD, new_head, db=self._db.meta)
+            delete_block(txn, db, number)
+        new_head = txn.get(number_key(target.number), db=db.canonical)
+        txn.put(META_HEAD, new_head, db=db.meta)
         target_key = target.key()
         self._drop_snapshots(txn, lambda _, position: position > target_key)
-
-    @staticmethod
-    def _restore_rows(txn, db, rows: list) -> None:
-        for key, old in rows:
-            if old:
-                txn.put(key, old, db=db)
-            else:
-                txn.delete(key, db=db)
-
-    def _delete_block(self, txn, number: int) -> None:
-        db = self._db
-        block_hash = txn.pop(number_key(number), db=db.canonical)
-        for _, details in decode_receipts(txn.pop(block_hash, db=db.receipts)):
-            txn.delete(details.transaction_hash, db=db.transactions)
-        txn.delete(block_hash, db=db.headers)
-        txn.delete(block_hash, db=db.bodies)
 
     def _drop_snapshots(self, txn, doomed) -> None:
         """Delete the snapshots for which ``doomed(id, position key)`` holds."""
         snapshots = list(txn.cursor(db=self._db.snapshots))
         for key, position in snapshots:
-            if doomed(_int(key), position):
+            if doomed(be_int(key), position):
                 txn.delete(key, db=self._db.snapshots)
 
     # -- pending transactions ---------------------------------------------------
@@ -723,11 +878,7 @@ class ChainStore:
         tx_hash = transaction_hash(tx)
         raw = encode_transaction(tx) if sidecar is None else encode_network_form(tx, sidecar)
         with self._write() as txn:
-            meta = self._db.meta
-            arrival = _int(txn.get(META_NEXT_ARRIVAL, b"", db=meta))
-            entry = arrival.to_bytes(NUMBER_BYTES, "big") + raw
-            if txn.put(tx_hash, entry, db=self._db.pending, overwrite=False):
-                txn.put(META_NEXT_ARRIVAL, rlp.int_to_be(arrival + 1), db=meta)
+            keep_pending(txn, self._db, tx_hash, raw)
         return tx_hash
 
     def delete_pending(self, tx_hash: bytes) -> bool:
@@ -737,70 +888,9 @@ class ChainStore:
     def pending(self) -> list[Transaction]:
         """The pending transactions in the order they arrived."""
         with self._read() as txn:
-            entries = sorted(value for _, value in txn.cursor(db=self._db.pending))
-        return [_bare_transaction(entry[NUMBER_BYTES:]) for entry in entries]
+            return pending_in_arrival_order(txn, self._db)
 
     def sidecar(self, tx_hash: bytes) -> BlobSidecar | None:
         """The blobs of a blob transaction, pending or included, if the node has them."""
         with self._read() as txn:
-            raw = txn.get(tx_hash, db=self._db.sidecars)
-            if raw is None:
-                entry = txn.get(tx_hash, db=self._db.pending)
-                raw = None if entry is None else entry[NUMBER_BYTES:]
-        if raw is None or raw[0] != BlobTransaction.TYPE:
-            return None
-        return decode_network_form(raw)[1]
-
-    def _include_pending(self, txn, tx_hash: bytes) -> None:
-        """A transaction leaves ``pending`` for a block; its blobs, if any, stay."""
-        entry = txn.pop(tx_hash, db=self._db.pending)
-        if entry is not None and entry[NUMBER_BYTES] == BlobTransaction.TYPE:
-            txn.put(tx_hash, entry[NUMBER_BYTES:], db=self._db.sidecars)
-
-
-def _bare_transaction(raw: bytes) -> Transaction:
-    """A transaction from its network form, without the blobs beside it."""
-    if raw[0] == BlobTransaction.TYPE:
-        return decode_network_form(raw)[0]
-    return decode_transaction(raw)
-
-
-def _restore(rows: dict[bytes, bytes], old_values: list) -> None:
-    """Apply one undo record's old values to rows held in memory."""
-    for key, old in old_values:
-        if old:
-            rows[key] = old
-        else:
-            rows.pop(key, None)
-
-
-def _build_state(
-    accounts: dict[bytes, tuple[int, int, bytes]],
-    slots: dict[bytes, bytes],
-    code: dict[bytes, bytes],
-) -> State:
-    """A fresh ``State`` holding these rows, with nothing left to save."""
-    storage: dict[bytes, dict[int, int]] = {}
-    for key, value in slots.items():
-        storage.setdefault(key[:ADDRESS_BYTES], {})[_int(key[ADDRESS_BYTES:])] = _int(value)
-    state = State()
-    for address, (nonce, balance, code_hash) in accounts.items():
-        state.load_account(address, nonce, balance, code[code_hash], storage.get(address, {}))
-    state.take_diff()
-    return state
-
-
-def _block_logs(
-    number: int,
-    block_hash: bytes,
-    receipts: list[tuple[Receipt, ReceiptDetails]],
-    addresses: set[bytes] | None,
-    topics: Topics,
-) -> list[LogRecord]:
-    return [
-        LogRecord(log, number, block_hash, details.transaction_hash,
-                  details.transaction_index, details.first_log_index + i)  # fmt: skip
-        for receipt, details in receipts
-        for i, log in enumerate(receipt.logs)
-        if log_matches(log, addresses, topics)
-    ]
+            return read_sidecar(txn, self._db, tx_hash)
