@@ -380,8 +380,8 @@ class Blockchain:
         Raises ``InvalidTransaction`` (geth's wording) if the message cannot run:
         intrinsic gas too low, fee cap below the base fee, insufficient funds.
         """
-        state, header = self._state_after(block)
-        return self._execute(state, header, request, overrides)
+        state, env = self._call_setting(block)
+        return run_call(state, env, request, overrides, self.fork, self.code_runner)
 
     def _state_after(self, block: int | None) -> tuple[State, Header]:
         """The head state, or a rebuilt copy of an older block's (slow)."""
@@ -391,6 +391,11 @@ class Blockchain:
         if not 0 <= block < head:
             raise ChainError(f"block {block} not found: the head is block {head}")
         return self.store.load_state(before_block=block + 1), self.store.header(block)
+
+    def _call_setting(self, block: int | None) -> tuple[State, BlockEnv]:
+        """The state after ``block`` and the environment of that block, for calls."""
+        state, header = self._state_after(block)
+        return state, self._block_env(header, header.base_fee_per_gas)
 
     @_serialized
     def trace_call(
@@ -402,79 +407,19 @@ class Blockchain:
     ) -> T:
         """Run ``request`` as ``call`` does, but hand the prepared execution to
         ``tracer`` (which runs it, e.g. step by step) and return what it returns."""
-        state, header = self._state_after(block)
-        return self._execute(state, header, request, overrides, tracer)
-
-    def _execute(
-        self,
-        state: State,
-        header: Header,
-        request: CallRequest,
-        overrides: Mapping | None,
-        finish: Callable[[Execution], Any] | None = None,
-    ) -> Any:
-        env = self._block_env(header, base_fee=header.base_fee_per_gas if request.priced else 0)
-        if not request.priced:
-            env.blob_base_fee = 0  # as geth runs an unpriced call: blob gas free too
-        gas = header.gas_limit if request.gas is None else request.gas
-        with _sandbox(state, overrides):
-            tx = _call_transaction(request, state.get_nonce(request.sender), gas, self.chain_id)
-            _check_call(state, env, tx, request)
-            code_runner = self.code_runner if finish is None else None
-            execution = Execution(state, env, tx, request.sender, self.fork, code_runner)
-            execution.prepare()
-            if finish is not None:
-                return finish(execution)
-            if not execution.machine.done:
-                execution.machine.run()
-            return _call_result(execution)
+        state, env = self._call_setting(block)
+        return run_call(state, env, request, overrides, self.fork, None, tracer)
 
     @_serialized
     def estimate_gas(
         self, request: CallRequest, overrides: Mapping | None = None, block: int | None = None
     ) -> int:
-        """The least gas limit with which ``request`` succeeds, by binary search
-        as geth does it (but to the exact unit). Raises ``ExecutionReverted`` if it
-        reverts even with the most gas, ``GasEstimationError`` if it fails otherwise,
-        ``InvalidTransaction`` as ``call`` does."""
-        state, header = self._state_after(block)
-        hi = self._gas_cap(state, header, request, overrides)
-
-        def succeeds(gas: int) -> bool:
-            try:
-                limited = dataclasses.replace(request, gas=gas)
-                return self._execute(state, header, limited, overrides).success
-            except InvalidTransaction:
-                return False  # e.g. intrinsic gas too low
-
-        result = self._execute(state, header, dataclasses.replace(request, gas=hi), overrides)
-        if not result.success:
-            raise _estimation_failure(result, hi)
-        lo = result.gas_used - 1
-        optimistic = (result.gas_used + result.refund + G.CALL_STIPEND) * 64 // 63
-        if optimistic < hi:
-            if succeeds(optimistic):
-                hi = optimistic
-            else:
-                lo = optimistic
-        while lo + 1 < hi:
-            mid = min((lo + hi) // 2, 2 * lo)  # most transactions need little more than they use
-            if succeeds(mid):
-                hi = mid
-            else:
-                lo = mid
-        return hi
-
-    def _gas_cap(self, state: State, header: Header, request: CallRequest, overrides) -> int:
-        """The request's gas (or the block's), capped by what the sender can pay for."""
-        cap = header.gas_limit if request.gas is None else request.gas
-        if not request.priced or not request.fee_cap:
-            return cap
-        sender = request.sender
-        balance = _overridden(overrides, sender, "balance", state.get_balance(sender))
-        if request.value > balance:
-            raise InvalidTransaction("insufficient funds for transfer")
-        return min(cap, (balance - request.value) // request.fee_cap)
+        """The least gas limit with which ``request`` succeeds (``estimate_gas``).
+        Raises ``ExecutionReverted`` if it reverts even with the most gas,
+        ``GasEstimationError`` if it fails otherwise, ``InvalidTransaction`` as
+        ``call`` does."""
+        state, env = self._call_setting(block)
+        return estimate_gas(state, env, request, overrides, self.fork, self.code_runner)
 
     # -- proofs and tracing support ---------------------------------------------------
 
@@ -632,6 +577,95 @@ def _set_storage_of_account(state: State, address: bytes, slot: int, value: int)
 
 
 # --- calls ---------------------------------------------------------------------------
+
+
+def run_call(
+    state: State,
+    env: BlockEnv,
+    request: CallRequest,
+    overrides: Mapping | None,
+    fork: Fork,
+    code_runner: CodeRunner | None = None,
+    finish: Callable[[Execution], Any] | None = None,
+) -> Any:
+    """Run ``request`` on ``state`` in the block ``env`` and leave no trace (see
+    the module docstring); its ``CallResult``, or what ``finish`` makes of the
+    prepared execution (which then always interprets)."""
+    env = _call_env(env, request)
+    gas = env.gas_limit if request.gas is None else request.gas
+    with _sandbox(state, overrides):
+        tx = _call_transaction(request, state.get_nonce(request.sender), gas, env.chain_id)
+        _check_call(state, env, tx, request)
+        code_runner = code_runner if finish is None else None
+        execution = Execution(state, env, tx, request.sender, fork, code_runner)
+        execution.prepare()
+        if finish is not None:
+            return finish(execution)
+        if not execution.machine.done:
+            execution.machine.run()
+        return _call_result(execution)
+
+
+def _call_env(env: BlockEnv, request: CallRequest) -> BlockEnv:
+    """An unpriced call runs with base fee 0 and free blob gas, as geth runs it."""
+    if request.priced:
+        return env
+    env = dataclasses.replace(env, base_fee=0)
+    env.blob_base_fee = 0
+    return env
+
+
+def estimate_gas(
+    state: State,
+    env: BlockEnv,
+    request: CallRequest,
+    overrides: Mapping | None,
+    fork: Fork,
+    code_runner: CodeRunner | None = None,
+) -> int:
+    """The least gas limit with which ``request`` succeeds, by binary search
+    as geth does it (but to the exact unit)."""
+    hi = _gas_cap(state, env, request, overrides)
+
+    def run(gas: int) -> CallResult:
+        limited = dataclasses.replace(request, gas=gas)
+        return run_call(state, env, limited, overrides, fork, code_runner)
+
+    def succeeds(gas: int) -> bool:
+        try:
+            return run(gas).success
+        except InvalidTransaction:
+            return False  # e.g. intrinsic gas too low
+
+    result = run(hi)
+    if not result.success:
+        raise _estimation_failure(result, hi)
+    lo = result.gas_used - 1
+    optimistic = (result.gas_used + result.refund + G.CALL_STIPEND) * 64 // 63
+    if optimistic < hi:
+        if succeeds(optimistic):
+            hi = optimistic
+        else:
+            lo = optimistic
+    while lo + 1 < hi:
+        mid = min((lo + hi) // 2, 2 * lo)  # most transactions need little more than they use
+        if succeeds(mid):
+            hi = mid
+        else:
+            lo = mid
+    return hi
+
+
+def _gas_cap(state: State, env: BlockEnv, request: CallRequest, overrides) -> int:
+    """The request's gas (or the block's), capped by what the sender can pay for."""
+    cap = env.gas_limit if request.gas is None else request.gas
+    if not request.priced or not request.fee_cap:
+        return cap
+    sender = request.sender
+    balance = _overridden(overrides, sender, "balance", state.get_balance(sender))
+    if request.value > balance:
+        raise InvalidTransaction("insufficient funds for transfer")
+    return min(cap, (balance - request.value) // request.fee_cap)
 
 
 @contextmanager
