@@ -40,8 +40,10 @@ from ...evm.transactions import (
 )
 from ...safety import AdmissionError
 from ...state import State
-from ..chain import Blockchain, CallRequest, ChainError, GasEstimationError, InvalidOverride
-from ..chain import ExecutionReverted as ChainReverted
+from ..call import CallRequest, InvalidOverride
+from ..chain import Blockchain
+from ..errors import ChainError, GasEstimationError
+from ..errors import ExecutionReverted as ChainReverted
 from .context import NodeContext
 from .errors import ExecutionReverted, InvalidParams, ResourceNotFound, ServerError
 from .filters import Filters, Subscriptions, query_logs

@@ -66,7 +66,7 @@ from ...evm.transactions import (
     sign_transaction,
     transaction_hash,
 )
-from ...node.chain import revert_reason
+from ...node.errors import revert_reason
 from ...primitives.crypto import keccak256, private_key_to_address
 from ...primitives.types import HexError, hex_to_bytes, hex_to_int, to_hex
 
