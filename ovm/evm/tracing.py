@@ -52,14 +52,12 @@ instruction runs (stack and gas checks), and leaves it out for, e.g., a bad
 jump destination. A call that fails before entering its frame (call depth,
 insufficient balance) gets no frame of its own in the call tree.
 
-Observing frames
-----------------
+Observing the machine
+---------------------
 
-The machine has no tracing hooks of its own: a tracer watches frames start
-and end by wrapping three of its methods for the duration of the run
-(``enter``, which starts every child frame; ``_finish``, which settles every
-halted frame; ``_discard``, which receives a failed frame's final error,
-code-deposit failures included). Nothing stays wrapped after ``run_observed``.
+Each tracer is an ``Observer`` (``ovm.evm.observer``) that ``run_observed``
+sets on the machine for the run: the machine calls it at every frame entry
+and exit and around every instruction.
 """
 
 from __future__ import annotations
@@ -84,6 +82,7 @@ from .exceptions import (
 )
 from .frame import Frame
 from .gas import STACK_LIMIT
+from .observer import FrameExit, Observer
 from .opcodes import BY_NAME, OPCODES, opcode_name
 from .processor import Execution, TransactionResult
 
@@ -178,81 +177,14 @@ def error_message(error: EvmError, op: int | None = None, stack_size: int = 0) -
 # --- driving the machine --------------------------------------------------------
 
 
-class StepObserver:
-    """What a tracer sees: each instruction before and after it runs, and each
-    frame as it starts and ends. The default methods ignore everything."""
-
-    def before_step(self, frame: Frame) -> None: ...
-
-    def after_step(self, frame: Frame) -> None: ...
-
-    def frame_entered(self, frame: Frame) -> None: ...
-
-    def frame_exited(self, frame: Frame, exit: "FrameExit") -> None: ...
-
-
-@dataclass(frozen=True, slots=True)
-class FrameExit:
-    """How a frame ended: ``halt`` is what stopped its code (``None`` for a
-    normal halt), ``error`` what failed the frame in the end (a code-deposit
-    failure after a normal halt included), ``gas_at_halt`` its gas when it
-    stopped, before code deposit or burning."""
-
-    error: EvmError | None
-    halt: EvmError | None
-    gas_at_halt: int
-
-
-class _FrameWatch:
-    """Wraps a machine's frame boundaries so that ``observer`` sees them."""
-
-    def __init__(self, execution: Execution, observer: StepObserver) -> None:
-        self.machine = execution.machine
-        self.observer = observer
-        self._final_error: EvmError | None = None
-        self._enter = self.machine.enter
-        self._finish = self.machine._finish
-        self._discard = self.machine._discard
-
-    def __enter__(self) -> "_FrameWatch":
-        machine = self.machine
-        machine.enter = self.enter
-        machine._finish = self.finish
-        machine._discard = self.discard
-        return self
-
-    def __exit__(self, *exc_info) -> None:
-        for name in ("enter", "_finish", "_discard"):
-            vars(self.machine).pop(name, None)
-
-    def enter(self, frame: Frame) -> bool:
-        self.observer.frame_entered(frame)
-        return self._enter(frame)
-
-    def finish(self, frame: Frame, error: EvmError | None) -> None:
-        gas_at_halt = frame.gas
-        self._final_error = error
-        self._finish(frame, error)
-        final = self._final_error
-        if error is None and isinstance(final, OutOfGas):
-            final = CodeDepositOutOfGas()
-        self.observer.frame_exited(frame, FrameExit(final, error, gas_at_halt))
-
-    def discard(self, frame: Frame, error: EvmError) -> None:
-        self._final_error = error
-        self._discard(frame, error)
-
-
-def run_observed(execution: Execution, observer: StepObserver) -> TransactionResult:
+def run_observed(execution: Execution, observer: Observer) -> TransactionResult:
     """Run a prepared execution one instruction at a time under ``observer``."""
     machine = execution.machine
-    with _FrameWatch(execution, observer):
-        while not machine.done:
-            frame = machine.frames[-1]
-            observer.before_step(frame)
-            machine.step()
-            observer.after_step(frame)
-    return execution.run()
+    machine.observer = observer
+    try:
+        return execution.run()
+    finally:
+        machine.observer = None
 
 
 # --- the struct logger ----------------------------------------------------------
@@ -270,7 +202,7 @@ class StructLogOptions:
     limit: int = 0
 
 
-class StructLogger(StepObserver):
+class StructLogger(Observer):
     def __init__(self, execution: Execution, options: StructLogOptions) -> None:
         self.state = execution.state
         self.options = options
@@ -445,7 +377,7 @@ class CallFrame:
         return out
 
 
-class CallTracer(StepObserver):
+class CallTracer(Observer):
     def __init__(self, execution: Execution, options: CallTracerOptions) -> None:
         tx = execution.tx
         self.options = options
@@ -504,6 +436,8 @@ class CallTracer(StepObserver):
         node, gas_at_entry = entry
         node.gas_used = gas_at_entry - frame.gas
         error = exit.error
+        if exit.halt is None and isinstance(error, OutOfGas):
+            error = CodeDepositOutOfGas()
         message = None if error is None else error_message(error, self._op, self._stack_size)
         node.finish(frame.output, error, message)
         if node is not self.top:
