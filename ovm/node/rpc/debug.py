@@ -5,7 +5,7 @@ The ``debug`` namespace
 ``debug_traceTransaction`` re-executes a mined transaction on the state it
 ran on (rebuilt from the store) under a tracer; ``debug_traceCall`` traces a
 call the way ``eth_call`` runs it. The tracer is geth's struct logger by
-default, or ``{"tracer": "callTracer"}`` (``ovm.evm.tracing``); the options
+default, or ``{"tracer": "callTracer"}`` (``tracers``); the options
 are geth's: ``enableMemory``, ``disableStack``, ``disableStorage``,
 ``enableReturnData``, ``limit``, and ``tracerConfig`` with ``onlyTopCall``
 and ``withLog`` for the call tracer. Tracing always interprets, one
@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from ...evm.processor import Execution, begin_transaction
-from ...evm.tracing import CallTracerOptions, StructLogOptions, trace_calls, trace_struct_logs
+from .tracers import CallTracerOptions, StructLogOptions, trace_calls, trace_struct_logs
 from .context import NodeContext
 from .errors import InvalidParams, ResourceNotFound, ServerError
 from .eth import call_request, chain_errors, existing_block

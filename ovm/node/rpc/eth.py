@@ -27,7 +27,6 @@ from typing import Any, Iterator
 from ...chain import Block, Receipt, next_excess_blob_gas
 from ...evm.exceptions import Revert
 from ...evm.gas import blob_base_fee
-from ...evm.tracing import error_message
 from ...evm.transactions import (
     AccessListTransaction,
     DepositTransaction,
@@ -45,7 +44,7 @@ from ..chain import Blockchain
 from ..errors import ChainError, GasEstimationError
 from ..errors import ExecutionReverted as ChainReverted
 from .context import NodeContext
-from .errors import ExecutionReverted, InvalidParams, ResourceNotFound, ServerError
+from .errors import ExecutionReverted, InvalidParams, ResourceNotFound, ServerError, error_message
 from .filters import Filters, Subscriptions, query_logs
 from .formatting import block_json, data, quantity, receipt_json, transaction_json
 from .params import (

@@ -13,7 +13,7 @@ from support import CONTRACT, SENDER, SENDER_KEY, asm, make_env, make_state
 
 from ovm.evm.forks import CANCUN
 from ovm.evm.processor import begin_transaction
-from ovm.evm.tracing import (
+from ovm.node.rpc.tracers import (
     CallTracerOptions,
     StructLogOptions,
     decode_revert_reason,
