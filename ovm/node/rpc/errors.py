@@ -8,9 +8,10 @@ Every failure a client can see is an ``RpcError`` with a code from JSON-RPC
 anything else that escapes a handler is a bug, logged by the server and
 answered with ``InternalError``.
 
-``ExecutionReverted`` is code 3 with the revert data in ``data``, as geth
-answers ``eth_call`` and ``eth_estimateGas``; its message names the reason
-when the data is an ``Error(string)`` (or a ``Panic(uint256)``).
+A reverted call (``ovm.node.errors.ExecutionReverted``) goes out through
+``reverted``: code 3 with the revert data in ``data``, as geth answers
+``eth_call`` and ``eth_estimateGas``; its message names the reason when the
+data is an ``Error(string)`` or a ``Panic(uint256)``.
 ``error_message`` words an EVM error as geth does, for failed calls and traces.
 """
 
@@ -34,7 +35,7 @@ from ...evm.exceptions import (
 )
 from ...evm.gas import STACK_LIMIT
 from ...evm.opcodes import OPCODES, opcode_name
-from .tracers.running import decode_revert_reason
+from ..errors import ExecutionReverted
 
 PARSE_ERROR = -32700
 INVALID_REQUEST = -32600
@@ -101,14 +102,10 @@ class LimitExceeded(RpcError):
     code = LIMIT_EXCEEDED
 
 
-class ExecutionReverted(RpcError):
-    code = EXECUTION_REVERTED
-
-    def __init__(self, output: bytes) -> None:
-        reason = decode_revert_reason(output)
-        message = "execution reverted" if reason is None else f"execution reverted: {reason}"
-        super().__init__(message, "0x" + bytes(output).hex())
-        self.output = output
+def reverted(error: ExecutionReverted) -> RpcError:
+    """A reverted call as geth answers it: code 3, the chain's message (naming
+    the reason), and the revert data."""
+    return RpcError(str(error), "0x" + bytes(error.output).hex(), EXECUTION_REVERTED)
 
 
 # --- EVM errors in geth's words ---------------------------------------------------

@@ -41,10 +41,9 @@ from ...safety import AdmissionError
 from ...state import State
 from ..call import CallRequest, InvalidOverride
 from ..chain import Blockchain
-from ..errors import ChainError, GasEstimationError
-from ..errors import ExecutionReverted as ChainReverted
+from ..errors import ChainError, ExecutionReverted, GasEstimationError
 from .context import NodeContext
-from .errors import ExecutionReverted, InvalidParams, ResourceNotFound, ServerError, error_message
+from .errors import InvalidParams, ResourceNotFound, ServerError, error_message, reverted
 from .filters import Filters, Subscriptions, query_logs
 from .formatting import block_json, data, quantity, receipt_json, transaction_json
 from .params import (
@@ -194,7 +193,7 @@ class Eth:
         if result.success:
             return data(result.output)
         if isinstance(result.error, Revert):
-            raise ExecutionReverted(result.output)
+            raise reverted(ExecutionReverted(result.output))
         raise ServerError(error_message(result.error))
 
     def estimateGas(self, call: Call, block: BlockId = "latest", overrides: StateOverrides = None) -> str:
@@ -417,8 +416,8 @@ def chain_errors() -> Iterator[None]:
     data, anything else the chain refuses -32000 with the chain's message."""
     try:
         yield
-    except ChainReverted as error:
-        raise ExecutionReverted(error.output) from None
+    except ExecutionReverted as error:
+        raise reverted(error) from None
     except (InvalidTransaction, GasEstimationError, ChainError, InvalidOverride) as error:
         raise ServerError(str(error)) from None
 

@@ -16,11 +16,11 @@ from ovm.evm.processor import begin_transaction
 from ovm.node.rpc.tracers import (
     CallTracerOptions,
     StructLogOptions,
-    decode_revert_reason,
     trace_calls,
     trace_struct_logs,
 )
 from ovm.evm.transactions import FeeMarketTransaction, sign_transaction
+from ovm.node.errors import decode_revert_reason
 from ovm.evm.instructions.system import create_address
 
 CALLER = bytes.fromhex("2000000000000000000000000000000000000002")

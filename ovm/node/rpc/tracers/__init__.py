@@ -62,13 +62,11 @@ and exit and around every instruction.
 """
 
 from .call_tracer import CallTracerOptions, trace_calls
-from .running import decode_revert_reason
 from .struct_logger import StructLogOptions, trace_struct_logs
 
 __all__ = [
     "CallTracerOptions",
     "StructLogOptions",
-    "decode_revert_reason",
     "trace_calls",
     "trace_struct_logs",
 ]

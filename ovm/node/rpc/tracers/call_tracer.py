@@ -16,8 +16,9 @@ from ....evm.observer import FrameExit, Observer
 from ....evm.opcodes import BY_NAME, opcode_name
 from ....evm.processor import Execution, TransactionResult
 from ....state import Log
+from ...errors import decode_revert_reason
 from ..errors import CodeDepositOutOfGas, error_message
-from .running import address_hex, decode_revert_reason, hex_data, run_observed
+from .running import address_hex, hex_data, run_observed
 
 LOG_OPS = frozenset(BY_NAME[f"LOG{n}"].code for n in range(5))
 
