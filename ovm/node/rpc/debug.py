@@ -10,12 +10,19 @@ are geth's: ``enableMemory``, ``disableStack``, ``disableStorage``,
 ``enableReturnData``, ``limit``, and ``tracerConfig`` with ``onlyTopCall``
 and ``withLog`` for the call tracer. Tracing always interprets, one
 instruction at a time.
+
+A tracer may stop a trace by raising ``ExecutionAborted`` (``ovm.evm.observer``)
+from any of its calls, e.g. when a bound on its time or size is reached: the
+trace is then answered -32000 with the exception's message, and the state it
+ran on is discarded (a rebuilt copy, or the call's sandbox).
 """
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from contextlib import contextmanager
+from typing import Any, Callable, Iterator
 
+from ...evm.observer import ExecutionAborted
 from ...evm.processor import Execution, begin_transaction
 from .tracers import CallTracerOptions, StructLogOptions, trace_calls, trace_struct_logs
 from .context import NodeContext
@@ -52,7 +59,8 @@ class Debug:
         state = chain.state_before(location.block_number, location.index)
         env = chain.block_env(location.block_number)
         execution = begin_transaction(state, env, location.tx, chain.fork)
-        return tracer(execution)
+        with _aborted_traces():
+            return tracer(execution)
 
     def traceCall(self, call: Call, block: BlockId = "latest", config: Json = None) -> dict:
         """Trace a call; state overrides go in ``config.stateOverrides``, as on geth."""
@@ -60,8 +68,17 @@ class Debug:
         overrides = _config_overrides(config)
         number = existing_block(self._chain, block).number
         request = call_request(call, self._limits.call_gas_cap)
-        with chain_errors():
+        with chain_errors(), _aborted_traces():
             return self._chain.trace_call(request, number, overrides, tracer)
+
+
+@contextmanager
+def _aborted_traces() -> Iterator[None]:
+    """A trace its tracer stopped is answered with the tracer's reason."""
+    try:
+        yield
+    except ExecutionAborted as exc:
+        raise ServerError(str(exc) or "trace aborted") from None
 
 
 def _tracer(config: Any) -> Tracer:
