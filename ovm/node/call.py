@@ -28,7 +28,7 @@ from ..evm.environment import BlockEnv
 from ..evm.exceptions import EvmError
 from ..evm.forks import Fork
 from ..evm.interpreter import CodeRunner
-from ..evm.processor import Execution, blob_gas_used
+from ..evm.processor import Execution
 from ..evm.transactions import (
     AccessList,
     AccessListTransaction,
@@ -36,6 +36,7 @@ from ..evm.transactions import (
     FeeMarketTransaction,
     InvalidTransaction,
     Transaction,
+    blob_gas_used,
     intrinsic_gas,
 )
 from ..primitives.types import ZERO_ADDRESS

@@ -48,8 +48,9 @@ from ..evm.blobs import BlobSidecar
 from ..evm.environment import BlockEnv
 from ..evm.forks import CANCUN, Fork
 from ..evm.interpreter import CodeRunner
-from ..evm.processor import Execution, NotIncludableNow
+from ..evm.processor import Execution
 from ..evm.transactions import InvalidTransaction, Transaction
+from ..evm.validation import NotIncludableNow
 from ..primitives.types import (
     UINT64_MAX,
     UINT256_MAX,

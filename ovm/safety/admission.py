@@ -48,13 +48,6 @@ from typing import Callable
 from ..evm.blobs import BlobError, BlobSidecar, decode_network_form, verify_sidecar
 from ..evm.instructions.system import create_address
 from ..evm.l2 import L2Rules
-from ..evm.processor import (
-    check_fee_cap,
-    check_funds,
-    check_nonce_not_too_low,
-    check_sender_is_eoa,
-    transaction_type,
-)
 from ..evm.transactions import (
     TRANSACTION_TYPES,
     BlobTransaction,
@@ -69,6 +62,13 @@ from ..evm.transactions import (
     intrinsic_gas,
     legacy_chain_id,
     transaction_hash,
+    transaction_type,
+)
+from ..evm.validation import (
+    check_fee_cap,
+    check_funds,
+    check_nonce_not_too_low,
+    check_sender_is_eoa,
     validate_transaction,
 )
 from ..primitives.crypto import SECP256K1_HALF_N, SECP256K1_N
