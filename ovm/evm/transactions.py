@@ -36,8 +36,11 @@ from ovm.primitives.crypto import (
     recover_address,
     sign,
 )
-from ovm.primitives.types import Address, Hash32
+from ovm.primitives.types import UINT64_MAX, Address, Hash32
 
+# EIP-2681: the largest nonce an account may have. A transaction's nonce must be
+# below it, and an account at it cannot create (its nonce would overflow).
+MAX_NONCE = UINT64_MAX
 MAX_BLOBS_PER_TRANSACTION = G.MAX_BLOB_GAS_PER_BLOCK // G.GAS_PER_BLOB
 SIGNATURE_FIELD_COUNT = 3
 

@@ -2,25 +2,41 @@
 Transaction validation
 ======================
 
-Whether a transaction may run: ``validate_transaction`` checks the rules that
-need no state (signature values, chain id, limits, fee caps, blobs) and
-recovers the sender; ``validate_against_state`` the rules that need the state
-and the block (type and gas room, base fee, blob fee, nonce, an EOA sender,
-funds), raising ``NotIncludableNow`` for a transaction a later block may
-take. Messages follow geth's wording where geth has one, which client
-libraries parse.
+Every rule a transaction must meet before it runs, each written once:
+
+* ``validate_transaction`` — the rules that need no state (signature values,
+  chain id, limits, fee caps, blobs), then the sender; a block refuses a
+  transaction that breaks one;
+* ``validate_against_state`` — the rules that need the state and the block
+  (type and gas room, base fee, blob fee, nonce, an EOA sender, funds),
+  raising ``NotIncludableNow`` for a transaction a later block may take;
+* ``check_for_pool`` and ``check_call`` — the rules geth's pool
+  (``txpool.ValidateTransaction``) and its state transition (which
+  ``eth_call`` runs) check, in their order and their words, for admission
+  (``ovm.safety.admission``) and calls (``ovm.node.call``): client libraries
+  recognise errors by those words.
+
+geth words some rules one way in its pool and another in its state
+transition ("intrinsic gas too low: gas 21000, minimum needed 21020" against
+"intrinsic gas too low: have 21000, want 21020"), and a block's refusal has
+its own words; such a rule keeps its wordings side by side (``Wording``), and
+the set that runs it says which one it speaks (``Words``).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Literal
+
 from ..primitives.crypto import SECP256K1_HALF_N, SECP256K1_N
-from ..primitives.types import UINT64_MAX, UINT256_CEIL, Address
+from ..primitives.types import UINT256_CEIL, Address
 from ..state import State
 from . import gas as G
 from .environment import BlockEnv
 from .forks.base import Fork
 from .transactions import (
     MAX_BLOBS_PER_TRANSACTION,
+    MAX_NONCE,
     BlobTransaction,
     DepositTransaction,
     FeeMarketTransaction,
@@ -35,9 +51,10 @@ from .transactions import (
     transaction_type,
 )
 
-MAX_NONCE = UINT64_MAX - 1  # EIP-2681: below 2**64 - 1, so the next nonce fits 64 bits.
 GAS_LIMIT_CEIL = 1 << 64
 VERSIONED_HASH_VERSION_KZG = 0x01
+
+Words = Literal["block", "pool", "call"]
 
 
 class NotIncludableNow(InvalidTransaction):
@@ -46,49 +63,143 @@ class NotIncludableNow(InvalidTransaction):
     Block builders keep such a transaction for later instead of dropping it."""
 
 
+@dataclass(frozen=True, slots=True)
+class Wording:
+    """One rule's message in each set of checks that runs it (a ``str.format``
+    template; ``None``: that set does not check the rule)."""
+
+    block: str
+    pool: str | None = None
+    call: str | None = None
+
+    def error(self, words: Words, **values: object) -> InvalidTransaction:
+        return InvalidTransaction(getattr(self, words).format(**values))
+
+
+INTRINSIC_GAS = Wording(
+    block="intrinsic gas too low: gas limit {gas} < {needed}",
+    pool="intrinsic gas too low: gas {gas}, minimum needed {needed}",
+    call="intrinsic gas too low: have {gas}, want {needed}",
+)
+INITCODE_SIZE = Wording(
+    block="initcode size {size} exceeds {limit}",
+    pool="max initcode size exceeded: code size {size}, limit {limit}",
+    call="max initcode size exceeded: code size {size} limit {limit}",
+)
+TIP_ABOVE_FEE_CAP = Wording(
+    block="max priority fee per gas exceeds max fee per gas",
+    pool="max priority fee per gas higher than max fee per gas: "
+         "maxPriorityFeePerGas: {tip}, maxFeePerGas: {cap}",
+    call="max priority fee per gas higher than max fee per gas",
+)
+BLOCK_GAS_LIMIT = Wording(
+    block="gas limit reached: tx gas {gas} > block gas {limit}",
+    pool="exceeds block gas limit: gas {gas}, limit {limit}",
+)
+BLOB_FEE_CAP = Wording(
+    block="max fee per blob gas less than block blob gas fee: {fee} < {blob_base_fee}",
+    call="max fee per blob gas less than block blob gas fee: address 0x{sender}, "
+         "maxFeePerBlobGas: {fee}, blobBaseFee: {blob_base_fee}",
+)
+WRONG_CHAIN_ID = Wording(
+    block="wrong chain id {have}, expected {want}",
+    pool="invalid sender: invalid chain id for signer: have {have} want {want}",
+)
+BAD_SIGNATURE_VALUES = "invalid sender: invalid transaction v, r, s values"  # geth's, for each fault
+
+
+# --- the rules ----------------------------------------------------------------
+
+
+def check_intrinsic_gas(tx: Transaction, words: Words = "block") -> None:
+    needed = intrinsic_gas(tx)
+    if tx.gas < needed:
+        raise INTRINSIC_GAS.error(words, gas=tx.gas, needed=needed)
+
+
+def check_initcode_size(tx: Transaction, words: Words = "block") -> None:
+    """EIP-3860."""
+    if tx.to is None and len(tx.data) > G.MAX_INITCODE_SIZE:
+        raise INITCODE_SIZE.error(words, size=len(tx.data), limit=G.MAX_INITCODE_SIZE)
+
+
+def check_tip_cap(tx: Transaction, words: Words = "block") -> None:
+    if not isinstance(tx, (FeeMarketTransaction, BlobTransaction)):
+        return
+    if tx.max_priority_fee_per_gas > tx.max_fee_per_gas:
+        raise TIP_ABOVE_FEE_CAP.error(words, tip=tx.max_priority_fee_per_gas, cap=tx.max_fee_per_gas)
+
+
+def check_block_gas_limit(tx: Transaction, gas_limit: int, words: Words = "block") -> None:
+    if tx.gas > gas_limit:
+        raise BLOCK_GAS_LIMIT.error(words, gas=tx.gas, limit=gas_limit)
+
+
+def check_chain_id(tx: Transaction, chain_id: int | None, words: Words = "block") -> None:
+    """A protected transaction must be for ``chain_id``; an unprotected one fits any chain."""
+    try:
+        tx_chain_id = legacy_chain_id(tx.v) if isinstance(tx, LegacyTransaction) else tx.chain_id
+    except InvalidTransaction:
+        if words == "block":
+            raise
+        raise InvalidTransaction(BAD_SIGNATURE_VALUES) from None
+    if chain_id is not None and tx_chain_id is not None and tx_chain_id != chain_id:
+        raise WRONG_CHAIN_ID.error(words, have=tx_chain_id, want=chain_id)
+
+
+def check_signature_values(tx: Transaction, words: Words = "block") -> None:
+    """geth's ``ValidateSignatureValues``: a y parity bit, 0 < r < n, 0 < s <= n/2 (EIP-2)."""
+    fault = _signature_fault(tx)
+    if fault is not None:
+        raise InvalidTransaction(fault if words == "block" else BAD_SIGNATURE_VALUES)
+
+
+def _signature_fault(tx: Transaction) -> str | None:
+    if not isinstance(tx, LegacyTransaction) and tx.y_parity not in (0, 1):
+        return f"y_parity must be 0 or 1, got {tx.y_parity}"
+    if not 0 < tx.r < SECP256K1_N:
+        return "signature r out of range"
+    if not 0 < tx.s <= SECP256K1_HALF_N:
+        return "signature s out of range (must be in the lower half, EIP-2)"
+    return None
+
+
+def check_blob_fee_cap(tx: BlobTransaction, sender: bytes, blob_base_fee: int, words: Words = "block") -> None:
+    if tx.max_fee_per_blob_gas < blob_base_fee:
+        raise BLOB_FEE_CAP.error(
+            words, sender=sender.hex(), fee=tx.max_fee_per_blob_gas, blob_base_fee=blob_base_fee
+        )
+
+
+def check_blob_target(tx: BlobTransaction) -> None:
+    if tx.to is None:
+        raise InvalidTransaction("blob transaction cannot create a contract")
+
+
+def require_funds(sender: bytes, balance: int, cost: int) -> None:
+    if balance < cost:
+        raise InvalidTransaction(
+            f"insufficient funds for gas * price + value: address 0x{sender.hex()} "
+            f"have {balance} want {cost}"
+        )
+
+
 # --- stateless validation -----------------------------------------------------
 
 
-def _check_chain(tx: Transaction, chain_id: int | None) -> None:
-    """A protected transaction must be for ``chain_id``; an unprotected one fits any chain."""
-    tx_chain_id = legacy_chain_id(tx.v) if isinstance(tx, LegacyTransaction) else tx.chain_id
-    if chain_id is not None and tx_chain_id is not None and tx_chain_id != chain_id:
-        raise InvalidTransaction(f"wrong chain id {tx_chain_id}, expected {chain_id}")
-
-
-def _check_signature_values(tx: Transaction) -> None:
-    if not isinstance(tx, LegacyTransaction) and tx.y_parity not in (0, 1):
-        raise InvalidTransaction(f"y_parity must be 0 or 1, got {tx.y_parity}")
-    if not 0 < tx.r < SECP256K1_N:
-        raise InvalidTransaction("signature r out of range")
-    if not 0 < tx.s <= SECP256K1_HALF_N:
-        raise InvalidTransaction("signature s out of range (must be in the lower half, EIP-2)")
-
-
 def _check_limits(tx: Transaction) -> None:
-    if tx.nonce > MAX_NONCE:
-        raise InvalidTransaction(f"nonce {tx.nonce} exceeds {MAX_NONCE}")
+    if tx.nonce >= MAX_NONCE:
+        raise InvalidTransaction(f"nonce {tx.nonce} exceeds {MAX_NONCE - 1}")
     if tx.gas >= GAS_LIMIT_CEIL:
         raise InvalidTransaction("gas limit exceeds 64 bits")
     if tx.gas * max_fee_per_gas(tx) >= UINT256_CEIL:
         raise InvalidTransaction("gas limit times fee per gas exceeds 256 bits")
-    if tx.to is None and len(tx.data) > G.MAX_INITCODE_SIZE:
-        raise InvalidTransaction(f"initcode size {len(tx.data)} exceeds {G.MAX_INITCODE_SIZE}")
-    gas_needed = intrinsic_gas(tx)
-    if tx.gas < gas_needed:
-        raise InvalidTransaction(f"intrinsic gas too low: gas limit {tx.gas} < {gas_needed}")
-
-
-def _check_fee_caps(tx: Transaction) -> None:
-    if not isinstance(tx, (FeeMarketTransaction, BlobTransaction)):
-        return
-    if tx.max_priority_fee_per_gas > tx.max_fee_per_gas:
-        raise InvalidTransaction("max priority fee per gas exceeds max fee per gas")
+    check_initcode_size(tx)
+    check_intrinsic_gas(tx)
 
 
 def _check_blobs(tx: BlobTransaction) -> None:
-    if tx.to is None:
-        raise InvalidTransaction("blob transaction cannot create a contract")
+    check_blob_target(tx)
     if not tx.blob_versioned_hashes:
         raise InvalidTransaction("blob transaction has no blob hashes")
     # More blobs than a block can hold would make the transaction unincludable.
@@ -112,13 +223,40 @@ def validate_transaction(tx: Transaction, chain_id: int | None = None) -> Addres
     """
     if isinstance(tx, DepositTransaction):
         raise InvalidTransaction("deposit transactions come only from L1, through derivation")
-    _check_chain(tx, chain_id)
-    _check_signature_values(tx)
-    _check_fee_caps(tx)
+    check_chain_id(tx, chain_id)
+    check_signature_values(tx)
+    check_tip_cap(tx)
     _check_limits(tx)
     if isinstance(tx, BlobTransaction):
         _check_blobs(tx)
     return recover_sender(tx)
+
+
+def check_for_pool(tx: Transaction, chain_id: int, block_gas_limit: int) -> None:
+    """geth's pool checks that need no state, in its order and words; admission
+    runs them before ``validate_transaction``, so that what it refuses for these
+    reasons is refused as geth refuses it."""
+    check_initcode_size(tx, "pool")
+    check_block_gas_limit(tx, block_gas_limit, "pool")
+    check_tip_cap(tx, "pool")
+    check_chain_id(tx, chain_id, "pool")
+    check_signature_values(tx, "pool")
+    check_intrinsic_gas(tx, "pool")
+
+
+def check_call(state: State, env: BlockEnv, tx: Transaction, sender: bytes) -> None:
+    """geth's checks of a call (an unsigned transaction from ``sender``), in its
+    words: gas, initcode size, fee caps, funds. An unpriced call runs in a block
+    with base fee and blob base fee 0, so its fee checks pass and its gas is free."""
+    check_intrinsic_gas(tx, "call")
+    check_initcode_size(tx, "call")
+    check_tip_cap(tx, "call")
+    check_fee_cap(tx, sender, env.base_fee)
+    if isinstance(tx, BlobTransaction):
+        check_blob_target(tx)
+        check_blob_fee_cap(tx, sender, env.blob_base_fee, "call")
+    cost = tx.gas * max_fee_per_gas(tx) + tx.value + blob_gas_used(tx) * env.blob_base_fee
+    require_funds(sender, state.get_balance(sender), cost)
 
 
 # --- against the state and the block ------------------------------------------
@@ -157,12 +295,7 @@ def check_sender_is_eoa(sender: bytes, code: bytes) -> None:
 
 def check_funds(tx: Transaction, sender: bytes, balance: int, l1_fee: int = 0) -> None:
     """The balance must cover the up-front cost and, on an L2, the L1 data fee."""
-    cost = upfront_cost(tx) + l1_fee
-    if balance < cost:
-        raise InvalidTransaction(
-            f"insufficient funds for gas * price + value: address 0x{sender.hex()} "
-            f"have {balance} want {cost}"
-        )
+    require_funds(sender, balance, upfront_cost(tx) + l1_fee)
 
 
 def check_fits_block(
@@ -171,8 +304,7 @@ def check_fits_block(
     """The fork must know the type, and the block must have room for the gas limit."""
     if transaction_type(tx) not in fork.transaction_types:
         raise InvalidTransaction(f"transaction type {transaction_type(tx)} not supported")
-    if tx.gas > env.gas_limit:
-        raise InvalidTransaction(f"gas limit reached: tx gas {tx.gas} > block gas {env.gas_limit}")
+    check_block_gas_limit(tx, env.gas_limit)
     if block_gas_available is not None and tx.gas > block_gas_available:
         raise NotIncludableNow(f"gas limit reached: tx gas {tx.gas} > block gas left {block_gas_available}")
 
@@ -186,11 +318,7 @@ def validate_against_state(
     check_fits_block(tx, env, fork, block_gas_available)
     check_fee_cap(tx, sender, env.base_fee)
     if isinstance(tx, BlobTransaction):
-        if tx.max_fee_per_blob_gas < env.blob_base_fee:
-            raise InvalidTransaction(
-                f"max fee per blob gas less than block blob gas fee: "
-                f"{tx.max_fee_per_blob_gas} < {env.blob_base_fee}"
-            )
+        check_blob_fee_cap(tx, sender, env.blob_base_fee)
         if blob_gas_used(tx) > G.MAX_BLOB_GAS_PER_BLOCK:
             raise InvalidTransaction("blob gas exceeds the block limit")
     nonce = state.get_nonce(sender)

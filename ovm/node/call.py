@@ -36,9 +36,8 @@ from ..evm.transactions import (
     FeeMarketTransaction,
     InvalidTransaction,
     Transaction,
-    blob_gas_used,
-    intrinsic_gas,
 )
+from ..evm.validation import check_call
 from ..primitives.types import ZERO_ADDRESS
 from ..state import Log, State
 
@@ -194,45 +193,14 @@ def _call_transaction(request: CallRequest, nonce: int, gas: int, chain_id: int)
 
 
 def _check_call(state: State, env: BlockEnv, tx: Transaction, request: CallRequest) -> None:
-    """geth's checks for a call: gas, initcode size, fee caps (if priced), funds."""
-    needed = intrinsic_gas(tx)
-    if tx.gas < needed:
-        raise InvalidTransaction(f"intrinsic gas too low: have {tx.gas}, want {needed}")
-    if tx.to is None and len(tx.data) > G.MAX_INITCODE_SIZE:
-        raise InvalidTransaction(
-            f"max initcode size exceeded: code size {len(tx.data)} limit {G.MAX_INITCODE_SIZE}"
-        )
+    """geth's checks for a call (``check_call``), and that the request names one
+    kind of price."""
     dynamic = request.max_fee is not None or request.max_priority_fee is not None
     if request.gas_price is not None and dynamic:
         raise InvalidTransaction(
             "both gasPrice and (maxFeePerGas or maxPriorityFeePerGas) specified"
         )
-    fee_cap = request.fee_cap
-    if request.priced:
-        if (request.max_priority_fee or 0) > fee_cap and request.gas_price is None:
-            raise InvalidTransaction("max priority fee per gas higher than max fee per gas")
-        if fee_cap < env.base_fee:
-            raise InvalidTransaction(
-                f"max fee per gas less than block base fee: address 0x{request.sender.hex()}, "
-                f"maxFeePerGas: {fee_cap}, baseFee: {env.base_fee}"
-            )
-    if isinstance(tx, BlobTransaction):
-        if tx.to is None:
-            raise InvalidTransaction("blob transaction cannot create a contract")
-        if request.priced and tx.max_fee_per_blob_gas < env.blob_base_fee:
-            raise InvalidTransaction(
-                f"max fee per blob gas less than block blob gas fee: address 0x{request.sender.hex()}, "
-                f"maxFeePerBlobGas: {tx.max_fee_per_blob_gas}, blobBaseFee: {env.blob_base_fee}"
-            )
-    balance = state.get_balance(request.sender)
-    cost = tx.gas * (fee_cap if request.priced else 0) + tx.value
-    if request.priced:
-        cost += blob_gas_used(tx) * env.blob_base_fee
-    if balance < cost:
-        raise InvalidTransaction(
-            f"insufficient funds for gas * price + value: address 0x{request.sender.hex()} "
-            f"have {balance} want {cost}"
-        )
+    check_call(state, env, tx, request.sender)
 
 
 def _call_result(execution: Execution) -> CallResult:
