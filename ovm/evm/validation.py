@@ -14,7 +14,8 @@ Every rule a transaction must meet before it runs, each written once:
   (``txpool.ValidateTransaction``) and its state transition (which
   ``eth_call`` runs) check, in their order and their words, for admission
   (``ovm.safety.admission``) and calls (``ovm.node.call``): client libraries
-  recognise errors by those words.
+  recognise errors by those words. A deposit that cannot start is failed with
+  the state transition's words too (``ovm.evm.l2.deposit_failure``).
 
 geth words some rules one way in its pool and another in its state
 transition ("intrinsic gas too low: gas 21000, minimum needed 21020" against
@@ -26,14 +27,13 @@ the set that runs it says which one it speaks (``Words``).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from ..primitives.crypto import SECP256K1_HALF_N, SECP256K1_N
 from ..primitives.types import UINT256_CEIL, Address
 from ..state import State
 from . import gas as G
 from .environment import BlockEnv
-from .forks.base import Fork
 from .transactions import (
     MAX_BLOBS_PER_TRANSACTION,
     MAX_NONCE,
@@ -54,7 +54,10 @@ from .transactions import (
 GAS_LIMIT_CEIL = 1 << 64
 VERSIONED_HASH_VERSION_KZG = 0x01
 
-Words = Literal["block", "pool", "call"]
+if TYPE_CHECKING:  # pragma: no cover
+    from .forks.base import Fork
+
+Words = Literal["block", "pool", "execution"]
 
 
 class NotIncludableNow(InvalidTransaction):
@@ -66,11 +69,12 @@ class NotIncludableNow(InvalidTransaction):
 @dataclass(frozen=True, slots=True)
 class Wording:
     """One rule's message in each set of checks that runs it (a ``str.format``
-    template; ``None``: that set does not check the rule)."""
+    template; ``None``: that set does not check the rule): ``block`` ours,
+    ``pool`` geth's pool's, ``execution`` geth's state transition's."""
 
     block: str
     pool: str | None = None
-    call: str | None = None
+    execution: str | None = None
 
     def error(self, words: Words, **values: object) -> InvalidTransaction:
         return InvalidTransaction(getattr(self, words).format(**values))
@@ -79,18 +83,18 @@ class Wording:
 INTRINSIC_GAS = Wording(
     block="intrinsic gas too low: gas limit {gas} < {needed}",
     pool="intrinsic gas too low: gas {gas}, minimum needed {needed}",
-    call="intrinsic gas too low: have {gas}, want {needed}",
+    execution="intrinsic gas too low: have {gas}, want {needed}",
 )
 INITCODE_SIZE = Wording(
     block="initcode size {size} exceeds {limit}",
     pool="max initcode size exceeded: code size {size}, limit {limit}",
-    call="max initcode size exceeded: code size {size} limit {limit}",
+    execution="max initcode size exceeded: code size {size} limit {limit}",
 )
 TIP_ABOVE_FEE_CAP = Wording(
     block="max priority fee per gas exceeds max fee per gas",
     pool="max priority fee per gas higher than max fee per gas: "
          "maxPriorityFeePerGas: {tip}, maxFeePerGas: {cap}",
-    call="max priority fee per gas higher than max fee per gas",
+    execution="max priority fee per gas higher than max fee per gas",
 )
 BLOCK_GAS_LIMIT = Wording(
     block="gas limit reached: tx gas {gas} > block gas {limit}",
@@ -98,7 +102,7 @@ BLOCK_GAS_LIMIT = Wording(
 )
 BLOB_FEE_CAP = Wording(
     block="max fee per blob gas less than block blob gas fee: {fee} < {blob_base_fee}",
-    call="max fee per blob gas less than block blob gas fee: address 0x{sender}, "
+    execution="max fee per blob gas less than block blob gas fee: address 0x{sender}, "
          "maxFeePerBlobGas: {fee}, blobBaseFee: {blob_base_fee}",
 )
 WRONG_CHAIN_ID = Wording(
@@ -248,13 +252,13 @@ def check_call(state: State, env: BlockEnv, tx: Transaction, sender: bytes) -> N
     """geth's checks of a call (an unsigned transaction from ``sender``), in its
     words: gas, initcode size, fee caps, funds. An unpriced call runs in a block
     with base fee and blob base fee 0, so its fee checks pass and its gas is free."""
-    check_intrinsic_gas(tx, "call")
-    check_initcode_size(tx, "call")
-    check_tip_cap(tx, "call")
+    check_intrinsic_gas(tx, "execution")
+    check_initcode_size(tx, "execution")
+    check_tip_cap(tx, "execution")
     check_fee_cap(tx, sender, env.base_fee)
     if isinstance(tx, BlobTransaction):
         check_blob_target(tx)
-        check_blob_fee_cap(tx, sender, env.blob_base_fee, "call")
+        check_blob_fee_cap(tx, sender, env.blob_base_fee, "execution")
     cost = tx.gas * max_fee_per_gas(tx) + tx.value + blob_gas_used(tx) * env.blob_base_fee
     require_funds(sender, state.get_balance(sender), cost)
 
