@@ -5,7 +5,8 @@ Blockchain
 The node's chain over a ``ChainStore``: the head block and, in memory, the
 head state; building and committing blocks; reads of blocks, transactions,
 receipts and logs; ``eth_call`` and ``eth_estimateGas`` with state overrides
-(run by ``ovm.node.call`` and ``ovm.node.estimate``); EIP-1186 proofs; the state a mined transaction ran on (for tracers); the
+on the state of a block (run by ``ovm.node.call`` and ``ovm.node.estimate``);
+EIP-1186 proofs; the state a mined transaction ran on (for tracers); the
 transactions acknowledged but not yet included; and the dev controls
 (snapshots, balances and code set by hand, time travel).
 
