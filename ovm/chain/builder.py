@@ -29,8 +29,9 @@ from ..evm import gas as G
 from ..evm.environment import BlockEnv, BlockHashes, no_block_hashes
 from ..evm.forks import Fork
 from ..evm.interpreter import CodeRunner
-from ..evm.processor import NotIncludableNow, begin_transaction, blob_gas_used, transaction_type
-from ..evm.transactions import Transaction, transaction_hash
+from ..evm.processor import begin_transaction
+from ..evm.transactions import Transaction, blob_gas_used, transaction_hash, transaction_type
+from ..evm.validation import NotIncludableNow
 from ..primitives.types import UINT64_MAX, ZERO_HASH
 from ..state import State
 from .base_fee import next_base_fee, next_excess_blob_gas

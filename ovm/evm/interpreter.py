@@ -9,7 +9,9 @@ child halts its result is delivered to the parent (gas returned, success flag
 pushed, output copied) before the parent resumes. No Python recursion is
 involved, so 1024-deep call chains cost nothing special, and the machine can
 stop after any instruction (``step``), be serialised (``snapshot``) and be
-resumed from that form (``snapshot.restore_machine``).
+resumed from that form (``snapshot.restore_machine``). An ``Observer``
+(``observer``) set on the machine sees frames start and end and every
+instruction run.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from .exceptions import (
 )
 from .frame import Frame
 from .gas import CODE_DEPOSIT_BYTE, MAX_CODE_SIZE
+from .observer import FrameExit, Observer
 from .precompiles import Precompile, PrecompileError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -52,7 +55,8 @@ class Machine:
     """Executes frames for one transaction against a journaled ``State``.
 
     Code runs in the interpreter unless a ``code_runner`` is given; ``step``
-    always interprets, one instruction at a time."""
+    always interprets, one instruction at a time, and so does ``run`` while an
+    ``observer`` is set."""
 
     def __init__(
         self,
@@ -74,6 +78,7 @@ class Machine:
         self.frames: list[Frame] = []
         self.result: Frame | None = None
         self.error: EvmError | None = None
+        self.observer: Observer | None = None
 
     @property
     def done(self) -> bool:
@@ -84,6 +89,8 @@ class Machine:
     def enter(self, frame: Frame) -> bool:
         """Start a message. Returns True if ``frame`` was pushed and must run
         next, False if it already finished (precompile, empty code)."""
+        if self.observer is not None:
+            self.observer.frame_entered(frame)
         state = self.state
         frame.checkpoint = len(state.journal)
         address = frame.address
@@ -122,6 +129,17 @@ class Machine:
 
     def _finish(self, frame: Frame, error: EvmError | None) -> None:
         """Settle a halted frame and deliver its result to its parent."""
+        observer = self.observer
+        if observer is None:
+            self._settle(frame, error)
+            return
+        gas_at_halt = frame.gas
+        final = self._settle(frame, error)
+        observer.frame_exited(frame, FrameExit(final, error, gas_at_halt))
+
+    def _settle(self, frame: Frame, error: EvmError | None) -> EvmError | None:
+        """``_finish`` proper; returns the frame's final error (a failed code
+        deposit after a normal halt included)."""
         if error is None and frame.is_create:
             error = self._deposit_code(frame)
         if error is not None:
@@ -133,7 +151,7 @@ class Machine:
         if parent is None:
             self.result = frame
             self.error = error
-            return
+            return error
         parent.gas += frame.gas
         if frame.is_create:
             if error is None:
@@ -142,7 +160,7 @@ class Machine:
             else:
                 parent.return_data = frame.output
                 parent.stack.append(0)
-            return
+            return error
         output = frame.output
         parent.return_data = output
         parent.stack.append(0 if error is not None else 1)
@@ -152,6 +170,7 @@ class Machine:
                 size = len(output)
             offset = frame.ret_offset
             parent.memory[offset : offset + size] = output[:size]
+        return error
 
     def _deposit_code(self, frame: Frame) -> EvmError | None:
         """Store the code a creation returned, or say why it cannot be."""
@@ -192,6 +211,8 @@ class Machine:
 
     def run(self) -> Frame:
         """Run until the outermost frame halts; return it (see ``error``)."""
+        if self.observer is not None:
+            return self._run_observed()
         frames = self.frames
         runner = self.code_runner
         while frames:
@@ -209,6 +230,12 @@ class Machine:
                 self._finish(f, error)
             except IndexError:
                 self._finish(f, StackUnderflow())
+        return self.result
+
+    def _run_observed(self) -> Frame:
+        """``run`` one instruction at a time, so the observer sees each."""
+        while self.frames:
+            self.step()
         return self.result
 
     def interpret(self, f: Frame, instructions: tuple) -> None:
@@ -230,6 +257,9 @@ class Machine:
         """Execute exactly one instruction of the current frame (including
         settling the frame if it halts). Returns True when the message is done."""
         f = self.frames[-1]
+        observer = self.observer
+        if observer is not None:
+            observer.before_step(f)
         try:
             pc = f.pc
             op = f.code[pc]
@@ -247,4 +277,6 @@ class Machine:
             self._finish(f, error)
         except IndexError:
             self._finish(f, StackUnderflow())
+        if observer is not None:
+            observer.after_step(f)
         return not self.frames

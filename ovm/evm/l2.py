@@ -59,7 +59,8 @@ from ..primitives.crypto import keccak256
 from ..primitives.types import Address, Hash32
 from ..state import State
 from . import gas as G
-from .transactions import DepositTransaction, Transaction, encode_transaction, intrinsic_gas
+from .transactions import DepositTransaction, InvalidTransaction, Transaction, encode_transaction
+from .validation import check_initcode_size, check_intrinsic_gas
 
 DEPOSITOR_ACCOUNT = bytes.fromhex("deaddeaddeaddeaddeaddeaddeaddeaddead0001")
 """The sender of the L1-info deposit; nobody holds its key."""
@@ -196,16 +197,20 @@ def deposit_failure(state: State, tx: DepositTransaction) -> str | None:
 
     These are op-geth's state-transition errors, in its order; for a deposit
     they make a failed deposit, not an invalid block."""
-    if tx.is_system_tx:
-        return "system transactions are not supported since Regolith"
-    needed = intrinsic_gas(tx)
-    if tx.gas < needed:
-        return f"intrinsic gas too low: have {tx.gas}, want {needed}"
-    if state.get_balance(tx.sender) < tx.value:
-        return f"insufficient funds for transfer: address 0x{tx.sender.hex()}"
-    if tx.to is None and len(tx.data) > G.MAX_INITCODE_SIZE:
-        return f"max initcode size exceeded: code size {len(tx.data)} limit {G.MAX_INITCODE_SIZE}"
+    try:
+        _check_deposit(state, tx)
+    except InvalidTransaction as exc:
+        return str(exc)
     return None
+
+
+def _check_deposit(state: State, tx: DepositTransaction) -> None:
+    if tx.is_system_tx:
+        raise InvalidTransaction("system transactions are not supported since Regolith")
+    check_intrinsic_gas(tx, "execution")
+    if state.get_balance(tx.sender) < tx.value:
+        raise InvalidTransaction(f"insufficient funds for transfer: address 0x{tx.sender.hex()}")
+    check_initcode_size(tx, "execution")
 
 
 def _source_hash(domain: int, l1_block_hash: Hash32, index: int) -> Hash32:

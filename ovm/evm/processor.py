@@ -36,16 +36,14 @@ from .interpreter import CodeRunner, Machine
 from .l2 import L1Charge, deposit_failure
 from .transactions import (
     AccessListTransaction,
-    BlobTransaction,
     DepositTransaction,
-    InvalidTransaction,
     LegacyTransaction,
     Transaction,
+    blob_gas_used,
     calldata_floor_gas,
     intrinsic_gas,
-    max_fee_per_gas,
-    validate_transaction,
 )
+from .validation import check_calldata_floor, check_fits_block, validate_against_state, validate_transaction
 
 
 @dataclass(slots=True)
@@ -62,114 +60,12 @@ class TransactionResult:
     deposit_nonce: int | None = None  # a deposit's sender nonce before it ran
 
 
-class NotIncludableNow(InvalidTransaction):
-    """Cannot go into this block but may fit a later one: its nonce is ahead of
-    the sender's, or it needs more gas or blob gas than the block has left.
-    Block builders keep such a transaction for later instead of dropping it."""
-
-
 def effective_gas_price(tx: Transaction, base_fee: int) -> int:
     if isinstance(tx, DepositTransaction):
         return 0
     if isinstance(tx, (LegacyTransaction, AccessListTransaction)):
         return tx.gas_price
     return min(tx.max_fee_per_gas, base_fee + tx.max_priority_fee_per_gas)
-
-
-def blob_gas_used(tx: Transaction) -> int:
-    if isinstance(tx, BlobTransaction):
-        return G.GAS_PER_BLOB * len(tx.blob_versioned_hashes)
-    return 0
-
-
-def transaction_type(tx: Transaction) -> int:
-    return type(tx).TYPE
-
-
-def upfront_cost(tx: Transaction) -> int:
-    """The most ``tx`` can cost its sender: all its gas at the fee cap, its value,
-    and its blob gas at the blob fee cap."""
-    cost = tx.gas * max_fee_per_gas(tx) + tx.value
-    if isinstance(tx, BlobTransaction):
-        cost += blob_gas_used(tx) * tx.max_fee_per_blob_gas
-    return cost
-
-
-def check_fee_cap(tx: Transaction, sender: bytes, base_fee: int) -> None:
-    max_fee = max_fee_per_gas(tx)
-    if max_fee < base_fee:
-        raise InvalidTransaction(
-            f"max fee per gas less than block base fee: address 0x{sender.hex()}, "
-            f"maxFeePerGas: {max_fee}, baseFee: {base_fee}"
-        )
-
-
-def check_nonce_not_too_low(tx: Transaction, sender: bytes, nonce: int) -> None:
-    if tx.nonce < nonce:
-        raise InvalidTransaction(
-            f"nonce too low: address 0x{sender.hex()}, tx: {tx.nonce} state: {nonce}"
-        )
-
-
-def check_sender_is_eoa(sender: bytes, code: bytes) -> None:
-    """EIP-3607: an account with code cannot send transactions."""
-    if code:
-        raise InvalidTransaction(f"sender not an eoa: address 0x{sender.hex()}")
-
-
-def check_funds(tx: Transaction, sender: bytes, balance: int, l1_fee: int = 0) -> None:
-    """The balance must cover the up-front cost and, on an L2, the L1 data fee."""
-    cost = upfront_cost(tx) + l1_fee
-    if balance < cost:
-        raise InvalidTransaction(
-            f"insufficient funds for gas * price + value: address 0x{sender.hex()} "
-            f"have {balance} want {cost}"
-        )
-
-
-def check_calldata_floor(tx: Transaction, fork: Fork) -> None:
-    """The gas limit must cover the fork's calldata floor (geth's wording)."""
-    floor = calldata_floor_gas(tx, fork.calldata_floor_per_token)
-    if tx.gas < floor:
-        raise InvalidTransaction(
-            f"insufficient gas for floor data gas cost: have {tx.gas}, want {floor}"
-        )
-
-
-def check_fits_block(
-    tx: Transaction, env: BlockEnv, fork: Fork, block_gas_available: int | None = None
-) -> None:
-    """The fork must know the type, and the block must have room for the gas limit."""
-    if transaction_type(tx) not in fork.transaction_types:
-        raise InvalidTransaction(f"transaction type {transaction_type(tx)} not supported")
-    if tx.gas > env.gas_limit:
-        raise InvalidTransaction(f"gas limit reached: tx gas {tx.gas} > block gas {env.gas_limit}")
-    if block_gas_available is not None and tx.gas > block_gas_available:
-        raise NotIncludableNow(f"gas limit reached: tx gas {tx.gas} > block gas left {block_gas_available}")
-
-
-def validate_against_state(
-    state: State, env: BlockEnv, tx: Transaction, sender: bytes, fork: Fork,
-    block_gas_available: int | None = None, l1_fee: int = 0,
-) -> None:
-    """The rules that need the state and the block; raises ``InvalidTransaction``.
-    Messages follow geth's wording, which client libraries parse."""
-    check_fits_block(tx, env, fork, block_gas_available)
-    check_fee_cap(tx, sender, env.base_fee)
-    if isinstance(tx, BlobTransaction):
-        if tx.max_fee_per_blob_gas < env.blob_base_fee:
-            raise InvalidTransaction(
-                f"max fee per blob gas less than block blob gas fee: "
-                f"{tx.max_fee_per_blob_gas} < {env.blob_base_fee}"
-            )
-        if blob_gas_used(tx) > G.MAX_BLOB_GAS_PER_BLOCK:
-            raise InvalidTransaction("blob gas exceeds the block limit")
-    nonce = state.get_nonce(sender)
-    check_nonce_not_too_low(tx, sender, nonce)
-    if tx.nonce > nonce:
-        raise NotIncludableNow(f"nonce too high: address 0x{sender.hex()}, tx: {tx.nonce} state: {nonce}")
-    check_sender_is_eoa(sender, state.get_code(sender))
-    check_funds(tx, sender, state.get_balance(sender), l1_fee)
 
 
 class Execution:

@@ -6,15 +6,15 @@ The four Ethereum transaction types of Cancun — legacy, access list (type 1),
 fee market (type 2) and blob (type 3) — and the OP Stack's deposit (type
 0x7E) as frozen dataclasses, with strict decoding from the network form
 (EIP-2718: a legacy RLP list, or a type byte followed by an RLP list),
-encoding, hashing, signing, sender recovery, intrinsic gas and the stateless
-validity checks.
+encoding, hashing, signing, sender recovery and the gas a transaction pays
+for up front. Whether a transaction is valid: ``ovm.evm.validation``.
 
 Each class lists its fields in RLP order, so one pair of generic functions
 encodes and decodes every type: a field's codec is chosen by its name
 (``FIELD_CODECS``). The last three fields of a signed type are its signature.
 A deposit has none: derivation makes it from an L1 event, which vouches for
-its sender, so ``recover_sender`` returns its ``from`` and
-``validate_transaction`` refuses it (it never comes from a user). How a
+its sender, so ``recover_sender`` returns its ``from`` (and
+``validate_transaction`` refuses it: it never comes from a user). How a
 deposit runs: ``ovm.evm.l2`` (the rules), ``ovm.evm.processor``
 (``DepositExecution``).
 
@@ -31,18 +31,16 @@ from typing import Any, Callable, ClassVar, NamedTuple
 from ovm.evm import gas as G
 from ovm.primitives import rlp
 from ovm.primitives.crypto import (
-    SECP256K1_HALF_N,
-    SECP256K1_N,
     InvalidSignature,
     keccak256,
     recover_address,
     sign,
 )
-from ovm.primitives.types import UINT64_MAX, UINT256_CEIL, Address, Hash32
+from ovm.primitives.types import UINT64_MAX, Address, Hash32
 
-MAX_NONCE = UINT64_MAX - 1  # EIP-2681: below 2**64 - 1, so the next nonce fits 64 bits.
-GAS_LIMIT_CEIL = 1 << 64
-VERSIONED_HASH_VERSION_KZG = 0x01
+# EIP-2681: the largest nonce an account may have. A transaction's nonce must be
+# below it, and an account at it cannot create (its nonce would overflow).
+MAX_NONCE = UINT64_MAX
 MAX_BLOBS_PER_TRANSACTION = G.MAX_BLOB_GAS_PER_BLOCK // G.GAS_PER_BLOB
 SIGNATURE_FIELD_COUNT = 3
 
@@ -474,76 +472,11 @@ def max_fee_per_gas(tx: Transaction) -> int:
     return tx.max_fee_per_gas
 
 
-# --- stateless validation -----------------------------------------------------
-
-
-def _check_chain(tx: Transaction, chain_id: int | None) -> None:
-    """A protected transaction must be for ``chain_id``; an unprotected one fits any chain."""
-    tx_chain_id = legacy_chain_id(tx.v) if isinstance(tx, LegacyTransaction) else tx.chain_id
-    if chain_id is not None and tx_chain_id is not None and tx_chain_id != chain_id:
-        raise InvalidTransaction(f"wrong chain id {tx_chain_id}, expected {chain_id}")
-
-
-def _check_signature_values(tx: Transaction) -> None:
-    if not isinstance(tx, LegacyTransaction) and tx.y_parity not in (0, 1):
-        raise InvalidTransaction(f"y_parity must be 0 or 1, got {tx.y_parity}")
-    if not 0 < tx.r < SECP256K1_N:
-        raise InvalidTransaction("signature r out of range")
-    if not 0 < tx.s <= SECP256K1_HALF_N:
-        raise InvalidTransaction("signature s out of range (must be in the lower half, EIP-2)")
-
-
-def _check_limits(tx: Transaction) -> None:
-    if tx.nonce > MAX_NONCE:
-        raise InvalidTransaction(f"nonce {tx.nonce} exceeds {MAX_NONCE}")
-    if tx.gas >= GAS_LIMIT_CEIL:
-        raise InvalidTransaction("gas limit exceeds 64 bits")
-    if tx.gas * max_fee_per_gas(tx) >= UINT256_CEIL:
-        raise InvalidTransaction("gas limit times fee per gas exceeds 256 bits")
-    if tx.to is None and len(tx.data) > G.MAX_INITCODE_SIZE:
-        raise InvalidTransaction(f"initcode size {len(tx.data)} exceeds {G.MAX_INITCODE_SIZE}")
-    gas_needed = intrinsic_gas(tx)
-    if tx.gas < gas_needed:
-        raise InvalidTransaction(f"intrinsic gas too low: gas limit {tx.gas} < {gas_needed}")
-
-
-def _check_fee_caps(tx: Transaction) -> None:
-    if not isinstance(tx, (FeeMarketTransaction, BlobTransaction)):
-        return
-    if tx.max_priority_fee_per_gas > tx.max_fee_per_gas:
-        raise InvalidTransaction("max priority fee per gas exceeds max fee per gas")
-
-
-def _check_blobs(tx: BlobTransaction) -> None:
-    if tx.to is None:
-        raise InvalidTransaction("blob transaction cannot create a contract")
-    if not tx.blob_versioned_hashes:
-        raise InvalidTransaction("blob transaction has no blob hashes")
-    # More blobs than a block can hold would make the transaction unincludable.
-    if len(tx.blob_versioned_hashes) > MAX_BLOBS_PER_TRANSACTION:
-        raise InvalidTransaction(
-            f"too many blobs: {len(tx.blob_versioned_hashes)} > {MAX_BLOBS_PER_TRANSACTION}"
-        )
-    for versioned_hash in tx.blob_versioned_hashes:
-        if versioned_hash[0] != VERSIONED_HASH_VERSION_KZG:
-            raise InvalidTransaction(
-                f"blob hash 0x{versioned_hash.hex()} has version 0x{versioned_hash[0]:02x},"
-                f" expected 0x{VERSIONED_HASH_VERSION_KZG:02x}"
-            )
-
-
-def validate_transaction(tx: Transaction, chain_id: int | None = None) -> Address:
-    """Check the rules that need no state, then recover and return the sender.
-
-    With ``chain_id``, a protected transaction must be for that chain. A deposit
-    is refused: it comes from derivation, never from a user.
-    """
-    if isinstance(tx, DepositTransaction):
-        raise InvalidTransaction("deposit transactions come only from L1, through derivation")
-    _check_chain(tx, chain_id)
-    _check_signature_values(tx)
-    _check_fee_caps(tx)
-    _check_limits(tx)
+def blob_gas_used(tx: Transaction) -> int:
     if isinstance(tx, BlobTransaction):
-        _check_blobs(tx)
-    return recover_sender(tx)
+        return G.GAS_PER_BLOB * len(tx.blob_versioned_hashes)
+    return 0
+
+
+def transaction_type(tx: Transaction) -> int:
+    return type(tx).TYPE

@@ -4,17 +4,11 @@ Blockchain
 
 The node's chain over a ``ChainStore``: the head block and, in memory, the
 head state; building and committing blocks; reads of blocks, transactions,
-receipts and logs; ``eth_call`` and ``eth_estimateGas`` with state overrides;
+receipts and logs; ``eth_call`` and ``eth_estimateGas`` with state overrides
+on the state of a block (run by ``ovm.node.call`` and ``ovm.node.estimate``);
 EIP-1186 proofs; the state a mined transaction ran on (for tracers); the
 transactions acknowledged but not yet included; and the dev controls
 (snapshots, balances and code set by hand, time travel).
-
-Calls run on the head state itself and leave no trace: the call's state
-overrides are applied in the journal, the call's own changes go into a second
-journal (``Execution.prepare`` starts a fresh one), and both are rolled back.
-The transaction is never settled, because settling deletes accounts outside
-the journal. The call's gas is computed as settling would (refund capped at a
-fifth of the gas used).
 
 Dev changes (``set_balance`` and friends) change the head state without a
 block. Each is persisted at once as a state diff with its own undo record
@@ -51,62 +45,31 @@ from ..chain import (
     genesis_state,
     next_base_fee,
 )
-from ..evm import gas as G
 from ..evm.blobs import BlobSidecar
 from ..evm.environment import BlockEnv
-from ..evm.exceptions import EvmError, OutOfGas, Revert
 from ..evm.forks import CANCUN, Fork
 from ..evm.interpreter import CodeRunner
-from ..evm.processor import Execution, NotIncludableNow, blob_gas_used
-from ..evm.transactions import (
-    AccessList,
-    AccessListTransaction,
-    BlobTransaction,
-    FeeMarketTransaction,
-    InvalidTransaction,
-    Transaction,
-    intrinsic_gas,
-)
+from ..evm.processor import Execution
+from ..evm.transactions import InvalidTransaction, Transaction
+from ..evm.validation import NotIncludableNow
 from ..primitives.types import (
     UINT64_MAX,
     UINT256_MAX,
-    ZERO_ADDRESS,
     ZERO_HASH,
     HexError,
     hex_to_int,
 )
-from ..state import Log, State
+from ..state import State
 from ..trie import EMPTY_TRIE_ROOT
+from .call import CallRequest, CallResult, run_call
+from .errors import ChainError
+from .estimate import estimate_gas
 from .store import ChainStore, LogRecord, ReceiptRecord, TxLocation
 
 HEAD_TAGS = frozenset({"latest", "pending", "safe", "finalized"})
-OVERRIDE_FIELDS = frozenset({"balance", "nonce", "code", "state", "stateDiff"})
-ERROR_SELECTOR = bytes.fromhex("08c379a0")  # Error(string), Solidity's revert reason
 
 
 T = TypeVar("T")
-
-
-class ChainError(Exception):
-    """The chain cannot do what was asked (another genesis in the store, a state
-    root that does not match, a block or state that is not there)."""
-
-
-class ExecutionReverted(ChainError):
-    """The call reverted; ``output`` holds the revert data."""
-
-    def __init__(self, output: bytes) -> None:
-        reason = revert_reason(output)
-        super().__init__("execution reverted" + ("" if reason is None else f": {reason}"))
-        self.output = output
-
-
-class GasEstimationError(ChainError):
-    """No gas limit up to the cap lets the call succeed."""
-
-
-class InvalidOverride(ValueError):
-    """A state override of the wrong shape."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,48 +80,6 @@ class BuiltBlock:
     # Valid but not for this block (no gas left, or a sender's earlier nonce
     # did not fit): they stay pending.
     deferred: list[Transaction] = dataclasses.field(default_factory=list)
-
-
-@dataclass(frozen=True, slots=True)
-class CallRequest:
-    """A message for ``call``/``estimate_gas`` (``eth_call``'s fields).
-
-    ``gas`` defaults to the block gas limit. Without a price (``gas_price``,
-    or ``max_fee`` and ``max_priority_fee``) the call runs with base fee 0 and
-    costs nothing, as on geth.
-    """
-
-    sender: bytes = ZERO_ADDRESS
-    to: bytes | None = None
-    gas: int | None = None
-    gas_price: int | None = None
-    max_fee: int | None = None
-    max_priority_fee: int | None = None
-    value: int = 0
-    data: bytes = b""
-    access_list: AccessList = ()
-    blob_versioned_hashes: tuple[bytes, ...] = ()  # a blob transaction's, for BLOBHASH
-    max_fee_per_blob_gas: int | None = None
-
-    @property
-    def priced(self) -> bool:
-        return bool(self.gas_price or self.max_fee or self.max_priority_fee)
-
-    @property
-    def fee_cap(self) -> int:
-        return self.gas_price if self.gas_price is not None else self.max_fee or 0
-
-
-@dataclass(frozen=True, slots=True)
-class CallResult:
-    """``gas_used`` is after the refund (``refund``), as in a receipt."""
-
-    success: bool
-    output: bytes
-    gas_used: int
-    error: EvmError | None
-    logs: list[Log]
-    refund: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,20 +100,6 @@ class AccountProof:
     storage_hash: bytes
     account_proof: list[bytes]
     storage_proof: list[StorageProof]
-
-
-def revert_reason(output: bytes) -> str | None:
-    """The message of a Solidity ``Error(string)`` revert, or None."""
-    if output[:4] != ERROR_SELECTOR or len(output) < 4 + 64:
-        return None
-    offset = int.from_bytes(output[4:36], "big")
-    start = 4 + offset + 32
-    if offset > len(output) or start > len(output):
-        return None
-    length = int.from_bytes(output[4 + offset : start], "big")
-    if start + length > len(output):
-        return None
-    return output[start : start + length].decode("utf-8", "replace")
 
 
 def _serialized(method: Callable) -> Callable:
@@ -380,8 +287,8 @@ class Blockchain:
         Raises ``InvalidTransaction`` (geth's wording) if the message cannot run:
         intrinsic gas too low, fee cap below the base fee, insufficient funds.
         """
-        state, header = self._state_after(block)
-        return self._execute(state, header, request, overrides)
+        state, env = self._call_setting(block)
+        return run_call(state, env, request, overrides, self.fork, self.code_runner)
 
     def _state_after(self, block: int | None) -> tuple[State, Header]:
         """The head state, or a rebuilt copy of an older block's (slow)."""
@@ -391,6 +298,11 @@ class Blockchain:
         if not 0 <= block < head:
             raise ChainError(f"block {block} not found: the head is block {head}")
         return self.store.load_state(before_block=block + 1), self.store.header(block)
+
+    def _call_setting(self, block: int | None) -> tuple[State, BlockEnv]:
+        """The state after ``block`` and the environment of that block, for calls."""
+        state, header = self._state_after(block)
+        return state, self._block_env(header, header.base_fee_per_gas)
 
     @_serialized
     def trace_call(
@@ -402,79 +314,19 @@ class Blockchain:
     ) -> T:
         """Run ``request`` as ``call`` does, but hand the prepared execution to
         ``tracer`` (which runs it, e.g. step by step) and return what it returns."""
-        state, header = self._state_after(block)
-        return self._execute(state, header, request, overrides, tracer)
-
-    def _execute(
-        self,
-        state: State,
-        header: Header,
-        request: CallRequest,
-        overrides: Mapping | None,
-        finish: Callable[[Execution], Any] | None = None,
-    ) -> Any:
-        env = self._block_env(header, base_fee=header.base_fee_per_gas if request.priced else 0)
-        if not request.priced:
-            env.blob_base_fee = 0  # as geth runs an unpriced call: blob gas free too
-        gas = header.gas_limit if request.gas is None else request.gas
-        with _sandbox(state, overrides):
-            tx = _call_transaction(request, state.get_nonce(request.sender), gas, self.chain_id)
-            _check_call(state, env, tx, request)
-            code_runner = self.code_runner if finish is None else None
-            execution = Execution(state, env, tx, request.sender, self.fork, code_runner)
-            execution.prepare()
-            if finish is not None:
-                return finish(execution)
-            if not execution.machine.done:
-                execution.machine.run()
-            return _call_result(execution)
+        state, env = self._call_setting(block)
+        return run_call(state, env, request, overrides, self.fork, None, tracer)
 
     @_serialized
     def estimate_gas(
         self, request: CallRequest, overrides: Mapping | None = None, block: int | None = None
     ) -> int:
-        """The least gas limit with which ``request`` succeeds, by binary search
-        as geth does it (but to the exact unit). Raises ``ExecutionReverted`` if it
-        reverts even with the most gas, ``GasEstimationError`` if it fails otherwise,
-        ``InvalidTransaction`` as ``call`` does."""
-        state, header = self._state_after(block)
-        hi = self._gas_cap(state, header, request, overrides)
-
-        def succeeds(gas: int) -> bool:
-            try:
-                limited = dataclasses.replace(request, gas=gas)
-                return self._execute(state, header, limited, overrides).success
-            except InvalidTransaction:
-                return False  # e.g. intrinsic gas too low
-
-        result = self._execute(state, header, dataclasses.replace(request, gas=hi), overrides)
-        if not result.success:
-            raise _estimation_failure(result, hi)
-        lo = result.gas_used - 1
-        optimistic = (result.gas_used + result.refund + G.CALL_STIPEND) * 64 // 63
-        if optimistic < hi:
-            if succeeds(optimistic):
-                hi = optimistic
-            else:
-                lo = optimistic
-        while lo + 1 < hi:
-            mid = min((lo + hi) // 2, 2 * lo)  # most transactions need little more than they use
-            if succeeds(mid):
-                hi = mid
-            else:
-                lo = mid
-        return hi
-
-    def _gas_cap(self, state: State, header: Header, request: CallRequest, overrides) -> int:
-        """The request's gas (or the block's), capped by what the sender can pay for."""
-        cap = header.gas_limit if request.gas is None else request.gas
-        if not request.priced or not request.fee_cap:
-            return cap
-        sender = request.sender
-        balance = _overridden(overrides, sender, "balance", state.get_balance(sender))
-        if request.value > balance:
-            raise InvalidTransaction("insufficient funds for transfer")
-        return min(cap, (balance - request.value) // request.fee_cap)
+        """The least gas limit with which ``request`` succeeds (``estimate_gas``).
+        Raises ``ExecutionReverted`` if it reverts even with the most gas,
+        ``GasEstimationError`` if it fails otherwise, ``InvalidTransaction`` as
+        ``call`` does."""
+        state, env = self._call_setting(block)
+        return estimate_gas(state, env, request, overrides, self.fork, self.code_runner)
 
     # -- proofs and tracing support ---------------------------------------------------
 
@@ -629,135 +481,6 @@ def _set_storage_of_account(state: State, address: bytes, slot: int, value: int)
     if not state.account_exists(address):
         state.set_nonce(address, 0)
     state.set_storage(address, slot, value)
-
-
-# --- calls ---------------------------------------------------------------------------
-
-
-@contextmanager
-def _sandbox(state: State, overrides: Mapping | None) -> Iterator[None]:
-    """Apply ``overrides``, run the body, then undo both the body's changes and
-    the overrides. ``Execution.prepare`` starts a new journal, so the overrides'
-    journal is kept aside and rolled back after the call's."""
-    state.begin_transaction()
-    override_journal = state.journal
-    try:
-        _apply_overrides(state, overrides or {})
-        yield
-    finally:
-        state.rollback(0)
-        state.journal = override_journal
-        state.rollback(0)
-        state.begin_transaction()
-
-
-def _apply_overrides(state: State, overrides: Mapping) -> None:
-    for address, override in overrides.items():
-        where = f"account 0x{address.hex()}"
-        unknown = set(override) - OVERRIDE_FIELDS
-        if unknown:
-            names = ", ".join(sorted(unknown))
-            raise InvalidOverride(f"{where}: unknown override field(s) {names}")
-        if "state" in override and "stateDiff" in override:
-            raise InvalidOverride(f"{where} has both 'state' and 'stateDiff'")
-        if "balance" in override:
-            state.set_balance(address, override["balance"])
-        if "nonce" in override:
-            state.set_nonce(address, override["nonce"])
-        if "code" in override:
-            state.set_code(address, override["code"])
-        if "state" in override:
-            for slot in list(state.storage.get(address, {})):
-                state.set_storage(address, slot, 0)
-        for slot, value in override.get("state", override.get("stateDiff", {})).items():
-            state.set_storage(address, slot, value)
-
-
-def _overridden(overrides: Mapping | None, address: bytes, name: str, default: int) -> int:
-    return (overrides or {}).get(address, {}).get(name, default)
-
-
-def _call_transaction(request: CallRequest, nonce: int, gas: int, chain_id: int) -> Transaction:
-    """An unsigned transaction carrying the request, for ``Execution``."""
-    fields = dict(
-        chain_id=chain_id, nonce=nonce, gas=gas, to=request.to, value=request.value,
-        data=request.data, access_list=request.access_list, y_parity=0, r=0, s=0,
-    )  # fmt: skip
-    if request.blob_versioned_hashes:
-        return BlobTransaction(
-            max_priority_fee_per_gas=request.max_priority_fee or 0,
-            max_fee_per_gas=request.fee_cap,
-            max_fee_per_blob_gas=request.max_fee_per_blob_gas or 0,
-            blob_versioned_hashes=request.blob_versioned_hashes,
-            **fields,
-        )
-    if request.gas_price is not None or not request.priced:
-        return AccessListTransaction(gas_price=request.gas_price or 0, **fields)
-    return FeeMarketTransaction(
-        max_priority_fee_per_gas=request.max_priority_fee or 0,
-        max_fee_per_gas=request.max_fee or 0,
-        **fields,
-    )
-
-
-def _check_call(state: State, env: BlockEnv, tx: Transaction, request: CallRequest) -> None:
-    """geth's checks for a call: gas, initcode size, fee caps (if priced), funds."""
-    needed = intrinsic_gas(tx)
-    if tx.gas < needed:
-        raise InvalidTransaction(f"intrinsic gas too low: have {tx.gas}, want {needed}")
-    if tx.to is None and len(tx.data) > G.MAX_INITCODE_SIZE:
-        raise InvalidTransaction(
-            f"max initcode size exceeded: code size {len(tx.data)} limit {G.MAX_INITCODE_SIZE}"
-        )
-    dynamic = request.max_fee is not None or request.max_priority_fee is not None
-    if request.gas_price is not None and dynamic:
-        raise InvalidTransaction(
-            "both gasPrice and (maxFeePerGas or maxPriorityFeePerGas) specified"
-        )
-    fee_cap = request.fee_cap
-    if request.priced:
-        if (request.max_priority_fee or 0) > fee_cap and request.gas_price is None:
-            raise InvalidTransaction("max priority fee per gas higher than max fee per gas")
-        if fee_cap < env.base_fee:
-            raise InvalidTransaction(
-                f"max fee per gas less than block base fee: address 0x{request.sender.hex()}, "
-                f"maxFeePerGas: {fee_cap}, baseFee: {env.base_fee}"
-            )
-    if isinstance(tx, BlobTransaction):
-        if tx.to is None:
-            raise InvalidTransaction("blob transaction cannot create a contract")
-        if request.priced and tx.max_fee_per_blob_gas < env.blob_base_fee:
-            raise InvalidTransaction(
-                f"max fee per blob gas less than block blob gas fee: address 0x{request.sender.hex()}, "
-                f"maxFeePerBlobGas: {tx.max_fee_per_blob_gas}, blobBaseFee: {env.blob_base_fee}"
-            )
-    balance = state.get_balance(request.sender)
-    cost = tx.gas * (fee_cap if request.priced else 0) + tx.value
-    if request.priced:
-        cost += blob_gas_used(tx) * env.blob_base_fee
-    if balance < cost:
-        raise InvalidTransaction(
-            f"insufficient funds for gas * price + value: address 0x{request.sender.hex()} "
-            f"have {balance} want {cost}"
-        )
-
-
-def _call_result(execution: Execution) -> CallResult:
-    """The outcome of a finished machine, with the gas settling would charge."""
-    machine, state = execution.machine, execution.state
-    error = machine.error
-    used = execution.tx.gas - machine.result.gas
-    refund = min(used // G.MAX_REFUND_QUOTIENT, state.refund) if error is None else 0
-    logs = list(state.logs) if error is None else []
-    return CallResult(error is None, machine.result.output, used - refund, error, logs, refund)
-
-
-def _estimation_failure(result: CallResult, cap: int) -> ChainError:
-    if isinstance(result.error, Revert):
-        return ExecutionReverted(result.output)
-    if isinstance(result.error, OutOfGas):
-        return GasEstimationError(f"gas required exceeds allowance ({cap})")
-    return GasEstimationError(str(result.error) or type(result.error).__name__)
 
 
 def _check_range(name: str, value: int, limit: int) -> None:

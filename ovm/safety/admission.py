@@ -28,10 +28,10 @@ order of geth's txpool, cheapest first:
    transaction's worst case against the balance, with the L1 data fee when
    ``l2_rules`` are given, as op-geth's pool counts it).
 
-The rules themselves live where consensus keeps them (``intrinsic_gas``,
-``validate_transaction``, the processor's state checks); the checks in step 2
-before ``validate_transaction`` only put geth's words on failures it would
-also refuse, so nothing is admitted that a block would not take for these
+The rules themselves, and geth's words for them, live in one place
+(``ovm.evm.validation``): step 2 runs ``check_for_pool`` (geth's pool order
+and words) before ``validate_transaction``, and step 4 the state rules a
+block checks, so nothing is admitted that a block would not take for these
 reasons. "already known" and "replacement transaction underpriced" are the
 pool's answers (``ovm.node.mempool``).
 
@@ -48,33 +48,29 @@ from typing import Callable
 from ..evm.blobs import BlobError, BlobSidecar, decode_network_form, verify_sidecar
 from ..evm.instructions.system import create_address
 from ..evm.l2 import L2Rules
-from ..evm.processor import (
-    check_fee_cap,
-    check_funds,
-    check_nonce_not_too_low,
-    check_sender_is_eoa,
-    transaction_type,
-)
 from ..evm.transactions import (
     TRANSACTION_TYPES,
     BlobTransaction,
     DepositTransaction,
-    FeeMarketTransaction,
     InvalidSender,
     InvalidTransaction,
-    LegacyTransaction,
     Transaction,
     decode_transaction,
     encode_transaction,
-    intrinsic_gas,
-    legacy_chain_id,
     transaction_hash,
+    transaction_type,
+)
+from ..evm.validation import (
+    check_fee_cap,
+    check_for_pool,
+    check_funds,
+    check_nonce_not_too_low,
+    check_sender_is_eoa,
     validate_transaction,
 )
-from ..primitives.crypto import SECP256K1_HALF_N, SECP256K1_N
 from ..primitives.types import Address, Hash32
 from ..state import State
-from .bytecode_policy import DEFAULT_DEPLOYMENT_POLICY, DeploymentPolicy, initcode_size_violation
+from .bytecode_policy import DEFAULT_DEPLOYMENT_POLICY, DeploymentPolicy
 from .system_addresses import is_system_sender
 
 MAX_TX_SIZE = 128 * 1024  # geth's txMaxSize: four 32 KiB slots
@@ -194,47 +190,10 @@ def _check_type_byte(raw: bytes) -> None:
 
 
 def _check_stateless(tx: Transaction, chain_id: int, block_gas_limit: int) -> None:
-    if tx.to is None and (reason := initcode_size_violation(tx.data)):
-        raise AdmissionError(reason)
-    if tx.gas > block_gas_limit:
-        raise AdmissionError(f"exceeds block gas limit: gas {tx.gas}, limit {block_gas_limit}")
-    _check_tip_cap(tx)
-    _check_chain_id(tx, chain_id)
-    _check_signature_values(tx)
-    needed = intrinsic_gas(tx)
-    if tx.gas < needed:
-        raise AdmissionError(f"intrinsic gas too low: gas {tx.gas}, minimum needed {needed}")
-
-
-def _check_tip_cap(tx: Transaction) -> None:
-    if not isinstance(tx, (FeeMarketTransaction, BlobTransaction)):
-        return
-    if tx.max_priority_fee_per_gas > tx.max_fee_per_gas:
-        raise AdmissionError(
-            f"max priority fee per gas higher than max fee per gas: maxPriorityFeePerGas: "
-            f"{tx.max_priority_fee_per_gas}, maxFeePerGas: {tx.max_fee_per_gas}"
-        )
-
-
-def _check_chain_id(tx: Transaction, chain_id: int) -> None:
-    if isinstance(tx, LegacyTransaction):
-        try:
-            tx_chain_id = legacy_chain_id(tx.v)
-        except InvalidTransaction:
-            raise AdmissionError(f"{INVALID_SENDER}: invalid transaction v, r, s values") from None
-    else:
-        tx_chain_id = tx.chain_id
-    if tx_chain_id is not None and tx_chain_id != chain_id:
-        raise AdmissionError(
-            f"{INVALID_SENDER}: invalid chain id for signer: have {tx_chain_id} want {chain_id}"
-        )
-
-
-def _check_signature_values(tx: Transaction) -> None:
-    """geth's ``ValidateSignatureValues``: a y parity bit, 0 < r < n, 0 < s <= n/2."""
-    parity_ok = isinstance(tx, LegacyTransaction) or tx.y_parity in (0, 1)
-    if not (parity_ok and 0 < tx.r < SECP256K1_N and 0 < tx.s <= SECP256K1_HALF_N):
-        raise AdmissionError(f"{INVALID_SENDER}: invalid transaction v, r, s values")
+    try:
+        check_for_pool(tx, chain_id, block_gas_limit)
+    except InvalidTransaction as exc:
+        raise AdmissionError(str(exc)) from None
 
 
 def _recover_sender(tx: Transaction, chain_id: int) -> Address:

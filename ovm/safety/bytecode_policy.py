@@ -36,8 +36,8 @@ The policies:
 
 The size limits of EIP-170 (deployed code, 24,576 bytes) and EIP-3860
 (initcode, 49,152 bytes) are consensus rules the machine enforces anyway;
-``initcode_size_violation`` words the second as geth does so that admission
-reports it up front.
+admission reports the second up front in geth's words
+(``ovm.evm.validation.check_for_pool``).
 
 Code analysis
 -------------
@@ -98,7 +98,6 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Iterable, Iterator
 
-from ..evm import gas as G
 from ..evm.forks import Fork
 from ..evm.opcodes import BY_NAME, JUMPDEST, OPCODES, PUSH1, PUSH32, opcode_name
 from .system_addresses import is_predeploy
@@ -320,13 +319,6 @@ OVM1_RULES = SafeBytecodeRules(
     guarded={BY_NAME["CALLER"].code: OVM1_CALLER_SEQUENCES},
 )
 OVM1_SAFE_BYTECODE = SafeBytecode(OVM1_RULES)
-
-
-def initcode_size_violation(initcode: bytes) -> str | None:
-    """EIP-3860, in geth's words."""
-    if len(initcode) > G.MAX_INITCODE_SIZE:
-        return f"max initcode size exceeded: code size {len(initcode)}, limit {G.MAX_INITCODE_SIZE}"
-    return None
 
 
 def chain_deployment_policy(

@@ -11,13 +11,15 @@ transactions and receipts, Merkle proofs of single keys, and node stores.
 - :func:`prove` / :func:`verify_proof`: EIP-1186 shaped proofs.
 
 ``nodes`` holds the node kinds, their encodings and the hex-prefix encoding;
-``store`` the store protocol and an in-memory store.
+``store`` the store protocol and an in-memory store; ``trie`` the mutable
+tries and ``root`` the one-shot roots.
 """
 
 from ovm.trie.nodes import InvalidNode
 from ovm.trie.proof import ProofError, prove, verify_proof
 from ovm.trie.store import MemoryNodeStore, MissingNodeError, NodeStore
-from ovm.trie.trie import EMPTY_TRIE_ROOT, SecureTrie, Trie, trie_root
+from ovm.trie.root import EMPTY_TRIE_ROOT, trie_root
+from ovm.trie.trie import SecureTrie, Trie
 
 __all__ = [
     "EMPTY_TRIE_ROOT",

@@ -27,7 +27,8 @@ from ovm.trie.nodes import (
     encode_node,
     key_to_path,
 )
-from ovm.trie.trie import EMPTY_TRIE_ROOT, Trie
+from ovm.trie.root import EMPTY_TRIE_ROOT
+from ovm.trie.trie import Trie
 
 
 class ProofError(ValueError):

@@ -40,7 +40,8 @@ from ovm.evm.l2 import (
     l1_info_source_hash,
     user_deposit_source_hash,
 )
-from ovm.evm.processor import NotIncludableNow, begin_transaction, process_transaction
+from ovm.evm.processor import begin_transaction, process_transaction
+from ovm.evm.validation import NotIncludableNow
 from ovm.evm.snapshot import run_with_snapshots
 from ovm.evm.transactions import (
     DepositTransaction,
@@ -51,8 +52,8 @@ from ovm.evm.transactions import (
     sign_transaction,
     signing_hash,
     transaction_hash,
-    validate_transaction,
 )
+from ovm.evm.validation import validate_transaction
 from ovm.primitives import rlp
 from ovm.primitives.crypto import keccak256
 from ovm.safety import AdmissionError, admit

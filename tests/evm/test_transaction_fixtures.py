@@ -28,8 +28,8 @@ from ovm.evm.transactions import (
     encode_transaction,
     intrinsic_gas,
     transaction_hash,
-    validate_transaction,
 )
+from ovm.evm.validation import validate_transaction
 from ovm.primitives.types import hex_to_bytes, hex_to_int
 from support import ETHEREUM_TESTS
 

@@ -28,8 +28,8 @@ from ovm.evm.transactions import (
     signing_hash,
     transaction_hash,
     transaction_item,
-    validate_transaction,
 )
+from ovm.evm.validation import validate_transaction
 from ovm.primitives import rlp
 from ovm.primitives.crypto import SECP256K1_N, keccak256, private_key_to_address
 

@@ -25,14 +25,9 @@ from ovm.evm.transactions import (
     sign_transaction,
     transaction_hash,
 )
-from ovm.node.chain import (
-    Blockchain,
-    CallRequest,
-    ChainError,
-    ExecutionReverted,
-    GasEstimationError,
-    InvalidOverride,
-)
+from ovm.node.call import CallRequest, InvalidOverride
+from ovm.node.chain import Blockchain
+from ovm.node.errors import ChainError, ExecutionReverted, GasEstimationError
 from ovm.node.store import ChainStore
 from ovm.primitives import rlp
 from ovm.primitives.crypto import keccak256

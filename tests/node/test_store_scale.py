@@ -4,7 +4,7 @@ Store at scale
 
 A store with 10,000 accounts (made by blocks of 200 transfers) reopens with
 the same state and root. Run as a script, the file prints the figures quoted
-in ``ovm/node/store.py``: the commit time of a block of 1 and of 200
+in ``ovm/node/store/__init__.py``: the commit time of a block of 1 and of 200
 transfers, with and without fsync, and the start-up time of the store.
 
     python tests/node/test_store_scale.py

@@ -15,9 +15,8 @@ from .. import gas as G
 from ..exceptions import FrameSwitch, OutOfGas, Revert, Stop, WriteInStaticContext
 from ..frame import Frame
 from ..memory import charge, expand, expand_for_two, read
+from ..transactions import MAX_NONCE
 from .environment import COLD_SURCHARGE, word_to_address
-
-MAX_NONCE = (1 << 64) - 1
 
 
 # -- calls --------------------------------------------------------------------

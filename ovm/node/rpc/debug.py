@@ -5,7 +5,7 @@ The ``debug`` namespace
 ``debug_traceTransaction`` re-executes a mined transaction on the state it
 ran on (rebuilt from the store) under a tracer; ``debug_traceCall`` traces a
 call the way ``eth_call`` runs it. The tracer is geth's struct logger by
-default, or ``{"tracer": "callTracer"}`` (``ovm.evm.tracing``); the options
+default, or ``{"tracer": "callTracer"}`` (``tracers``); the options
 are geth's: ``enableMemory``, ``disableStack``, ``disableStorage``,
 ``enableReturnData``, ``limit``, and ``tracerConfig`` with ``onlyTopCall``
 and ``withLog`` for the call tracer. Tracing always interprets, one
@@ -14,7 +14,10 @@ instruction at a time.
 A trace is bounded (``RpcLimits``): it stops after ``timeout`` (a Go
 duration, ``"5s"`` by default as on geth, at most ``max_trace_timeout``) or
 once it would keep more than ``max_trace_bytes`` of JSON, and the answer is
--32005 saying which; nothing past the bound is spent.
+-32005 saying which; nothing past the bound is spent. The tracers enforce the
+bounds through ``ExecutionAborted`` (``ovm.evm.observer``): any other abort is
+answered -32000 with its message. Either way the state the trace ran on is
+discarded (a rebuilt copy, or the call's sandbox).
 """
 
 from __future__ import annotations
@@ -23,8 +26,9 @@ import re
 from contextlib import contextmanager
 from typing import Any, Callable, Iterator
 
+from ...evm.observer import ExecutionAborted
 from ...evm.processor import Execution, begin_transaction
-from ...evm.tracing import (
+from .tracers import (
     CallTracerOptions,
     StructLogOptions,
     TraceBudget,
@@ -84,12 +88,15 @@ class Debug:
 
 @contextmanager
 def _bounded() -> Iterator[None]:
-    """A trace within its budget, with room for a call tree as deep as the EVM's."""
+    """A trace within its budget, with room for a call tree as deep as the EVM's;
+    a trace its tracer stopped is answered with the tracer's reason."""
     try:
         with room_for_deep_answers():
             yield
     except TraceLimitExceeded as exc:
         raise LimitExceeded(str(exc)) from None
+    except ExecutionAborted as exc:
+        raise ServerError(str(exc) or "trace aborted") from None
 
 
 def _tracer(config: Any, limits: RpcLimits) -> Tracer:

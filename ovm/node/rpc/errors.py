@@ -8,16 +8,34 @@ Every failure a client can see is an ``RpcError`` with a code from JSON-RPC
 anything else that escapes a handler is a bug, logged by the server and
 answered with ``InternalError``.
 
-``ExecutionReverted`` is code 3 with the revert data in ``data``, as geth
-answers ``eth_call`` and ``eth_estimateGas``; its message names the reason
-when the data is an ``Error(string)`` (or a ``Panic(uint256)``).
+A reverted call (``ovm.node.errors.ExecutionReverted``) goes out through
+``reverted``: code 3 with the revert data in ``data``, as geth answers
+``eth_call`` and ``eth_estimateGas``; its message names the reason when the
+data is an ``Error(string)`` or a ``Panic(uint256)``.
+``error_message`` words an EVM error as geth does, for failed calls and traces.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from ...evm.tracing import decode_revert_reason
+from ...evm.exceptions import (
+    AddressCollision,
+    CodeSizeExceeded,
+    EvmError,
+    InvalidContractPrefix,
+    InvalidJump,
+    InvalidOpcode,
+    OutOfGas,
+    ReturnDataOutOfBounds,
+    Revert,
+    StackOverflow,
+    StackUnderflow,
+    WriteInStaticContext,
+)
+from ...evm.gas import STACK_LIMIT
+from ...evm.opcodes import OPCODES, opcode_name
+from ..errors import ExecutionReverted
 
 PARSE_ERROR = -32700
 INVALID_REQUEST = -32600
@@ -94,11 +112,44 @@ class ResponseTooLarge(RpcError):
     code = RESPONSE_TOO_LARGE
 
 
-class ExecutionReverted(RpcError):
-    code = EXECUTION_REVERTED
+def reverted(error: ExecutionReverted) -> RpcError:
+    """A reverted call as geth answers it: code 3, the chain's message (naming
+    the reason), and the revert data."""
+    return RpcError(str(error), "0x" + bytes(error.output).hex(), EXECUTION_REVERTED)
 
-    def __init__(self, output: bytes) -> None:
-        reason = decode_revert_reason(output)
-        message = "execution reverted" if reason is None else f"execution reverted: {reason}"
-        super().__init__(message, "0x" + bytes(output).hex())
-        self.output = output
+
+# --- EVM errors in geth's words ---------------------------------------------------
+
+
+class CodeDepositOutOfGas(OutOfGas):
+    """A creation's code could not be paid for after its initcode returned."""
+
+
+# Messages as geth words them (core/vm/errors.go); tools match on them.
+ERROR_MESSAGES: dict[type, str] = {
+    CodeDepositOutOfGas: "contract creation code storage out of gas",
+    OutOfGas: "out of gas",
+    InvalidJump: "invalid jump destination",
+    WriteInStaticContext: "write protection",
+    ReturnDataOutOfBounds: "return data out of bounds",
+    InvalidContractPrefix: "invalid code: must not begin with 0xef",
+    CodeSizeExceeded: "max code size exceeded",
+    AddressCollision: "contract address collision",
+    Revert: "execution reverted",
+}
+
+
+def error_message(error: EvmError, op: int | None = None, stack_size: int = 0) -> str:
+    """geth's wording of ``error``; ``op`` and ``stack_size`` describe the
+    instruction that failed, where there was one."""
+    if isinstance(error, StackUnderflow) and op is not None:
+        return f"stack underflow ({stack_size} <=> {OPCODES[op].inputs})"
+    if isinstance(error, StackOverflow) and op is not None:
+        info = OPCODES[op]
+        return f"stack limit reached {stack_size} ({STACK_LIMIT + info.inputs - info.outputs})"
+    if isinstance(error, InvalidOpcode):
+        return "invalid opcode: " + opcode_name(op) if op is not None else "invalid opcode"
+    for cls, message in ERROR_MESSAGES.items():
+        if isinstance(error, cls):
+            return message
+    return str(error) or type(error).__name__  # a precompile's or deployment check's reason

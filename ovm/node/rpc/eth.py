@@ -27,7 +27,6 @@ from typing import Any, Iterator
 from ...chain import Block, Receipt, next_excess_blob_gas
 from ...evm.exceptions import Revert
 from ...evm.gas import blob_base_fee
-from ...evm.tracing import error_message
 from ...evm.transactions import (
     AccessListTransaction,
     DepositTransaction,
@@ -40,10 +39,11 @@ from ...evm.transactions import (
 )
 from ...safety import AdmissionError
 from ...state import State
-from ..chain import Blockchain, CallRequest, ChainError, GasEstimationError, InvalidOverride
-from ..chain import ExecutionReverted as ChainReverted
+from ..call import CallRequest, InvalidOverride
+from ..chain import Blockchain
+from ..errors import ChainError, ExecutionReverted, GasEstimationError
 from .context import NodeContext
-from .errors import ExecutionReverted, InvalidParams, ResourceNotFound, ServerError
+from .errors import InvalidParams, ResourceNotFound, ServerError, error_message, reverted
 from .filters import Filters, Subscriptions, query_logs
 from .formatting import block_json, data, quantity, receipt_json, transaction_json
 from .params import (
@@ -193,7 +193,7 @@ class Eth:
         if result.success:
             return data(result.output)
         if isinstance(result.error, Revert):
-            raise ExecutionReverted(result.output)
+            raise reverted(ExecutionReverted(result.output))
         raise ServerError(error_message(result.error))
 
     def estimateGas(self, call: Call, block: BlockId = "latest", overrides: StateOverrides = None) -> str:
@@ -418,8 +418,8 @@ def chain_errors() -> Iterator[None]:
     data, anything else the chain refuses -32000 with the chain's message."""
     try:
         yield
-    except ChainReverted as error:
-        raise ExecutionReverted(error.output) from None
+    except ExecutionReverted as error:
+        raise reverted(error) from None
     except (InvalidTransaction, GasEstimationError, ChainError, InvalidOverride) as error:
         raise ServerError(str(error)) from None
 

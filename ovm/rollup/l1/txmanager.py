@@ -41,7 +41,7 @@ from ...evm.transactions import (
     sign_transaction,
     transaction_hash,
 )
-from ...node.chain import revert_reason
+from ...node.errors import decode_revert_reason
 from ...primitives.crypto import keccak256, private_key_to_address
 from ...primitives.types import HexError, hex_to_bytes, to_hex
 from .data import L1Error, L1Receipt
@@ -196,7 +196,7 @@ class TxManager:
                                       block=receipt.block_number)
         except L1Error as exc:
             return _reason_of(exc)
-        return revert_reason(output)
+        return decode_revert_reason(output)
 
 
 # --- helpers ----------------------------------------------------------------------------
@@ -227,7 +227,7 @@ def _reason_of(error: L1Error) -> str:
     """The revert reason in a node's error: decoded from its data, or its message."""
     if isinstance(error.data, str):
         try:
-            reason = revert_reason(hex_to_bytes(error.data))
+            reason = decode_revert_reason(hex_to_bytes(error.data))
         except HexError:
             reason = None
         if reason is not None:

@@ -381,3 +381,24 @@ def test_unknown_block_is_an_error_for_state_but_null_for_blocks(tmp_path):
 def test_rpc_failure_type():
     failure = RpcFailure({"code": 3, "message": "m", "data": "0x"})
     assert (failure.code, failure.data) == (3, "0x")
+
+
+def test_a_tracer_that_stops_the_trace_gets_an_error_and_changes_nothing(tmp_path, monkeypatch):
+    from ovm.evm.observer import ExecutionAborted
+    from ovm.node.rpc.tracers.struct_logger import StructLogger
+
+    def over_budget(self, frame):
+        raise ExecutionAborted("execution timeout")
+
+    async def scenario(rpc):
+        address = await deploy(rpc)
+        tx_hash = await rpc("eth_sendRawTransaction", signed(0, bytes.fromhex(address[2:])))
+        root = (await rpc("eth_getBlockByNumber", "latest", False))["stateRoot"]
+        monkeypatch.setattr(StructLogger, "before_step", over_budget)
+        for method, params in [("debug_traceTransaction", [tx_hash]),
+                               ("debug_traceCall", [{"to": address}, "latest"])]:
+            stopped = await rpc.failure(method, *params)
+            assert stopped.code == -32000 and stopped.message == "execution timeout"
+        assert rpc.ctx.chain.state.state_root() == bytes.fromhex(root[2:])
+        assert (await rpc("eth_call", {"to": address})) == "0x"
+    with_node(tmp_path, scenario)

@@ -23,7 +23,8 @@ import pytest
 from rpc_support import post, request, run, running
 
 from ovm.node.rpc import params as P
-from ovm.node.rpc.errors import ExecutionReverted, ServerError
+from ovm.node.errors import ExecutionReverted
+from ovm.node.rpc.errors import ServerError, reverted
 from ovm.node.rpc.server import RpcLimits, RpcServer
 
 
@@ -48,8 +49,8 @@ class Demo:
 
     def revert(self) -> None:
         reason = "nope".encode()
-        raise ExecutionReverted(bytes.fromhex("08c379a0") + (32).to_bytes(32, "big")
-                                + (4).to_bytes(32, "big") + reason + bytes(28))
+        raise reverted(ExecutionReverted(bytes.fromhex("08c379a0") + (32).to_bytes(32, "big")
+                                         + (4).to_bytes(32, "big") + reason + bytes(28)))
 
     async def slow(self) -> str:
         await asyncio.sleep(0.05)

@@ -17,20 +17,20 @@ from support import CONTRACT, SENDER, SENDER_KEY, asm, make_env, make_state
 
 from ovm.evm.forks import CANCUN
 from ovm.evm.processor import begin_transaction
-from ovm.evm.tracing import (
-    CallTracer,
+from ovm.node.rpc.tracers import (
     CallTracerOptions,
-    StructLogger,
     StructLogOptions,
     TraceBudget,
     TraceLimitExceeded,
-    decode_revert_reason,
-    run_observed,
     trace_calls,
     trace_struct_logs,
 )
-from ovm.evm.transactions import FeeMarketTransaction, sign_transaction
+from ovm.node.rpc.tracers.call_tracer import CallTracer
+from ovm.node.rpc.tracers.running import run_observed
+from ovm.node.rpc.tracers.struct_logger import StructLogger
 from ovm.evm.instructions.system import create_address
+from ovm.evm.transactions import FeeMarketTransaction, sign_transaction
+from ovm.node.errors import decode_revert_reason
 
 CALLER = bytes.fromhex("2000000000000000000000000000000000000002")
 TX_GAS = 100_000
