@@ -65,7 +65,8 @@ class Market:
         self.w3 = Web3(Web3.HTTPProvider(url, request_kwargs={"timeout": 120}))
         deployer, batcher, proposer = dev_accounts()[0], dev_accounts()[1], dev_accounts()[2]
         contracts = deploy_rollup(L1Client(url), deployer.private_key, batcher=batcher.address,
-                                  proposer=proposer.address, challenge_period=60, bond=0)  # fmt: skip
+                                  proposer=proposer.address, challenge_period=60, bond=0,
+                                  l2_genesis_timestamp=self.w3.eth.get_block("latest").timestamp)  # fmt: skip
         self.bridge = self.w3.eth.contract(address=Web3.to_checksum_address(contracts.l1_bridge),
                                            abi=load("L1Bridge").abi)
         flooder = compile_flooder()

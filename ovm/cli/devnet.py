@@ -37,7 +37,7 @@ import requests
 
 from ..chain.dev_accounts import dev_accounts
 from ..chain.genesis import genesis_block, genesis_state
-from ..rollup.config import L2_CHAIN_ID, Operator, RollupConfig, RollupConfigError, load_config
+from ..rollup.config import L2_CHAIN_ID, MAX_SEQUENCER_DRIFT, Operator, RollupConfig, RollupConfigError, load_config
 from ..rollup.deploy import DeploymentError, deploy_rollup
 from ..rollup.genesis import l2_genesis
 from ..rollup.l1.client import BlockRef, L1Client, L1Error
@@ -75,17 +75,20 @@ def add_arguments(parser) -> None:
 
 
 def deploy(client: L1Client, args) -> RollupConfig:
-    """Deploy the contracts and anchor the L2 genesis at the L1 head after them."""
+    """Anchor the L2 genesis at the L1 head, then deploy the contracts (after the
+    anchor, so derivation sees all their events; the state commitment chain takes
+    the genesis timestamp to bound the L2 blocks an output may claim)."""
     if client.chain_id() == L2_CHAIN_ID:
         raise UsageError(f"the L1 at {client.url} has chain id {L2_CHAIN_ID}, the L2's: is it an L2 node?")
+    anchor = client.head().ref
     try:
         contracts = deploy_rollup(
             client, DEPLOYER.private_key, batcher=BATCHER.address, proposer=PROPOSER.address,
-            challenge_period=args.challenge_period, bond=BOND,
+            challenge_period=args.challenge_period, bond=BOND, l2_genesis_timestamp=anchor.timestamp,
+            max_sequencer_drift=MAX_SEQUENCER_DRIFT,
         )  # fmt: skip
     except (DeploymentError, L1Error) as exc:
         raise UsageError(f"deploying the rollup contracts: {exc}") from None
-    anchor = client.head().ref
     genesis = l2_genesis(timestamp=anchor.timestamp)
     block = genesis_block(genesis, genesis_state(genesis))
     return RollupConfig(
@@ -99,6 +102,7 @@ def deploy(client: L1Client, args) -> RollupConfig:
         sequencing_window=args.sequencing_window,
         challenge_period=args.challenge_period,
         proposal_interval=args.proposal_interval,
+        max_sequencer_drift=MAX_SEQUENCER_DRIFT,
     )
 
 

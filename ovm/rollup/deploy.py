@@ -4,14 +4,18 @@ Deploying the rollup's L1 contracts
 
 ``deploy_rollup`` creates the L1 side of a rollup from the shipped artifacts,
 in the order ``contracts/README.md`` gives: the ``StateCommitmentChain``
-(``proposer, challengePeriod, requiredBond``) first, because the bridge is
-bound to it; then the ``L1Bridge`` (``stateCommitmentChain``) and the
-``BatchInbox`` (``batcher``), sent together so that they can share a block.
-It returns their addresses once all three are mined.
+(``proposer, challenger, challengePeriod, requiredBond, l2GenesisTimestamp,
+maxSequencerDrift``) first, because the bridge is bound to it; then the
+``L1Bridge`` (``stateCommitmentChain``) and the ``BatchInbox``
+(``batcher``), sent together so that they can share a block. It returns
+their addresses once all three are mined.
 
-What comes after is not done here: the proposer bonds itself
-(``depositBond``) before its first output, and the deployer sets the
-challenger once the dispute game exists (``setChallenger``).
+Every role is a constructor argument: the contracts have no setters, so once
+deployed nobody (the deployer included) can change who proposes, batches or
+challenges. The genesis timestamp and sequencer drift are the rollup
+config's (``RollupConfig.l2_genesis.timestamp``, ``max_sequencer_drift``):
+they bound the L2 block numbers an output may claim. What comes after is
+the proposer's: it bonds itself (``depositBond``) before its first output.
 
 Each failure is a ``DeploymentError`` naming the contract whose deployment
 failed, with the node's reason (no funds, a revert, no answer). A failed run
@@ -24,9 +28,12 @@ from contextlib import contextmanager
 from typing import Iterator
 
 from .artifacts import load
-from .config import RollupContracts
+from .config import MAX_SEQUENCER_DRIFT, RollupContracts
 from .l1.client import DEFAULT_RECEIPT_TIMEOUT, L1Client, L1Error
 from .l1.contract import deployed, send_deployment
+
+
+NO_CHALLENGER = bytes(20)
 
 
 class DeploymentError(L1Error):
@@ -41,14 +48,21 @@ def _deploying(name: str) -> Iterator[None]:
         raise DeploymentError(f"deploying {name}: {exc}", code=exc.code, data=exc.data) from None
 
 
-def _check_arguments(batcher: bytes, proposer: bytes, challenge_period: int, bond: int) -> None:
-    for name, address in (("batcher", batcher), ("proposer", proposer)):
+def _check_arguments(
+    batcher: bytes, proposer: bytes, challenger: bytes, challenge_period: int, bond: int,
+    l2_genesis_timestamp: int, max_sequencer_drift: int,
+) -> None:  # fmt: skip
+    for name, address in (("batcher", batcher), ("proposer", proposer), ("challenger", challenger)):
         if len(address) != 20:
             raise ValueError(f"{name}: an address is 20 bytes, got {len(address)}")
     if challenge_period < 0:
         raise ValueError(f"challenge period must not be negative, got {challenge_period}")
     if bond < 0:
         raise ValueError(f"bond must not be negative, got {bond}")
+    if l2_genesis_timestamp < 0:
+        raise ValueError(f"L2 genesis timestamp must not be negative, got {l2_genesis_timestamp}")
+    if max_sequencer_drift < 1:
+        raise ValueError(f"max sequencer drift must be positive, got {max_sequencer_drift}")
 
 
 def deploy_rollup(
@@ -59,17 +73,23 @@ def deploy_rollup(
     proposer: bytes,
     challenge_period: int,
     bond: int,
+    l2_genesis_timestamp: int,
+    max_sequencer_drift: int = MAX_SEQUENCER_DRIFT,
+    challenger: bytes = NO_CHALLENGER,
     timeout: float = DEFAULT_RECEIPT_TIMEOUT,
 ) -> RollupContracts:
     """Deploy the StateCommitmentChain, L1Bridge and BatchInbox from ``deployer_key``'s
     account; ``challenge_period`` is in seconds, ``bond`` in wei (the proposer's
-    required bond). ``timeout`` bounds the wait for each receipt."""
-    _check_arguments(batcher, proposer, challenge_period, bond)
+    required bond); ``challenger`` may delete outputs (none by default).
+    ``timeout`` bounds the wait for each receipt."""
+    _check_arguments(batcher, proposer, challenger, challenge_period, bond, l2_genesis_timestamp,
+                     max_sequencer_drift)  # fmt: skip
     scc_artifact, bridge_artifact, inbox_artifact = (
         load("StateCommitmentChain"), load("L1Bridge"), load("BatchInbox")
     )
     with _deploying("StateCommitmentChain"):
-        scc_tx = send_deployment(client, deployer_key, scc_artifact, proposer, challenge_period, bond)
+        scc_tx = send_deployment(client, deployer_key, scc_artifact, proposer, challenger, challenge_period, bond,
+                                 l2_genesis_timestamp, max_sequencer_drift)  # fmt: skip
         scc = deployed(client, scc_artifact, scc_tx, timeout)
     with _deploying("L1Bridge"):
         bridge_tx = send_deployment(client, deployer_key, bridge_artifact, scc.address)
