@@ -5,10 +5,12 @@ Deploying the rollup's L1 contracts
 ``deploy_rollup`` creates the L1 side of a rollup from the shipped artifacts,
 in the order ``contracts/README.md`` gives: the ``StateCommitmentChain``
 (``proposer, challenger, challengePeriod, requiredBond, l2GenesisTimestamp,
-maxSequencerDrift``) first, because the bridge is bound to it; then the
-``L1Bridge`` (``stateCommitmentChain``) and the ``BatchInbox``
-(``batcher``), sent together so that they can share a block. It returns
-their addresses once all three are mined.
+maxSequencerDrift``), the ``L1Bridge`` (``stateCommitmentChain``) and the
+``BatchInbox`` (``batcher``), at three consecutive nonces of the deployer,
+sent together so that they can share an L1 block: the bridge is given the
+state commitment chain's address computed in advance (the CREATE address of
+the deployer and its nonce), and the receipts confirm it. It returns their
+addresses once all three are mined.
 
 Every role is a constructor argument: the contracts have no setters, so once
 deployed nobody (the deployer included) can change who proposes, batches or
@@ -27,6 +29,8 @@ from __future__ import annotations
 from contextlib import contextmanager
 from typing import Iterator
 
+from ..evm.instructions.system import create_address
+from ..primitives.crypto import private_key_to_address
 from .artifacts import load
 from .config import MAX_SEQUENCER_DRIFT, RollupContracts
 from .l1.client import DEFAULT_RECEIPT_TIMEOUT, L1Client, L1Error
@@ -87,18 +91,27 @@ def deploy_rollup(
     scc_artifact, bridge_artifact, inbox_artifact = (
         load("StateCommitmentChain"), load("L1Bridge"), load("BatchInbox")
     )
+    deployer = private_key_to_address(deployer_key)
     with _deploying("StateCommitmentChain"):
+        nonce = client.transaction_count(deployer, "pending")
+        client.forget_nonce(deployer)  # the nonces are given here; the client re-reads them afterwards
+        scc_address = create_address(deployer, nonce)
         scc_tx = send_deployment(client, deployer_key, scc_artifact, proposer, challenger, challenge_period, bond,
-                                 l2_genesis_timestamp, max_sequencer_drift)  # fmt: skip
-        scc = deployed(client, scc_artifact, scc_tx, timeout)
+                                 l2_genesis_timestamp, max_sequencer_drift, nonce=nonce)  # fmt: skip
     with _deploying("L1Bridge"):
-        bridge_tx = send_deployment(client, deployer_key, bridge_artifact, scc.address)
+        bridge_tx = send_deployment(client, deployer_key, bridge_artifact, scc_address, nonce=nonce + 1)
     with _deploying("BatchInbox"):
-        inbox_tx = send_deployment(client, deployer_key, inbox_artifact, batcher)
+        inbox_tx = send_deployment(client, deployer_key, inbox_artifact, batcher, nonce=nonce + 2)
+    with _deploying("StateCommitmentChain"):
+        scc = deployed(client, scc_artifact, scc_tx, timeout)
+        if scc.address != scc_address:
+            raise DeploymentError(f"the contract was created at 0x{scc.address.hex()}, not at the expected "
+                                  f"0x{scc_address.hex()}: was the deployer's key used elsewhere meanwhile?")
     with _deploying("L1Bridge"):
         bridge = deployed(client, bridge_artifact, bridge_tx, timeout)
     with _deploying("BatchInbox"):
         inbox = deployed(client, inbox_artifact, inbox_tx, timeout)
+    client.forget_nonce(deployer)
     return RollupContracts(
         l1_bridge=bridge.address, batch_inbox=inbox.address, state_commitment_chain=scc.address
     )
