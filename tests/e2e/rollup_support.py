@@ -126,9 +126,9 @@ class Replica:
         self.log.close()
 
 
-def funding_key(anvil_url: str) -> bytes:
-    """A fresh key holding 1,000 ETH on the anvil: the operator's own funding key
-    (not one of the public dev keys)."""
+def funded_key(anvil_url: str) -> bytes:
+    """A fresh key holding 1,000 ETH on the anvil (not one of the public dev keys):
+    an operator's funding key, or a user's own."""
     key = PrivateKey().secret
     address = "0x" + private_key_to_address(key).hex()
     rpc(anvil_url, "anvil_setBalance", address, hex(1_000 * 10**18))
@@ -137,7 +137,7 @@ def funding_key(anvil_url: str) -> bytes:
 
 def funding_env(anvil_url: str) -> dict[str, str]:
     """The environment that gives ``ovm devnet --l1-rpc`` a funding key."""
-    return {"OVM_FUNDING_KEY": "0x" + funding_key(anvil_url).hex()}
+    return {"OVM_FUNDING_KEY": "0x" + funded_key(anvil_url).hex()}
 
 
 def wait_for(condition, what: str, timeout: float = 120) -> None:

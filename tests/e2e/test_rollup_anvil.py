@@ -29,7 +29,7 @@ from ovm.rollup.inbox import BLOBS
 from ovm.rollup.l1.client import L1Client, L1Error
 from ovm.rollup.l1.contract import Contract
 from rollup_support import (
-    Devnet, Replica, batch_kinds, funding_env, funding_key, rpc, same_chain, same_outputs, wait_for,
+    Devnet, Replica, batch_kinds, funded_key, funding_env, rpc, same_chain, same_outputs, wait_for,
 )  # fmt: skip
 
 pytestmark = pytest.mark.slow
@@ -123,7 +123,7 @@ def test_a_devnet_on_a_shared_l1_is_not_open_to_anyone(anvil, tmp_path):
     post batches or outputs, delete outputs, or withdraw L2 ETH that nothing backs. The
     bridge round trip still works for an account that deposits."""
     key_file = tmp_path / "funding.key"
-    key_file.write_text("0x" + funding_key(anvil.url).hex() + "\n")
+    key_file.write_text("0x" + funded_key(anvil.url).hex() + "\n")
     datadir = tmp_path / "devnet"
     devnet = Devnet(datadir, "--l1-rpc", anvil.url, "--no-replica", "--funding-key-file", str(key_file))
     try:
@@ -164,10 +164,12 @@ def test_a_devnet_on_a_shared_l1_is_not_open_to_anyone(anvil, tmp_path):
         nothing = devnet.command("finalize", "--account", "0")
         assert "no withdrawal" in nothing.stdout and l1.balance(bridge.address) == 0
 
-        # An account that deposits gets its ETH across and back.
-        devnet.command("deposit", "--amount", "1", "--account", "3")
-        devnet.command("withdraw", "--amount", "0.4", "--account", "3")
-        paid = devnet.command("finalize", "--account", "3", "--wait", "--timeout", "120")
+        # An account that deposits (its own key, from a file) gets its ETH across and back.
+        user_key = tmp_path / "user.key"
+        user_key.write_text(funded_key(anvil.url).hex())
+        devnet.command("deposit", "--amount", "1", "--key-file", str(user_key))
+        devnet.command("withdraw", "--amount", "0.4", "--key-file", str(user_key))
+        paid = devnet.command("finalize", "--key-file", str(user_key), "--wait", "--timeout", "120")
         assert "0.4 ETH paid on L1" in paid.stdout
         assert l1.balance(bridge.address) == ETHER * 6 // 10
     finally:
