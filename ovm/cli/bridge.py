@@ -2,8 +2,10 @@
 ``ovm deposit``, ``ovm withdraw``, ``ovm finalize``
 ===================================================
 
-The bridge round trip for a dev account of a running devnet (found through
-``~/.ovm/devnet.json``, or ``--devnet FILE``):
+The bridge round trip for an account of a running devnet (found through
+``~/.ovm/devnet.json``, or ``--devnet FILE``): dev account ``--account N``
+(funded on an anvil or the embedded L1), or the key in ``--key-file FILE``
+(any L1; a key is never taken on the command line):
 
 - ``deposit``: ``L1Bridge.depositETH`` on L1, then wait for the L2 balance;
 - ``withdraw``: ``L2Bridge.withdrawETH`` on L2 (recorded by the message passer),
@@ -20,7 +22,8 @@ import time
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from ..chain.dev_accounts import dev_accounts
+from ..chain.dev_accounts import DevAccount, dev_accounts
+from ..primitives.crypto import private_key_to_address
 from ..rollup.artifacts import PREDEPLOYS, load
 from ..rollup.config import RollupConfigError, load_config
 from ..rollup.l1.client import L1Client, L1Error
@@ -33,13 +36,16 @@ from ..rollup.withdrawals import (
     withdrawals_in_receipt,
 )
 from .errors import UsageError
+from .operators import read_key_file
 
 POINTER = Path.home() / ".ovm" / "devnet.json"
 WEI = 10**18
 
 
 def _common(parser) -> None:
-    parser.add_argument("--account", type=int, default=0, help="dev account index (default 0)")
+    who = parser.add_mutually_exclusive_group()
+    who.add_argument("--account", type=int, default=0, help="dev account index (default 0)")
+    who.add_argument("--key-file", metavar="FILE", help="file holding the account's private key (hex)")
     parser.add_argument("--devnet", default=str(POINTER), help=f"devnet.json (default {POINTER})")
 
 
@@ -73,16 +79,24 @@ class Devnet:
             raise UsageError(f"no running devnet found through {path} ({exc}); start one with `ovm devnet`") from None
         except RollupConfigError as exc:
             raise UsageError(str(exc)) from None
-        accounts = dev_accounts()
-        if not 0 <= args.account < len(accounts):
-            raise UsageError(f"--account must be between 0 and {len(accounts) - 1}")
-        self.account = accounts[args.account]
+        self.account = account(args)
         self.l1 = L1Client(info["l1_rpc"])
         self.l2 = L1Client(info["l2_rpc"])
         contracts = self.config.contracts
         self.bridge = Contract.at(self.l1, load("L1Bridge"), contracts.l1_bridge)
         self.scc = Contract.at(self.l1, load("StateCommitmentChain"), contracts.state_commitment_chain)
         self.l2_bridge = Contract.at(self.l2, load("L2Bridge"), PREDEPLOYS["L2Bridge"])
+
+
+def account(args) -> DevAccount:
+    """The account of ``--key-file`` or ``--account``."""
+    if args.key_file:
+        key = read_key_file(args.key_file)
+        return DevAccount(private_key_to_address(key), key)
+    accounts = dev_accounts()
+    if not 0 <= args.account < len(accounts):
+        raise UsageError(f"--account must be between 0 and {len(accounts) - 1}")
+    return accounts[args.account]
 
 
 def parse_amount(text: str) -> int:

@@ -6,27 +6,39 @@ The whole rollup on one machine, in one command:
 
 1. an L1 — the project's own node in L1 mode (chain id 900, in a subprocess),
    or any Ethereum node given by ``--l1-rpc`` (anvil, geth);
-2. the rollup's contracts deployed on it (bridge, inbox, state commitment
-   chain) by dev account 0; dev account 8 is the batcher, 9 the proposer;
-3. the L2 sequencer (chain id 901) anchored to the L1 block after deployment,
+2. the rollup's contracts deployed on it, every role fixed by a constructor
+   (nothing left to set, so nothing anyone could race the devnet to), by
+   operator keys that are not the public dev keys (``operators``: fresh or
+   given, funded by a funding key);
+3. the L2 sequencer (chain id 901) anchored to the L1 head before deployment,
    with its batcher and proposer;
 4. one replica (``ovm node --replica``, a subprocess) deriving the L2 from L1;
 
-With ``--datadir`` naming a devnet's directory, it resumes that devnet (its
-L1, its L2 chain, its batches) instead of deploying a new one.
-
-then it prints the URLs, the dev accounts and the contract addresses, writes
+then it prints the URLs, the accounts and the contract addresses, writes
 ``rollup.json`` and ``devnet.json`` (what ``ovm deposit/withdraw/finalize``
 read) into the data directory and points ``~/.ovm/devnet.json`` at them, and
 keeps a status line: L2 head, safe head (derived from L1), finalized (covered by
 an output past the challenge period), L1 head, batch backlog, and the
 replica's head and output check.
+
+With ``--datadir`` naming a devnet's directory, it resumes that devnet (its
+L1, its L2 chain, its batches) instead of deploying a new one.
+
+**What is safe where.** On the embedded L1 — the operator's own chain, on
+loopback by default — dev account 0 funds the operators and the ten dev
+accounts also get 10,000 ETH each in the L2 genesis, as before. On a shared L1
+(``--l1-rpc``) those L2 balances would have nothing behind them: anyone holding
+the public dev keys could withdraw them from the bridge, that is, take other
+users' deposits. So there the L2 genesis funds no one unless
+``--unbacked-l2-balances`` asks for it, and the operators are funded by the
+operator's funding key (``OVM_FUNDING_KEY`` or ``--funding-key-file``).
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -35,18 +47,19 @@ from pathlib import Path
 
 from ..chain.dev_accounts import dev_accounts
 from ..chain.genesis import genesis_block, genesis_state
-from ..rollup.config import L2_CHAIN_ID, Operator, RollupConfig, RollupConfigError, load_config
+from ..rollup.config import L2_CHAIN_ID, MAX_SEQUENCER_DRIFT, Operator, RollupConfig, RollupConfigError, load_config
 from ..rollup.deploy import DeploymentError, deploy_rollup
 from ..rollup.genesis import l2_genesis
 from ..rollup.l1.client import BlockRef, L1Client, L1Error
 from ..rollup.l1.devchain import DevChain
 from .arguments import address
+from .bridge import parse_amount
 from .errors import UsageError
 from .node import start_serving, until_signalled
+from .operators import OperatorKeys, deployment_cost, fund, funding_key, operator_keys, write_private
 from .rollup_node import open_sequencer
 
-BATCHER, PROPOSER = dev_accounts()[8], dev_accounts()[9]
-DEPLOYER = dev_accounts()[0]
+EMBEDDED_FUNDER = dev_accounts()[0]  # funded in the embedded L1's genesis
 BOND = 10**17
 POINTER = Path.home() / ".ovm" / "devnet.json"
 
@@ -71,26 +84,45 @@ def add_arguments(parser) -> None:
     parser.add_argument("--censor", action="append", default=[], metavar="ADDRESS", type=address,
                         help="the sequencer refuses this sender's L2 transactions (to try the forced exit)")
     parser.add_argument("--quiet", action="store_true", help="no live status line")
+    parser.add_argument("--operator-keys", metavar="FILE",
+                        help="JSON file with keys for some of deployer, batcher, proposer (default: fresh keys; "
+                             "also OVM_DEPLOYER_KEY, OVM_BATCHER_KEY, OVM_PROPOSER_KEY)")
+    parser.add_argument("--funding-key-file", metavar="FILE",
+                        help="file holding the key that funds the operator accounts (or OVM_FUNDING_KEY; "
+                             "default on the embedded L1: dev account 0)")
+    parser.add_argument("--operator-eth", default="1",
+                        help="ETH the batcher and the proposer are topped up to (default 1; the proposer also "
+                             "gets its bond)")
+    parser.add_argument("--unbacked-l2-balances", action="store_true",
+                        help="with --l1-rpc: give the dev accounts 10,000 ETH each in the L2 genesis, with nothing "
+                             "behind it on L1 (anyone with their public keys can then withdraw other users' deposits)")
 
 
-def deploy(client: L1Client, args) -> RollupConfig:
-    """Deploy the contracts and anchor the L2 genesis at the L1 head after them."""
+def deploy(client: L1Client, args, keys: OperatorKeys, funder: bytes | None, l2_dev_accounts: bool) -> RollupConfig:
+    """Fund the operators, anchor the L2 genesis at the L1 head, then deploy the
+    contracts (after the anchor, so derivation sees all their events; the state
+    commitment chain takes the genesis timestamp to bound the L2 blocks an
+    output may claim)."""
     if client.chain_id() == L2_CHAIN_ID:
         raise UsageError(f"the L1 at {client.url} has chain id {L2_CHAIN_ID}, the L2's: is it an L2 node?")
+    batcher, proposer = keys.address("batcher"), keys.address("proposer")
+    fund(client, funder, {"deployer": (keys.address("deployer"), deployment_cost(client)),
+                          **operator_needs(args, batcher, proposer)})  # fmt: skip
+    anchor = client.head().ref
     try:
         contracts = deploy_rollup(
-            client, DEPLOYER.private_key, batcher=BATCHER.address, proposer=PROPOSER.address,
-            challenge_period=args.challenge_period, bond=BOND,
+            client, keys.deployer, batcher=batcher, proposer=proposer,
+            challenge_period=args.challenge_period, bond=BOND, l2_genesis_timestamp=anchor.timestamp,
+            max_sequencer_drift=MAX_SEQUENCER_DRIFT,
         )  # fmt: skip
     except (DeploymentError, L1Error) as exc:
         raise UsageError(f"deploying the rollup contracts: {exc}") from None
-    anchor = client.head().ref
-    genesis = l2_genesis(timestamp=anchor.timestamp)
+    genesis = l2_genesis(dev_accounts=l2_dev_accounts, timestamp=anchor.timestamp)
     block = genesis_block(genesis, genesis_state(genesis))
     return RollupConfig(
         contracts=contracts,
-        batcher=Operator(BATCHER.address, BATCHER.private_key),
-        proposer=Operator(PROPOSER.address, PROPOSER.private_key),
+        batcher=Operator(batcher, keys.batcher),
+        proposer=Operator(proposer, keys.proposer),
         l1_anchor=anchor,
         l2_genesis=BlockRef(0, block.hash, block.header.timestamp),
         l1_chain_id=client.chain_id(),
@@ -98,7 +130,15 @@ def deploy(client: L1Client, args) -> RollupConfig:
         sequencing_window=args.sequencing_window,
         challenge_period=args.challenge_period,
         proposal_interval=args.proposal_interval,
+        max_sequencer_drift=MAX_SEQUENCER_DRIFT,
+        l2_dev_accounts=l2_dev_accounts,
     )
+
+
+def operator_needs(args, batcher: bytes, proposer: bytes) -> dict[str, tuple[bytes, int]]:
+    """What the batcher and the proposer should hold on L1 (role -> (address, wei))."""
+    operating = parse_amount(args.operator_eth)
+    return {"batcher": (batcher, operating), "proposer": (proposer, operating + BOND)}
 
 
 def blob_batches(client: L1Client, choice: str) -> bool:
@@ -113,9 +153,12 @@ def blob_batches(client: L1Client, choice: str) -> bool:
     return False
 
 
-def resume_or_deploy(client: L1Client, args, path: Path) -> RollupConfig:
-    """The devnet of ``path`` if the data directory has one (its L1 must still
-    hold the contracts), else a new one deployed now."""
+def resume_or_deploy(client: L1Client, args, datadir: Path, embedded: bool) -> RollupConfig:
+    """The devnet of ``datadir`` if it has one (its L1 must still hold the
+    contracts; its operators are topped up if a funding key is at hand), else a
+    new one deployed now."""
+    path = datadir / "rollup.json"
+    funder = funding_key(args.funding_key_file, os.environ, EMBEDDED_FUNDER.private_key if embedded else None)
     if path.exists():
         try:
             config = load_config(path)
@@ -123,9 +166,14 @@ def resume_or_deploy(client: L1Client, args, path: Path) -> RollupConfig:
             raise UsageError(str(exc)) from None
         if not client.is_canonical(config.l1_anchor):
             raise UsageError(f"the L1 at {client.url} is not the one of {path} (its anchor block is missing)")
+        if funder is not None:
+            fund(client, funder, operator_needs(args, config.batcher.address, config.proposer.address))
         return config
-    config = deploy(client, args)
-    config.save(path)
+    if args.unbacked_l2_balances and embedded:
+        raise UsageError("--unbacked-l2-balances is for --l1-rpc: on the embedded L1 the dev accounts are funded anyway")
+    keys = operator_keys(datadir, args.operator_keys, os.environ)
+    config = deploy(client, args, keys, funder, l2_dev_accounts=embedded or args.unbacked_l2_balances)
+    write_private(path, json.dumps(config.to_json(), indent=2) + "\n")
     return config
 
 
@@ -173,11 +221,14 @@ def banner(
         f"  L1Bridge:             0x{contracts.l1_bridge.hex()}",
         f"  BatchInbox:           0x{contracts.batch_inbox.hex()}",
         f"  StateCommitmentChain: 0x{contracts.state_commitment_chain.hex()}",
+        f"  batcher 0x{config.batcher.address.hex()}, proposer 0x{config.proposer.address.hex()} "
+        f"(keys in {datadir / 'operator-keys.json'})",
         f"  challenge period {config.challenge_period} s, an output every {config.proposal_interval} L2 blocks, "
         f"batches in {'blobs' if blobs else 'calldata'}",
         f"  config: {datadir / 'rollup.json'}",
         "",
-        "Dev accounts (funded on L1 and L2; 8 is the batcher, 9 the proposer):",
+        "Dev accounts (10,000 ETH each on L2, with nothing behind it on L1):" if config.l2_dev_accounts else
+        "Dev accounts (nothing on L2 until they deposit; their keys are public, use them on a test L1 only):",
     ]
     for index, account in enumerate(dev_accounts()):
         lines.append(f"  ({index}) 0x{account.address.hex()}  key 0x{account.private_key.hex()}")
@@ -220,10 +271,19 @@ async def serve_devnet(rollup, args, l1_url: str, config: RollupConfig, datadir:
         await node.sequencer.stop()
 
 
+def check_arguments(args) -> None:
+    """What can be refused before anything starts."""
+    parse_amount(args.operator_eth)
+    if args.block_time < 1:
+        raise UsageError("--block-time must be at least 1 second: L2 timestamps are whole seconds, so faster "
+                         "blocks would run ahead of L1 time")
+
+
 def main(args) -> int:
+    check_arguments(args)
     temporary = args.datadir is None
     datadir = Path(tempfile.mkdtemp(prefix="ovm-devnet-")) if temporary else Path(args.datadir)
-    datadir.mkdir(parents=True, exist_ok=True)
+    datadir.mkdir(mode=0o700, parents=True, exist_ok=True)
     l1 = None
     try:
         if args.l1_rpc:
@@ -236,7 +296,7 @@ def main(args) -> int:
             client.chain_id()
         except L1Error as exc:
             raise UsageError(f"cannot reach the L1 at {l1_url}: {exc}") from None
-        config = resume_or_deploy(client, args, datadir / "rollup.json")
+        config = resume_or_deploy(client, args, datadir, embedded=l1 is not None)
         rollup = open_sequencer(
             datadir / "l2", config, client, block_time=args.block_time, instant=False,
             batch_interval=max(1.0, args.block_time), confirmations=args.confirmations,

@@ -46,8 +46,9 @@ def open_l2(
     datadir: Path, config: RollupConfig, *, replica: bool, block_time: float, instant: bool,
     censored: set[bytes] = frozenset(),
 ) -> Node:
-    """The L2 node: OvmCancun, the predeploy genesis at the L1 anchor's time."""
-    genesis = l2_genesis(timestamp=config.l1_anchor.timestamp)
+    """The L2 node: OvmCancun, the predeploy genesis at the L1 anchor's time (with
+    the dev accounts if the config says so)."""
+    genesis = l2_genesis(dev_accounts=config.l2_dev_accounts, timestamp=config.l1_anchor.timestamp)
     node = open_node(
         datadir, genesis, block_time=block_time, instant=instant, fork=OVM_CANCUN,
         sequencer_class=ReplicaSequencer if replica else Sequencer, censored=censored,

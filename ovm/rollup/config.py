@@ -20,7 +20,8 @@ same kind of facts in its ``rollup.json``):
       "sequencing_window": 3600,
       "max_sequencer_drift": 600,
       "challenge_period": 604800,
-      "proposal_interval": 1800
+      "proposal_interval": 1800,
+      "l2_dev_accounts": false
     }
 
 - ``l1_anchor`` is the L1 block the L2 genesis is anchored to: derivation
@@ -34,10 +35,13 @@ same kind of facts in its ``rollup.json``):
 - ``max_sequencer_drift`` (seconds, the OP Stack's name and default) bounds
   how far an L2 block's timestamp may run ahead of its L1 origin's. Files
   written before it existed may leave it out (the default applies).
+- ``l2_dev_accounts``: whether the L2 genesis gives the ten dev accounts
+  10,000 ETH each (nothing behind it on L1: only for a devnet on its own L1).
+  Files written before it existed leave it out and mean true.
 - An operator's ``private_key`` is there on a devnet only (the services sign
   with it); elsewhere keys come from the operator, and the field is left out.
 
-Every field is required except the keys and ``max_sequencer_drift``. Numbers are JSON integers, hashes and
+Every field is required except the keys, ``max_sequencer_drift`` and ``l2_dev_accounts``. Numbers are JSON integers, hashes and
 addresses ``0x`` hex. A bad file is a ``RollupConfigError`` with a one-line
 message naming the file and the field.
 """
@@ -101,6 +105,7 @@ class RollupConfig:
     challenge_period: int = CHALLENGE_PERIOD
     proposal_interval: int = PROPOSAL_INTERVAL
     max_sequencer_drift: int = MAX_SEQUENCER_DRIFT
+    l2_dev_accounts: bool = True
 
     def __post_init__(self) -> None:
         _check(self)
@@ -123,6 +128,7 @@ class RollupConfig:
             "challenge_period": self.challenge_period,
             "proposal_interval": self.proposal_interval,
             "max_sequencer_drift": self.max_sequencer_drift,
+            "l2_dev_accounts": self.l2_dev_accounts,
         }
 
     def save(self, path: str | Path) -> None:
@@ -223,6 +229,12 @@ def _integer(value: Any, where: str) -> int:
     return value
 
 
+def _boolean(value: Any, where: str) -> bool:
+    if not isinstance(value, bool):
+        raise RollupConfigError(f"{where}: expected true or false, got {json.dumps(value)}")
+    return value
+
+
 def _hex_bytes(size: int) -> Callable[[Any, str], bytes]:
     def parse(value: Any, where: str) -> bytes:
         try:
@@ -282,6 +294,7 @@ def parse_config(data: Any) -> RollupConfig:
         proposal_interval=fields.take("proposal_interval", _integer),
         max_sequencer_drift=_or_default(fields.take("max_sequencer_drift", _integer, required=False),
                                         MAX_SEQUENCER_DRIFT),
+        l2_dev_accounts=_or_default(fields.take("l2_dev_accounts", _boolean, required=False), True),
     )
     fields.done()
     return config

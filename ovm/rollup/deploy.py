@@ -4,14 +4,20 @@ Deploying the rollup's L1 contracts
 
 ``deploy_rollup`` creates the L1 side of a rollup from the shipped artifacts,
 in the order ``contracts/README.md`` gives: the ``StateCommitmentChain``
-(``proposer, challengePeriod, requiredBond``) first, because the bridge is
-bound to it; then the ``L1Bridge`` (``stateCommitmentChain``) and the
-``BatchInbox`` (``batcher``), sent together so that they can share a block.
-It returns their addresses once all three are mined.
+(``proposer, challenger, challengePeriod, requiredBond, l2GenesisTimestamp,
+maxSequencerDrift``), the ``L1Bridge`` (``stateCommitmentChain``) and the
+``BatchInbox`` (``batcher``), at three consecutive nonces of the deployer,
+sent together so that they can share an L1 block: the bridge is given the
+state commitment chain's address computed in advance (the CREATE address of
+the deployer and its nonce), and the receipts confirm it. It returns their
+addresses once all three are mined.
 
-What comes after is not done here: the proposer bonds itself
-(``depositBond``) before its first output, and the deployer sets the
-challenger once the dispute game exists (``setChallenger``).
+Every role is a constructor argument: the contracts have no setters, so once
+deployed nobody (the deployer included) can change who proposes, batches or
+challenges. The genesis timestamp and sequencer drift are the rollup
+config's (``RollupConfig.l2_genesis.timestamp``, ``max_sequencer_drift``):
+they bound the L2 block numbers an output may claim. What comes after is
+the proposer's: it bonds itself (``depositBond``) before its first output.
 
 Each failure is a ``DeploymentError`` naming the contract whose deployment
 failed, with the node's reason (no funds, a revert, no answer). A failed run
@@ -23,12 +29,17 @@ from __future__ import annotations
 from contextlib import contextmanager
 from typing import Iterator
 
+from ..evm.instructions.system import create_address
+from ..primitives.crypto import private_key_to_address
 from .artifacts import load
-from .config import RollupContracts
+from .config import MAX_SEQUENCER_DRIFT, RollupContracts
 from .l1.client import L1Client
 from .l1.data import L1Error
 from .l1.txmanager import DEFAULT_RECEIPT_TIMEOUT
 from .l1.contract import deployed, send_deployment
+
+
+NO_CHALLENGER = bytes(20)
 
 
 class DeploymentError(L1Error):
@@ -43,14 +54,21 @@ def _deploying(name: str) -> Iterator[None]:
         raise DeploymentError(f"deploying {name}: {exc}", code=exc.code, data=exc.data) from None
 
 
-def _check_arguments(batcher: bytes, proposer: bytes, challenge_period: int, bond: int) -> None:
-    for name, address in (("batcher", batcher), ("proposer", proposer)):
+def _check_arguments(
+    batcher: bytes, proposer: bytes, challenger: bytes, challenge_period: int, bond: int,
+    l2_genesis_timestamp: int, max_sequencer_drift: int,
+) -> None:  # fmt: skip
+    for name, address in (("batcher", batcher), ("proposer", proposer), ("challenger", challenger)):
         if len(address) != 20:
             raise ValueError(f"{name}: an address is 20 bytes, got {len(address)}")
     if challenge_period < 0:
         raise ValueError(f"challenge period must not be negative, got {challenge_period}")
     if bond < 0:
         raise ValueError(f"bond must not be negative, got {bond}")
+    if l2_genesis_timestamp < 0:
+        raise ValueError(f"L2 genesis timestamp must not be negative, got {l2_genesis_timestamp}")
+    if max_sequencer_drift < 1:
+        raise ValueError(f"max sequencer drift must be positive, got {max_sequencer_drift}")
 
 
 def deploy_rollup(
@@ -61,26 +79,41 @@ def deploy_rollup(
     proposer: bytes,
     challenge_period: int,
     bond: int,
+    l2_genesis_timestamp: int,
+    max_sequencer_drift: int = MAX_SEQUENCER_DRIFT,
+    challenger: bytes = NO_CHALLENGER,
     timeout: float = DEFAULT_RECEIPT_TIMEOUT,
 ) -> RollupContracts:
     """Deploy the StateCommitmentChain, L1Bridge and BatchInbox from ``deployer_key``'s
     account; ``challenge_period`` is in seconds, ``bond`` in wei (the proposer's
-    required bond). ``timeout`` bounds the wait for each receipt."""
-    _check_arguments(batcher, proposer, challenge_period, bond)
+    required bond); ``challenger`` may delete outputs (none by default).
+    ``timeout`` bounds the wait for each receipt."""
+    _check_arguments(batcher, proposer, challenger, challenge_period, bond, l2_genesis_timestamp,
+                     max_sequencer_drift)  # fmt: skip
     scc_artifact, bridge_artifact, inbox_artifact = (
         load("StateCommitmentChain"), load("L1Bridge"), load("BatchInbox")
     )
+    deployer = private_key_to_address(deployer_key)
     with _deploying("StateCommitmentChain"):
-        scc_tx = send_deployment(client, deployer_key, scc_artifact, proposer, challenge_period, bond)
-        scc = deployed(client, scc_artifact, scc_tx, timeout)
+        nonce = client.transaction_count(deployer, "pending")
+        client.txs.forget_nonce(deployer)  # the nonces are given here; the client re-reads them afterwards
+        scc_address = create_address(deployer, nonce)
+        scc_tx = send_deployment(client, deployer_key, scc_artifact, proposer, challenger, challenge_period, bond,
+                                 l2_genesis_timestamp, max_sequencer_drift, nonce=nonce)  # fmt: skip
     with _deploying("L1Bridge"):
-        bridge_tx = send_deployment(client, deployer_key, bridge_artifact, scc.address)
+        bridge_tx = send_deployment(client, deployer_key, bridge_artifact, scc_address, nonce=nonce + 1)
     with _deploying("BatchInbox"):
-        inbox_tx = send_deployment(client, deployer_key, inbox_artifact, batcher)
+        inbox_tx = send_deployment(client, deployer_key, inbox_artifact, batcher, nonce=nonce + 2)
+    with _deploying("StateCommitmentChain"):
+        scc = deployed(client, scc_artifact, scc_tx, timeout)
+        if scc.address != scc_address:
+            raise DeploymentError(f"the contract was created at 0x{scc.address.hex()}, not at the expected "
+                                  f"0x{scc_address.hex()}: was the deployer's key used elsewhere meanwhile?")
     with _deploying("L1Bridge"):
         bridge = deployed(client, bridge_artifact, bridge_tx, timeout)
     with _deploying("BatchInbox"):
         inbox = deployed(client, inbox_artifact, inbox_tx, timeout)
+    client.txs.forget_nonce(deployer)
     return RollupContracts(
         l1_bridge=bridge.address, batch_inbox=inbox.address, state_commitment_chain=scc.address
     )

@@ -5,9 +5,10 @@ L2 genesis
 The state an L2 chain starts from: the predeploys' runtime code at the OP
 Stack's addresses (``artifacts.PREDEPLOYS``: GasPriceOracle 0x…0F, L2Bridge
 0x…10, L1Block 0x…15, L2ToL1MessagePasser 0x…16), with empty storage — they
-have no constructors, so placing the code is the whole deployment — and, on a
-devnet, the ten dev accounts with 10,000 ETH each. Chain id 901 unless the
-config says otherwise. The chain runs the ``OvmCancun`` fork
+have no constructors, so placing the code is the whole deployment — and, when
+the rollup config's ``l2_dev_accounts`` says so (a devnet on its own embedded
+L1), the ten dev accounts with 10,000 ETH each, which nothing backs on L1.
+Chain id 901 unless the config says otherwise. The chain runs the ``OvmCancun`` fork
 (``ovm.evm.forks.OVM_CANCUN``).
 
 The fee vaults (SequencerFeeVault 0x…11, the coinbase; BaseFeeVault 0x…19;

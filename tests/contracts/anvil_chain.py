@@ -4,7 +4,8 @@ Anvil chain for the contract tests
 
 A small web3.py wrapper over a real anvil (``anvil_process.Anvil``, which
 ``conftest`` starts and stops): deploy from an artifact, transact and get the receipt, expect a revert
-reason, move time, place runtime code at an address (as an L2 genesis would).
+reason, move time, place runtime code at an address (as an L2 genesis would),
+put several transactions into one block.
 """
 
 from __future__ import annotations
@@ -12,7 +13,9 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 from web3 import Web3
@@ -65,6 +68,21 @@ class Chain:
         """Moves the chain's clock forward and mines a block at the new time."""
         self.w3.provider.make_request("evm_increaseTime", [seconds])
         self.w3.provider.make_request("evm_mine", [])
+
+    def mine(self, blocks: int = 1) -> None:
+        """Mines ``blocks`` blocks (empty ones unless transactions are pending)."""
+        self.w3.provider.make_request("anvil_mine", [hex(blocks)])
+
+    @contextmanager
+    def one_block(self) -> Iterator[None]:
+        """Transactions sent inside (with their gas given: nothing is estimated against a
+        pending block) are mined together, in the order sent, into one block on exit."""
+        self.w3.provider.make_request("evm_setAutomine", [False])
+        try:
+            yield
+        finally:
+            self.w3.provider.make_request("evm_mine", [])
+            self.w3.provider.make_request("evm_setAutomine", [True])
 
     def impersonate(self, address: str) -> str:
         """Lets transactions be sent from ``address`` without its key; returns it checksummed."""

@@ -12,11 +12,9 @@ from types import SimpleNamespace
 
 import pytest
 from anvil_chain import Anvil, Chain, compile_sources
+from deployments import REQUIRED_BOND, deploy_scc
 
 from ovm.rollup.artifacts import load
-
-CHALLENGE_PERIOD = 1000
-REQUIRED_BOND = 10**18
 
 
 @pytest.fixture(scope="session")
@@ -44,10 +42,8 @@ def roles(chain):
 
 @pytest.fixture
 def scc(chain, roles):
-    """A StateCommitmentChain with its challenger set and the proposer bonded."""
-    contract = chain.deploy(load("StateCommitmentChain"), roles.proposer, CHALLENGE_PERIOD, REQUIRED_BOND,
-                            sender=roles.deployer)
-    chain.transact(contract.functions.setChallenger(roles.challenger), sender=roles.deployer)
+    """A StateCommitmentChain with its challenger and the proposer bonded."""
+    contract = deploy_scc(chain, roles)
     chain.transact(contract.functions.depositBond(), sender=roles.proposer, value=REQUIRED_BOND)
     return contract
 

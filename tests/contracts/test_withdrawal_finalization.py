@@ -15,7 +15,7 @@ from types import SimpleNamespace
 
 import pytest
 from anvil_chain import emitted, reverts
-from conftest import CHALLENGE_PERIOD
+from deployments import CHALLENGE_PERIOD
 from eth_abi import decode
 from web3 import Web3
 from withdrawal_proofs import (

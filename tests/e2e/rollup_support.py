@@ -11,10 +11,12 @@ import time
 from pathlib import Path
 
 import requests
+from coincurve import PrivateKey
 
 from conftest import free_port
 from support import REPO
 
+from ovm.primitives.crypto import private_key_to_address
 from ovm.rollup.artifacts import load
 from ovm.rollup.config import load_config
 from ovm.rollup.l1.client import L1Client
@@ -33,7 +35,7 @@ class Devnet:
     """``ovm devnet`` in a subprocess, with its own HOME so it leaves the
     user's ``~/.ovm`` alone; stopped by its pid."""
 
-    def __init__(self, datadir: Path, *args: str) -> None:
+    def __init__(self, datadir: Path, *args: str, env: dict[str, str] | None = None) -> None:
         self.datadir = datadir
         self.args = args
         self.home = datadir.parent / "home"
@@ -47,7 +49,8 @@ class Devnet:
              "--port", str(self.port), "--l1-port", str(self.l1_port),
              "--replica-port", str(self.replica_port), "--block-time", "1", "--l1-block-time", "1",
              "--challenge-period", "6", "--proposal-interval", "3", "--quiet", *args],
-            stdout=self.log, stderr=subprocess.STDOUT, cwd=REPO, env={**os.environ, "HOME": str(self.home)},
+            stdout=self.log, stderr=subprocess.STDOUT, cwd=REPO,
+            env={**os.environ, **(env or {}), "HOME": str(self.home)},
         )  # fmt: skip
         self.wait_until(lambda: self.sync_status()["safe_l2"] >= 1, "the devnet to batch a block", 120)
 
@@ -121,6 +124,20 @@ class Replica:
         os.kill(self.process.pid, signal.SIGKILL)
         self.process.wait(timeout=30)
         self.log.close()
+
+
+def funded_key(anvil_url: str) -> bytes:
+    """A fresh key holding 1,000 ETH on the anvil (not one of the public dev keys):
+    an operator's funding key, or a user's own."""
+    key = PrivateKey().secret
+    address = "0x" + private_key_to_address(key).hex()
+    rpc(anvil_url, "anvil_setBalance", address, hex(1_000 * 10**18))
+    return key
+
+
+def funding_env(anvil_url: str) -> dict[str, str]:
+    """The environment that gives ``ovm devnet --l1-rpc`` a funding key."""
+    return {"OVM_FUNDING_KEY": "0x" + funded_key(anvil_url).hex()}
 
 
 def wait_for(condition, what: str, timeout: float = 120) -> None:

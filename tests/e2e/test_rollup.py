@@ -25,7 +25,7 @@ from ovm.rollup.inbox import BLOBS, CALLDATA
 from ovm.rollup.l1 import L1Client, L1Error
 from ovm.rollup.l1.contract import Contract
 from ovm.rollup.withdrawals import finalization_proof, withdrawals_in_receipt
-from rollup_support import Devnet, batch_kinds, rpc, same_chain, same_outputs
+from rollup_support import Devnet, batch_kinds, funding_env, rpc, same_chain, same_outputs
 
 USER, CENSORED = dev_accounts()[3], dev_accounts()[5]
 ETHER = 10**18
@@ -35,16 +35,18 @@ pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("devnet")]  # one devnet
 
 @pytest.fixture(scope="module", params=["embedded L1", "anvil L1"])
 def devnet(request, tmp_path_factory):
-    l1_args, anvil = [], None
+    l1_args, anvil, env = [], None, {}
     if request.param == "anvil L1":
         anvil = Anvil("--block-time", "1")
-        l1_args = ["--l1-rpc", anvil.url, "--batch-data", "calldata"]
+        l1_args, env = ["--l1-rpc", anvil.url, "--batch-data", "calldata"], funding_env(anvil.url)
     devnet = Devnet(
-        tmp_path_factory.mktemp("devnet") / "data", "--censor", "0x" + CENSORED.address.hex(), *l1_args
+        tmp_path_factory.mktemp("devnet") / "data", "--censor", "0x" + CENSORED.address.hex(), *l1_args, env=env
     )
-    # The bridge pays withdrawals out of deposited ETH (the L2's genesis balances
-    # have none behind them on L1), so a deposit first, whatever order tests run in.
-    devnet.command("deposit", "--amount", "5", "--account", "0")
+    # The bridge pays withdrawals out of deposited ETH (on the embedded L1 the dev
+    # accounts' L2 genesis balances have none behind them; on anvil they have no
+    # L2 genesis balances), so deposits first, whatever order tests run in.
+    for account, amount in (("0", "5"), ("3", "1"), ("5", "1")):
+        devnet.command("deposit", "--amount", amount, "--account", account)
     yield devnet
     devnet.stop()
     if anvil is not None:
@@ -115,7 +117,8 @@ def forged(proof: bytes) -> bytes:
 
 
 def test_a_censored_user_exits_through_l1(devnet):
-    tx = FeeMarketTransaction(901, 0, 10**9, 10**11, 21000, USER.address, 1, b"", (), 0, 0, 0)
+    nonce = int(rpc(devnet.url, "eth_getTransactionCount", "0x" + CENSORED.address.hex(), "latest"), 16)
+    tx = FeeMarketTransaction(901, nonce, 10**9, 10**11, 21000, USER.address, 1, b"", (), 0, 0, 0)
     raw = "0x" + encode_transaction(sign_transaction(tx, CENSORED.private_key, 901)).hex()
     with pytest.raises(RuntimeError, match="refused by the sequencer"):
         rpc(devnet.url, "eth_sendRawTransaction", raw)

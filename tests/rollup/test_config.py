@@ -91,6 +91,7 @@ def edited(path: str, value) -> dict:
     ("contracts.bridge", "0x" + "01" * 20, "unknown field contracts.bridge"),
     ("block_time", 2, "unknown field block_time"),
     ("batcher", "0x01", "batcher: expected an object"),
+    ("l2_dev_accounts", 1, "l2_dev_accounts: expected true or false, got 1"),
 ])
 def test_bad_fields_are_named(path, value, message):
     with pytest.raises(RollupConfigError, match="^" + message.replace("(", r"\(")) as caught:
@@ -118,3 +119,11 @@ def test_file_errors_name_the_file(tmp_path):
 def test_configs_built_in_code_are_checked_too():
     with pytest.raises(RollupConfigError, match="contracts.state_commitment_chain: expected 20 bytes, got 3"):
         dataclasses.replace(sample(), contracts=RollupContracts(b"\x01" * 20, b"\x02" * 20, b"abc"))
+
+
+def test_l2_dev_accounts_round_trips_and_older_files_mean_true():
+    """Whether the L2 genesis funds the dev accounts is part of the genesis, so the
+    replica must read it; files from before the field had them."""
+    safe = dataclasses.replace(sample(), l2_dev_accounts=False)
+    assert parse_config(safe.to_json()).l2_dev_accounts is False
+    assert parse_config(edited("l2_dev_accounts", ...)).l2_dev_accounts is True

@@ -25,7 +25,7 @@ BOND = ETHER
 def bridge(client, roles) -> Contract:
     """An L1Bridge over a fresh StateCommitmentChain."""
     scc = deploy(client, roles.deployer.private_key, load("StateCommitmentChain"), roles.proposer.address,
-                 CHALLENGE_PERIOD, BOND)
+                 bytes(20), CHALLENGE_PERIOD, BOND, client.head().timestamp, 600)
     return deploy(client, roles.deployer.private_key, load("L1Bridge"), scc.address)
 
 

@@ -3,6 +3,7 @@ pragma solidity ^0.8.28;
 
 import {IL1Bridge} from "../interfaces/IL1Bridge.sol";
 import {AddressAlias} from "../lib/AddressAlias.sol";
+import {DepositGasMarket} from "../lib/DepositGasMarket.sol";
 import {MerkleTrie} from "../lib/MerkleTrie.sol";
 import {OutputRoots} from "../lib/OutputRoots.sol";
 import {Withdrawals} from "../lib/Withdrawals.sol";
@@ -14,21 +15,37 @@ import {StateCommitmentChain} from "./StateCommitmentChain.sol";
 ///         transactions that withdraw from the caller's L2 balance; withdrawals recorded in
 ///         the L2 message passer are paid out here, once each, against an output root of the
 ///         StateCommitmentChain whose challenge period has passed.
+///
+///         Deposits and forced withdrawals pay for the L2 gas they ask for (DepositGasMarket):
+///         each burns L1 gas at the going price of its L1 block, and an L1 block takes at most
+///         `MAX_DEPOSIT_GAS_PER_BLOCK` of L2 gas, so that its deposits always fit in the L2
+///         block that carries them.
 /// @dev    L2 accounts: an EOA's is its own address; a contract's (any caller that is not
 ///         tx.origin, the OP Stack's rule) is its alias (AddressAlias).
 contract L1Bridge is IL1Bridge {
     using Withdrawals for Withdrawals.Withdrawal;
+    using DepositGasMarket for DepositGasMarket.State;
 
     /// @notice Gas limit of the L2 deposit transaction minting a deposit.
     uint64 public constant DEPOSIT_GAS_LIMIT = 100_000;
     /// @notice Gas limit of the L2 deposit transaction carrying a forced withdrawal.
     uint64 public constant FORCED_WITHDRAWAL_GAS_LIMIT = 200_000;
+    /// @notice The most L2 gas the deposits of one L1 block may ask for, together.
+    uint64 public constant MAX_DEPOSIT_GAS_PER_BLOCK = DepositGasMarket.MAX_GAS_PER_BLOCK;
+    /// @notice The L2 gas per L1 block at which the deposit price holds still.
+    uint64 public constant TARGET_DEPOSIT_GAS_PER_BLOCK = DepositGasMarket.TARGET_GAS_PER_BLOCK;
+    /// @notice Deposit prices are in millionths of L1 gas per L2 gas.
+    uint64 public constant DEPOSIT_PRICE_UNIT = DepositGasMarket.PRICE_UNIT;
+    /// @notice The lowest deposit price (millionths of L1 gas per L2 gas).
+    uint64 public constant MIN_DEPOSIT_BASE_FEE = DepositGasMarket.MIN_BASE_FEE;
+    /// @notice The highest deposit price (millionths of L1 gas per L2 gas).
+    uint64 public constant MAX_DEPOSIT_BASE_FEE = DepositGasMarket.MAX_BASE_FEE;
 
     /// @notice The output roots withdrawals are proven against.
     StateCommitmentChain public immutable stateCommitmentChain;
 
-    /// @notice Nonce of the next deposit or forced withdrawal.
-    uint256 public depositNonce;
+    /// @dev The deposit gas market; its purchase count is the deposit nonce.
+    DepositGasMarket.State private _deposits;
     /// @notice Withdrawal hashes already paid.
     mapping(bytes32 withdrawalHash => bool) public finalizedWithdrawals;
     /// @dev Set during finalizeWithdrawal (transient storage: cleared after each transaction).
@@ -44,18 +61,46 @@ contract L1Bridge is IL1Bridge {
     /// @param stateCommitmentChain_ The StateCommitmentChain holding the output roots.
     constructor(StateCommitmentChain stateCommitmentChain_) {
         stateCommitmentChain = stateCommitmentChain_;
+        _deposits = DepositGasMarket.initial();
     }
 
     /// @inheritdoc IL1Bridge
+    /// @dev Burns `depositGasCharge(DEPOSIT_GAS_LIMIT)` L1 gas; reverts once this L1 block's
+    ///      deposits have asked for `MAX_DEPOSIT_GAS_PER_BLOCK`.
     function depositETH() external payable {
         require(msg.value > 0, "L1Bridge: deposit amount is zero");
-        emit DepositInitiated(msg.sender, _l2Account(), msg.value, depositNonce++, DEPOSIT_GAS_LIMIT);
+        uint256 nonce = _deposits.buy(DEPOSIT_GAS_LIMIT);
+        emit DepositInitiated(msg.sender, _l2Account(), msg.value, nonce, DEPOSIT_GAS_LIMIT);
     }
 
     /// @inheritdoc IL1Bridge
+    /// @dev Burns `depositGasCharge(FORCED_WITHDRAWAL_GAS_LIMIT)` L1 gas; reverts once this L1
+    ///      block's deposits have asked for `MAX_DEPOSIT_GAS_PER_BLOCK`.
     function withdrawETH(uint256 amount) external {
         require(amount > 0, "L1Bridge: withdrawal amount is zero");
-        emit ForcedWithdrawalInitiated(msg.sender, _l2Account(), amount, depositNonce++, FORCED_WITHDRAWAL_GAS_LIMIT);
+        uint256 nonce = _deposits.buy(FORCED_WITHDRAWAL_GAS_LIMIT);
+        emit ForcedWithdrawalInitiated(msg.sender, _l2Account(), amount, nonce, FORCED_WITHDRAWAL_GAS_LIMIT);
+    }
+
+    /// @notice Nonce of the next deposit or forced withdrawal.
+    function depositNonce() external view returns (uint256) {
+        return _deposits.purchases;
+    }
+
+    /// @notice The deposit price in this L1 block, in millionths of L1 gas per L2 gas.
+    function depositBaseFee() external view returns (uint256) {
+        return _deposits.current().baseFee;
+    }
+
+    /// @notice The L2 gas deposits may still ask for in this L1 block.
+    function depositGasAvailable() external view returns (uint256) {
+        return MAX_DEPOSIT_GAS_PER_BLOCK - _deposits.current().gasBought;
+    }
+
+    /// @notice The L1 gas a deposit asking for `l2Gas` burns in this L1 block, on top of the
+    ///         call's own (3,125 for `DEPOSIT_GAS_LIMIT` at the floor price).
+    function depositGasCharge(uint64 l2Gas) external view returns (uint256) {
+        return DepositGasMarket.charge(_deposits.current().baseFee, l2Gas);
     }
 
     /// @inheritdoc IL1Bridge

@@ -5,8 +5,21 @@ pragma solidity ^0.8.28;
 /// @notice The L2 output roots on L1. A bonded proposer appends one root per proposed L2
 ///         block (block numbers strictly increasing), each stamped with the L1 time it
 ///         arrived; an output is final once `challengePeriod` seconds have passed since.
-///         The challenger (the dispute game contract, set once by the deployer) deletes a
-///         disproven output and every output after it, and takes the proposer's bond.
+///         The challenger (the dispute game contract) deletes a disproven output and every
+///         output after it, and takes the proposer's bond.
+///
+///         Every role is fixed by the constructor: no setter exists, so no one can race the
+///         deployer to one. A dispute game that needs this contract's address in its own
+///         constructor is deployed after it at an address computed beforehand (the CREATE
+///         address of the deployer's later nonce).
+///
+///         No output may claim an L2 block whose L1 data cannot exist yet. Derivation gives
+///         every L2 block a timestamp above its parent's, in whole seconds, so block n has
+///         timestamp >= l2GenesisTimestamp + n; and it allows a block's timestamp to exceed its
+///         L1 origin's by at most `maxSequencerDrift` seconds, where the origin is an L1 block
+///         no later than the proposal's. Hence n <= block.timestamp + maxSequencerDrift -
+///         l2GenesisTimestamp for any block that exists by now (`maxL2BlockNumber`). Without
+///         this bound one proposal of block 2**64-1 would block every later one.
 /// @dev    Outputs are kept in a mapping with a count, so deleting is O(1): the count moves
 ///         back, entries past it are dead and get overwritten by later proposals.
 contract StateCommitmentChain {
@@ -22,15 +35,17 @@ contract StateCommitmentChain {
 
     /// @notice The only account that may propose outputs.
     address public immutable proposer;
-    /// @notice The account that deployed this contract; it sets the challenger once.
-    address public immutable deployer;
+    /// @notice The only account that may delete outputs (the dispute game); zero for none.
+    address public immutable challenger;
     /// @notice Seconds an output must wait, unchallenged, before it is final.
     uint256 public immutable challengePeriod;
     /// @notice Bond (wei) the proposer must hold here to propose.
     uint256 public immutable requiredBond;
+    /// @notice Timestamp of the L2 genesis block (block 0), seconds.
+    uint256 public immutable l2GenesisTimestamp;
+    /// @notice How far (seconds) an L2 block's timestamp may run ahead of its L1 origin's.
+    uint256 public immutable maxSequencerDrift;
 
-    /// @notice The account allowed to delete outputs (the dispute game); zero until set.
-    address public challenger;
     /// @notice Wei the proposer holds here as its bond.
     uint256 public bond;
     /// @notice Number of live outputs; their indexes are 0 .. outputCount - 1.
@@ -43,8 +58,6 @@ contract StateCommitmentChain {
     );
     /// @notice Outputs `fromIndex` .. `previousCount - 1` deleted.
     event OutputsDeleted(uint256 indexed fromIndex, uint256 previousCount);
-    /// @notice The challenger was set.
-    event ChallengerSet(address indexed challenger);
     /// @notice The proposer added `amount` to its bond, now `total`.
     event BondDeposited(uint256 amount, uint256 total);
     /// @notice The proposer took its bond back.
@@ -57,27 +70,31 @@ contract StateCommitmentChain {
         _;
     }
 
-    /// @param proposer_        The proposer's address.
-    /// @param challengePeriod_ The challenge period in seconds (7 days on a real network).
-    /// @param requiredBond_    The bond the proposer must deposit before proposing.
-    constructor(address proposer_, uint256 challengePeriod_, uint256 requiredBond_) {
+    /// @param proposer_           The proposer's address.
+    /// @param challenger_         The dispute game's address, or zero for none (no output can
+    ///                            then be deleted).
+    /// @param challengePeriod_    The challenge period in seconds (7 days on a real network).
+    /// @param requiredBond_       The bond the proposer must deposit before proposing.
+    /// @param l2GenesisTimestamp_ The L2 genesis block's timestamp (the rollup config's).
+    /// @param maxSequencerDrift_  The rollup config's `max_sequencer_drift`, seconds.
+    constructor(
+        address proposer_,
+        address challenger_,
+        uint256 challengePeriod_,
+        uint256 requiredBond_,
+        uint256 l2GenesisTimestamp_,
+        uint256 maxSequencerDrift_
+    ) {
         require(proposer_ != address(0), "SCC: proposer is zero");
         require(challengePeriod_ <= type(uint64).max, "SCC: challenge period too long");
+        require(l2GenesisTimestamp_ <= type(uint64).max, "SCC: L2 genesis timestamp too large");
+        require(maxSequencerDrift_ <= type(uint64).max, "SCC: sequencer drift too large");
         proposer = proposer_;
-        deployer = msg.sender;
+        challenger = challenger_;
         challengePeriod = challengePeriod_;
         requiredBond = requiredBond_;
-    }
-
-    /// @notice Sets the challenger (the dispute game contract). Deployer only, once.
-    /// @dev    The challenger receives the proposer's bond when it deletes outputs, so a
-    ///         contract challenger must accept ETH.
-    function setChallenger(address challenger_) external {
-        require(msg.sender == deployer, "SCC: only the deployer");
-        require(challenger == address(0), "SCC: challenger already set");
-        require(challenger_ != address(0), "SCC: challenger is zero");
-        challenger = challenger_;
-        emit ChallengerSet(challenger_);
+        l2GenesisTimestamp = l2GenesisTimestamp_;
+        maxSequencerDrift = maxSequencerDrift_;
     }
 
     /// @notice Adds `msg.value` to the proposer's bond.
@@ -98,10 +115,11 @@ contract StateCommitmentChain {
 
     /// @notice Appends the output root `root` of L2 block `l2BlockNumber`.
     /// @dev    Proposer only, with at least `requiredBond` bonded; the block number must be
-    ///         above the latest output's.
+    ///         above the latest output's and at most `maxL2BlockNumber()`.
     function proposeOutput(bytes32 root, uint256 l2BlockNumber) external onlyProposer {
         require(bond >= requiredBond, "SCC: proposer bond too low");
         require(root != bytes32(0), "SCC: output root is zero");
+        require(l2BlockNumber <= maxL2BlockNumber(), "SCC: L2 block cannot exist yet");
         require(l2BlockNumber <= type(uint64).max, "SCC: block number too large");
         uint256 index = outputCount;
         require(index == 0 || l2BlockNumber > _outputs[index - 1].l2BlockNumber, "SCC: block number must increase");
@@ -125,6 +143,13 @@ contract StateCommitmentChain {
     function getOutput(uint256 index) external view returns (Output memory) {
         require(index < outputCount, "SCC: unknown output");
         return _outputs[index];
+    }
+
+    /// @notice The highest L2 block that can exist at this L1 block's time (see the contract's
+    ///         notice): block.timestamp + maxSequencerDrift - l2GenesisTimestamp, or 0 before.
+    function maxL2BlockNumber() public view returns (uint256) {
+        uint256 latest = block.timestamp + maxSequencerDrift;
+        return latest > l2GenesisTimestamp ? latest - l2GenesisTimestamp : 0;
     }
 
     /// @notice Whether output `index` exists and its challenge period has passed.

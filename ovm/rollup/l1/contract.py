@@ -125,10 +125,13 @@ class Contract:
         return [self.decode(log) for log in logs]
 
 
-def send_deployment(client: L1Client, key: bytes, artifact: Artifact, *args: Any, value: int = 0) -> bytes:
-    """Send the creation of ``artifact``'s contract with constructor ``args``; returns the tx hash."""
+def send_deployment(
+    client: L1Client, key: bytes, artifact: Artifact, *args: Any, value: int = 0, nonce: int | None = None
+) -> bytes:
+    """Send the creation of ``artifact``'s contract with constructor ``args`` (at ``nonce``
+    if given, else the client's count); returns the tx hash."""
     data = abi_.encode_constructor(artifact.abi, artifact.bytecode, args)
-    return client.txs.send_transaction(key, to=None, data=data, value=value)
+    return client.txs.send_transaction(key, to=None, data=data, value=value, nonce=nonce)
 
 
 def deployed(client: L1Client, artifact: Artifact, tx_hash: bytes, timeout: float = DEFAULT_RECEIPT_TIMEOUT) -> Contract:
