@@ -46,7 +46,7 @@ def make_state(contracts: dict[bytes, bytes] | None = None, balance: int = 10**2
 
 def call_contract(state: State, code_or_none=None, *, to: bytes = CONTRACT, data: bytes = b"",
                   gas: int = 1_000_000, value: int = 0, nonce: int | None = None, env=None,
-                  code_runner=None):
+                  code_runner=None, fork=CANCUN):
     """Send one signed type-2 transaction to ``to`` and return its result."""
     if code_or_none is not None:
         state.load_account(to, 1, 0, code_or_none, {})
@@ -65,7 +65,17 @@ def call_contract(state: State, code_or_none=None, *, to: bytes = CONTRACT, data
         s=0,
     )
     tx = sign_transaction(tx, SENDER_KEY, 1)
-    return process_transaction(state, env or make_env(), tx, CANCUN, code_runner=code_runner)
+    return process_transaction(state, env or make_env(), tx, fork, code_runner=code_runner)
+
+
+def _repriced_cancun():
+    static_gas = CANCUN.instruction_set.static_gas
+    reprice = {op.name: static_gas[op.code] + 1 + op.code % 5 for op in CANCUN.instruction_set.defined()}
+    return CANCUN.derive("RepricedCancun", reprice=reprice)
+
+
+REPRICED_CANCUN = _repriced_cancun()
+"""A test fork: Cancun with the static gas of every opcode raised by 1 to 5."""
 
 
 def asm(*lines: str) -> bytes:

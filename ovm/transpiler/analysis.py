@@ -2,37 +2,38 @@
 Code analysis
 =============
 
-Splits EVM bytecode into basic blocks using the opcode facts table
-(``ovm.evm.opcodes``) — the same table the interpreter's gas and dispatch come
-from. A block starts at offset 0, at every JUMPDEST, and right after any
-instruction that ends one: a jump, a halt, an undefined opcode, or a call or
-creation (after which the frame may pause for a child frame and resume at the
-next instruction). For each block the analysis also records what the code
-generator needs to drop per-instruction checks: the stack height the block
-needs on entry and how far it can grow.
+Splits EVM bytecode into basic blocks under one fork, as evmone's
+``analyze(rev, code)`` does: the fork's ``InstructionSet`` says which opcodes
+exist and their static gas, the opcode facts (``ovm.evm.opcodes``) what each
+one is, and the one bytecode walker (``ovm.evm.opcodes.walk``) where the
+instructions are — the same facts, gas and walker the interpreter runs on. A
+block starts at offset 0, at every JUMPDEST, and right after any instruction
+that ends one (``OpInfo.ends_block``: a jump, a halt, or a call or creation,
+after which the frame may pause for a child frame and resume at the next
+instruction) or that the fork does not define. For each block the analysis
+also records what the code generator needs to drop per-instruction checks:
+the stack height the block needs on entry and how far it can grow.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..evm.opcodes import OPCODES, OpInfo
-
-JUMPDEST = 0x5B
-# CREATE, CALL, CALLCODE, DELEGATECALL, CREATE2, STATICCALL
-CALLS_AND_CREATES = frozenset((0xF0, 0xF1, 0xF2, 0xF4, 0xF5, 0xFA))
+from ..evm.forks import InstructionSet
+from ..evm.opcodes import IMMEDIATE_SIZES, JUMPDEST, OpInfo, walk
 
 
 @dataclass(frozen=True, slots=True)
 class Instruction:
     pc: int
     op: int
-    info: OpInfo | None  # None: undefined opcode
+    info: OpInfo | None  # None: undefined in the fork
+    static_gas: int  # the fork's
     immediate: int = 0
 
     @property
     def next_pc(self) -> int:
-        return self.pc + 1 + (self.info.immediate if self.info else 0)
+        return self.pc + 1 + IMMEDIATE_SIZES[self.op]
 
 
 @dataclass(slots=True)
@@ -50,34 +51,27 @@ class Block:
         return self.instructions[-1].next_pc if self.instructions else self.start
 
 
-def decode(code: bytes) -> list[Instruction]:
+def decode(code: bytes, instruction_set: InstructionSet) -> list[Instruction]:
     """Every instruction of ``code`` with its PUSH immediate (zero-padded at the end)."""
+    info, static_gas = instruction_set.info, instruction_set.static_gas
     instructions = []
-    pc = 0
-    size = len(code)
-    while pc < size:
-        op = code[pc]
-        info = OPCODES.get(op)
-        immediate = 0
-        if info is not None and info.immediate:
-            data = code[pc + 1 : pc + 1 + info.immediate]
-            immediate = int.from_bytes(data.ljust(info.immediate, b"\x00"), "big")
-        instruction = Instruction(pc, op, info, immediate)
-        instructions.append(instruction)
-        pc = instruction.next_pc
+    for pc, op in walk(code):
+        size = IMMEDIATE_SIZES[op]
+        immediate = int.from_bytes(code[pc + 1 : pc + 1 + size].ljust(size, b"\x00"), "big") if size else 0
+        instructions.append(Instruction(pc, op, info[op], static_gas[op], immediate))
     return instructions
 
 
 def ends_block(instruction: Instruction) -> bool:
     info = instruction.info
-    return info is None or info.terminates or info.jumps or instruction.op in CALLS_AND_CREATES
+    return info is None or info.ends_block
 
 
-def basic_blocks(code: bytes) -> dict[int, Block]:
+def basic_blocks(code: bytes, instruction_set: InstructionSet) -> dict[int, Block]:
     """The blocks of ``code`` by start offset, in order."""
     blocks: dict[int, Block] = {}
     current: Block | None = None
-    for instruction in decode(code):
+    for instruction in decode(code, instruction_set):
         if current is None or instruction.op == JUMPDEST:
             current = blocks[instruction.pc] = Block(instruction.pc)
         current.instructions.append(instruction)

@@ -2,8 +2,10 @@
 Program cache
 =============
 
-Translated programs, keyed by (fork, keccak256 of the code), so a contract
-is translated once however many accounts, transactions and blocks run it.
+Translated programs, keyed by (the fork's instruction set, keccak256 of the
+code), so a contract is translated once however many accounts, transactions
+and blocks run it, and never reused under a fork that prices or defines its
+opcodes differently (forks sharing one instruction set share translations).
 The cache is bounded by the total size of the generated source it holds (a
 good proxy for the memory of the compiled functions); the least recently
 used programs are dropped first. A second, small map from the code object
@@ -16,6 +18,7 @@ import time
 from collections import OrderedDict
 from dataclasses import dataclass
 
+from ..evm.forks import Fork, InstructionSet
 from ..primitives.crypto import keccak256
 from .codegen import compile_program
 
@@ -52,23 +55,24 @@ class ProgramCache:
     def __init__(self, limit: int = DEFAULT_LIMIT) -> None:
         self.limit = limit
         self.stats = CacheStats()
-        self._by_hash: OrderedDict[tuple[str, bytes], Program] = OrderedDict()
-        self._by_code: dict[tuple[str, bytes], Program] = {}
+        self._by_hash: OrderedDict[tuple[InstructionSet, bytes], Program] = OrderedDict()
+        self._by_code: dict[tuple[InstructionSet, bytes], Program] = {}
 
-    def get(self, fork, code: bytes) -> Program | None:
+    def get(self, fork: Fork, code: bytes) -> Program | None:
         """The program for ``code`` if it was translated (fast path by code object)."""
-        program = self._by_code.get((fork.name, code))
+        program = self._by_code.get((fork.instruction_set, code))
         if program is not None:
             self.stats.hits += 1
         return program
 
-    def translate(self, fork, code: bytes) -> Program:
+    def translate(self, fork: Fork, code: bytes) -> Program:
         """The program for ``code``, translating it unless an equal code was."""
-        key = (fork.name, keccak256(code))
+        instruction_set = fork.instruction_set
+        key = (instruction_set, keccak256(code))
         program = self._by_hash.get(key)
         if program is None:
             started = time.perf_counter()
-            entries, source = compile_program(code, fork.instructions)
+            entries, source = compile_program(code, instruction_set)
             seconds = time.perf_counter() - started
             program = Program(entries, len(source), seconds)
             self._by_hash[key] = program
@@ -80,7 +84,7 @@ class ProgramCache:
             self._evict()
         else:
             self._by_hash.move_to_end(key)
-        self._by_code[(fork.name, code)] = program
+        self._by_code[(instruction_set, code)] = program
         return program
 
     def _evict(self) -> None:

@@ -18,9 +18,10 @@ stack* of Python expressions (literals and local variables), so that
   frame's real stack (memory, storage, calls, ...), are the pending values
   written back.
 
-Gas: the static costs of a block are charged in one sum on entry, split only
-after instructions that observe the remaining gas (GAS, SSTORE's stipend
-check, and calls and creations, which end a block anyway), so every observer
+Gas: the static costs of a block (the fork's, from the analysis) are charged
+in one sum on entry, split only after instructions that observe the remaining
+gas (``OpInfo.reads_gas``: GAS, SSTORE's stipend check, and calls and
+creations, which end a block anyway), so every observer
 sees exactly the gas the interpreter would show. Stack underflow and overflow
 are checked once per block from its analysed needs. When a check fails, the
 frame is about to end; the block then hands it back to the interpreter at the
@@ -35,17 +36,12 @@ other jumps look the destination up in the table of JUMPDEST blocks.
 from __future__ import annotations
 
 from ..evm.exceptions import InvalidJump, InvalidOpcode, Stop
+from ..evm.forks import InstructionSet
 from ..evm.gas import STACK_LIMIT
 from ..evm.instructions import VALUE_FUNCTIONS
 from ..evm.instructions.expressions import FRAME_VALUES, NAMESPACE, PURE
-from ..evm.opcodes import OPCODES
-from .analysis import CALLS_AND_CREATES, Block, Instruction, basic_blocks, jumpdests
-
-GAS = 0x5A
-SSTORE = 0x55
-GAS_OBSERVERS = frozenset({GAS, SSTORE}) | CALLS_AND_CREATES
-HALTS_WITH_HANDLER = frozenset({0xF3, 0xFD, 0xFF})  # RETURN, REVERT, SELFDESTRUCT
-STOP, JUMP, JUMPI, JUMPDEST, POP, PC, INVALID = 0x00, 0x56, 0x57, 0x5B, 0x50, 0x58, 0xFE
+from ..evm.opcodes import JUMPDEST, Kind
+from .analysis import Block, Instruction, basic_blocks, jumpdests
 
 
 class Deopt(Exception):
@@ -66,9 +62,9 @@ def gas_segments(block: Block) -> list[int]:
     charges = [0] * len(block.instructions)
     start = 0
     for index, instruction in enumerate(block.instructions):
+        charges[start] += instruction.static_gas
         info = instruction.info
-        charges[start] += info.static_gas if info else 0
-        if instruction.op in GAS_OBSERVERS:
+        if info is not None and info.reads_gas:
             start = index + 1
             if start == len(charges):
                 break
@@ -166,43 +162,43 @@ class BlockCompiler:
     def instruction(self, ins: Instruction) -> bool:
         """Emit one instruction; True if it ends the block's code."""
         op, info = ins.op, ins.info
-        if info is None or op == INVALID:
-            self.emit(f"raise InvalidOpcode({op})")
-            return True
-        name = info.name
-        if info.immediate or op == 0x5F:  # PUSHn, PUSH0
+        kind = info.kind if info is not None else Kind.INVALID
+        if kind is Kind.PUSH:
             self.vstack.append(str(ins.immediate))
-        elif name.startswith("DUP"):
+        elif kind is Kind.DUP:
             self.vstack.append(self.peek(info.inputs))
-        elif name.startswith("SWAP"):
+        elif kind is Kind.SWAP:
             self.swap(info.inputs - 1)
-        elif op == POP:
+        elif kind is Kind.POP:
             if self.vstack:
                 self.vstack.pop()
             else:
                 self.emit("del stack[-1]")
-        elif name in PURE:
-            self.pure(name)
-        elif name in FRAME_VALUES:
-            self.assign(FRAME_VALUES[name])
-        elif name in VALUE_FUNCTIONS:
-            self.value_function(name)
-        elif op == PC:
+        elif kind is Kind.PURE:
+            self.pure(info.name)
+        elif kind is Kind.FRAME_VALUE:
+            self.assign(FRAME_VALUES[info.name])
+        elif kind is Kind.VALUE_FUNCTION:
+            self.value_function(info.name)
+        elif kind is Kind.PC:
             self.vstack.append(str(ins.pc))
-        elif op == GAS:
+        elif kind is Kind.GAS:
             self.assign("f.gas")
-        elif op == JUMPDEST:
+        elif kind is Kind.JUMPDEST:
             pass
-        elif op == JUMP:
+        elif kind is Kind.JUMP:
             self.jump()
             return True
-        elif op == JUMPI:
+        elif kind is Kind.JUMPI:
             self.jumpi(ins)
             return True
-        elif op == STOP:
+        elif kind is Kind.STOP:
             self.emit("raise Stop")
             return True
-        elif op in CALLS_AND_CREATES:
+        elif kind is Kind.INVALID:
+            self.emit(f"raise InvalidOpcode({op})")
+            return True
+        elif info.pauses:
             # The frame may pause here for a child and resume at the next instruction.
             self.flush()
             self.emit(f"f.pc = {ins.next_pc}")
@@ -212,7 +208,7 @@ class BlockCompiler:
         else:
             self.flush()
             self.emit(f"H{op}(f)")
-            return op in HALTS_WITH_HANDLER
+            return info.terminates
         return False
 
     def swap(self, n: int) -> None:
@@ -278,48 +274,55 @@ def is_lone_jumpdest(block: Block) -> bool:
     return len(block.instructions) == 1 and block.instructions[0].op == JUMPDEST
 
 
-def lone_jumpdest_block(pc: int, namespace: dict, successor: str):
+def lone_jumpdest_block(pc: int, cost: int, namespace: dict, successor: str):
     """A lone JUMPDEST as a closure rather than generated source: it costs no
     compilation, which matters for code made of thousands of them."""
 
     def block(f, stack):
-        if f.gas < 1:
+        if f.gas < cost:
             f.pc = pc
             raise Deopt
-        f.gas -= 1
+        f.gas -= cost
         return namespace[successor]
 
     return block
 
 
-def generate(code: bytes) -> tuple[str, list[Block], list[int]]:
+def end_of_code(size: int, instruction_set: InstructionSet) -> Block:
+    """Running off the end of the code runs a STOP (and pays for it)."""
+    stop = Instruction(size, 0, instruction_set.info[0], instruction_set.static_gas[0])
+    return Block(size, [stop])
+
+
+def generate(code: bytes, instruction_set: InstructionSet) -> tuple[str, list[Block], list[int]]:
     """Python source for the blocks of ``code`` (lone JUMPDESTs aside), all
     the blocks, and the offsets that are valid jump destinations."""
-    blocks = basic_blocks(code)
+    blocks = basic_blocks(code, instruction_set)
     dests = jumpdests(blocks)
     functions = [
         BlockCompiler(block, dests, len(code)).compile()
         for block in blocks.values()
         if not is_lone_jumpdest(block)
     ]
-    functions.append(f"def {block_name(len(code))}(f, stack):\n    raise Stop")
+    functions.append(BlockCompiler(end_of_code(len(code), instruction_set), dests, len(code)).compile())
     return "\n\n".join(functions) + "\n", list(blocks.values()), sorted(dests)
 
 
-def compile_program(code: bytes, instructions: tuple) -> tuple[dict, str]:
-    """Translate ``code`` and return ``(entries, source)``: the block function
-    for every offset the frame may start or resume at. ``instructions`` is the
-    fork's handler table, called for the instructions not inlined."""
-    source, blocks, dests = generate(code)
+def compile_program(code: bytes, instruction_set: InstructionSet) -> tuple[dict, str]:
+    """Translate ``code`` under the fork's ``instruction_set`` and return
+    ``(entries, source)``: the block function for every offset the frame may
+    start or resume at. The fork's handlers are called for the instructions
+    not inlined."""
+    source, blocks, dests = generate(code, instruction_set)
     namespace: dict = dict(NAMESPACE)
     namespace.update(Deopt=Deopt, InvalidJump=InvalidJump, InvalidOpcode=InvalidOpcode, Stop=Stop)
-    namespace.update({f"H{op}": instructions[op] for op in OPCODES})
+    namespace.update({f"H{info.code}": instruction_set.handlers[info.code] for info in instruction_set.defined()})
     namespace.update({function.__name__: function for function, _, _ in VALUE_FUNCTIONS.values()})
     exec(compile(source, f"<ovm program {len(code)} bytes>", "exec"), namespace)
     for block in blocks:
         if is_lone_jumpdest(block):
             namespace[block_name(block.start)] = lone_jumpdest_block(
-                block.start, namespace, block_name(min(block.end, len(code)))
+                block.start, instruction_set.static_gas[JUMPDEST], namespace, block_name(min(block.end, len(code)))
             )
     starts = [block.start for block in blocks] + [len(code)]
     entries = {pc: namespace[block_name(pc)] for pc in starts}

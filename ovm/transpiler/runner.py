@@ -25,7 +25,7 @@ code goes through the translator).
 from __future__ import annotations
 
 from ..evm.exceptions import EvmError
-from ..evm.gas import JUMPDEST as JUMPDEST_GAS
+from ..evm.forks import Fork
 from ..evm.opcodes import JUMPDEST
 from .cache import ProgramCache
 from .codegen import Deopt
@@ -44,7 +44,7 @@ class TranspilingRunner:
         self.cache = ProgramCache() if cache is None else cache
         self.threshold = threshold
         self.heat: dict[bytes, int] = {}
-        self._tables: dict[str, tuple] = {}
+        self._tables: dict[object, tuple] = {}
 
     def run(self, machine, f) -> None:
         program = self.cache.get(machine.fork, f.bytecode)
@@ -55,16 +55,16 @@ class TranspilingRunner:
                 machine.interpret(f, self._counting_table(machine.fork))
             except TierUp:
                 f.pc -= 1
-                f.gas += JUMPDEST_GAS
+                f.gas += machine.static_gas[JUMPDEST]
                 program = self.cache.translate(machine.fork, f.bytecode)
         try:
             program.run(f)
         except Deopt:
             machine.interpret(f, machine.instructions)
 
-    def _counting_table(self, fork) -> tuple:
-        """The fork's instruction table with a JUMPDEST that counts heat."""
-        table = self._tables.get(fork.name)
+    def _counting_table(self, fork: Fork) -> tuple:
+        """The fork's handlers with a JUMPDEST that counts heat."""
+        table = self._tables.get(fork.instruction_set)
         if table is None:
             heat, threshold = self.heat, self.threshold
 
@@ -77,7 +77,7 @@ class TranspilingRunner:
                     heat.clear()
                 heat[code] = count
 
-            table = list(fork.instructions)
+            table = list(fork.instruction_set.handlers)
             table[JUMPDEST] = jumpdest
-            table = self._tables[fork.name] = tuple(table)
+            table = self._tables[fork.instruction_set] = tuple(table)
         return table

@@ -6,7 +6,8 @@ do something: pushes of interesting words, arithmetic, stack shuffles, memory,
 storage, logs, GAS, jumps to real and bogus destinations, calls into another
 generated contract, and every way to halt. Each program runs as a real
 transaction on both paths; the state root, gas used, logs, output and outcome
-must be identical.
+must be identical — under Cancun and under a test fork that reprices every
+opcode.
 """
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ import random
 
 import pytest
 
+from ovm.evm.forks import CANCUN
 from ovm.evm.opcodes import BY_NAME
 from ovm.transpiler import TranspilingRunner
-from support import CONTRACT, call_contract, make_state
+from support import CONTRACT, REPRICED_CANCUN, call_contract, make_state
 
 OTHER = bytes.fromhex("2000000000000000000000000000000000000002")
 WORDS = [0, 1, 2, 31, 32, 255, 256, (1 << 255), (1 << 256) - 1, (1 << 255) - 1, 0x40, 7]
@@ -67,10 +69,11 @@ def random_program(rng: random.Random, length: int) -> bytes:
     return bytes(code)
 
 
-def run(code: bytes, other: bytes, runner):
+def run(code: bytes, other: bytes, runner, fork=CANCUN):
     state = make_state({OTHER: other})
     state.load_account(CONTRACT, 1, 10**18, code, {0: 1, 1: 2})
-    result = call_contract(state, None, gas=300_000, data=bytes(range(40)), value=3, code_runner=runner)
+    result = call_contract(state, None, gas=300_000, data=bytes(range(40)), value=3, code_runner=runner,
+                           fork=fork)
     return (
         state.state_root(),
         result.gas_used,
@@ -87,3 +90,12 @@ def test_same_outcome_on_both_paths(seed: int):
     code = random_program(rng, rng.randint(5, 60))
     other = random_program(rng, rng.randint(5, 30))
     assert run(code, other, TranspilingRunner(threshold=0)) == run(code, other, None)
+
+
+@pytest.mark.parametrize("seed", range(1000, 1200))
+def test_same_outcome_on_both_paths_under_a_repriced_fork(seed: int):
+    rng = random.Random(seed)
+    code = random_program(rng, rng.randint(5, 60))
+    other = random_program(rng, rng.randint(5, 30))
+    runner = TranspilingRunner(threshold=0)
+    assert run(code, other, runner, REPRICED_CANCUN) == run(code, other, None, REPRICED_CANCUN)

@@ -1,9 +1,9 @@
 """Forks as data: one frozen ``Fork`` object per fork, looked up by name."""
 
-from .base import Fork
+from .base import Fork, InstructionSet
 from .cancun import CANCUN
 from .ovm_cancun import OVM_CANCUN
 
 FORKS: dict[str, Fork] = {fork.name: fork for fork in (CANCUN, OVM_CANCUN)}
 
-__all__ = ["CANCUN", "FORKS", "OVM_CANCUN", "Fork"]
+__all__ = ["CANCUN", "FORKS", "OVM_CANCUN", "Fork", "InstructionSet"]
