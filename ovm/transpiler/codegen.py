@@ -30,10 +30,18 @@ the very one, at the very instruction, the interpreter reports.
 
 Control flow: a jump to a constant destination returns that block's function
 directly (or raises for an invalid destination, found at translation time);
-other jumps look the destination up in the table of JUMPDEST blocks.
+other jumps look the destination up in the table of JUMPDEST blocks. Code is
+translated a region at a time (``ovm.transpiler.program``), all regions of a
+program in one namespace: a block that is not translated yet is named there
+by an exit (``exit_block``) that hands the frame to the interpreter, and
+translating it later replaces the exit, so the blocks already compiled reach
+it directly from then on.
 """
 
 from __future__ import annotations
+
+import builtins
+from typing import Callable, Container
 
 from ..evm.exceptions import InvalidJump, InvalidOpcode, Stop
 from ..evm.forks import InstructionSet
@@ -41,11 +49,20 @@ from ..evm.gas import STACK_LIMIT
 from ..evm.instructions import VALUE_FUNCTIONS
 from ..evm.instructions.expressions import FRAME_VALUES, NAMESPACE, PURE
 from ..evm.opcodes import JUMPDEST, Kind
-from .analysis import Block, Instruction, basic_blocks, jumpdests
+from .analysis import Block, Instruction
+
+
+LONE_JUMPDEST_SOURCE = 64  # the source a lone JUMPDEST's closure stands for, in time
 
 
 class Deopt(Exception):
-    """Internal: continue this frame in the interpreter at ``f.pc``."""
+    """Internal: the frame is about to fail; finish it in the interpreter at
+    ``f.pc``, which fails exactly where and how it would have."""
+
+
+class Exit(Exception):
+    """Internal: the frame continues at ``f.pc``, where no block has been
+    translated (yet); the interpreter takes over there."""
 
 
 def is_literal(expression: str) -> bool:
@@ -74,10 +91,11 @@ def gas_segments(block: Block) -> list[int]:
 class BlockCompiler:
     """Generates the Python source of one block."""
 
-    def __init__(self, block: Block, dests: set[int], code_size: int) -> None:
+    def __init__(self, block: Block, dests: Container[int], code_size: int) -> None:
         self.block = block
         self.dests = dests
         self.code_size = code_size
+        self.targets: set[int] = set()  # the offsets this block may continue at
         self.lines: list[str] = []
         self.vstack: list[str] = []
         self.temps = 0
@@ -157,7 +175,9 @@ class BlockCompiler:
 
     def target(self, pc: int) -> str:
         """The function to continue with at ``pc`` (the end of the code stops)."""
-        return block_name(min(pc, self.code_size))
+        pc = min(pc, self.code_size)
+        self.targets.add(pc)
+        return block_name(pc)
 
     def instruction(self, ins: Instruction) -> bool:
         """Emit one instruction; True if it ends the block's code."""
@@ -260,12 +280,12 @@ class BlockCompiler:
         """Continue at ``dest``: checked now if it is a literal, else looked up."""
         if is_literal(dest):
             if int(dest) in self.dests:
-                self.emit(f"{indent}return {block_name(int(dest))}")
+                self.emit(f"{indent}return {self.target(int(dest))}")
             else:
                 self.emit(f"{indent}raise InvalidJump")
             return
         self.emit(f"{indent}nxt = JUMPDESTS.get({dest})")
-        self.emit(f"{indent}if nxt is None: raise InvalidJump")
+        self.emit(f"{indent}if nxt is None: leave(f, {dest})")
         self.emit(f"{indent}return nxt")
 
 
@@ -288,43 +308,67 @@ def lone_jumpdest_block(pc: int, cost: int, namespace: dict, successor: str):
     return block
 
 
-def end_of_code(size: int, instruction_set: InstructionSet) -> Block:
-    """Running off the end of the code runs a STOP (and pays for it)."""
-    stop = Instruction(size, 0, instruction_set.info[0], instruction_set.static_gas[0])
-    return Block(size, [stop])
-
-
-def generate(code: bytes, instruction_set: InstructionSet) -> tuple[str, list[Block], list[int]]:
-    """Python source for the blocks of ``code`` (lone JUMPDESTs aside), all
-    the blocks, and the offsets that are valid jump destinations."""
-    blocks = basic_blocks(code, instruction_set)
-    dests = jumpdests(blocks)
-    functions = [
-        BlockCompiler(block, dests, len(code)).compile()
-        for block in blocks.values()
-        if not is_lone_jumpdest(block)
-    ]
-    functions.append(BlockCompiler(end_of_code(len(code), instruction_set), dests, len(code)).compile())
-    return "\n\n".join(functions) + "\n", list(blocks.values()), sorted(dests)
-
-
-def compile_program(code: bytes, instruction_set: InstructionSet) -> tuple[dict, str]:
-    """Translate ``code`` under the fork's ``instruction_set`` and return
-    ``(entries, source)``: the block function for every offset the frame may
-    start or resume at. The fork's handlers are called for the instructions
-    not inlined."""
-    source, blocks, dests = generate(code, instruction_set)
-    namespace: dict = dict(NAMESPACE)
-    namespace.update(Deopt=Deopt, InvalidJump=InvalidJump, InvalidOpcode=InvalidOpcode, Stop=Stop)
-    namespace.update({f"H{info.code}": instruction_set.handlers[info.code] for info in instruction_set.defined()})
-    namespace.update({function.__name__: function for function, _, _ in VALUE_FUNCTIONS.values()})
-    exec(compile(source, f"<ovm program {len(code)} bytes>", "exec"), namespace)
+def generate(
+    blocks: list[Block], dests: frozenset[int], code_size: int, budget: int
+) -> tuple[list[Block], list[str], set[int]]:
+    """The source of ``blocks`` in order until ``budget`` bytes of it are
+    written (the first block always; a lone JUMPDEST, to be a closure, counts
+    as ``LONE_JUMPDEST_SOURCE``): the blocks taken, their sources, and the
+    offsets they may continue at."""
+    taken: list[Block] = []
+    sources: list[str] = []
+    targets: set[int] = set()
+    work = 0
     for block in blocks:
+        if taken and work >= budget:
+            break
+        taken.append(block)
         if is_lone_jumpdest(block):
-            namespace[block_name(block.start)] = lone_jumpdest_block(
-                block.start, instruction_set.static_gas[JUMPDEST], namespace, block_name(min(block.end, len(code)))
-            )
-    starts = [block.start for block in blocks] + [len(code)]
-    entries = {pc: namespace[block_name(pc)] for pc in starts}
-    namespace["JUMPDESTS"] = {pc: entries[pc] for pc in dests}
-    return entries, source
+            targets.add(min(block.end, code_size))
+            work += LONE_JUMPDEST_SOURCE
+            continue
+        compiler = BlockCompiler(block, dests, code_size)
+        sources.append(compiler.compile())
+        work += len(sources[-1])
+        targets |= compiler.targets
+    return taken, sources, targets
+
+
+def exit_block(pc: int) -> Callable:
+    """Stands for the block at ``pc`` until it is translated."""
+
+    def block(f, stack):
+        f.pc = pc
+        raise Exit
+
+    return block
+
+
+def leave(f, dest: int) -> None:
+    """A computed jump to ``dest``, which has no translated block: the
+    interpreter continues there if it is a jump destination."""
+    if dest not in f.valid_jumpdests():
+        raise InvalidJump
+    f.pc = dest
+    raise Exit
+
+
+_SHARED: dict[InstructionSet, dict] = {}
+
+
+def base_namespace(instruction_set: InstructionSet) -> dict:
+    """A program's namespace, empty but for ``__builtins__``: a dictionary
+    shared by all programs of the instruction set, with Python's builtins and
+    what generated code refers to besides its blocks (the shared expressions'
+    helpers, the value functions and the fork's handlers). Generated code
+    finds those names there as fast as its own, and a program holds only its
+    blocks."""
+    shared = _SHARED.get(instruction_set)
+    if shared is None:
+        shared = dict(vars(builtins))
+        shared.update(NAMESPACE)
+        shared.update(Deopt=Deopt, InvalidJump=InvalidJump, InvalidOpcode=InvalidOpcode, Stop=Stop, leave=leave)
+        shared.update({f"H{info.code}": instruction_set.handlers[info.code] for info in instruction_set.defined()})
+        shared.update({function.__name__: function for function, _, _ in VALUE_FUNCTIONS.values()})
+        shared = _SHARED[instruction_set] = shared
+    return {"__builtins__": shared}
