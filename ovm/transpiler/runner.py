@@ -63,7 +63,7 @@ class TranspilingRunner:
     def run(self, machine, f) -> None:
         fork, code, cache = machine.fork, f.bytecode, self.cache
         program = cache.get(fork, code)
-        if not self.threshold and (program is None or f.pc not in program.entries):
+        if not self.threshold and (program is None or not program.full and f.pc not in program.entries):
             program = cache.translate(fork, code, f.pc)
         while True:
             if program is None:
@@ -76,7 +76,7 @@ class TranspilingRunner:
                     except Deopt:
                         machine.interpret(f, machine.instructions)
                     except Exit:
-                        if not self.threshold:
+                        if not self.threshold and not program.full:
                             program = cache.translate(fork, code, f.pc)
                             continue
                 table = program.table or self._program_table(machine, program)
