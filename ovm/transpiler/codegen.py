@@ -21,8 +21,8 @@ stack* of Python expressions (literals and local variables), so that
 Gas: the static costs of a block (the fork's, from the analysis) are charged
 in one sum on entry, split only after instructions that observe the remaining
 gas (``OpInfo.reads_gas``: GAS, SSTORE's stipend check, and calls and
-creations, which end a block anyway), so every observer
-sees exactly the gas the interpreter would show. Stack underflow and overflow
+creations, which end a block anyway), so every observer sees exactly the gas
+the interpreter would show. Stack underflow and overflow
 are checked once per block from its analysed needs. When a check fails, the
 frame is about to end; the block then hands it back to the interpreter at the
 start of the failing run of instructions (``Deopt``), so that the error is
@@ -50,7 +50,6 @@ from ..evm.instructions import VALUE_FUNCTIONS
 from ..evm.instructions.expressions import FRAME_VALUES, NAMESPACE, PURE
 from ..evm.opcodes import JUMPDEST, Kind
 from .analysis import Block, Instruction
-
 
 LONE_JUMPDEST_SOURCE = 64  # the source a lone JUMPDEST's closure stands for, in time
 

@@ -14,16 +14,17 @@ generated Python, so that one call of Python's compiler takes a bounded time
 and memory (its peak is about 150 bytes per byte of source); and a program
 stops growing once it holds ``Budget.program_held`` bytes or has
 ``Budget.program_regions`` regions, after which the rest of the code runs
-in the interpreter. Code within
-``region_bytes`` is translated whole by its first region; larger code (initcode, state overrides of ``eth_call``) is
+in the interpreter. Code within ``region_bytes`` is translated whole by its
+first region; larger code (initcode, state overrides of ``eth_call``) is
 translated where it is hot, one region per tier-up (``ovm.transpiler.runner``).
 
 ``held`` is what the program keeps in memory — its functions, their code
-objects and constants, its dictionaries, the code objects it is keyed by —
-measured from those objects (``sys.getsizeof``) as they are made, for the
-cache's bound (``ovm.transpiler.cache``). ``release`` gives it all back: the
-functions refer to the namespace that refers to them, and clearing it breaks
-that cycle at once rather than at the next garbage collection.
+objects and constants, its dictionaries — measured from those objects
+(``sys.getsizeof``) as they are made, for the cache's bound
+(``ovm.transpiler.cache``, which adds the code objects it finds programs
+by). ``release`` gives it all back: the functions refer to the namespace
+that refers to them, and clearing it breaks that cycle at once rather than
+at the next garbage collection.
 """
 
 from __future__ import annotations
