@@ -5,12 +5,15 @@ One opcode table for both engines, per fork
 A test fork reprices every opcode (``support.REPRICED_CANCUN``); the
 interpreter and the transpiler — translating up front, and tiering up in the
 middle of a loop — must both charge the new prices, and a program translated
-under one fork must never run under another.
+under one fork must never run under another. A fork derived by adding
+opcodes has them on both engines, and its parent does not.
 """
 
 from __future__ import annotations
 
-from ovm.evm.forks import CANCUN
+import dataclasses
+
+from ovm.evm.forks import CANCUN, InstructionSet
 from ovm.evm.opcodes import BY_NAME
 from ovm.transpiler import TranspilingRunner
 from support import CONTRACT, REPRICED_CANCUN, asm, call_contract, make_state
@@ -69,3 +72,36 @@ def test_a_translation_is_not_reused_under_another_fork():
     assert run(REPRICED_CANCUN, runner) == run(REPRICED_CANCUN, None)
     assert run(CANCUN, runner) == run(CANCUN, None)
     assert runner.cache.stats.translations == 2
+
+
+def shanghai_like():
+    """Cancun without the opcodes Cancun introduced: a parent to derive Cancun from."""
+    cancun = CANCUN.instruction_set
+    older = [op for op in cancun.defined() if op.since != "Cancun"]
+    instruction_set = InstructionSet.build(
+        {op.name: cancun.static_gas[op.code] for op in older},
+        {op.name: cancun.handlers[op.code] for op in older},
+    )
+    return dataclasses.replace(CANCUN, name="ShanghaiLike", instruction_set=instruction_set)
+
+
+def test_a_fork_that_adds_opcodes_has_them_on_both_engines():
+    parent = shanghai_like()
+    cancun = CANCUN.instruction_set
+    new = ("TLOAD", "TSTORE", "MCOPY", "BLOBHASH", "BLOBBASEFEE")
+    written_out = ("TLOAD", "TSTORE", "MCOPY", "BLOBHASH")  # BLOBBASEFEE's is built from its expression
+    child = parent.derive(
+        "Cancun",
+        add_opcodes={name: cancun.static_gas[BY_NAME[name].code] for name in new},
+        handlers={name: cancun.handlers[BY_NAME[name].code] for name in written_out},
+    )
+    assert child.instruction_set.static_gas == cancun.static_gas
+    assert [h.__name__ for h in child.instruction_set.handlers] == [h.__name__ for h in cancun.handlers]
+    # TSTORE 7 at key 1, TLOAD it back, SSTORE it at slot 0
+    code = asm("PUSH1 7", "PUSH1 1", "TSTORE", "PUSH1 1", "TLOAD", "PUSH1 0", "SSTORE", "STOP")
+    for runner in (None, TranspilingRunner(threshold=0)):
+        state = make_state()
+        assert call_contract(state, code, code_runner=runner, fork=child).success
+        assert state.get_storage(CONTRACT, 0) == 7
+        result = call_contract(make_state(), code, code_runner=runner, fork=parent)
+        assert type(result.error).__name__ == "InvalidOpcode"
