@@ -45,6 +45,11 @@ def test_a_repriced_opcode_must_exist():
         CANCUN.derive("Test", reprice={"NOPE": 1})
 
 
+def test_a_handler_must_be_for_a_defined_opcode():
+    with pytest.raises(ValueError, match="not defined"):
+        CANCUN.derive("Test", handlers={"NOPE": control_flow.invalid})
+
+
 def test_an_inlined_opcode_cannot_get_an_interpreter_only_handler():
     with pytest.raises(ValueError, match="shared by both engines"):
         CANCUN.derive("Test", handlers={"ADD": control_flow.invalid})

@@ -118,6 +118,8 @@ class InstructionSet:
             if name not in schedule:
                 raise ValueError(f"{fork_name} reprices {name}, which is not defined")
         for name in handlers:
+            if name not in add and name not in schedule:
+                raise ValueError(f"{fork_name} gives a handler for {name}, which is not defined")
             if name not in add and BY_NAME[name].kind is not Kind.HANDLER:
                 # The transpiler inlines these from the shared semantics; a
                 # new interpreter handler alone would split the two engines.
