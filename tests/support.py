@@ -79,6 +79,16 @@ def load_known_failures(path: Path) -> dict[str, str]:
     return known
 
 
+def _repriced_cancun():
+    static_gas = CANCUN.instruction_set.static_gas
+    reprice = {op.name: static_gas[op.code] + 1 + op.code % 5 for op in CANCUN.instruction_set.defined()}
+    return CANCUN.derive("RepricedCancun", reprice=reprice)
+
+
+REPRICED_CANCUN = _repriced_cancun()
+"""A test fork: Cancun with the static gas of every opcode raised by 1 to 5."""
+
+
 def asm(*lines: str) -> bytes:
     """Assemble mnemonics ("PUSH1 0x02", "ADD", ...) into bytecode."""
     code = bytearray()

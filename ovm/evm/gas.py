@@ -10,7 +10,7 @@ from these names.
 
 # Tiers of static cost.
 ZERO = 0
-JUMPDEST = 1
+JUMPDEST_GAS = 1
 BASE = 2
 VERY_LOW = 3
 LOW = 5

@@ -70,8 +70,8 @@ class Machine:
         self.env = env
         self.tx = tx
         self.fork = fork
-        self.instructions = fork.instructions
-        self.static_gas = fork.static_gas
+        self.instructions = fork.instruction_set.handlers
+        self.static_gas = fork.instruction_set.static_gas
         self.precompiles = fork.precompiles
         self.deployment_check = fork.deployment_check
         self.code_runner = code_runner

@@ -42,7 +42,8 @@ admission reports the second up front in geth's words
 Code analysis
 -------------
 
-Code is read as the EVM reads it: an instruction's PUSH data is skipped, never
+Code is read as the EVM reads it, through the one bytecode walker
+(``ovm.evm.opcodes.walk``): an instruction's PUSH data is skipped, never
 taken for opcodes. Bytes after a halting instruction up to the next JUMPDEST
 are unreachable (execution arrives at an instruction only by falling through
 or by jumping to a JUMPDEST, and the JUMPDESTs found this way are exactly the
@@ -99,7 +100,7 @@ from dataclasses import dataclass
 from typing import Iterable, Iterator
 
 from ..evm.forks import Fork
-from ..evm.opcodes import BY_NAME, JUMPDEST, OPCODES, PUSH1, PUSH32, opcode_name
+from ..evm.opcodes import BY_NAME, IMMEDIATE_SIZES, JUMPDEST, OPCODES, opcode_name, reachable, walk
 from .system_addresses import is_predeploy
 
 UNDEFINED_OPCODES = frozenset(range(256)) - OPCODES.keys()
@@ -120,31 +121,17 @@ def opcode_codes(names: Iterable[str | int]) -> frozenset[int]:
     return frozenset(codes)
 
 
-def _push_size(op: int) -> int:
-    return op - PUSH1 + 1 if PUSH1 <= op <= PUSH32 else 0
-
-
-def _after_dead_code(code: bytes, pc: int) -> int:
-    """The offset of the next JUMPDEST instruction at or after ``pc`` (or the end)."""
-    end = len(code)
-    while pc < end and code[pc] != JUMPDEST:
-        pc += 1 + _push_size(code[pc])
-    return pc
-
-
 def reachable_instructions(
     code: bytes, halting: frozenset[int] = HALTING_OPCODES
 ) -> Iterator[tuple[int, int]]:
     """``(offset, opcode)`` of each instruction that can execute: PUSH data and
     the dead code after a ``halting`` opcode are skipped."""
-    pc, end = 0, len(code)
-    while pc < end:
-        op = code[pc]
-        yield pc, op
-        if op in halting:
-            pc = _after_dead_code(code, pc + 1)
-        else:
-            pc += 1 + _push_size(op)
+    return reachable(code, halting)
+
+
+def is_whole_instructions(sequence: bytes) -> bool:
+    """``sequence`` ends where an instruction ends (its last PUSH is complete)."""
+    return all(pc + 1 + IMMEDIATE_SIZES[op] <= len(sequence) for pc, op in walk(sequence))
 
 
 def _describe(op: int, pc: int) -> str:
@@ -247,6 +234,13 @@ class SafeBytecodeRules:
     guarded: dict[int, tuple[bytes, ...]]
     """Opcodes allowed only as the first byte of one of these sequences."""
 
+    def __post_init__(self) -> None:
+        # A matched sequence is stepped over as whole instructions of the walk.
+        for op, sequences in self.guarded.items():
+            for sequence in sequences:
+                if sequence[:1] != bytes((op,)) or not is_whole_instructions(sequence):
+                    raise ValueError(f"guarded sequence {sequence.hex()} is not whole instructions from 0x{op:02x}")
+
 
 OVM1_ALLOWED_OPCODES = opcode_codes(
     [
@@ -289,19 +283,22 @@ class SafeBytecode(CodePolicy):
         dead code after it; an allowed opcode or a PUSH (with its data) moves
         on; anything else is unsafe."""
         rules = self.rules
-        pc, end = 0, len(code)
-        while pc < end:
-            op = code[pc]
+        resume, live = 0, True
+        for pc, op in walk(code):
+            if pc < resume:  # inside a guarded sequence already matched
+                continue
+            if not live:
+                if op != JUMPDEST:
+                    continue
+                live = True
             if op in rules.guarded:
                 sequence = next((s for s in rules.guarded[op] if code.startswith(s, pc)), None)
                 if sequence is None:
                     return pc, op
-                pc += len(sequence)
+                resume = pc + len(sequence)
             elif op in rules.halting:
-                pc = _after_dead_code(code, pc + 1)
-            elif op in rules.allowed or _push_size(op):
-                pc += 1 + _push_size(op)
-            else:
+                live = False
+            elif op not in rules.allowed and not IMMEDIATE_SIZES[op]:
                 return pc, op
         return None
 

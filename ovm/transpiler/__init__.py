@@ -8,7 +8,8 @@ stack slots as local variables, static gas summed per block — that does
 exactly what the interpreter does with far less Python work per instruction.
 """
 
-from .cache import Program, ProgramCache
+from .cache import ProgramCache
+from .program import Budget, Program
 from .runner import TranspilingRunner
 
-__all__ = ["Program", "ProgramCache", "TranspilingRunner"]
+__all__ = ["Budget", "Program", "ProgramCache", "TranspilingRunner"]

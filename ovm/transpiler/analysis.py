@@ -2,37 +2,47 @@
 Code analysis
 =============
 
-Splits EVM bytecode into basic blocks using the opcode facts table
-(``ovm.evm.opcodes``) — the same table the interpreter's gas and dispatch come
-from. A block starts at offset 0, at every JUMPDEST, and right after any
-instruction that ends one: a jump, a halt, an undefined opcode, or a call or
-creation (after which the frame may pause for a child frame and resume at the
-next instruction). For each block the analysis also records what the code
-generator needs to drop per-instruction checks: the stack height the block
-needs on entry and how far it can grow.
+Splits EVM bytecode into basic blocks under one fork, as evmone's
+``analyze(rev, code)`` does: the fork's ``InstructionSet`` says which opcodes
+exist and their static gas, the opcode facts (``ovm.evm.opcodes``) what each
+one is, and the one bytecode walker (``ovm.evm.opcodes.walk``) where the
+instructions are — the same facts, gas and walker the interpreter runs on. A
+block starts at offset 0, at every JUMPDEST, and right after any instruction
+that ends one (``OpInfo.ends_block``: a jump, a halt, or a call or creation,
+after which the frame may pause for a child frame and resume at the next
+instruction) or that the fork does not define. For each block the analysis
+also records what the code generator needs to drop per-instruction checks:
+the stack height the block needs on entry and how far it can grow.
+
+Code is analysed a region at a time (``region_blocks``): from an offset
+where execution can arrive (offset 0, a JUMPDEST, the instruction after a
+call) up to a limit, so that the work is bounded however large the code.
+Within a region, the code after a halt up to the next JUMPDEST is skipped:
+execution cannot arrive there (that is where solc puts its metadata and data).
+A block that reaches the limit is cut there; it then simply ends by falling
+through to the next offset, as any block may, whatever comes after.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Container
 
-from ..evm.opcodes import OPCODES, OpInfo
-
-JUMPDEST = 0x5B
-# CREATE, CALL, CALLCODE, DELEGATECALL, CREATE2, STATICCALL
-CALLS_AND_CREATES = frozenset((0xF0, 0xF1, 0xF2, 0xF4, 0xF5, 0xFA))
+from ..evm.forks import InstructionSet
+from ..evm.opcodes import IMMEDIATE_SIZES, JUMPDEST, OpInfo, walk
 
 
 @dataclass(frozen=True, slots=True)
 class Instruction:
     pc: int
     op: int
-    info: OpInfo | None  # None: undefined opcode
+    info: OpInfo | None  # None: undefined in the fork
+    static_gas: int  # the fork's
     immediate: int = 0
 
     @property
     def next_pc(self) -> int:
-        return self.pc + 1 + (self.info.immediate if self.info else 0)
+        return self.pc + 1 + IMMEDIATE_SIZES[self.op]
 
 
 @dataclass(slots=True)
@@ -50,42 +60,42 @@ class Block:
         return self.instructions[-1].next_pc if self.instructions else self.start
 
 
-def decode(code: bytes) -> list[Instruction]:
-    """Every instruction of ``code`` with its PUSH immediate (zero-padded at the end)."""
-    instructions = []
-    pc = 0
-    size = len(code)
-    while pc < size:
-        op = code[pc]
-        info = OPCODES.get(op)
-        immediate = 0
-        if info is not None and info.immediate:
-            data = code[pc + 1 : pc + 1 + info.immediate]
-            immediate = int.from_bytes(data.ljust(info.immediate, b"\x00"), "big")
-        instruction = Instruction(pc, op, info, immediate)
-        instructions.append(instruction)
-        pc = instruction.next_pc
-    return instructions
+def decode(code: bytes, pc: int, op: int, instruction_set: InstructionSet) -> Instruction:
+    """The instruction at ``pc`` with its PUSH immediate (zero-padded at the end)."""
+    size = IMMEDIATE_SIZES[op]
+    immediate = int.from_bytes(code[pc + 1 : pc + 1 + size].ljust(size, b"\x00"), "big") if size else 0
+    return Instruction(pc, op, instruction_set.info[op], instruction_set.static_gas[op], immediate)
 
 
-def ends_block(instruction: Instruction) -> bool:
-    info = instruction.info
-    return info is None or info.terminates or info.jumps or instruction.op in CALLS_AND_CREATES
-
-
-def basic_blocks(code: bytes) -> dict[int, Block]:
-    """The blocks of ``code`` by start offset, in order."""
-    blocks: dict[int, Block] = {}
+def region_blocks(
+    code: bytes,
+    instruction_set: InstructionSet,
+    start: int = 0,
+    limit: int | None = None,
+    translated: Container[int] = (),
+) -> list[Block]:
+    """The blocks of ``code`` that execution can reach from ``start`` (an
+    instruction's offset) and that begin before ``limit``, in order, leaving
+    out those starting at a ``translated`` offset."""
+    blocks: list[Block] = []
     current: Block | None = None
-    for instruction in decode(code):
-        if current is None or instruction.op == JUMPDEST:
-            current = blocks[instruction.pc] = Block(instruction.pc)
+    live = True
+    for pc, op in walk(code, start, limit):
+        if op == JUMPDEST:
+            live, current = True, None
+        elif not live:
+            continue
+        if current is None:
+            current = Block(pc)
+            if pc not in translated:
+                blocks.append(current)
+        instruction = decode(code, pc, op, instruction_set)
         current.instructions.append(instruction)
-        if ends_block(instruction):
+        info = instruction.info
+        if info is None or info.ends_block:
             current = None
-    if not blocks:
-        blocks[0] = Block(0)
-    for block in blocks.values():
+            live = info is not None and not info.terminates
+    for block in blocks:
         block.stack_needed, block.stack_growth = stack_effect(block.instructions)
     return blocks
 
@@ -102,10 +112,3 @@ def stack_effect(instructions: list[Instruction]) -> tuple[int, int]:
         height += info.outputs
         highest = max(highest, height)
     return -lowest, highest
-
-
-def jumpdests(blocks: dict[int, Block]) -> set[int]:
-    return {
-        start for start, block in blocks.items()
-        if block.instructions and block.instructions[0].op == JUMPDEST
-    }

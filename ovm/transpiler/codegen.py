@@ -18,10 +18,11 @@ stack* of Python expressions (literals and local variables), so that
   frame's real stack (memory, storage, calls, ...), are the pending values
   written back.
 
-Gas: the static costs of a block are charged in one sum on entry, split only
-after instructions that observe the remaining gas (GAS, SSTORE's stipend
-check, and calls and creations, which end a block anyway), so every observer
-sees exactly the gas the interpreter would show. Stack underflow and overflow
+Gas: the static costs of a block (the fork's, from the analysis) are charged
+in one sum on entry, split only after instructions that observe the remaining
+gas (``OpInfo.reads_gas``: GAS, SSTORE's stipend check, and calls and
+creations, which end a block anyway), so every observer sees exactly the gas
+the interpreter would show. Stack underflow and overflow
 are checked once per block from its analysed needs. When a check fails, the
 frame is about to end; the block then hands it back to the interpreter at the
 start of the failing run of instructions (``Deopt``), so that the error is
@@ -29,27 +30,38 @@ the very one, at the very instruction, the interpreter reports.
 
 Control flow: a jump to a constant destination returns that block's function
 directly (or raises for an invalid destination, found at translation time);
-other jumps look the destination up in the table of JUMPDEST blocks.
+other jumps look the destination up in the table of JUMPDEST blocks. Code is
+translated a region at a time (``ovm.transpiler.program``), all regions of a
+program in one namespace: a block that is not translated yet is named there
+by an exit (``exit_block``) that hands the frame to the interpreter, and
+translating it later replaces the exit, so the blocks already compiled reach
+it directly from then on.
 """
 
 from __future__ import annotations
 
+import builtins
+from typing import Callable, Container
+
 from ..evm.exceptions import InvalidJump, InvalidOpcode, Stop
+from ..evm.forks import InstructionSet
 from ..evm.gas import STACK_LIMIT
 from ..evm.instructions import VALUE_FUNCTIONS
 from ..evm.instructions.expressions import FRAME_VALUES, NAMESPACE, PURE
-from ..evm.opcodes import OPCODES
-from .analysis import CALLS_AND_CREATES, Block, Instruction, basic_blocks, jumpdests
+from ..evm.opcodes import JUMPDEST, Kind
+from .analysis import Block, Instruction
 
-GAS = 0x5A
-SSTORE = 0x55
-GAS_OBSERVERS = frozenset({GAS, SSTORE}) | CALLS_AND_CREATES
-HALTS_WITH_HANDLER = frozenset({0xF3, 0xFD, 0xFF})  # RETURN, REVERT, SELFDESTRUCT
-STOP, JUMP, JUMPI, JUMPDEST, POP, PC, INVALID = 0x00, 0x56, 0x57, 0x5B, 0x50, 0x58, 0xFE
+LONE_JUMPDEST_SOURCE = 64  # the source a lone JUMPDEST's closure stands for, in time
 
 
 class Deopt(Exception):
-    """Internal: continue this frame in the interpreter at ``f.pc``."""
+    """Internal: the frame is about to fail; finish it in the interpreter at
+    ``f.pc``, which fails exactly where and how it would have."""
+
+
+class Exit(Exception):
+    """Internal: the frame continues at ``f.pc``, where no block has been
+    translated (yet); the interpreter takes over there."""
 
 
 def is_literal(expression: str) -> bool:
@@ -66,9 +78,9 @@ def gas_segments(block: Block) -> list[int]:
     charges = [0] * len(block.instructions)
     start = 0
     for index, instruction in enumerate(block.instructions):
+        charges[start] += instruction.static_gas
         info = instruction.info
-        charges[start] += info.static_gas if info else 0
-        if instruction.op in GAS_OBSERVERS:
+        if info is not None and info.reads_gas:
             start = index + 1
             if start == len(charges):
                 break
@@ -78,10 +90,11 @@ def gas_segments(block: Block) -> list[int]:
 class BlockCompiler:
     """Generates the Python source of one block."""
 
-    def __init__(self, block: Block, dests: set[int], code_size: int) -> None:
+    def __init__(self, block: Block, dests: Container[int], code_size: int) -> None:
         self.block = block
         self.dests = dests
         self.code_size = code_size
+        self.targets: set[int] = set()  # the offsets this block may continue at
         self.lines: list[str] = []
         self.vstack: list[str] = []
         self.temps = 0
@@ -161,48 +174,50 @@ class BlockCompiler:
 
     def target(self, pc: int) -> str:
         """The function to continue with at ``pc`` (the end of the code stops)."""
-        return block_name(min(pc, self.code_size))
+        pc = min(pc, self.code_size)
+        self.targets.add(pc)
+        return block_name(pc)
 
     def instruction(self, ins: Instruction) -> bool:
         """Emit one instruction; True if it ends the block's code."""
         op, info = ins.op, ins.info
-        if info is None or op == INVALID:
-            self.emit(f"raise InvalidOpcode({op})")
-            return True
-        name = info.name
-        if info.immediate or op == 0x5F:  # PUSHn, PUSH0
+        kind = info.kind if info is not None else Kind.INVALID
+        if kind is Kind.PUSH:
             self.vstack.append(str(ins.immediate))
-        elif name.startswith("DUP"):
+        elif kind is Kind.DUP:
             self.vstack.append(self.peek(info.inputs))
-        elif name.startswith("SWAP"):
+        elif kind is Kind.SWAP:
             self.swap(info.inputs - 1)
-        elif op == POP:
+        elif kind is Kind.POP:
             if self.vstack:
                 self.vstack.pop()
             else:
                 self.emit("del stack[-1]")
-        elif name in PURE:
-            self.pure(name)
-        elif name in FRAME_VALUES:
-            self.assign(FRAME_VALUES[name])
-        elif name in VALUE_FUNCTIONS:
-            self.value_function(name)
-        elif op == PC:
+        elif kind is Kind.PURE:
+            self.pure(info.name)
+        elif kind is Kind.FRAME_VALUE:
+            self.assign(FRAME_VALUES[info.name])
+        elif kind is Kind.VALUE_FUNCTION:
+            self.value_function(info.name)
+        elif kind is Kind.PC:
             self.vstack.append(str(ins.pc))
-        elif op == GAS:
+        elif kind is Kind.GAS:
             self.assign("f.gas")
-        elif op == JUMPDEST:
+        elif kind is Kind.JUMPDEST:
             pass
-        elif op == JUMP:
+        elif kind is Kind.JUMP:
             self.jump()
             return True
-        elif op == JUMPI:
+        elif kind is Kind.JUMPI:
             self.jumpi(ins)
             return True
-        elif op == STOP:
+        elif kind is Kind.STOP:
             self.emit("raise Stop")
             return True
-        elif op in CALLS_AND_CREATES:
+        elif kind is Kind.INVALID:
+            self.emit(f"raise InvalidOpcode({op})")
+            return True
+        elif info.pauses:
             # The frame may pause here for a child and resume at the next instruction.
             self.flush()
             self.emit(f"f.pc = {ins.next_pc}")
@@ -212,7 +227,7 @@ class BlockCompiler:
         else:
             self.flush()
             self.emit(f"H{op}(f)")
-            return op in HALTS_WITH_HANDLER
+            return info.terminates
         return False
 
     def swap(self, n: int) -> None:
@@ -264,12 +279,12 @@ class BlockCompiler:
         """Continue at ``dest``: checked now if it is a literal, else looked up."""
         if is_literal(dest):
             if int(dest) in self.dests:
-                self.emit(f"{indent}return {block_name(int(dest))}")
+                self.emit(f"{indent}return {self.target(int(dest))}")
             else:
                 self.emit(f"{indent}raise InvalidJump")
             return
         self.emit(f"{indent}nxt = JUMPDESTS.get({dest})")
-        self.emit(f"{indent}if nxt is None: raise InvalidJump")
+        self.emit(f"{indent}if nxt is None: leave(f, {dest})")
         self.emit(f"{indent}return nxt")
 
 
@@ -278,50 +293,81 @@ def is_lone_jumpdest(block: Block) -> bool:
     return len(block.instructions) == 1 and block.instructions[0].op == JUMPDEST
 
 
-def lone_jumpdest_block(pc: int, namespace: dict, successor: str):
+def lone_jumpdest_block(pc: int, cost: int, namespace: dict, successor: str):
     """A lone JUMPDEST as a closure rather than generated source: it costs no
     compilation, which matters for code made of thousands of them."""
 
     def block(f, stack):
-        if f.gas < 1:
+        if f.gas < cost:
             f.pc = pc
             raise Deopt
-        f.gas -= 1
+        f.gas -= cost
         return namespace[successor]
 
     return block
 
 
-def generate(code: bytes) -> tuple[str, list[Block], list[int]]:
-    """Python source for the blocks of ``code`` (lone JUMPDESTs aside), all
-    the blocks, and the offsets that are valid jump destinations."""
-    blocks = basic_blocks(code)
-    dests = jumpdests(blocks)
-    functions = [
-        BlockCompiler(block, dests, len(code)).compile()
-        for block in blocks.values()
-        if not is_lone_jumpdest(block)
-    ]
-    functions.append(f"def {block_name(len(code))}(f, stack):\n    raise Stop")
-    return "\n\n".join(functions) + "\n", list(blocks.values()), sorted(dests)
-
-
-def compile_program(code: bytes, instructions: tuple) -> tuple[dict, str]:
-    """Translate ``code`` and return ``(entries, source)``: the block function
-    for every offset the frame may start or resume at. ``instructions`` is the
-    fork's handler table, called for the instructions not inlined."""
-    source, blocks, dests = generate(code)
-    namespace: dict = dict(NAMESPACE)
-    namespace.update(Deopt=Deopt, InvalidJump=InvalidJump, InvalidOpcode=InvalidOpcode, Stop=Stop)
-    namespace.update({f"H{op}": instructions[op] for op in OPCODES})
-    namespace.update({function.__name__: function for function, _, _ in VALUE_FUNCTIONS.values()})
-    exec(compile(source, f"<ovm program {len(code)} bytes>", "exec"), namespace)
+def generate(
+    blocks: list[Block], dests: frozenset[int], code_size: int, budget: int
+) -> tuple[list[Block], list[str], set[int]]:
+    """The source of ``blocks`` in order until ``budget`` bytes of it are
+    written (the first block always; a lone JUMPDEST, to be a closure, counts
+    as ``LONE_JUMPDEST_SOURCE``): the blocks taken, their sources, and the
+    offsets they may continue at."""
+    taken: list[Block] = []
+    sources: list[str] = []
+    targets: set[int] = set()
+    work = 0
     for block in blocks:
+        if taken and work >= budget:
+            break
+        taken.append(block)
         if is_lone_jumpdest(block):
-            namespace[block_name(block.start)] = lone_jumpdest_block(
-                block.start, namespace, block_name(min(block.end, len(code)))
-            )
-    starts = [block.start for block in blocks] + [len(code)]
-    entries = {pc: namespace[block_name(pc)] for pc in starts}
-    namespace["JUMPDESTS"] = {pc: entries[pc] for pc in dests}
-    return entries, source
+            targets.add(min(block.end, code_size))
+            work += LONE_JUMPDEST_SOURCE
+            continue
+        compiler = BlockCompiler(block, dests, code_size)
+        sources.append(compiler.compile())
+        work += len(sources[-1])
+        targets |= compiler.targets
+    return taken, sources, targets
+
+
+def exit_block(pc: int) -> Callable:
+    """Stands for the block at ``pc`` until it is translated."""
+
+    def block(f, stack):
+        f.pc = pc
+        raise Exit
+
+    return block
+
+
+def leave(f, dest: int) -> None:
+    """A computed jump to ``dest``, which has no translated block: the
+    interpreter continues there if it is a jump destination."""
+    if dest not in f.valid_jumpdests():
+        raise InvalidJump
+    f.pc = dest
+    raise Exit
+
+
+_SHARED: dict[InstructionSet, dict] = {}
+
+
+def base_namespace(instruction_set: InstructionSet) -> dict:
+    """A program's namespace, empty but for ``__builtins__``: a dictionary
+    shared by all programs of the instruction set, with Python's builtins and
+    what generated code refers to besides its blocks (the shared expressions'
+    helpers, the value functions and the fork's handlers). Generated code
+    finds those names there as fast as its own, and a program holds only its
+    blocks."""
+    shared = _SHARED.get(instruction_set)
+    if shared is None:
+        shared = dict(vars(builtins))
+        shared.update(NAMESPACE)
+        shared.update(Deopt=Deopt, InvalidJump=InvalidJump, InvalidOpcode=InvalidOpcode, Stop=Stop, leave=leave)
+        shared.update({f"H{info.code}": instruction_set.handlers[info.code] for info in instruction_set.defined()})
+        shared.update({function.__name__: function for function, _, _ in VALUE_FUNCTIONS.values()})
+        shared = _SHARED[instruction_set] = shared
+    return {"__builtins__": shared}

@@ -32,7 +32,13 @@ from ovm.safety import (
     reachable_instructions,
     with_deployment_policy,
 )
-from ovm.safety.bytecode_policy import OVM1_CALLER_SEQUENCES, OVM1_HALTING_OPCODES, gate_mask
+from ovm.safety.bytecode_policy import (
+    OVM1_CALLER_SEQUENCES,
+    OVM1_HALTING_OPCODES,
+    OVM1_RULES,
+    SafeBytecodeRules,
+    gate_mask,
+)
 from ovm.transpiler import TranspilingRunner
 
 DEPLOYER = bytes.fromhex("aa" * 20)
@@ -277,3 +283,12 @@ def test_a_contracts_create_is_checked(runner, fork, created):
     child = create_address(ADDRESS, 1)
     assert state.get_storage(ADDRESS, 0) == (int.from_bytes(child, "big") if created else 0)
     assert state.get_code(child) == (BAD_RUNTIME if created else b"")
+
+
+def test_a_guarded_sequence_must_be_whole_instructions():
+    # The walker steps over a matched sequence; one ending inside PUSH data
+    # would leave it at a byte that is not an instruction.
+    with pytest.raises(ValueError, match="not whole instructions"):
+        SafeBytecodeRules("cut", OVM1_RULES.allowed, OVM1_RULES.halting, {0x33: (bytes.fromhex("336100"),)})
+    with pytest.raises(ValueError, match="not whole instructions"):
+        SafeBytecodeRules("other opcode", OVM1_RULES.allowed, OVM1_RULES.halting, {0x33: (bytes.fromhex("3050"),)})

@@ -6,7 +6,9 @@ do something: pushes of interesting words, arithmetic, stack shuffles, memory,
 storage, logs, GAS, jumps to real and bogus destinations, calls into another
 generated contract, and every way to halt. Each program runs as a real
 transaction on both paths; the state root, gas used, logs, output and outcome
-must be identical.
+must be identical — under Cancun, under a test fork that reprices every
+opcode, and when code is translated a few bytes at a time (regions, exits to
+the interpreter and back, a program that runs out of budget half-way).
 """
 
 from __future__ import annotations
@@ -15,9 +17,10 @@ import random
 
 import pytest
 
+from ovm.evm.forks import CANCUN
 from ovm.evm.opcodes import BY_NAME
-from ovm.transpiler import TranspilingRunner
-from support import CONTRACT, call_contract, make_state
+from ovm.transpiler import Budget, ProgramCache, TranspilingRunner
+from support import CONTRACT, REPRICED_CANCUN, call_contract, make_state
 
 OTHER = bytes.fromhex("2000000000000000000000000000000000000002")
 WORDS = [0, 1, 2, 31, 32, 255, 256, (1 << 255), (1 << 256) - 1, (1 << 255) - 1, 0x40, 7]
@@ -67,10 +70,11 @@ def random_program(rng: random.Random, length: int) -> bytes:
     return bytes(code)
 
 
-def run(code: bytes, other: bytes, runner):
+def run(code: bytes, other: bytes, runner, fork=CANCUN):
     state = make_state({OTHER: other})
     state.load_account(CONTRACT, 1, 10**18, code, {0: 1, 1: 2})
-    result = call_contract(state, None, gas=300_000, data=bytes(range(40)), value=3, code_runner=runner)
+    result = call_contract(state, None, gas=300_000, data=bytes(range(40)), value=3, code_runner=runner,
+                           fork=fork)
     return (
         state.state_root(),
         result.gas_used,
@@ -87,3 +91,75 @@ def test_same_outcome_on_both_paths(seed: int):
     code = random_program(rng, rng.randint(5, 60))
     other = random_program(rng, rng.randint(5, 30))
     assert run(code, other, TranspilingRunner(threshold=0)) == run(code, other, None)
+
+
+@pytest.mark.parametrize("seed", range(1000, 1200))
+def test_same_outcome_on_both_paths_under_a_repriced_fork(seed: int):
+    rng = random.Random(seed)
+    code = random_program(rng, rng.randint(5, 60))
+    other = random_program(rng, rng.randint(5, 30))
+    runner = TranspilingRunner(threshold=0)
+    assert run(code, other, runner, REPRICED_CANCUN) == run(code, other, None, REPRICED_CANCUN)
+
+
+def looping_program(rng: random.Random) -> bytes:
+    """A loop over a random body of many small blocks: balanced stack
+    effects, forward jumps (constant and computed, taken or not) over dead
+    bytes, storage, GAS, calls; the counter lives in memory."""
+    body = bytearray()
+    fixups = []  # (offset of a PUSH2 immediate, label)
+    labels = {}
+    for label in range(rng.randint(4, 14)):
+        roll = rng.random()
+        if roll < 0.3:
+            body += push(rng.choice(WORDS)) + push(rng.choice(WORDS)) + op(rng.choice(PURE)) + op("POP")
+        elif roll < 0.45:
+            body += op("GAS") + push(rng.randint(0, 3)) + op("SSTORE")
+        elif roll < 0.55:
+            body += push(rng.randint(0, 3)) + op("SLOAD") + push(rng.randint(4, 6)) + op("SSTORE")
+        elif roll < 0.65:
+            body += push(0) + push(0) + push(0) + push(0) + push(0) + push(int.from_bytes(OTHER, "big"))
+            body += push(5000) + op("CALL") + op("POP")
+        if rng.random() < 0.5:
+            # a jump to the next label over a few dead bytes
+            kind = rng.choice(("JUMP", "JUMPI", "computed", "computed", "computed", "computed to no JUMPDEST"))
+            if kind == "JUMPI":
+                body += push(rng.choice((0, 1)))
+            body += op("PUSH2")
+            fixups.append((len(body), label))
+            body += b"\x00\x00"
+            if kind == "computed to no JUMPDEST":
+                body += op("CALLDATASIZE") + op("ADD")  # the frame ends on an invalid jump
+            elif kind == "computed":
+                body += op("CALLDATASIZE") + op("ADD") + op("CALLDATASIZE") + op("SWAP1") + op("SUB")
+            body += op("JUMPI" if kind == "JUMPI" else "JUMP")
+            body += bytes(rng.choice((0x01, 0x30, 0x50, 0xFE, 0x0C)) for _ in range(rng.randint(0, 5)))
+        labels[label] = len(body)
+        body += op("JUMPDEST")
+    head = push(rng.randint(3, 40)) + push(0) + op("MSTORE")
+    loop = len(head)
+    tail = (push(0) + op("MLOAD") + push(1) + op("SWAP1") + op("SUB") + op("DUP1") + push(0) + op("MSTORE")
+            + op("PUSH2") + loop.to_bytes(2, "big") + op("JUMPI") + op("STOP"))
+    code = bytearray(head + op("JUMPDEST") + body + tail)
+    start = loop + 1
+    for offset, label in fixups:
+        code[start + offset : start + offset + 2] = (start + labels[label]).to_bytes(2, "big")
+    return bytes(code)
+
+
+TINY_REGIONS = {
+    "regions of 16 bytes": Budget(region_bytes=16, region_source=400),
+    "regions of one block": Budget(region_bytes=64, region_source=1),
+    "three regions at most": Budget(region_bytes=24, region_source=400, program_regions=3),
+}
+
+
+@pytest.mark.parametrize("budget", TINY_REGIONS.values(), ids=TINY_REGIONS.keys())
+@pytest.mark.parametrize("threshold", [0, 1])
+@pytest.mark.parametrize("seed", range(2000, 2060))
+def test_same_outcome_when_translated_a_region_at_a_time(seed: int, threshold: int, budget: Budget):
+    rng = random.Random(seed)
+    code = looping_program(rng) if seed % 3 else random_program(rng, rng.randint(20, 120))
+    other = random_program(rng, rng.randint(5, 30))
+    runner = TranspilingRunner(ProgramCache(budget=budget), threshold=threshold)
+    assert run(code, other, runner) == run(code, other, None)

@@ -25,8 +25,9 @@ def test_hot_loop_tiers_up_mid_frame_with_identical_results():
     runner = TranspilingRunner(threshold=10)
     assert run_loop(runner) == run_loop(None)
     assert runner.cache.stats.translations == 1
-    # translated once both the threshold and twice the code size were passed
-    assert runner.heat[LOOP] == max(10, 2 * len(LOOP))
+    # translated once both the threshold and twice the code size were passed;
+    # the counter is dropped then
+    assert LOOP not in runner.heat and runner.heat_bytes == 0
 
 
 def test_cold_code_is_not_translated():

@@ -1,10 +1,10 @@
 """Forks as data: one frozen ``Fork`` object per fork, looked up by name."""
 
-from .base import Fork
+from .base import Fork, InstructionSet
 from .cancun import CANCUN
 from .ovm_cancun import OVM_CANCUN
 from .prague import PRAGUE
 
 FORKS: dict[str, Fork] = {fork.name: fork for fork in (CANCUN, OVM_CANCUN, PRAGUE)}
 
-__all__ = ["CANCUN", "FORKS", "OVM_CANCUN", "PRAGUE", "Fork"]
+__all__ = ["CANCUN", "FORKS", "OVM_CANCUN", "PRAGUE", "Fork", "InstructionSet"]

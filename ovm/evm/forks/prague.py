@@ -14,15 +14,12 @@ withdrawal and consolidation request contracts (EIP-7002, EIP-7251), among
 others. This object is provisional, to be rebuilt on the fork data with them.
 """
 
-import dataclasses
-
 from .. import gas as G
-from ..precompiles import PRAGUE_PRECOMPILES
+from ..precompiles import BLS12_381_PRECOMPILES
 from .cancun import CANCUN
 
-PRAGUE = dataclasses.replace(
-    CANCUN,
-    name="Prague",
-    precompiles=PRAGUE_PRECOMPILES,
+PRAGUE = CANCUN.derive(
+    "Prague",
+    add_precompiles=BLS12_381_PRECOMPILES,
     calldata_floor_per_token=G.TX_DATA_FLOOR_PER_TOKEN,
 )

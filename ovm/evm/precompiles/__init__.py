@@ -86,8 +86,6 @@ BLS12_381_PRECOMPILES: dict[bytes, Precompile] = {
     ),
 }
 
-PRAGUE_PRECOMPILES: dict[bytes, Precompile] = {**CANCUN_PRECOMPILES, **BLS12_381_PRECOMPILES}
-
 P256VERIFY_ADDRESS = _address(0x100)
 
 
@@ -102,7 +100,6 @@ __all__ = [
     "CANCUN_PRECOMPILES",
     "FlatPrice",
     "P256VERIFY_ADDRESS",
-    "PRAGUE_PRECOMPILES",
     "Precompile",
     "PrecompileError",
     "p256verify_precompile",

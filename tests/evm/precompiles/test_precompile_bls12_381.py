@@ -25,7 +25,6 @@ from py_ecc.optimized_bls12_381 import G1, G2, add, curve_order, is_inf, multipl
 from ovm.evm.precompiles import (
     BLS12_381_PRECOMPILES,
     CANCUN_PRECOMPILES,
-    PRAGUE_PRECOMPILES,
     PrecompileError,
 )
 from ovm.evm.forks import CANCUN, PRAGUE
@@ -98,7 +97,7 @@ def test_every_vector_file_is_used() -> None:
 
 def test_prague_table_is_cancun_plus_0x0b_to_0x11() -> None:
     assert sorted(BLS12_381_PRECOMPILES) == [address(n) for n in range(0x0B, 0x12)]
-    assert PRAGUE_PRECOMPILES == {**CANCUN_PRECOMPILES, **BLS12_381_PRECOMPILES}
+    assert PRAGUE.precompiles == {**CANCUN_PRECOMPILES, **BLS12_381_PRECOMPILES}
     assert [p.name for p in BLS12_381_PRECOMPILES.values()] == [
         "bls12_g1add",
         "bls12_g1msm",
