@@ -108,8 +108,6 @@ def test_the_end_of_64_bit_time_is_never_committed(tmp_path):
         assert (block["number"], int(block["timestamp"], 16)) == ("0x1", latest)
 
 
-@pytest.mark.xfail(strict=True, reason="needs h-evm's bound on the transpiler: today the hot code is translated, "
-                                       "taking over a minute and 2.3 GiB (the lead flips this once it is merged)")
 def test_400_kb_of_hot_state_override_code(tmp_path):
     node = NodeProcess(tmp_path / "chain", "--instant", memory_limit=MEMORY_LIMIT)
     try:
@@ -118,7 +116,7 @@ def test_400_kb_of_hot_state_override_code(tmp_path):
         assert_error(answer, -32000, "out of gas")
         Watch(node).assert_healthy()
     finally:
-        node.kill()  # today it is still translating: no need to wait for it
+        node.kill()
 
 
 def test_a_batch_of_endless_loops_is_cut_off_after_30_s(fresh):
