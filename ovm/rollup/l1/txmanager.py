@@ -22,8 +22,9 @@ How the rollup's services send transactions to L1 (``client.txs``, one per
   first), it re-reads the count and signs again, once. ``forget_nonce``
   makes it re-read after a transaction was dropped.
 - **Resending.** Resending a raw transaction is harmless, because a node that
-  already has it answers "already known" (or "nonce too low" once it is
-  mined), and both count as sent when the transaction is there.
+  already has it answers "already known" (anvil: "transaction already
+  imported"; "nonce too low" once it is mined), and each counts as sent when
+  the transaction is there.
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ DEFAULT_RECEIPT_TIMEOUT = 120.0
 GAS_MARGIN_DIVISOR = 5  # gas = estimate + estimate / 5
 
 NONCE_CONFLICTS = ("nonce too low", "replacement transaction underpriced")
-ALREADY_KNOWN = "already known"
+ALREADY_KNOWN = ("already known", "already imported")  # geth's and ours; anvil's once it has the transaction
 
 
 class TransactionReverted(L1Error):
@@ -87,7 +88,7 @@ class TxManager:
         try:
             self.client.request("eth_sendRawTransaction", to_hex(raw))
         except L1Error as exc:
-            if ALREADY_KNOWN not in str(exc) and not (
+            if not any(words in str(exc) for words in ALREADY_KNOWN) and not (
                 _is_nonce_conflict(exc) and self.client.transaction(tx_hash) is not None
             ):
                 raise
