@@ -76,21 +76,27 @@ def test_deposit_appears_on_l2(devnet):
 
 
 def test_withdrawal_is_paid_after_the_challenge_period_only_once(devnet):
-    devnet.command("withdraw", "--amount", "0.5", "--account", "3")
-    too_early = devnet.command("finalize", "--account", "3", check=False)
-    assert too_early.returncode == 2
-    assert "challenge period" in too_early.stderr or "no output covers" in too_early.stderr
-
     l1 = L1Client(devnet.l1_url)
+    devnet.command("withdraw", "--amount", "0.5", "--account", "3")
     before = l1.balance(USER.address)
-    result = devnet.command("finalize", "--account", "3", "--wait", "--timeout", "120")
-    assert "0.5 ETH paid on L1" in result.stdout
+    paid = devnet.command("finalize", "--account", "3", check=False)
+    if paid.returncode != 0:  # the usual case; on a loaded machine the period may already be over
+        assert paid.returncode == 2
+        assert "challenge period" in paid.stderr or "no output covers" in paid.stderr
+        paid = devnet.command("finalize", "--account", "3", "--wait", "--timeout", "120")
+    assert "0.5 ETH paid on L1" in paid.stdout
     gas_spent = 10**16  # at most, at these devnet prices
     assert before + ETHER // 2 - gas_spent < l1.balance(USER.address) <= before + ETHER // 2
 
     bridge = l1_bridge(devnet)
+    config = load_config(devnet.datadir / "rollup.json")
+    scc = Contract.at(l1, load("StateCommitmentChain"), config.contracts.state_commitment_chain)
     [withdrawal] = [w for w in user_withdrawals(devnet, USER) if w.amount == ETHER // 2]
-    scc = Contract.at(l1, load("StateCommitmentChain"), load_config(devnet.datadir / "rollup.json").contracts.state_commitment_chain)
+    [finalized] = [e for e in bridge.events("WithdrawalFinalized") if e.args["amount"] == ETHER // 2
+                   and as_bytes(e.args["l1Recipient"]) == USER.address]
+    _, proposed_at, _ = scc.call("getOutput", finalized.args["outputIndex"])
+    assert l1.block(finalized.log.block_number).timestamp >= proposed_at + config.challenge_period
+
     proof = finalization_proof(L1Client(devnet.url), scc, withdrawal)
     with pytest.raises(L1Error, match="already finalized"):
         bridge.transact(USER.private_key, "finalizeWithdrawal", proof)
@@ -140,3 +146,7 @@ def test_the_replica_has_the_sequencers_blocks_and_outputs(devnet):
     proposed = range(3, head + 1, 3)
     assert same_outputs(devnet.url, devnet.replica_url, proposed)
     assert batch_kinds(devnet) == ({CALLDATA} if "--l1-rpc" in devnet.args else {BLOBS})
+
+
+def as_bytes(address) -> bytes:
+    return bytes.fromhex(address[2:]) if isinstance(address, str) else bytes(address)
