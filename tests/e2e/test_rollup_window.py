@@ -33,9 +33,9 @@ ETHER = 10**18
 
 
 def deploy(client) -> RollupConfig:
+    anchor = client.head().ref  # before the contracts, as ovm devnet anchors it
     contracts = deploy_rollup(client, DEPLOYER.private_key, batcher=BATCHER.address, proposer=PROPOSER.address,
-                              challenge_period=60, bond=ETHER)
-    anchor = client.head().ref
+                              challenge_period=60, bond=ETHER, l2_genesis_timestamp=anchor.timestamp)
     return RollupConfig(
         contracts=contracts, batcher=Operator(BATCHER.address, BATCHER.private_key),
         proposer=Operator(PROPOSER.address, PROPOSER.private_key), l1_anchor=anchor,
