@@ -18,7 +18,7 @@ Byte layout (version 0; integers big-endian)
     batch  = version (u8, 0x00) ‖ count (u16, ≥ 1) ‖ ends (count × u32) ‖ frames
     frames = frame 0 ‖ frame 1 ‖ … ‖ frame count-1
     frame i = frames[ends[i-1] : ends[i]]            (ends[-1] = 0)
-    frame  = FastLZ level 1 (ovm.rollup.fastlz) of rlp(block), at most MAX_FRAME_SIZE bytes once decompressed
+    frame  = FastLZ level 1 (ovm.primitives.fastlz) of rlp(block), at most MAX_FRAME_SIZE bytes once decompressed
     block  = [l2BlockNumber, timestamp, l1OriginNumber, l1OriginHash, [tx 0, tx 1, …]]
 
 ``ends`` counts from the first byte of ``frames`` and must rise strictly,
@@ -54,7 +54,7 @@ from typing import Iterable, Sequence
 from ovm.evm.transactions import MAX_BLOBS_PER_TRANSACTION, InvalidTransaction, decode_transaction
 from ovm.primitives import rlp
 from ovm.primitives.types import Hash32
-from ovm.rollup import fastlz
+from ovm.primitives import fastlz
 
 VERSION = 0
 VERSION_SIZE = 1

@@ -17,7 +17,7 @@ from l2_blocks import make_blocks
 
 from ovm.evm.precompiles.point_evaluation import trusted_setup
 from ovm.primitives import rlp
-from ovm.rollup import fastlz
+from ovm.primitives import fastlz
 from ovm.rollup.batch import (
     BLOB_SIZE,
     CALLDATA_BATCH_LIMIT,
