@@ -250,7 +250,7 @@ def receipt_json(record: ReceiptRecord) -> dict:
 
 
 def l1_fee_json(charge: L1Charge) -> dict:
-    """op-geth's L1 data fee fields of a receipt (Ecotone)."""
+    """op-geth's L1 data fee fields of a receipt (the same from Ecotone on)."""
     values = charge.values
     return {
         "l1Fee": quantity(charge.fee),

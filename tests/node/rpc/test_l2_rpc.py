@@ -17,7 +17,7 @@ from rpc_support import node, run
 
 from ovm.chain import dev_accounts
 from ovm.evm.forks import OVM_CANCUN
-from ovm.evm.l2 import L1Origin, l1_fee, l1_fee_values, l1_info_deposit, user_deposit_source_hash
+from ovm.evm.l2 import L1Origin, ecotone_l1_fee, l1_fee_values, l1_info_deposit, user_deposit_source_hash
 from ovm.evm.transactions import (
     DepositTransaction,
     FeeMarketTransaction,
@@ -114,7 +114,7 @@ def test_l1_fee_fields_of_a_receipt(tmp_path):
 
     async def scenario(rpc):
         receipt = await rpc("eth_getTransactionReceipt", hex_(transaction_hash(tx)))
-        fee, gas = l1_fee(encode_transaction(tx), l1_fee_values(rpc.ctx.chain.state))
+        fee, gas = ecotone_l1_fee(encode_transaction(tx), l1_fee_values(rpc.ctx.chain.state))
         assert receipt["l1Fee"] == hex(fee) and receipt["l1GasUsed"] == hex(gas)
         assert receipt["l1GasPrice"] == hex(ORIGIN.base_fee)
         assert receipt["l1BlobBaseFee"] == hex(ORIGIN.blob_base_fee)
