@@ -30,7 +30,9 @@ from ..evm.transactions import (
     encode_transaction,
     transaction_item,
 )
+from ..evm.forks import Fork
 from ..primitives import rlp
+from ..state import State
 from ..trie import EMPTY_TRIE_ROOT, trie_root
 from .header import (
     EMPTY_OMMERS_HASH,
@@ -102,6 +104,14 @@ def transactions_root(transactions: Sequence[Transaction]) -> bytes:
 
 def withdrawals_root(withdrawals: Sequence[Withdrawal]) -> bytes:
     return ordered_trie_root([rlp.encode(withdrawal_item(w)) for w in withdrawals])
+
+
+def header_withdrawals_root(fork: Fork | None, state: State, withdrawals: Sequence[Withdrawal]) -> bytes:
+    """The ``withdrawalsRoot`` a header carries after a block left ``state``:
+    the root of its withdrawals, or, on an L2 fork that says so (Isthmus),
+    the storage root of the account it names (the L2ToL1MessagePasser)."""
+    account = fork.l2.withdrawals_root_account if fork is not None and fork.l2 is not None else None
+    return withdrawals_root(withdrawals) if account is None else state.storage_root(account)
 
 
 # --- encoding -------------------------------------------------------------------

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
+from ..evm.forks import Fork
 from ..evm.l2 import SEQUENCER_FEE_VAULT  # the coinbase of every L2 block
 from ..primitives.types import (
     UINT64_MAX,
@@ -46,7 +47,7 @@ from ..primitives.types import (
 )
 from ..state import State
 from .base_fee import BaseFeeParams
-from .block import Block
+from .block import Block, header_withdrawals_root
 from .dev_accounts import dev_accounts
 from .header import MAX_EXTRA_DATA_BYTES, Header
 
@@ -254,8 +255,10 @@ def genesis_state(genesis: Genesis) -> State:
     return state
 
 
-def genesis_block(genesis: Genesis, state: State) -> Block:
-    """Block 0: no parent, no transactions, ``state``'s root."""
+def genesis_block(genesis: Genesis, state: State, fork: Fork | None = None) -> Block:
+    """Block 0: no parent, no transactions, ``state``'s root; the header's
+    withdrawals root as ``fork`` makes it (Isthmus: the L2ToL1MessagePasser's
+    storage root, as the spec's "Genesis Block" says)."""
     header = Header(
         parent_hash=ZERO_HASH,
         coinbase=genesis.coinbase,
@@ -266,6 +269,7 @@ def genesis_block(genesis: Genesis, state: State) -> Block:
         extra_data=genesis.extra_data,
         prev_randao=genesis.prev_randao,
         base_fee_per_gas=genesis.config.initial_base_fee,
+        withdrawals_root=header_withdrawals_root(fork, state, ()),
     )
     return Block(header, ())
 
