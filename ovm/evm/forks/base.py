@@ -47,9 +47,6 @@ from ..opcodes import BY_NAME, Kind, OpInfo
 from ..precompiles import Precompile
 from ..transactions import BlobTransaction, DepositTransaction
 
-BLOB_TRANSACTION_TYPE = BlobTransaction.TYPE
-DEPOSIT_TRANSACTION_TYPE = DepositTransaction.TYPE
-
 
 class DeploymentCheck(Protocol):
     """Says why code may not be deployed, or ``None`` if it may."""
@@ -178,6 +175,6 @@ class Fork:
             self,
             name=name,
             precompiles={**self.precompiles, **add_precompiles},
-            transaction_types=(self.transaction_types - {BLOB_TRANSACTION_TYPE}) | {DEPOSIT_TRANSACTION_TYPE},
+            transaction_types=(self.transaction_types - {BlobTransaction.TYPE}) | {DepositTransaction.TYPE},
             l2=rules,
         )
