@@ -112,3 +112,39 @@ def nested_rlp_lists(depth: int, core: bytes = b"\xc0") -> bytes:
             length = size.to_bytes((size.bit_length() + 7) // 8, "big")
             data = bytes([0xF7 + len(length)]) + length + data
     return data
+
+
+# Between the two GAS readings of ``staticcall_probe``: five pushes and
+# CALLDATASIZE (17), STATICCALL's access to a warm address (100) and the second GAS (2).
+PROBE_OVERHEAD = 17 + 100 + 2
+
+
+def staticcall_probe(target: int, call_gas: int) -> bytes:
+    """Code that copies its calldata to memory, STATICCALLs ``target`` with it
+    and ``call_gas``, and returns three words — success, the gas the call took
+    (``PROBE_OVERHEAD`` included), the output's size — then the output."""
+    return asm(
+        "CALLDATASIZE", "PUSH1 0", "PUSH1 0", "CALLDATACOPY",
+        "GAS",
+        "PUSH1 0", "PUSH1 0", "CALLDATASIZE", "PUSH1 0", f"PUSH2 {target}", f"PUSH4 {call_gas}",
+        "STATICCALL",
+        "GAS",
+        "SWAP1", "PUSH1 0", "MSTORE",
+        "SWAP1", "SUB", "PUSH1 32", "MSTORE",
+        "RETURNDATASIZE", "PUSH1 64", "MSTORE",
+        "RETURNDATASIZE", "PUSH1 0", "PUSH1 96", "RETURNDATACOPY",
+        "RETURNDATASIZE", "PUSH1 96", "ADD", "PUSH1 0", "RETURN",
+    )  # fmt: skip
+
+
+def call_precompile(target: int, data: bytes, fork, code_runner=None, call_gas: int = 100_000,
+                    gas: int = 1_000_000) -> tuple[int, int, bytes]:
+    """STATICCALL ``target`` with ``data`` from a contract, in a transaction under
+    ``fork``: (success, the gas the call took, its output)."""
+    result = call_contract(make_state(), staticcall_probe(target, call_gas), data=data, fork=fork,
+                           code_runner=code_runner, gas=gas)
+    assert result.success, result.error
+    out = result.output
+    success, taken, size = (int.from_bytes(out[i : i + 32], "big") for i in (0, 32, 64))
+    assert len(out) == 96 + size
+    return success, taken - PROBE_OVERHEAD, out[96:]

@@ -7,9 +7,9 @@ Every rule a transaction must meet before it runs, each written once:
 * ``validate_transaction`` — the rules that need no state (signature values,
   chain id, limits, fee caps, blobs), then the sender; a block refuses a
   transaction that breaks one;
-* ``validate_against_state`` — the rules that need the state and the block
-  (type and gas room, base fee, blob fee, nonce, an EOA sender, funds),
-  raising ``NotIncludableNow`` for a transaction a later block may take;
+* ``validate_against_state`` — the rules that need the state, the block and
+  the fork (type, the fork's gas cap, gas room, base fee, blob fee, nonce, an
+  EOA sender, funds), raising ``NotIncludableNow`` for a transaction a later block may take;
 * ``check_for_pool`` and ``check_call`` — the rules geth's pool
   (``txpool.ValidateTransaction``) and its state transition (which
   ``eth_call`` runs) check, in their order and their words, for admission
@@ -115,6 +115,11 @@ CALLDATA_FLOOR = Wording(
     pool="insufficient gas for floor data gas cost: gas {gas}, minimum needed {floor}",
     execution="insufficient gas for floor data gas cost: have {gas}, want {floor}",
 )
+# geth's words in its pool and state transition alike; its calls skip the rule.
+TRANSACTION_GAS_CAP = Wording(
+    block="transaction gas limit too high (cap: {cap}, tx: {gas})",
+    pool="transaction gas limit too high (cap: {cap}, tx: {gas})",
+)
 BAD_SIGNATURE_VALUES = "invalid sender: invalid transaction v, r, s values"  # geth's, for each fault
 
 
@@ -132,6 +137,13 @@ def check_calldata_floor(tx: Transaction, fork: "Fork", words: Words = "block") 
     floor = calldata_floor_gas(tx, fork.calldata_floor_per_token)
     if tx.gas < floor:
         raise CALLDATA_FLOOR.error(words, gas=tx.gas, floor=floor)
+
+
+def check_transaction_gas_cap(tx: Transaction, cap: int | None, words: Words = "block") -> None:
+    """EIP-7825: from Osaka a gas limit may not exceed the fork's cap
+    (``Fork.max_transaction_gas``; ``None``: no cap)."""
+    if cap is not None and tx.gas > cap:
+        raise TRANSACTION_GAS_CAP.error(words, cap=cap, gas=tx.gas)
 
 
 def check_initcode_size(tx: Transaction, words: Words = "block") -> None:
@@ -249,11 +261,15 @@ def validate_transaction(tx: Transaction, chain_id: int | None = None) -> Addres
     return recover_sender(tx)
 
 
-def check_for_pool(tx: Transaction, chain_id: int, block_gas_limit: int) -> None:
+def check_for_pool(
+    tx: Transaction, chain_id: int, block_gas_limit: int, max_transaction_gas: int | None = None
+) -> None:
     """geth's pool checks that need no state, in its order and words; admission
     runs them before ``validate_transaction``, so that what it refuses for these
-    reasons is refused as geth refuses it."""
+    reasons is refused as geth refuses it. ``max_transaction_gas`` is the
+    chain's fork's cap (``Fork.max_transaction_gas``)."""
     check_initcode_size(tx, "pool")
+    check_transaction_gas_cap(tx, max_transaction_gas, "pool")
     check_block_gas_limit(tx, block_gas_limit, "pool")
     check_tip_cap(tx, "pool")
     check_chain_id(tx, chain_id, "pool")
@@ -318,9 +334,11 @@ def check_funds(tx: Transaction, sender: bytes, balance: int, l1_fee: int = 0) -
 def check_fits_block(
     tx: Transaction, env: BlockEnv, fork: Fork, block_gas_available: int | None = None
 ) -> None:
-    """The fork must know the type, and the block must have room for the gas limit."""
+    """The fork must know the type and allow the gas limit (its cap), and the
+    block must have room for the gas limit."""
     if transaction_type(tx) not in fork.transaction_types:
         raise InvalidTransaction(f"transaction type {transaction_type(tx)} not supported")
+    check_transaction_gas_cap(tx, fork.max_transaction_gas)
     check_block_gas_limit(tx, env.gas_limit)
     if block_gas_available is not None and tx.gas > block_gas_available:
         raise NotIncludableNow(f"gas limit reached: tx gas {tx.gas} > block gas left {block_gas_available}")

@@ -247,6 +247,7 @@ class Mempool:
             pool_nonce=self.pending_nonce,
             deployment_policy=self.deployment_policy,
             l2_rules=chain.fork.l2,
+            max_transaction_gas=chain.fork.max_transaction_gas,
             transaction_types=L2_TRANSACTION_TYPES if chain.fork.l2 else L1_TRANSACTION_TYPES,
         )
         if admitted.hash in self._by_hash:

@@ -13,7 +13,8 @@ order of geth's txpool, cheapest first:
    (``L1_TRANSACTION_TYPES``) a blob transaction must come in its network form
    with the blobs beside it (``missing sidecar in blob transaction``), and the
    sidecar must be the blobs it commits to (``ovm.evm.blobs.verify_sidecar``);
-2. stateless: ``max initcode size exceeded``, ``exceeds block gas limit``,
+2. stateless: ``max initcode size exceeded``, ``transaction gas limit too
+   high`` (above the fork's cap, from Osaka), ``exceeds block gas limit``,
    ``max priority fee per gas higher than max fee per gas``, ``invalid sender:
    invalid chain id for signer``, ``invalid sender: invalid transaction v, r, s
    values``, ``intrinsic gas too low``; then ``validate_transaction`` — every
@@ -110,13 +111,15 @@ def admit(
     transaction_types: frozenset[int] = L2_TRANSACTION_TYPES,
     deployment_policy: DeploymentPolicy = DEFAULT_DEPLOYMENT_POLICY,
     l2_rules: L2Rules | None = None,
+    max_transaction_gas: int | None = None,
 ) -> Admitted:
     """Check ``tx_or_raw`` (network form or decoded) for the pool; raises ``AdmissionError``.
 
     ``base_fee`` is the next block's; ``pool_nonce`` defaults to the state's nonce;
-    ``l2_rules`` (the chain fork's) add the L1 data fee to the funds needed."""
+    ``l2_rules`` (the chain fork's) add the L1 data fee to the funds needed;
+    ``max_transaction_gas`` is the chain fork's cap on a gas limit, if any."""
     tx, sidecar = _decode(tx_or_raw, max_tx_size, transaction_types)
-    _check_stateless(tx, chain_id, block_gas_limit)
+    _check_stateless(tx, chain_id, block_gas_limit, max_transaction_gas)
     sender = _recover_sender(tx, chain_id)
     _check_sender(sender)
     if tx.to is None:
@@ -189,9 +192,9 @@ def _check_type_byte(raw: bytes) -> None:
 # --- stateless ------------------------------------------------------------------
 
 
-def _check_stateless(tx: Transaction, chain_id: int, block_gas_limit: int) -> None:
+def _check_stateless(tx: Transaction, chain_id: int, block_gas_limit: int, max_gas: int | None) -> None:
     try:
-        check_for_pool(tx, chain_id, block_gas_limit)
+        check_for_pool(tx, chain_id, block_gas_limit, max_gas)
     except InvalidTransaction as exc:
         raise AdmissionError(str(exc)) from None
 

@@ -21,6 +21,8 @@ transaction types it adds. A fork's file is that list; there are no
 From Prague a fork sets ``calldata_floor_per_token``: a transaction uses at
 least 21000 gas plus that much per calldata token, and its gas limit must
 cover that floor (``ovm.evm.transactions.calldata_floor_gas``); 0 is no floor.
+From Osaka it sets ``max_transaction_gas``: no transaction may have a larger
+gas limit (``ovm.evm.validation.check_transaction_gas_cap``); ``None`` is no cap.
 
 An L2 fork also carries ``l2``, the OP Stack's rules (``ovm.evm.l2.L2Rules``:
 fee vaults, the L1 data fee, the header's withdrawals root); Ethereum's forks
@@ -144,6 +146,7 @@ class Fork:
     deployment_check: DeploymentCheck | None = None
     l2: L2Rules | None = None
     calldata_floor_per_token: int = 0
+    max_transaction_gas: int | None = None
 
     def derive(
         self,

@@ -96,6 +96,9 @@ PURE: dict[str, tuple[int, str]] = {
     "SHL": (2, "({b} << {a}) & M if {a} < 256 else 0"),
     "SHR": (2, "{b} >> {a} if {a} < 256 else 0"),
     "SAR": (2, "sar({a}, {b})"),
+    # Leading zero bits of the word; 256 for zero. The parentheses let a
+    # literal operand be inlined (``(5).bit_length()``).
+    "CLZ": (1, "256 - ({a}).bit_length()"),
 }
 
 # Values a frame can read without side effects: name -> expression over ``f``.
