@@ -22,6 +22,12 @@ From Prague a fork sets ``calldata_floor_per_token``: a transaction uses at
 least 21000 gas plus that much per calldata token, and its gas limit must
 cover that floor (``ovm.evm.transactions.calldata_floor_gas``); 0 is no floor.
 
+From Prague a fork sets ``code_delegation`` (EIP-7702): a transaction whose
+target holds a delegation designator runs the delegate's code, and a sender
+holding one may still send (``ovm.evm.delegation``). Its call instructions
+follow designators too, but those are handlers like any other
+(``ovm.evm.instructions.system.CALLS_FOLLOWING_DELEGATION``).
+
 An L2 fork also carries ``l2``, the OP Stack's rules (``ovm.evm.l2.L2Rules``:
 fee vaults and the L1 data fee); Ethereum's forks have none.
 
@@ -140,6 +146,7 @@ class Fork:
     deployment_check: DeploymentCheck | None = None
     l2: L2Rules | None = None
     calldata_floor_per_token: int = 0
+    code_delegation: bool = False
 
     def derive(
         self,
