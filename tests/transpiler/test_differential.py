@@ -4,10 +4,12 @@ Interpreter and transpiler, side by side, on generated programs.
 Random bytecode (seeded, so failures reproduce) biased towards programs that
 do something: pushes of interesting words, arithmetic, stack shuffles, memory,
 storage, logs, GAS, jumps to real and bogus destinations, calls into another
-generated contract, and every way to halt. Each program runs as a real
-transaction on both paths; the state root, gas used, logs, output and outcome
-must be identical — under Cancun, under a test fork that reprices every
-opcode, and when code is translated a few bytes at a time (regions, exits to
+generated contract — directly or through accounts that delegate to it or to a
+precompile (EIP-7702), whose code is read too — and every way to halt. Each
+program runs as a real transaction on both paths; the state root, gas used,
+logs, output and outcome must be identical — under Prague, under a test fork
+that reprices every opcode of Cancun (where the delegations are code that
+fails), and when code is translated a few bytes at a time (regions, exits to
 the interpreter and back, a program that runs out of budget half-way).
 """
 
@@ -17,12 +19,16 @@ import random
 
 import pytest
 
-from ovm.evm.forks import CANCUN
+from ovm.evm.delegation import designator
+from ovm.evm.forks import PRAGUE
 from ovm.evm.opcodes import BY_NAME
 from ovm.transpiler import Budget, ProgramCache, TranspilingRunner
 from support import CONTRACT, REPRICED_CANCUN, call_contract, make_state
 
 OTHER = bytes.fromhex("2000000000000000000000000000000000000002")
+DELEGATED = bytes.fromhex("3000000000000000000000000000000000000003")  # delegates to OTHER
+DELEGATED_TO_PRECOMPILE = bytes.fromhex("3000000000000000000000000000000000000004")  # to SHA256
+TARGETS = [OTHER, OTHER, DELEGATED, DELEGATED_TO_PRECOMPILE]
 WORDS = [0, 1, 2, 31, 32, 255, 256, (1 << 255), (1 << 256) - 1, (1 << 255) - 1, 0x40, 7]
 PURE = ["ADD", "MUL", "SUB", "DIV", "SDIV", "MOD", "SMOD", "ADDMOD", "MULMOD", "EXP",
         "SIGNEXTEND", "LT", "GT", "SLT", "SGT", "EQ", "ISZERO", "AND", "OR", "XOR", "NOT",
@@ -61,17 +67,21 @@ def random_program(rng: random.Random, length: int) -> bytes:
         elif roll < 0.93:
             target = rng.choice(jumpdests) if jumpdests and rng.random() < 0.8 else rng.randint(0, 300)
             code += push(target) + op(rng.choice(("JUMP", "JUMPI")))
-        elif roll < 0.97:
-            # CALL(gas, other, value, in, insize, out, outsize)
+        elif roll < 0.955:
+            # CALL(gas, target, value, in, insize, out, outsize)
             code += push(32) + push(0) + push(32) + push(0) + push(rng.choice((0, 1))) + push(
-                int.from_bytes(OTHER, "big")) + op("GAS") + op(rng.choice(("CALL", "STATICCALL", "DELEGATECALL")))
+                int.from_bytes(rng.choice(TARGETS), "big")) + op("GAS") + op(rng.choice(("CALL", "STATICCALL", "DELEGATECALL")))
+        elif roll < 0.97:
+            code += push(int.from_bytes(rng.choice(TARGETS), "big")) + op(rng.choice(("EXTCODESIZE", "EXTCODEHASH")))
         else:
             code += op(rng.choice(HALTS))
     return bytes(code)
 
 
-def run(code: bytes, other: bytes, runner, fork=CANCUN):
+def run(code: bytes, other: bytes, runner, fork=PRAGUE):
     state = make_state({OTHER: other})
+    state.load_account(DELEGATED, 1, 5, designator(OTHER), {})
+    state.load_account(DELEGATED_TO_PRECOMPILE, 1, 0, designator((2).to_bytes(20, "big")), {})
     state.load_account(CONTRACT, 1, 10**18, code, {0: 1, 1: 2})
     result = call_contract(state, None, gas=300_000, data=bytes(range(40)), value=3, code_runner=runner,
                            fork=fork)
