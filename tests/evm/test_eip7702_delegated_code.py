@@ -238,3 +238,33 @@ def test_cancun_runs_the_designator_itself(op: str, engine: str) -> None:
 def test_cancun_transaction_to_the_authority_fails(engine: str) -> None:
     _, result = run(engine, b"", to=AUTHORITY, fork=CANCUN, gas=50_000)
     assert not result.success and result.gas_used == 50_000
+
+
+# --- resumable: snapshots of a machine in a set-code transaction ---------------------------------
+
+
+def test_resumed_from_snapshots_every_two_steps() -> None:
+    """The authorizations' changes are in the journal and the delegated frame on
+    the frame list, so a machine restored from its snapshot on a rebuilt
+    pre-state ends exactly as the uninterrupted run (fraud proofs step so)."""
+    from delegation_support import authorize, set_code_tx
+    from ovm.evm.processor import begin_transaction, process_transaction
+    from ovm.evm.snapshot import run_with_snapshots
+    from support import make_env
+
+    def pre_state():
+        state = make_state()
+        state.load_account(CONTRACT, 1, 0, call_code("CALL"), {})
+        state.load_account(DELEGATE, 1, 0, RETURN_ADDRESS, {})
+        state.load_account(AUTHORITY, 0, 1, b"", {})
+        return state
+
+    tx = set_code_tx([authorize(DELEGATE)])
+    expected_state = pre_state()
+    expected = process_transaction(expected_state, make_env(), tx, PRAGUE)
+    # the authority is warm from its authorization: the CALL pays only the delegate's 2600
+    used = 21000 + 25000 + 21 + 100 + 3 + COLD + 17 + AFTER_CALL
+    assert expected.output == word(AUTHORITY) + word(1) and expected.gas_used == used - used // 5
+    result, state = run_with_snapshots(begin_transaction(pre_state(), make_env(), tx, PRAGUE), pre_state, every=2)
+    assert (result.gas_used, result.output, result.refund) == (expected.gas_used, expected.output, expected.refund)
+    assert state.state_root() == expected_state.state_root()
