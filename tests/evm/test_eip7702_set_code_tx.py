@@ -120,10 +120,14 @@ def _raw_with_authorization_field(index: int, item) -> bytes:
         (_raw_with_authorization_field(3, b"\x01\x00"), "y_parity: 256 exceeds 8 bits"),
         (_raw_with_authorization_field(4, b"\x01" * 33), "r: integer exceeds 256 bits"),
         (_raw_with_authorization_field(0, b"\x00\x01"), "chain_id"),
+        (_raw_with_authorization_field(2, b"\x00\x01"), "nonce"),
+        (_raw_with_authorization_field(2, [b""]), "nonce: expected a byte string, got a list"),
+        (_raw_with(9, [[b"\x01", DELEGATE, b"", b"", b"\x01", b"\x01", b""]]), "got 7 items"),
         (b"\x04" + rlp.encode([b""] * 12), "expected 13 fields, got 12"),
     ],
     ids=["creation", "list not a list", "five items", "short address", "nonce 2^64", "y_parity 256",
-         "r 33 bytes", "non-canonical chain id", "twelve fields"],
+         "r 33 bytes", "non-canonical chain id", "non-canonical nonce", "nonce as a list", "seven items",
+         "twelve fields"],
 )
 def test_decoding_is_strict(raw: bytes, message: str) -> None:
     with pytest.raises(InvalidTransaction, match=message):
