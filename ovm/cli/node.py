@@ -103,7 +103,8 @@ def read_genesis(path: str | None) -> Genesis:
 def banner(node: Node, url: str, ws_url: str, datadir: Path, instant: bool, block_time: float) -> str:
     mode = "instant (a block per transaction)" if instant else f"a block every {block_time:g} s"
     lines = [
-        f"ovm node — chain id {node.chain.chain_id}, {node.chain.fork.name}, head block {node.chain.head.number}, {mode}",
+        f"ovm node — chain id {node.chain.chain_id}, {node.chain.fork.name}, "
+        f"head block {node.chain.head.number}, {mode}",
         f"data directory: {datadir}",
         f"JSON-RPC: {url}  (WebSocket: {ws_url})",
         "",

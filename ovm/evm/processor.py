@@ -32,9 +32,9 @@ from dataclasses import dataclass
 
 from ..state import Log, State
 from . import gas as G
+from .delegation import apply_authorizations, delegated_address
 from .environment import BlockEnv, TxContext
 from .exceptions import AddressCollision, EvmError, FailedDeposit
-from .delegation import apply_authorizations, delegated_address
 from .forks.base import Fork
 from .frame import Frame
 from .instructions.system import create_address

@@ -5,7 +5,8 @@ Transaction validation
 Every rule a transaction must meet before it runs, each written once:
 
 * ``validate_transaction`` — the rules that need no state (signature values,
-  chain id, limits, fee caps, blobs), then the sender; a block refuses a
+  chain id, limits, fee caps, blobs, a set-code transaction's non-empty
+  authorization list and target), then the sender; a block refuses a
   transaction that breaks one;
 * ``validate_against_state`` — the rules that need the state and the block
   (type and gas room, base fee, blob fee, nonce, an EOA sender, funds),
@@ -33,8 +34,8 @@ from ..primitives.crypto import SECP256K1_HALF_N, SECP256K1_N
 from ..primitives.types import UINT256_CEIL, Address
 from ..state import State
 from . import gas as G
-from .environment import BlockEnv
 from .delegation import is_designator
+from .environment import BlockEnv
 from .transactions import (
     MAX_BLOBS_PER_TRANSACTION,
     MAX_NONCE,

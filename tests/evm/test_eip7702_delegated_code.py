@@ -50,7 +50,8 @@ def call_code(op: str, target: bytes = AUTHORITY, value: int | None = 0) -> byte
     lines = ["PUSH1 32", "PUSH1 0", "PUSH1 0", "PUSH1 0"]
     if op in ("CALL", "CALLCODE"):
         lines.append(f"PUSH1 {value}")
-    lines += [f"PUSH20 0x{target.hex()}", f"PUSH3 {CHILD_GAS}", op, "PUSH1 32", "MSTORE", "PUSH1 64", "PUSH1 0", "RETURN"]
+    lines += [f"PUSH20 0x{target.hex()}", f"PUSH3 {CHILD_GAS}", op]
+    lines += ["PUSH1 32", "MSTORE", "PUSH1 64", "PUSH1 0", "RETURN"]
     return asm(*lines)
 
 

@@ -114,7 +114,8 @@ def _raw_with_authorization_field(index: int, item) -> bytes:
     [
         (_raw_with(5, b""), "to: expected 20 bytes, got 0"),
         (_raw_with(9, b""), "authorization_list: expected a list"),
-        (_raw_with(9, [[b"\x01", DELEGATE, b"", b"", b"\x01"]]), r"expected \[chain_id, address, nonce, y_parity, r, s\], got 5"),
+        (_raw_with(9, [[b"\x01", DELEGATE, b"", b"", b"\x01"]]),
+         r"expected \[chain_id, address, nonce, y_parity, r, s\], got 5"),
         (_raw_with_authorization_field(1, b"\x01" * 19), "address: expected 20 bytes, got 19"),
         (_raw_with_authorization_field(2, (1 << 64).to_bytes(9, "big")), "nonce: 18446744073709551616 exceeds 64 bits"),
         (_raw_with_authorization_field(3, b"\x01\x00"), "y_parity: 256 exceeds 8 bits"),
@@ -195,7 +196,8 @@ def test_pool_and_call_words_for_an_empty_list() -> None:
     tx = signed(authorization_list=())
     with pytest.raises(InvalidTransaction, match="^set code tx must have at least one authorization tuple$"):
         check_for_pool(tx, 1, 30_000_000)
-    with pytest.raises(InvalidTransaction, match=f"^EIP-7702 transaction with empty auth list \\(sender 0x{SENDER.hex()}\\)$"):
+    empty = f"^EIP-7702 transaction with empty auth list \\(sender 0x{SENDER.hex()}\\)$"
+    with pytest.raises(InvalidTransaction, match=empty):
         check_call(make_state(), make_env(), tx, SENDER)
     creation = dataclasses.replace(signed(), to=None)
     with pytest.raises(InvalidTransaction, match="^EIP-7702 transaction cannot be used to create contract"):

@@ -69,8 +69,9 @@ def random_program(rng: random.Random, length: int) -> bytes:
             code += push(target) + op(rng.choice(("JUMP", "JUMPI")))
         elif roll < 0.955:
             # CALL(gas, target, value, in, insize, out, outsize)
-            code += push(32) + push(0) + push(32) + push(0) + push(rng.choice((0, 1))) + push(
-                int.from_bytes(rng.choice(TARGETS), "big")) + op("GAS") + op(rng.choice(("CALL", "STATICCALL", "DELEGATECALL")))
+            target = int.from_bytes(rng.choice(TARGETS), "big")
+            code += push(32) + push(0) + push(32) + push(0) + push(rng.choice((0, 1))) + push(target)
+            code += op("GAS") + op(rng.choice(("CALL", "STATICCALL", "DELEGATECALL")))
         elif roll < 0.97:
             code += push(int.from_bytes(rng.choice(TARGETS), "big")) + op(rng.choice(("EXTCODESIZE", "EXTCODEHASH")))
         else:

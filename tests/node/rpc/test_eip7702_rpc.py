@@ -130,7 +130,8 @@ def test_call_refusals_in_geth_s_words(tmp_path):
         del missing["yParity"]
         bad = await rpc.failure("eth_call", {"to": AUTHORITY_HEX, "authorizationList": [missing]})
         assert bad.code == -32602 and "missing required field 'yParity' for SetCodeAuthorization" in bad.message
-        wide = await rpc.failure("eth_call", {"to": AUTHORITY_HEX, "authorizationList": [dict(auth, nonce=hex(1 << 64))]})
+        too_wide = dict(auth, nonce=hex(1 << 64))
+        wide = await rpc.failure("eth_call", {"to": AUTHORITY_HEX, "authorizationList": [too_wide]})
         assert wide.code == -32602 and "authorizationList: [0]: nonce" in wide.message
     with_node(tmp_path, scenario)
 
