@@ -25,7 +25,9 @@ order of geth's txpool, cheapest first:
 4. state: ``max fee per gas less than block base fee`` (for the next block),
    ``nonce too low``, ``nonce too high`` (a gap of more than ``max_nonce_gap``
    after the sender's next nonce in the pool; smaller gaps wait in the pool),
-   ``sender not an eoa``, ``insufficient funds for gas * price + value`` (one
+   ``sender not an eoa`` (unless, where the chain's fork has code delegation,
+   its code is a delegation designator, EIP-7702),
+   ``insufficient funds for gas * price + value`` (one
    transaction's worst case against the balance, with the L1 data fee when
    ``l2_rules`` are given, as op-geth's pool counts it).
 
@@ -112,12 +114,14 @@ def admit(
     deployment_policy: DeploymentPolicy = DEFAULT_DEPLOYMENT_POLICY,
     l2_rules: L2Rules | None = None,
     max_transaction_gas: int | None = None,
+    code_delegation: bool = False,
 ) -> Admitted:
     """Check ``tx_or_raw`` (network form or decoded) for the pool; raises ``AdmissionError``.
 
     ``base_fee`` is the next block's; ``pool_nonce`` defaults to the state's nonce;
     ``l2_rules`` (the chain fork's) add the L1 data fee to the funds needed;
-    ``max_transaction_gas`` is the chain fork's cap on a gas limit, if any."""
+    ``max_transaction_gas`` is the chain fork's cap on a gas limit, if any;
+    ``code_delegation`` (the chain fork's) lets a delegated sender send."""
     tx, sidecar = _decode(tx_or_raw, max_tx_size, transaction_types)
     _check_stateless(tx, chain_id, block_gas_limit, max_transaction_gas)
     sender = _recover_sender(tx, chain_id)
@@ -125,7 +129,7 @@ def admit(
     if tx.to is None:
         _check_deployment(tx, sender, deployment_policy)
     try:
-        _check_state(tx, sender, state, base_fee, pool_nonce, max_nonce_gap, l2_rules)
+        _check_state(tx, sender, state, base_fee, pool_nonce, max_nonce_gap, l2_rules, code_delegation)
     except InvalidTransaction as exc:
         raise AdmissionError(str(exc)) from None
     return Admitted(tx, sender, transaction_hash(tx), sidecar)
@@ -233,6 +237,7 @@ def _check_state(
     pool_nonce: PoolNonce | None,
     max_nonce_gap: int,
     l2_rules: L2Rules | None,
+    code_delegation: bool,
 ) -> None:
     check_fee_cap(tx, sender, base_fee)
     nonce = state.get_nonce(sender)
@@ -243,6 +248,6 @@ def _check_state(
             f"nonce too high: address 0x{sender.hex()}, tx: {tx.nonce} state: {nonce}, "
             f"next: {next_nonce}, max gap: {max_nonce_gap}"
         )
-    check_sender_is_eoa(sender, state.get_code(sender))
+    check_sender_is_eoa(sender, state.get_code(sender), code_delegation)
     l1_fee = 0 if l2_rules is None else l2_rules.l1_charge(state, tx).fee
     check_funds(tx, sender, state.get_balance(sender), l1_fee)

@@ -4,13 +4,15 @@ Interpreter and transpiler, side by side, on generated programs.
 Random bytecode (seeded, so failures reproduce) biased towards programs that
 do something: pushes of interesting words, arithmetic, stack shuffles, memory,
 storage, logs, GAS, CLZ, jumps to real and bogus destinations, calls into
-another generated contract, calls of the precompiles Prague and Osaka add
+another generated contract — directly or through accounts that delegate to it
+or to a precompile (EIP-7702), whose code is read too — calls of the precompiles Prague and Osaka add
 (BLS12-381 at 0x0b–0x11, P256VERIFY at 0x100, modexp as Osaka prices it) with
 valid inputs copied from a data contract (go-ethereum's vectors) or with
 garbage, and every way to halt. Each program runs as a real transaction on
 both paths; the state root, gas used, logs, output and outcome must be
 identical — under Cancun, Prague and Osaka in turn (before Osaka CLZ is an
-invalid opcode, before Prague the BLS12-381 addresses are empty accounts),
+invalid opcode, before Prague the BLS12-381 addresses are empty accounts and
+the delegations are code that fails),
 under a test fork that reprices every opcode, and when code is translated a
 few bytes at a time (regions, exits to the interpreter and back, a program
 that runs out of budget half-way).
@@ -24,6 +26,7 @@ from pathlib import Path
 
 import pytest
 
+from ovm.evm.delegation import designator
 from ovm.evm.forks import CANCUN, OSAKA, PRAGUE
 from ovm.evm.opcodes import BY_NAME
 from ovm.transpiler import Budget, ProgramCache, TranspilingRunner
@@ -31,6 +34,9 @@ from support import CONTRACT, REPRICED_CANCUN, call_contract, make_state
 
 OTHER = bytes.fromhex("2000000000000000000000000000000000000002")
 DATA = bytes.fromhex("3000000000000000000000000000000000000003")  # code: valid precompile inputs
+DELEGATED = bytes.fromhex("3000000000000000000000000000000000000005")  # delegates to OTHER
+DELEGATED_TO_PRECOMPILE = bytes.fromhex("3000000000000000000000000000000000000004")  # to SHA256
+TARGETS = [OTHER, OTHER, DELEGATED, DELEGATED_TO_PRECOMPILE]
 WORDS = [0, 1, 2, 31, 32, 255, 256, (1 << 255), (1 << 256) - 1, (1 << 255) - 1, 0x40, 7]
 PURE = ["ADD", "MUL", "SUB", "DIV", "SDIV", "MOD", "SMOD", "ADDMOD", "MULMOD", "EXP",
         "SIGNEXTEND", "LT", "GT", "SLT", "SGT", "EQ", "ISZERO", "AND", "OR", "XOR", "NOT",
@@ -96,12 +102,15 @@ def random_program(rng: random.Random, length: int) -> bytes:
         elif roll < 0.93:
             target = rng.choice(jumpdests) if jumpdests and rng.random() < 0.8 else rng.randint(0, 300)
             code += push(target) + op(rng.choice(("JUMP", "JUMPI")))
-        elif roll < 0.955:
+        elif roll < 0.945:
             code += precompile_call(rng)
-        elif roll < 0.97:
-            # CALL(gas, other, value, in, insize, out, outsize)
-            code += push(32) + push(0) + push(32) + push(0) + push(rng.choice((0, 1))) + push(
-                int.from_bytes(OTHER, "big")) + op("GAS") + op(rng.choice(("CALL", "STATICCALL", "DELEGATECALL")))
+        elif roll < 0.96:
+            # CALL(gas, target, value, in, insize, out, outsize)
+            target = int.from_bytes(rng.choice(TARGETS), "big")
+            code += push(32) + push(0) + push(32) + push(0) + push(rng.choice((0, 1))) + push(target)
+            code += op("GAS") + op(rng.choice(("CALL", "STATICCALL", "DELEGATECALL")))
+        elif roll < 0.975:
+            code += push(int.from_bytes(rng.choice(TARGETS), "big")) + op(rng.choice(("EXTCODESIZE", "EXTCODEHASH")))
         else:
             code += op(rng.choice(HALTS))
     return bytes(code)
@@ -129,6 +138,8 @@ def precompile_call(rng: random.Random) -> bytes:
 
 def run(code: bytes, other: bytes, runner, fork=CANCUN):
     state = make_state({OTHER: other, DATA: DATA_CODE})
+    state.load_account(DELEGATED, 1, 5, designator(OTHER), {})
+    state.load_account(DELEGATED_TO_PRECOMPILE, 1, 0, designator((2).to_bytes(20, "big")), {})
     state.load_account(CONTRACT, 1, 10**18, code, {0: 1, 1: 2})
     result = call_contract(state, None, gas=300_000, data=bytes(range(40)), value=3, code_runner=runner,
                            fork=fork)

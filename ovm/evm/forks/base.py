@@ -24,6 +24,12 @@ cover that floor (``ovm.evm.transactions.calldata_floor_gas``); 0 is no floor.
 From Osaka it sets ``max_transaction_gas``: no transaction may have a larger
 gas limit (``ovm.evm.validation.check_transaction_gas_cap``); ``None`` is no cap.
 
+From Prague a fork sets ``code_delegation`` (EIP-7702): a transaction whose
+target holds a delegation designator runs the delegate's code, and a sender
+holding one may still send (``ovm.evm.delegation``). Its call instructions
+follow designators too, but those are handlers like any other
+(``ovm.evm.instructions.system.CALLS_FOLLOWING_DELEGATION``).
+
 An L2 fork also carries ``l2``, the OP Stack's rules (``ovm.evm.l2.L2Rules``:
 fee vaults, the L1 data fee, the header's withdrawals root); Ethereum's forks
 have none. An L2 fork is made from the Ethereum fork whose EVM it runs by
@@ -147,6 +153,7 @@ class Fork:
     l2: L2Rules | None = None
     calldata_floor_per_token: int = 0
     max_transaction_gas: int | None = None
+    code_delegation: bool = False
 
     def derive(
         self,

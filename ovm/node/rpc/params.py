@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Callable
 
+from ...evm.transactions import Authorization
 from ...primitives.types import UINT64_MAX, UINT256_MAX
 
 BLOCK_TAGS = ("latest", "pending", "safe", "finalized", "earliest")
@@ -203,6 +204,7 @@ class CallObject:
     type: int | None = None
     blob_versioned_hashes: tuple[bytes, ...] | None = None
     max_fee_per_blob_gas: int | None = None
+    authorization_list: tuple | None = None  # of ``ovm.evm.transactions.Authorization``
 
 
 def blob_hashes(value: Any) -> tuple[bytes, ...]:
@@ -252,12 +254,40 @@ def access_list(value: Any) -> tuple:
     return tuple(entries)
 
 
+AUTHORIZATION_FIELDS: dict[str, tuple[str, Callable[[Any], Any]]] = {
+    "chainId": ("chain_id", quantity),
+    "address": ("address", address),
+    "nonce": ("nonce", uint64),
+    "yParity": ("y_parity", lambda value: quantity(value, 0xFF, "an 8-bit quantity")),
+    "r": ("r", quantity),
+    "s": ("s", quantity),
+}
+"""geth's JSON of an EIP-7702 authorization (``SetCodeAuthorization``), every
+field required; other keys (a ``v`` some clients add) are ignored, as geth does."""
+
+
+def authorization(value: Any) -> Authorization:
+    fields = obj(value, "an authorization")
+    values = {}
+    for key, (name, convert) in AUTHORIZATION_FIELDS.items():
+        if fields.get(key) is None:
+            raise ParamError(f"missing required field '{key}' for SetCodeAuthorization")
+        values[name] = _field(convert, fields[key], key)
+    return Authorization(**values)
+
+
+def authorization_list(value: Any) -> tuple:
+    if not isinstance(value, list):
+        raise ParamError(f"expected an array, got {_json_type(value)}")
+    return tuple(_field(authorization, item, f"[{i}]") for i, item in enumerate(value))
+
+
 def call_object(value: Any) -> CallObject:
     """A call object; ``input`` and ``data`` are synonyms but must agree."""
     fields = obj(value, "a transaction call")
     values: dict[str, Any] = {}
     for key, raw in fields.items():
-        if raw is None or key in IGNORED_CALL_FIELDS or key in ("input", "data", "accessList"):
+        if raw is None or key in IGNORED_CALL_FIELDS or key in ("input", "data", "accessList", "authorizationList"):
             continue
         if key not in CALL_FIELDS:
             raise ParamError(f"unknown field {key!r} in transaction call")
@@ -270,6 +300,8 @@ def call_object(value: Any) -> CallObject:
         values["data"] = next(iter(inputs.values()))
     if fields.get("accessList") is not None:
         values["access_list"] = _field(access_list, fields["accessList"], "accessList")
+    if fields.get("authorizationList") is not None:
+        values["authorization_list"] = _field(authorization_list, fields["authorizationList"], "authorizationList")
     if values.get("gas_price") is not None and (
         values.get("max_fee_per_gas") is not None or values.get("max_priority_fee_per_gas") is not None
     ):
