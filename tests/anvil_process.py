@@ -50,7 +50,7 @@ class Anvil:
             if self.process.poll() is not None:
                 raise RuntimeError(f"anvil exited: {self.process.stderr.read().decode(errors='replace')}")
             try:
-                w3.eth.block_number
+                w3.eth.get_block_number()
                 return
             except Exception:
                 time.sleep(0.05)

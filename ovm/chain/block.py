@@ -31,7 +31,7 @@ from ..evm.transactions import (
     transaction_item,
 )
 from ..primitives import rlp
-from ..trie import EMPTY_TRIE_ROOT, trie_root
+from ..trie import trie_root
 from .header import (
     EMPTY_OMMERS_HASH,
     Header,

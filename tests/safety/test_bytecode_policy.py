@@ -35,7 +35,6 @@ from ovm.safety import (
 from ovm.safety.bytecode_policy import (
     OVM1_CALLER_SEQUENCES,
     OVM1_HALTING_OPCODES,
-    OVM1_RULES,
     SafeBytecodeRules,
     gate_mask,
 )
