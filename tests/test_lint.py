@@ -1,7 +1,8 @@
-"""The linter passes (its configuration is in pyproject.toml).
+"""The linter and the type checker pass (their configuration is in pyproject.toml).
 
-ruff checks the whole tree for the bug-catching rules chosen there. It is
-pinned in requirements.txt; a failure shows its report."""
+ruff checks the whole tree for the bug-catching rules chosen there; mypy
+checks, strictly, the packages whose code is fully typed. Both are pinned
+in requirements.txt; a failure shows their report."""
 
 import subprocess
 import sys
@@ -19,3 +20,7 @@ def test_ruff_finds_nothing():
     result = _run(str(BIN / "ruff"), "check", "--no-cache", "--output-format", "concise", ".")
     assert result.returncode == 0, result.stdout + result.stderr
 
+
+def test_mypy_finds_nothing_in_the_typed_packages():
+    result = _run(str(BIN / "mypy"))
+    assert result.returncode == 0, result.stdout + result.stderr

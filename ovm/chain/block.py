@@ -107,7 +107,7 @@ def withdrawals_root(withdrawals: Sequence[Withdrawal]) -> bytes:
 # --- encoding -------------------------------------------------------------------
 
 
-def _body_items(transactions: Sequence[Transaction], withdrawals: Sequence[Withdrawal] = ()) -> list:
+def _body_items(transactions: Sequence[Transaction], withdrawals: Sequence[Withdrawal] = ()) -> list[rlp.Item]:
     return [[transaction_item(tx) for tx in transactions], [], [withdrawal_item(w) for w in withdrawals]]
 
 
@@ -126,7 +126,7 @@ def encode_block(block: Block) -> bytes:
 # --- decoding -------------------------------------------------------------------
 
 
-def _rlp_list(data: bytes, name: str, length: int) -> list:
+def _rlp_list(data: bytes, name: str, length: int) -> list[rlp.Item]:
     try:
         item = rlp.decode(data)
     except rlp.DecodingError as exc:
