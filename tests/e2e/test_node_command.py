@@ -9,9 +9,8 @@ import socket
 import subprocess
 import sys
 
-from conftest import rpc
 from ovm.chain.dev_accounts import dev_accounts
-from support import REPO
+from support import REPO, rpc
 
 
 def test_prints_url_and_accounts_and_stops_on_sigint(start_node, tmp_path):

@@ -25,7 +25,8 @@ from ovm.rollup.inbox import BLOBS, CALLDATA
 from ovm.rollup.l1 import L1Client, L1Error
 from ovm.rollup.l1.contract import Contract
 from ovm.rollup.withdrawals import finalization_proof, withdrawals_in_receipt
-from rollup_support import Devnet, batch_kinds, funding_env, rpc, same_chain, same_outputs
+from rollup_support import Devnet, batch_kinds, funding_env, same_chain, same_outputs
+from support import rpc
 
 USER, CENSORED = dev_accounts()[3], dev_accounts()[5]
 ETHER = 10**18

@@ -7,7 +7,7 @@ import threading
 from contextlib import contextmanager
 
 import pytest
-from anvil_process import free_port
+from support import free_port
 
 from ovm.evm.gas import blob_base_fee
 from ovm.evm.transactions import FeeMarketTransaction, encode_transaction, sign_transaction

@@ -14,6 +14,7 @@ import dataclasses
 
 import pytest
 
+from support import fee_market_tx, legacy_tx
 from ovm.chain.dev_accounts import dev_accounts
 from ovm.evm import gas as G
 from ovm.evm.blobs import (
@@ -27,8 +28,6 @@ from ovm.evm.blobs import (
 from ovm.evm.transactions import (
     AccessListTransaction,
     BlobTransaction,
-    FeeMarketTransaction,
-    LegacyTransaction,
     encode_transaction,
     sign_transaction,
     transaction_hash,
@@ -56,18 +55,12 @@ NOT_ON_CURVE_R = 5  # no point on secp256k1 has x = 5
 
 
 def fee_market(key: bytes = ALICE.private_key, chain_id: int = CHAIN_ID, **fields):
-    values = dict(
-        chain_id=chain_id, nonce=0, max_priority_fee_per_gas=1, max_fee_per_gas=2 * BASE_FEE,
-        gas=21000, to=TO, value=1, data=b"", access_list=(), y_parity=0, r=0, s=0,
-    )  # fmt: skip
-    values.update(fields)
-    return sign_transaction(FeeMarketTransaction(**values), key, chain_id)
+    values = dict(to=TO, value=1, max_priority_fee_per_gas=1, max_fee_per_gas=2 * BASE_FEE)
+    return fee_market_tx(key, chain_id=chain_id, **{**values, **fields})
 
 
 def legacy(chain_id: int | None = CHAIN_ID, **fields):
-    values = dict(nonce=0, gas_price=BASE_FEE, gas=21000, to=TO, value=1, data=b"", v=0, r=0, s=0)
-    values.update(fields)
-    return sign_transaction(LegacyTransaction(**values), ALICE.private_key, chain_id)
+    return legacy_tx(ALICE.private_key, chain_id=chain_id, **{"to": TO, "value": 1, "gas_price": BASE_FEE, **fields})
 
 
 def raw(tx) -> bytes:
