@@ -34,6 +34,7 @@ from ..primitives.types import UINT256_CEIL, Address
 from ..state import State
 from . import gas as G
 from .environment import BlockEnv
+from .kzg import VERSIONED_HASH_VERSION_KZG
 from .transactions import (
     MAX_BLOBS_PER_TRANSACTION,
     MAX_NONCE,
@@ -53,7 +54,6 @@ from .transactions import (
 )
 
 GAS_LIMIT_CEIL = 1 << 64
-VERSIONED_HASH_VERSION_KZG = 0x01
 
 if TYPE_CHECKING:  # pragma: no cover
     from .forks.base import Fork

@@ -18,7 +18,8 @@ import pytest
 from support import fee_market_tx, legacy_tx
 from ovm.chain import dev_genesis
 from ovm.chain.dev_accounts import dev_accounts
-from ovm.evm.blobs import BYTES_PER_BLOB, encode_network_form, make_sidecar, versioned_hash
+from ovm.evm.blobs import BYTES_PER_BLOB, encode_network_form, make_sidecar
+from ovm.evm.kzg import versioned_hash
 from ovm.evm.forks import OVM_CANCUN
 from ovm.evm.gas import GAS_PER_BLOB
 from ovm.evm.transactions import (

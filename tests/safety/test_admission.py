@@ -19,12 +19,11 @@ from ovm.chain.dev_accounts import dev_accounts
 from ovm.evm import gas as G
 from ovm.evm.blobs import (
     BYTES_PER_BLOB,
-    FIELD_ELEMENTS_PER_BLOB,
     BlobSidecar,
     encode_network_form,
     make_sidecar,
-    versioned_hash,
 )
+from ovm.evm.kzg import FIELD_ELEMENTS_PER_BLOB, versioned_hash
 from ovm.evm.transactions import (
     AccessListTransaction,
     BlobTransaction,

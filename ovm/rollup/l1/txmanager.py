@@ -34,7 +34,8 @@ import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Sequence
 
-from ...evm.blobs import BlobSidecar, decode_network_form, encode_network_form, make_sidecar, versioned_hash
+from ...evm.blobs import BlobSidecar, decode_network_form, encode_network_form, make_sidecar
+from ...evm.kzg import versioned_hash
 from ...evm.transactions import (
     BlobTransaction,
     FeeMarketTransaction,
