@@ -54,6 +54,7 @@ from .header import MAX_EXTRA_DATA_BYTES, Header
 ETHER = 10**18
 GWEI = 10**9
 DEV_BALANCE = 10_000 * ETHER
+DEV_CHAIN_ID = 901  # the devnet's L2
 MIN_GAS_LIMIT = 5000  # the protocol's floor for a block gas limit
 
 
@@ -67,7 +68,7 @@ class ChainConfig:
     (``system_call.store_beacon_root``), as on Ethereum since Cancun and on
     OP Stack chains since Ecotone."""
 
-    chain_id: int = 901
+    chain_id: int = DEV_CHAIN_ID
     gas_limit: int = 30_000_000
     base_fee_params: BaseFeeParams = BaseFeeParams()
     initial_base_fee: int = GWEI

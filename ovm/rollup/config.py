@@ -53,13 +53,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
+from ..chain.genesis import DEV_CHAIN_ID
 from ..primitives.crypto import private_key_to_address
 from ..primitives.json_fields import Fields, load_json_file
 from ..primitives.types import HexError, hex_to_bytes, to_hex
 from .l1.data import BlockRef
+from .l1.devchain import L1_CHAIN_ID
 
-L1_CHAIN_ID = 900
-L2_CHAIN_ID = 901
+L2_CHAIN_ID = DEV_CHAIN_ID
 L2_BLOCK_TIME = 2
 SEQUENCING_WINDOW = 3600  # L1 blocks: 12 hours of 12 s blocks, the OP Stack's
 CHALLENGE_PERIOD = 7 * 24 * 3600  # seconds
