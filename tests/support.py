@@ -5,6 +5,8 @@ that tests of real processes use."""
 from __future__ import annotations
 
 import socket
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -97,7 +99,13 @@ def raw_tx_hex(tx: Transaction) -> str:
     return "0x" + encode_transaction(tx).hex()
 
 
-# --- processes on loopback ports -----------------------------------------------------
+# --- processes ---------------------------------------------------------------------
+
+
+def run_ovm(*args: str, timeout: float = 300) -> subprocess.CompletedProcess:
+    """The ``ovm`` command run to its end from the repository, its output captured as text."""
+    return subprocess.run([sys.executable, "-m", "ovm.cli.main", *args], capture_output=True, text=True,
+                          timeout=timeout, cwd=REPO)
 
 
 def free_port() -> int:
