@@ -3,13 +3,15 @@ transaction (type 2 or type 4) run on a chosen engine."""
 
 from __future__ import annotations
 
+from support import CONTRACT, SENDER_KEY, make_env
+
 from ovm.evm.delegation import designator, sign_authorization
 from ovm.evm.forks import PRAGUE
 from ovm.evm.processor import process_transaction
-from ovm.evm.transactions import Authorization, FeeMarketTransaction, SetCodeTransaction, sign_transaction
+from ovm.evm.signing import sign_transaction
+from ovm.evm.transactions import Authorization, FeeMarketTransaction, SetCodeTransaction
 from ovm.primitives.crypto import private_key_to_address
 from ovm.transpiler import TranspilingRunner
-from support import CONTRACT, SENDER_KEY, make_env
 
 CHAIN_ID = 1  # make_env's
 PRICE = 8  # fee cap 10, tip 1, over make_env's base fee 7

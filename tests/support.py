@@ -1,20 +1,36 @@
-"""Shared helpers for the test suite: fixture paths and tiny-bytecode runners."""
+"""Shared helpers for the test suite: fixture paths, tiny-bytecode runners,
+signed-transaction builders, and the JSON-RPC client and free loopback ports
+that tests of real processes use."""
 
 from __future__ import annotations
 
+import socket
+import subprocess
+import sys
 from pathlib import Path
+from typing import Any
+
+import requests
 
 from ovm.evm.environment import BlockEnv
 from ovm.evm.forks import CANCUN
 from ovm.evm.opcodes import BY_NAME
 from ovm.evm.processor import process_transaction
-from ovm.evm.transactions import FeeMarketTransaction, sign_transaction
+from ovm.evm.signing import sign_transaction
+from ovm.evm.transactions import (
+    FeeMarketTransaction,
+    LegacyTransaction,
+    Transaction,
+    encode_transaction,
+)
 from ovm.primitives.crypto import private_key_to_address
 from ovm.state import State
 
 REPO = Path(__file__).resolve().parents[1]
 ETHEREUM_TESTS = REPO.parent / "shared" / "fixtures" / "ethereum-tests"
 BENCH = REPO.parent / "shared" / "bench"
+
+GWEI = 10**9
 
 SENDER_KEY = bytes.fromhex("45a915e4d060149eb4365960e6a7a45f334393093061116b197e3240065ff2d8")
 SENDER = private_key_to_address(SENDER_KEY)
@@ -50,22 +66,63 @@ def call_contract(state: State, code_or_none=None, *, to: bytes = CONTRACT, data
     """Send one signed type-2 transaction to ``to`` and return its result."""
     if code_or_none is not None:
         state.load_account(to, 1, 0, code_or_none, {})
-    tx = FeeMarketTransaction(
-        chain_id=1,
-        nonce=state.get_nonce(SENDER) if nonce is None else nonce,
-        max_priority_fee_per_gas=1,
-        max_fee_per_gas=10,
-        gas=gas,
-        to=to,
-        value=value,
-        data=data,
-        access_list=(),
-        y_parity=0,
-        r=0,
-        s=0,
-    )
-    tx = sign_transaction(tx, SENDER_KEY, 1)
+    tx = fee_market_tx(SENDER_KEY, chain_id=1, to=to, nonce=state.get_nonce(SENDER) if nonce is None else nonce,
+                       value=value, data=data, gas=gas, max_priority_fee_per_gas=1, max_fee_per_gas=10)
     return process_transaction(state, env or make_env(), tx, fork, code_runner=code_runner)
+
+
+# --- signed transactions ----------------------------------------------------------
+
+
+def fee_market_tx(key: bytes, *, chain_id: int, to: bytes | None, **fields: Any) -> FeeMarketTransaction:
+    """A type-2 (EIP-1559) transaction signed with ``key``: nonce 0, 0 wei, no
+    data, 21,000 gas, a 1 gwei tip and a 10 gwei fee cap, but for the
+    ``FeeMarketTransaction`` fields given."""
+    values = dict(nonce=0, max_priority_fee_per_gas=GWEI, max_fee_per_gas=10 * GWEI, gas=21_000, value=0, data=b"",
+                  access_list=())
+    values.update(fields)
+    tx = FeeMarketTransaction(chain_id=chain_id, to=to, y_parity=0, r=0, s=0, **values)
+    return sign_transaction(tx, key, chain_id)
+
+
+def legacy_tx(key: bytes, *, chain_id: int | None, to: bytes | None, **fields: Any) -> LegacyTransaction:
+    """A legacy transaction signed with ``key`` (EIP-155 unless ``chain_id`` is
+    None): nonce 0, 0 wei, no data, 21,000 gas at 10 gwei, but for the
+    ``LegacyTransaction`` fields given."""
+    values = dict(nonce=0, gas_price=10 * GWEI, gas=21_000, value=0, data=b"")
+    values.update(fields)
+    return sign_transaction(LegacyTransaction(to=to, v=0, r=0, s=0, **values), key, chain_id)
+
+
+def raw_tx_hex(tx: Transaction) -> str:
+    """The network form, as ``eth_sendRawTransaction`` takes it."""
+    return "0x" + encode_transaction(tx).hex()
+
+
+# --- processes ---------------------------------------------------------------------
+
+
+def run_ovm(*args: str, timeout: float = 300) -> subprocess.CompletedProcess:
+    """The ``ovm`` command run to its end from the repository, its output captured as text."""
+    return subprocess.run([sys.executable, "-m", "ovm.cli.main", *args], capture_output=True, text=True,
+                          timeout=timeout, cwd=REPO)
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def rpc(url: str, method: str, *params: Any, timeout: float = 30) -> Any:
+    """One JSON-RPC call over HTTP; its result, or ``RuntimeError`` with the error object."""
+    reply = requests.post(
+        url, json={"jsonrpc": "2.0", "id": 1, "method": method, "params": list(params)}, timeout=timeout
+    ).json()
+    if "error" in reply:
+        raise RuntimeError(reply["error"])
+    return reply["result"]
 
 
 def load_known_failures(path: Path) -> dict[str, str]:

@@ -33,7 +33,7 @@ from ..evm.transactions import (
 from ..evm.forks import Fork
 from ..primitives import rlp
 from ..state import State
-from ..trie import EMPTY_TRIE_ROOT, trie_root
+from ..trie import trie_root
 from .header import (
     EMPTY_OMMERS_HASH,
     Header,
@@ -117,7 +117,7 @@ def header_withdrawals_root(fork: Fork | None, state: State, withdrawals: Sequen
 # --- encoding -------------------------------------------------------------------
 
 
-def _body_items(transactions: Sequence[Transaction], withdrawals: Sequence[Withdrawal] = ()) -> list:
+def _body_items(transactions: Sequence[Transaction], withdrawals: Sequence[Withdrawal] = ()) -> list[rlp.Item]:
     return [[transaction_item(tx) for tx in transactions], [], [withdrawal_item(w) for w in withdrawals]]
 
 
@@ -136,7 +136,7 @@ def encode_block(block: Block) -> bytes:
 # --- decoding -------------------------------------------------------------------
 
 
-def _rlp_list(data: bytes, name: str, length: int) -> list:
+def _rlp_list(data: bytes, name: str, length: int) -> list[rlp.Item]:
     try:
         item = rlp.decode(data)
     except rlp.DecodingError as exc:

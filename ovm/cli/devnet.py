@@ -53,7 +53,7 @@ from ..rollup.genesis import l2_genesis
 from ..rollup.l1.client import BlockRef, L1Client, L1Error
 from ..rollup.l1.devchain import DevChain
 from .arguments import address
-from .bridge import parse_amount
+from .bridge import POINTER, parse_amount
 from .errors import UsageError
 from .node import start_serving, until_signalled
 from .operators import OperatorKeys, deployment_cost, fund, funding_key, operator_keys, write_private
@@ -61,7 +61,6 @@ from .rollup_node import open_sequencer
 
 EMBEDDED_FUNDER = dev_accounts()[0]  # funded in the embedded L1's genesis
 BOND = 10**17
-POINTER = Path.home() / ".ovm" / "devnet.json"
 
 
 def add_arguments(parser) -> None:

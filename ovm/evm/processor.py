@@ -39,6 +39,7 @@ from .forks.base import Fork
 from .frame import Frame
 from .instructions.system import create_address
 from .interpreter import CodeRunner, Machine
+from .intrinsic import calldata_floor_gas, intrinsic_gas
 from .l2 import L1Charge, deposit_failure
 from .transactions import (
     AccessListTransaction,
@@ -47,8 +48,6 @@ from .transactions import (
     Transaction,
     authorizations,
     blob_gas_used,
-    calldata_floor_gas,
-    intrinsic_gas,
 )
 from .validation import check_calldata_floor, check_fits_block, validate_against_state, validate_transaction
 

@@ -9,14 +9,14 @@ each letting an account delegate its code; what they do:
 ``ovm.evm.delegation``) — and the OP Stack's deposit (type 0x7E) as frozen
 dataclasses, with strict decoding from the network form
 (EIP-2718: a legacy RLP list, or a type byte followed by an RLP list),
-encoding, hashing, signing, sender recovery and the gas a transaction pays
+encoding, hashing and the gas a transaction pays
 for up front. Whether a transaction is valid: ``ovm.evm.validation``.
 
 Each class lists its fields in RLP order, so one pair of generic functions
 encodes and decodes every type: a field's codec is chosen by its name
 (``FIELD_CODECS``). The last three fields of a signed type are its signature.
 A deposit has none: derivation makes it from an L1 event, which vouches for
-its sender, so ``recover_sender`` returns its ``from`` (and
+its sender, so ``ovm.evm.signing.recover_sender`` returns its ``from`` (and
 ``validate_transaction`` refuses it: it never comes from a user). How a
 deposit runs: ``ovm.evm.l2`` (the rules), ``ovm.evm.processor``
 (``DepositExecution``).
@@ -36,12 +36,7 @@ from typing import Any, Callable, ClassVar, NamedTuple
 
 from ovm.evm import gas as G
 from ovm.primitives import rlp
-from ovm.primitives.crypto import (
-    InvalidSignature,
-    keccak256,
-    recover_address,
-    sign,
-)
+from ovm.primitives.crypto import keccak256
 from ovm.primitives.types import UINT64_MAX, Address, Hash32
 
 UINT8_MAX = 0xFF
@@ -403,7 +398,7 @@ def _from_fields(cls: type, items: rlp.Item) -> Transaction:
     return cls(*(codec.decode(item, name) for (name, codec), item in zip(schema, fields)))
 
 
-def _to_fields(tx: Transaction) -> list:
+def transaction_fields(tx: Transaction) -> list:
     return [codec.encode(getattr(tx, name)) for name, codec in _schema(type(tx))]
 
 
@@ -449,13 +444,13 @@ def decode_transaction_item(item: rlp.Item) -> Transaction:
 def transaction_item(tx: Transaction) -> rlp.Item:
     """The entry for ``tx`` in a block body's list (inverse of ``decode_transaction_item``)."""
     if isinstance(tx, LegacyTransaction):
-        return _to_fields(tx)
+        return transaction_fields(tx)
     return encode_transaction(tx)
 
 
 def encode_transaction(tx: Transaction) -> bytes:
     """The network form: the legacy RLP list, or type byte ‖ RLP payload."""
-    payload = rlp.encode(_to_fields(tx))
+    payload = rlp.encode(transaction_fields(tx))
     if isinstance(tx, LegacyTransaction):
         return payload
     return bytes((tx.TYPE,)) + payload
@@ -465,110 +460,12 @@ def transaction_hash(tx: Transaction) -> Hash32:
     return keccak256(encode_transaction(tx))
 
 
-# --- signatures -------------------------------------------------------------
-
-
-def legacy_chain_id(v: int) -> int | None:
-    """The chain id a legacy ``v`` encodes (EIP-155), or ``None`` for an unprotected 27/28."""
-    if v in (27, 28):
-        return None
-    if v >= 35:
-        return (v - 35) // 2
-    raise InvalidTransaction(f"invalid legacy v value {v}")
-
-
-def _legacy_y_parity(v: int) -> int:
-    return (v - 27) if v in (27, 28) else (v - 35) % 2
-
-
-def _unsigned_fields(tx: Transaction) -> list:
-    return _to_fields(tx)[:-SIGNATURE_FIELD_COUNT]
-
-
-def _legacy_signing_hash(tx: LegacyTransaction, chain_id: int | None) -> Hash32:
-    """EIP-155 appends ``chain_id, 0, 0``; an unprotected transaction signs six fields."""
-    fields = _unsigned_fields(tx)
-    if chain_id is not None:
-        fields += [rlp.int_to_be(chain_id), b"", b""]
-    return keccak256(rlp.encode(fields))
-
-
-def signing_hash(tx: Transaction, chain_id: int | None = None) -> Hash32:
-    """The hash the sender signs.
-
-    For a legacy transaction the chain id comes from ``v`` unless ``chain_id`` is
-    given. A typed transaction signs over its own ``chain_id`` field, and a
-    different ``chain_id`` argument is an error. A deposit is not signed.
-    """
-    if isinstance(tx, DepositTransaction):
-        raise InvalidTransaction("a deposit transaction is not signed")
-    if isinstance(tx, LegacyTransaction):
-        return _legacy_signing_hash(tx, legacy_chain_id(tx.v) if chain_id is None else chain_id)
-    if chain_id is not None and chain_id != tx.chain_id:
-        raise InvalidTransaction(
-            f"chain id {chain_id} does not match the transaction's {tx.chain_id}"
-        )
-    return keccak256(bytes((tx.TYPE,)) + rlp.encode(_unsigned_fields(tx)))
-
-
-def sign_transaction(tx: Transaction, private_key: bytes, chain_id: int | None) -> Transaction:
-    """Return ``tx`` signed by ``private_key`` (its signature fields are replaced).
-
-    A legacy transaction is signed with EIP-155 for ``chain_id``, or unprotected
-    if it is ``None``; a typed transaction must already carry ``chain_id``.
-    """
-    if isinstance(tx, LegacyTransaction):
-        y_parity, r, s = sign(_legacy_signing_hash(tx, chain_id), private_key)
-        v = 27 + y_parity if chain_id is None else chain_id * 2 + 35 + y_parity
-        return dataclasses.replace(tx, v=v, r=r, s=s)
-    y_parity, r, s = sign(signing_hash(tx, chain_id), private_key)
-    return dataclasses.replace(tx, y_parity=y_parity, r=r, s=s)
-
-
-def recover_sender(tx: Transaction) -> Address:
-    """The address that signed ``tx`` (a deposit's ``from``); ``InvalidTransaction``
-    if there is none."""
-    if isinstance(tx, DepositTransaction):
-        return tx.sender
-    y_parity = _legacy_y_parity(tx.v) if isinstance(tx, LegacyTransaction) else tx.y_parity
-    try:
-        return recover_address(signing_hash(tx), y_parity, tx.r, tx.s)
-    except InvalidSignature as exc:
-        raise InvalidSender(f"invalid signature: {exc}") from None
-
-
-# --- gas ----------------------------------------------------------------------
-
-
-def intrinsic_gas(tx: Transaction) -> int:
-    """Gas charged before execution: base, calldata, creation, access list and
-    authorizations (each as if its authority were a new account, EIP-7702)."""
-    zeros = tx.data.count(0)
-    cost = G.TX_BASE + G.TX_DATA_ZERO * zeros + G.TX_DATA_NONZERO * (len(tx.data) - zeros)
-    if tx.to is None:
-        cost += G.TX_CREATE + G.INITCODE_WORD * G.words(len(tx.data))
-    for _, keys in getattr(tx, "access_list", ()):
-        cost += G.ACCESS_LIST_ADDRESS + G.ACCESS_LIST_STORAGE_KEY * len(keys)
-    cost += G.PER_EMPTY_ACCOUNT_COST * len(authorizations(tx))
-    return cost
+# --- fields the rules read ----------------------------------------------------
 
 
 def authorizations(tx: Transaction) -> AuthorizationList:
     """A set-code transaction's authorizations; none for the other types."""
     return getattr(tx, "authorization_list", ())
-
-
-def calldata_tokens(data: bytes) -> int:
-    zeros = data.count(0)
-    return zeros + G.TX_DATA_TOKENS_PER_NONZERO * (len(data) - zeros)
-
-
-def calldata_floor_gas(tx: Transaction, per_token: int) -> int:
-    """The least gas ``tx`` uses where a fork sets a floor of ``per_token`` gas
-    per calldata token (Prague: 10); no floor when ``per_token`` is 0."""
-    if not per_token:
-        return 0
-    return G.TX_BASE + per_token * calldata_tokens(tx.data)
 
 
 def max_fee_per_gas(tx: Transaction) -> int:

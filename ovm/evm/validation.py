@@ -36,6 +36,9 @@ from ..state import State
 from . import gas as G
 from .delegation import is_designator
 from .environment import BlockEnv
+from .intrinsic import calldata_floor_gas, intrinsic_gas
+from .kzg import VERSIONED_HASH_VERSION_KZG
+from .signing import legacy_chain_id, recover_sender
 from .transactions import (
     MAX_BLOBS_PER_TRANSACTION,
     MAX_NONCE,
@@ -47,16 +50,11 @@ from .transactions import (
     SetCodeTransaction,
     Transaction,
     blob_gas_used,
-    calldata_floor_gas,
-    intrinsic_gas,
-    legacy_chain_id,
     max_fee_per_gas,
-    recover_sender,
     transaction_type,
 )
 
 GAS_LIMIT_CEIL = 1 << 64
-VERSIONED_HASH_VERSION_KZG = 0x01
 
 if TYPE_CHECKING:  # pragma: no cover
     from .forks.base import Fork

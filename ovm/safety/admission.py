@@ -53,10 +53,14 @@ from ..evm.instructions.system import create_address
 from ..evm.l2 import L2Rules
 from ..evm.transactions import (
     TRANSACTION_TYPES,
+    AccessListTransaction,
     BlobTransaction,
     DepositTransaction,
+    FeeMarketTransaction,
     InvalidSender,
     InvalidTransaction,
+    LegacyTransaction,
+    SetCodeTransaction,
     Transaction,
     decode_transaction,
     encode_transaction,
@@ -95,6 +99,11 @@ class Admitted:
     hash: Hash32
     sidecar: BlobSidecar | None = None
 
+
+UserTransaction = (
+    LegacyTransaction | AccessListTransaction | FeeMarketTransaction | BlobTransaction | SetCodeTransaction
+)
+"""What a user signs: every transaction type but a deposit, which comes only from L1."""
 
 PoolNonce = Callable[[Address], int]
 """The sender's next nonce counting the transactions already in the pool."""
@@ -140,7 +149,7 @@ def admit(
 
 def _decode(
     tx_or_raw: bytes | Transaction, max_size: int, types: frozenset[int]
-) -> tuple[Transaction, BlobSidecar | None]:
+) -> tuple[UserTransaction, BlobSidecar | None]:
     if isinstance(tx_or_raw, (bytes, bytearray, memoryview)):
         tx, sidecar = _decode_raw(bytes(tx_or_raw), max_size)
     else:
@@ -220,7 +229,7 @@ def _check_sender(sender: Address) -> None:
         raise AdmissionError(f"{INVALID_SENDER}: 0x{sender.hex()} is a system address")
 
 
-def _check_deployment(tx: Transaction, sender: Address, policy: DeploymentPolicy) -> None:
+def _check_deployment(tx: UserTransaction, sender: Address, policy: DeploymentPolicy) -> None:
     reason = policy.check_initcode(sender, create_address(sender, tx.nonce), tx.data)
     if reason is not None:
         raise AdmissionError(reason)
@@ -230,7 +239,7 @@ def _check_deployment(tx: Transaction, sender: Address, policy: DeploymentPolicy
 
 
 def _check_state(
-    tx: Transaction,
+    tx: UserTransaction,
     sender: Address,
     state: State,
     base_fee: int,

@@ -33,12 +33,8 @@ from ovm.evm.l2 import (
     l1_info_deposit,
     user_deposit_source_hash,
 )
-from ovm.evm.transactions import (
-    DepositTransaction,
-    FeeMarketTransaction,
-    encode_transaction,
-    sign_transaction,
-)
+from ovm.evm.signing import sign_transaction
+from ovm.evm.transactions import DepositTransaction, FeeMarketTransaction, encode_transaction
 from ovm.rollup.artifacts import load
 from ovm.rollup.genesis import l2_genesis
 

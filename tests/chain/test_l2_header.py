@@ -25,7 +25,8 @@ from ovm.chain.importer import MemoryChain
 from ovm.chain.withdrawal import Withdrawal
 from ovm.evm.forks import OVM_CANCUN, OVM_ISTHMUS
 from ovm.evm.l2 import L2_TO_L1_MESSAGE_PASSER, L1Origin, l1_info_deposit
-from ovm.evm.transactions import FeeMarketTransaction, sign_transaction
+from ovm.evm.signing import sign_transaction
+from ovm.evm.transactions import FeeMarketTransaction
 from ovm.primitives.crypto import keccak256
 from ovm.rollup.artifacts import PREDEPLOYS
 from ovm.rollup.genesis import l2_genesis

@@ -9,7 +9,6 @@ import json
 import os
 import resource
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -18,25 +17,10 @@ from pathlib import Path
 import pytest
 import requests
 
-from support import REPO
+from support import REPO, free_port, rpc
 
 NODE_BIN = REPO / "node_modules" / ".bin"
 HERE = Path(__file__).resolve().parent
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def rpc(url: str, method: str, *params, timeout: float = 30):
-    reply = requests.post(
-        url, json={"jsonrpc": "2.0", "id": 1, "method": method, "params": list(params)}, timeout=timeout
-    ).json()
-    if "error" in reply:
-        raise RuntimeError(reply["error"])
-    return reply["result"]
 
 
 class NodeProcess:

@@ -38,7 +38,7 @@ def devnet(tmp_path_factory):
     devnet.stop()
 
 
-def test_a_delegation_made_with_cast_then_a_call_through_the_eoa(devnet, delegate_code):
+def test_a_delegation_made_with_cast_then_a_call_through_the_eoa(devnet, delegate_code):  # noqa: F811 (the fixture imported above)
     url = devnet.url
     delegate = deploy(url, delegate_code["bytecode"])
     eoa = hexaddr(EOA.address)

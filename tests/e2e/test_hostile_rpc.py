@@ -51,12 +51,12 @@ from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
 from ovm.chain.dev_accounts import dev_accounts
+from ovm.evm.signing import sign_transaction
 from ovm.evm.transactions import (
     DepositTransaction,
     FeeMarketTransaction,
     LegacyTransaction,
     encode_transaction,
-    sign_transaction,
 )
 from ovm.primitives import rlp
 

@@ -6,12 +6,9 @@ import os
 import re
 import signal
 import socket
-import subprocess
-import sys
 
-from conftest import rpc
 from ovm.chain.dev_accounts import dev_accounts
-from support import REPO
+from support import rpc, run_ovm
 
 
 def test_prints_url_and_accounts_and_stops_on_sigint(start_node, tmp_path):
@@ -37,11 +34,6 @@ def test_resumes_an_existing_datadir(start_node, tmp_path):
     assert node.stop() == 0
     resumed = start_node("--instant")
     assert rpc(resumed.url, "eth_getBlockByNumber", "latest", False)["hash"] == head["hash"]
-
-
-def run_ovm(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "ovm.cli.main", *args], capture_output=True,
-                          text=True, timeout=60, cwd=REPO)
 
 
 def test_bad_genesis_and_busy_port_are_one_line_errors(tmp_path, node):

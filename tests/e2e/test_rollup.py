@@ -14,18 +14,20 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from eth_abi import decode, encode
-
 from anvil_process import Anvil
+from eth_abi import decode, encode
+from rollup_support import Devnet, batch_kinds, funding_env, same_chain, same_outputs
+from support import rpc
+
 from ovm.chain.dev_accounts import dev_accounts
-from ovm.evm.transactions import FeeMarketTransaction, encode_transaction, sign_transaction
+from ovm.evm.signing import sign_transaction
+from ovm.evm.transactions import FeeMarketTransaction, encode_transaction
 from ovm.rollup.artifacts import load
 from ovm.rollup.config import load_config
 from ovm.rollup.inbox import BLOBS, CALLDATA
 from ovm.rollup.l1 import L1Client, L1Error
 from ovm.rollup.l1.contract import Contract
 from ovm.rollup.withdrawals import finalization_proof, withdrawals_in_receipt
-from rollup_support import Devnet, batch_kinds, funding_env, rpc, same_chain, same_outputs
 
 USER, CENSORED = dev_accounts()[3], dev_accounts()[5]
 ETHER = 10**18

@@ -16,9 +16,10 @@ import time
 
 import pytest
 
+from support import fee_market_tx
 from ovm.chain.dev_accounts import dev_accounts
 from ovm.cli.rollup_node import open_replica, open_sequencer
-from ovm.evm.transactions import FeeMarketTransaction, encode_transaction, sign_transaction, transaction_hash
+from ovm.evm.transactions import encode_transaction, transaction_hash
 from ovm.rollup.artifacts import load
 from ovm.rollup.config import Operator, RollupConfig
 from ovm.rollup.deploy import deploy_rollup
@@ -45,8 +46,8 @@ def deploy(client) -> RollupConfig:
 
 
 def user_tx() -> bytes:
-    tx = FeeMarketTransaction(901, 0, 10**9, 100 * 10**9, 21000, DEPOSITOR.address, 7, b"", (), 0, 0, 0)
-    return encode_transaction(sign_transaction(tx, USER.private_key, 901))
+    tx = fee_market_tx(USER.private_key, chain_id=901, to=DEPOSITOR.address, value=7, max_fee_per_gas=100 * 10**9)
+    return encode_transaction(tx)
 
 
 async def wait_for(condition, what: str, timeout: float = 120) -> None:

@@ -15,7 +15,6 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-
 from delegation_support import (
     AUTHORITY,
     DELEGATE,
@@ -26,9 +25,13 @@ from delegation_support import (
     send,
     set_code_tx,
 )
+from support import CONTRACT, SENDER, SENDER_KEY, asm, make_env, make_state
+
 from ovm.evm import gas as G
 from ovm.evm.delegation import authorization_hash, recover_authority
 from ovm.evm.forks import CANCUN, PRAGUE
+from ovm.evm.intrinsic import intrinsic_gas
+from ovm.evm.signing import recover_sender, sign_transaction, signing_hash
 from ovm.evm.transactions import (
     Authorization,
     InvalidTransaction,
@@ -36,17 +39,12 @@ from ovm.evm.transactions import (
     decode_transaction,
     decode_transaction_item,
     encode_transaction,
-    intrinsic_gas,
-    recover_sender,
-    sign_transaction,
-    signing_hash,
     transaction_hash,
     transaction_item,
 )
 from ovm.evm.validation import check_call, check_for_pool, validate_transaction
 from ovm.primitives import rlp
 from ovm.primitives.crypto import SECP256K1_HALF_N, SECP256K1_N, keccak256
-from support import CONTRACT, SENDER, SENDER_KEY, asm, make_env, make_state
 
 STOP = asm("STOP")
 ENGINES = ("interpreter", "transpiler")

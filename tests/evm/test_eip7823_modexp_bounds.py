@@ -46,7 +46,7 @@ SIZES = {
 def test_osaka_bounds_each_length_and_earlier_forks_do_not() -> None:
     assert OSAKA_RULES.max_length == LIMIT and BERLIN.max_length is None
     assert OSAKA.precompiles[MODEXP_ADDRESS].run is not PRAGUE.precompiles[MODEXP_ADDRESS].run
-    for name, sizes in SIZES.items():
+    for sizes in SIZES.values():
         OSAKA_RULES.run(operands(*sizes(LIMIT)))
         with pytest.raises(PrecompileError):
             OSAKA_RULES.run(operands(*sizes(LIMIT + 1)))

@@ -11,6 +11,7 @@ answers over HTTP is ``tests/node/rpc/test_eip7825_rpc.py``'s.
 from __future__ import annotations
 
 import pytest
+from support import CONTRACT, SENDER, SENDER_KEY, asm, call_contract, make_env, make_state
 
 from ovm.chain.block import Block, InvalidBlock, Rule, encode_block, transactions_root
 from ovm.chain.builder import BlockBuilder
@@ -19,17 +20,16 @@ from ovm.chain.genesis import ChainConfig, dev_genesis, genesis_block, genesis_s
 from ovm.chain.importer import MemoryChain, copy_state
 from ovm.evm.forks import CANCUN, OSAKA, PRAGUE
 from ovm.evm.processor import process_transaction
+from ovm.evm.signing import sign_transaction
 from ovm.evm.transactions import (
     AccessListTransaction,
     FeeMarketTransaction,
     InvalidTransaction,
     LegacyTransaction,
     encode_transaction,
-    sign_transaction,
 )
 from ovm.safety.admission import AdmissionError, admit
 from ovm.transpiler import TranspilingRunner
-from support import CONTRACT, SENDER, SENDER_KEY, asm, call_contract, make_env, make_state
 
 CAP = 1 << 24
 ENGINES = {"interpreter": None, "transpiler": TranspilingRunner(threshold=0)}

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import pytest
 from eth_abi import decode, encode
+from support import COINBASE, make_env
 
 from ovm.chain.dev_accounts import dev_accounts
 from ovm.chain.genesis import genesis_state
@@ -41,13 +42,13 @@ from ovm.evm.l2 import (
     upgrade_deposits,
 )
 from ovm.evm.processor import Execution, process_transaction
+from ovm.evm.signing import sign_transaction
 from ovm.evm.transactions import (
     AccessListTransaction,
     DepositTransaction,
     FeeMarketTransaction,
     LegacyTransaction,
     encode_transaction,
-    sign_transaction,
 )
 from ovm.primitives import rlp
 from ovm.primitives.crypto import keccak256
@@ -55,8 +56,6 @@ from ovm.primitives.fastlz import compress
 from ovm.rollup.artifacts import PREDEPLOYS, load
 from ovm.rollup.genesis import l2_genesis
 from ovm.state import State
-
-from support import COINBASE, make_env
 
 CHAIN_ID = 901
 GWEI = 10**9

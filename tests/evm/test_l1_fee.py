@@ -45,7 +45,6 @@ from ovm.evm.transactions import (
     FeeMarketTransaction,
     InvalidTransaction,
     encode_transaction,
-    sign_transaction,
 )
 from ovm.primitives import rlp
 from ovm.primitives.crypto import keccak256
@@ -54,7 +53,7 @@ from ovm.rollup.genesis import l2_genesis
 from ovm.safety import AdmissionError, admit
 from ovm.state import State
 
-from support import COINBASE, make_env
+from support import COINBASE, fee_market_tx, make_env
 
 CHAIN_ID = 901
 GWEI = 10**9
@@ -88,11 +87,8 @@ def l2() -> State:
 
 def transfer(nonce: int = 0, *, value: int = 10**18, data: bytes = b"", gas: int = 60_000,
              key: bytes = ALICE.private_key) -> FeeMarketTransaction:  # fmt: skip
-    tx = FeeMarketTransaction(
-        chain_id=CHAIN_ID, nonce=nonce, max_priority_fee_per_gas=GWEI // 10, max_fee_per_gas=2 * GWEI,
-        gas=gas, to=BOB.address, value=value, data=data, access_list=(), y_parity=0, r=0, s=0,
-    )  # fmt: skip
-    return sign_transaction(tx, key, CHAIN_ID)
+    return fee_market_tx(key, chain_id=CHAIN_ID, to=BOB.address, nonce=nonce, value=value, data=data, gas=gas,
+                         max_priority_fee_per_gas=GWEI // 10, max_fee_per_gas=2 * GWEI)
 
 
 def view(state: State, to: bytes, calldata: bytes) -> bytes:

@@ -20,7 +20,7 @@ transaction types it adds. A fork's file is that list; there are no
 
 From Prague a fork sets ``calldata_floor_per_token``: a transaction uses at
 least 21000 gas plus that much per calldata token, and its gas limit must
-cover that floor (``ovm.evm.transactions.calldata_floor_gas``); 0 is no floor.
+cover that floor (``ovm.evm.intrinsic.calldata_floor_gas``); 0 is no floor.
 From Osaka it sets ``max_transaction_gas``: no transaction may have a larger
 gas limit (``ovm.evm.validation.check_transaction_gas_cap``); ``None`` is no cap.
 

@@ -18,11 +18,10 @@ from __future__ import annotations
 
 from typing import Callable
 
+from ...primitives.types import UINT256_CEIL as CEIL, UINT256_MAX as M
 from ..exceptions import StackOverflow
 from ..gas import STACK_LIMIT
 
-M = (1 << 256) - 1
-CEIL = 1 << 256
 SIGN = 1 << 255
 OPERANDS = ("a", "b", "c")
 

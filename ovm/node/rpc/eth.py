@@ -27,6 +27,7 @@ from typing import Any, Iterator
 from ...chain import Block, Receipt, next_excess_blob_gas
 from ...evm.exceptions import Revert
 from ...evm.gas import blob_base_fee
+from ...evm.signing import sign_transaction
 from ...evm.transactions import (
     AccessListTransaction,
     DepositTransaction,
@@ -36,7 +37,6 @@ from ...evm.transactions import (
     SetCodeTransaction,
     Transaction,
     encode_transaction,
-    sign_transaction,
 )
 from ...safety import AdmissionError
 from ...state import State

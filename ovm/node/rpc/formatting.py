@@ -28,6 +28,7 @@ from typing import Sequence
 from ...chain import Block, Header, Receipt, ReceiptDetails, block_hash, encode_block
 from ...evm.l2 import L1Charge
 from ...evm.processor import effective_gas_price
+from ...evm.signing import recover_sender
 from ...evm.transactions import (
     AccessListTransaction,
     Authorization,
@@ -38,7 +39,6 @@ from ...evm.transactions import (
     SetCodeTransaction,
     Transaction,
     max_fee_per_gas,
-    recover_sender,
     transaction_hash,
 )
 from ...state import Log

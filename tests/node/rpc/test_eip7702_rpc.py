@@ -20,12 +20,8 @@ from support import asm
 from ovm.chain import dev_accounts
 from ovm.evm.delegation import designator, sign_authorization
 from ovm.evm.forks import PRAGUE
-from ovm.evm.transactions import (
-    FeeMarketTransaction,
-    SetCodeTransaction,
-    encode_transaction,
-    sign_transaction,
-)
+from ovm.evm.signing import sign_transaction
+from ovm.evm.transactions import FeeMarketTransaction, SetCodeTransaction, encode_transaction
 from ovm.primitives.crypto import private_key_to_address
 
 ALICE, BOB, CAROL = dev_accounts()[0], dev_accounts()[1], dev_accounts()[2]

@@ -13,7 +13,8 @@ from support import asm
 
 from ovm.chain import dev_accounts
 from ovm.evm.forks import OSAKA, PRAGUE
-from ovm.evm.transactions import FeeMarketTransaction, encode_transaction, sign_transaction
+from ovm.evm.signing import sign_transaction
+from ovm.evm.transactions import FeeMarketTransaction, encode_transaction
 
 CAP = 1 << 24
 TOO_HIGH = f"transaction gas limit too high (cap: {CAP}, tx: {CAP + 1})"

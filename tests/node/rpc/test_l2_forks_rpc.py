@@ -14,6 +14,7 @@ answers at 0x100; and the store reopens on the same genesis.
 from __future__ import annotations
 
 from eth_abi import decode, encode
+from evm.precompiles.test_precompile_p256verify import signed_input
 from rpc_support import node, run
 
 from ovm.chain import dev_accounts
@@ -28,15 +29,14 @@ from ovm.evm.l2 import (
     l1_info_deposit,
 )
 from ovm.evm.precompiles import P256VERIFY_ADDRESS
-from ovm.evm.transactions import FeeMarketTransaction, encode_transaction, sign_transaction
+from ovm.evm.signing import sign_transaction
+from ovm.evm.transactions import FeeMarketTransaction, encode_transaction
 from ovm.primitives import rlp
 from ovm.primitives.crypto import keccak256
 from ovm.primitives.fastlz import compress
 from ovm.rollup.artifacts import PREDEPLOYS
 from ovm.rollup.genesis import l2_genesis
 from ovm.trie import EMPTY_TRIE_ROOT
-
-from evm.precompiles.test_precompile_p256verify import signed_input
 
 ALICE, BOB = dev_accounts()[:2]
 CHAIN_ID = 901

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from rpc_support import node, run
 
+from support import fee_market_tx
 from ovm.chain import dev_accounts
 from ovm.evm.forks import OVM_CANCUN
 from ovm.evm.l2 import L1Origin, ecotone_l1_fee, l1_fee_values, l1_info_deposit, user_deposit_source_hash
@@ -22,7 +23,6 @@ from ovm.evm.transactions import (
     DepositTransaction,
     FeeMarketTransaction,
     encode_transaction,
-    sign_transaction,
     transaction_hash,
 )
 from ovm.rollup.genesis import l2_genesis
@@ -50,11 +50,8 @@ def user_deposit() -> DepositTransaction:
 
 
 def transfer(nonce: int) -> FeeMarketTransaction:
-    tx = FeeMarketTransaction(
-        chain_id=CHAIN_ID, nonce=nonce, max_priority_fee_per_gas=GWEI, max_fee_per_gas=3 * GWEI,
-        gas=21_000, to=BOB.address, value=1, data=b"", access_list=(), y_parity=0, r=0, s=0,
-    )  # fmt: skip
-    return sign_transaction(tx, ALICE.private_key, CHAIN_ID)
+    return fee_market_tx(ALICE.private_key, chain_id=CHAIN_ID, to=BOB.address, nonce=nonce, value=1,
+                         max_fee_per_gas=3 * GWEI)
 
 
 def with_l2_node(tmp_path, scenario):

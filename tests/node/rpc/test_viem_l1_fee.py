@@ -21,16 +21,16 @@ import json
 
 import pytest
 from rpc_support import node, run
+from support import REPO
 
 from ovm.chain import dev_accounts
 from ovm.evm.forks import OVM_FJORD, OVM_ISTHMUS
 from ovm.evm.l2 import FJORD_COST_FASTLZ_COEF, L1Origin, fjord_l1_cost, fjord_l1_fee, l1_fee_values, l1_info_deposit
-from ovm.evm.transactions import FeeMarketTransaction, decode_transaction, encode_transaction, sign_transaction
+from ovm.evm.signing import sign_transaction
+from ovm.evm.transactions import FeeMarketTransaction, decode_transaction, encode_transaction
 from ovm.primitives import rlp
 from ovm.primitives.fastlz import compress
 from ovm.rollup.genesis import l2_genesis
-
-from support import REPO
 
 ALICE, BOB = dev_accounts()[:2]
 CHAIN_ID = 901
