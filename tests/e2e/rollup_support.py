@@ -13,7 +13,7 @@ from pathlib import Path
 import requests
 from coincurve import PrivateKey
 
-from conftest import free_port
+from node_process import free_port, rpc
 from support import REPO
 
 from ovm.primitives.crypto import private_key_to_address
@@ -21,14 +21,6 @@ from ovm.rollup.artifacts import load
 from ovm.rollup.config import load_config
 from ovm.rollup.l1.client import L1Client
 from ovm.rollup.l1.contract import Contract
-
-
-def rpc(url: str, method: str, *params):
-    reply = requests.post(url, json={"jsonrpc": "2.0", "id": 1, "method": method, "params": list(params)},
-                          timeout=30).json()
-    if "error" in reply:
-        raise RuntimeError(reply["error"])
-    return reply["result"]
 
 
 class Devnet:

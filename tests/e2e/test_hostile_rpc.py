@@ -21,7 +21,7 @@ import json
 import zlib
 
 import pytest
-from conftest import NodeProcess
+from node_process import NodeProcess
 from hostile_rpc import (
     ADDRESS,
     ANSWER_TIMEOUT,

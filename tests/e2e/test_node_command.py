@@ -9,7 +9,7 @@ import socket
 import subprocess
 import sys
 
-from conftest import rpc
+from node_process import rpc
 from ovm.chain.dev_accounts import dev_accounts
 from support import REPO
 

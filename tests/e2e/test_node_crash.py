@@ -16,7 +16,7 @@ import time
 import pytest
 import requests
 
-from conftest import rpc
+from node_process import rpc
 from ovm.chain.dev_accounts import dev_accounts
 from ovm.evm.transactions import FeeMarketTransaction, encode_transaction, sign_transaction
 

@@ -13,7 +13,7 @@ import rlp as pyrlp
 from eth_utils import keccak
 from trie import HexaryTrie
 
-from conftest import rpc
+from node_process import rpc
 from ovm.chain.dev_accounts import dev_accounts
 from ovm.evm.transactions import FeeMarketTransaction, encode_transaction, sign_transaction
 
