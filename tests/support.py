@@ -1,7 +1,10 @@
-"""Shared helpers for the test suite: fixture paths and tiny-bytecode runners."""
+"""Shared helpers for the test suite: fixture paths, tiny-bytecode runners, and the
+test-helper contracts compiled with the project's build script."""
 
 from __future__ import annotations
 
+import json
+import subprocess
 from pathlib import Path
 
 from ovm.evm.environment import BlockEnv
@@ -15,6 +18,7 @@ from ovm.state import State
 REPO = Path(__file__).resolve().parents[1]
 ETHEREUM_TESTS = REPO.parent / "shared" / "fixtures" / "ethereum-tests"
 BENCH = REPO.parent / "shared" / "bench"
+BUILD_SCRIPT = REPO / "contracts" / "build.mjs"
 
 SENDER_KEY = bytes.fromhex("45a915e4d060149eb4365960e6a7a45f334393093061116b197e3240065ff2d8")
 SENDER = private_key_to_address(SENDER_KEY)
@@ -112,3 +116,14 @@ def nested_rlp_lists(depth: int, core: bytes = b"\xc0") -> bytes:
             length = size.to_bytes((size.bit_length() + 7) // 8, "big")
             data = bytes([0xF7 + len(length)]) + length + data
     return data
+
+
+def compile_sources(out_dir: Path, *source_dirs: str) -> dict[str, dict]:
+    """Compiles the given repo-relative source directories with the project's build
+    script into ``out_dir`` and returns the artifacts by contract name."""
+    subprocess.run(
+        ["node", str(BUILD_SCRIPT), "--root", str(REPO), "--out", str(out_dir), *source_dirs],
+        check=True,
+        capture_output=True,
+    )
+    return {path.stem: json.loads(path.read_text()) for path in out_dir.glob("*.json")}
