@@ -1,9 +1,11 @@
 """Shared helpers for the test suite: fixture paths, tiny-bytecode runners,
-signed-transaction builders, and the JSON-RPC client and free loopback ports
-that tests of real processes use."""
+signed-transaction builders, the JSON-RPC client and free loopback ports
+that tests of real processes use, and the test-helper contracts compiled with
+the project's build script."""
 
 from __future__ import annotations
 
+import json
 import socket
 import subprocess
 import sys
@@ -29,6 +31,7 @@ from ovm.state import State
 REPO = Path(__file__).resolve().parents[1]
 ETHEREUM_TESTS = REPO.parent / "shared" / "fixtures" / "ethereum-tests"
 BENCH = REPO.parent / "shared" / "bench"
+BUILD_SCRIPT = REPO / "contracts" / "build.mjs"
 
 GWEI = 10**9
 
@@ -205,3 +208,14 @@ def call_precompile(target: int, data: bytes, fork, code_runner=None, call_gas: 
     success, taken, size = (int.from_bytes(out[i : i + 32], "big") for i in (0, 32, 64))
     assert len(out) == 96 + size
     return success, taken - PROBE_OVERHEAD, out[96:]
+
+
+def compile_sources(out_dir: Path, *source_dirs: str) -> dict[str, dict]:
+    """Compiles the given repo-relative source directories with the project's build
+    script into ``out_dir`` and returns the artifacts by contract name."""
+    subprocess.run(
+        ["node", str(BUILD_SCRIPT), "--root", str(REPO), "--out", str(out_dir), *source_dirs],
+        check=True,
+        capture_output=True,
+    )
+    return {path.stem: json.loads(path.read_text()) for path in out_dir.glob("*.json")}

@@ -19,8 +19,9 @@ import json
 import subprocess
 
 import pytest
+from node_process import HERE, NODE_BIN
+from support import rpc
 
-from conftest import HERE, NODE_BIN, rpc
 from ovm.chain.dev_accounts import dev_accounts
 from ovm.evm.delegation import designator
 from ovm.primitives.crypto import private_key_to_address

@@ -19,10 +19,10 @@ import json
 import subprocess
 
 import pytest
-
-from conftest import NODE_BIN
+from node_process import NODE_BIN
 from rollup_support import Devnet, rpc
 from test_eip7702_cast_viem import EOA, OWNER, cast, delegate_code, deploy, hexaddr, hexkey  # noqa: F401
+
 from ovm.evm.delegation import designator
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("devnet")]

@@ -11,9 +11,9 @@ import json
 import requests
 import rlp as pyrlp
 from eth_utils import keccak
+from support import fee_market_tx, raw_tx_hex, rpc
 from trie import HexaryTrie
 
-from support import fee_market_tx, raw_tx_hex, rpc
 from ovm.chain.dev_accounts import dev_accounts
 
 OWNER, ALICE = dev_accounts()[0], dev_accounts()[1]

@@ -41,18 +41,22 @@ def devnet(request, tmp_path_factory):
     if request.param == "anvil L1":
         anvil = Anvil("--block-time", "1")
         l1_args, env = ["--l1-rpc", anvil.url, "--batch-data", "calldata"], funding_env(anvil.url)
-    devnet = Devnet(
-        tmp_path_factory.mktemp("devnet") / "data", "--censor", "0x" + CENSORED.address.hex(), *l1_args, env=env
-    )
-    # The bridge pays withdrawals out of deposited ETH (on the embedded L1 the dev
-    # accounts' L2 genesis balances have none behind them; on anvil they have no
-    # L2 genesis balances), so deposits first, whatever order tests run in.
-    for account, amount in (("0", "5"), ("3", "1"), ("5", "1")):
-        devnet.command("deposit", "--amount", amount, "--account", account)
-    yield devnet
-    devnet.stop()
-    if anvil is not None:
-        anvil.stop()
+    try:
+        devnet = Devnet(
+            tmp_path_factory.mktemp("devnet") / "data", "--censor", "0x" + CENSORED.address.hex(), *l1_args, env=env
+        )
+        try:
+            # The bridge pays withdrawals out of deposited ETH (on the embedded L1 the dev
+            # accounts' L2 genesis balances have none behind them; on anvil they have no
+            # L2 genesis balances), so deposits first, whatever order tests run in.
+            for account, amount in (("0", "5"), ("3", "1"), ("5", "1")):
+                devnet.command("deposit", "--amount", amount, "--account", account)
+            yield devnet
+        finally:
+            devnet.stop()
+    finally:
+        if anvil is not None:
+            anvil.stop()
 
 
 def l1_bridge(devnet) -> Contract:

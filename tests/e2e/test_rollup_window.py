@@ -23,6 +23,7 @@ from ovm.evm.transactions import encode_transaction, transaction_hash
 from ovm.rollup.artifacts import load
 from ovm.rollup.config import Operator, RollupConfig
 from ovm.rollup.deploy import deploy_rollup
+from ovm.rollup.derivation.attributes import recorded_origin
 from ovm.rollup.l1 import BlockRef, Contract, DevChain
 
 pytestmark = pytest.mark.slow
@@ -58,6 +59,11 @@ async def wait_for(condition, what: str, timeout: float = 120) -> None:
         await asyncio.sleep(0.25)
 
 
+def safe_origin(chain, safe: int) -> int:
+    """The L1 origin of the safe head: past the epoch of an L1 block, its deposits are in."""
+    return recorded_origin(chain.block(safe).transactions).number
+
+
 def blocks_holding(chain, tx_hash: bytes) -> list[int]:
     return [n for n in range(chain.head.number + 1)
             if any(transaction_hash(tx) == tx_hash for tx in chain.block(n).transactions)]
@@ -78,13 +84,15 @@ async def scenario(tmp_path, l1_url: str, client, config: RollupConfig) -> None:
         tx_hash = node.sequencer.submit(user_tx())
         await wait_for(lambda: blocks_holding(node.chain, tx_hash), "the user's block")
         bridge = Contract.at(client, load("L1Bridge"), config.contracts.l1_bridge)
-        await asyncio.to_thread(bridge.transact, DEPOSITOR.private_key, "depositETH", value=3 * ETHER)
-        await wait_for(lambda: services.safe_chain.replaced > 0, "the sequencer's blocks to be replaced")
-        assert services.derivation.status.forced_blocks > 0
+        deposit = await asyncio.to_thread(bridge.transact, DEPOSITOR.private_key, "depositETH", value=3 * ETHER)
+        # Derivation counts a forced block once the sequencer's chain has it: wait for both.
+        await wait_for(lambda: services.safe_chain.replaced > 0 and services.derivation.status.forced_blocks > 0,
+                       "the sequencer's blocks to be replaced by forced ones")
 
         batcher.start()  # posting again
-        await wait_for(lambda: any(n <= services.derivation.safe_head for n in blocks_holding(node.chain, tx_hash)),
-                       "the user's transaction in a safe block")
+        await wait_for(lambda: any(n <= services.derivation.safe_head for n in blocks_holding(node.chain, tx_hash))
+                       and safe_origin(node.chain, services.derivation.safe_head) >= deposit.block_number,
+                       "the user's transaction and the deposit in safe blocks")
         safe = services.derivation.safe_head
         await wait_for(lambda: replica.node.chain.head.number >= safe, "the replica")
         seq_chain, rep_chain = node.chain, replica.node.chain
