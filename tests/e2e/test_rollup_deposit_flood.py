@@ -24,14 +24,15 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 
 import pytest
-from web3 import Web3
-
 from anvil_process import Anvil
-from ovm.chain.dev_accounts import dev_accounts
-from ovm.rollup.artifacts import DEPOSITOR_ACCOUNT, PREDEPLOYS, load
-from ovm.rollup.config import load_config
 from rollup_support import Devnet, funding_env, rpc, same_chain
 from support import compile_sources
+from web3 import Web3
+
+from ovm.chain.dev_accounts import dev_accounts
+from ovm.evm.l2 import DEPOSITOR_ACCOUNT
+from ovm.rollup.artifacts import PREDEPLOYS, load
+from ovm.rollup.config import load_config
 
 pytestmark = pytest.mark.slow
 
