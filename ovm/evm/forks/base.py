@@ -22,6 +22,11 @@ From Prague a fork sets ``calldata_floor_per_token``: a transaction uses at
 least 21000 gas plus that much per calldata token, and its gas limit must
 cover that floor (``ovm.evm.transactions.calldata_floor_gas``); 0 is no floor.
 
+Its ``blobs`` are its blob schedule (``ovm.evm.gas.BlobParams``: target and
+maximum blobs per block, the blob base fee's update fraction, a transaction's
+cap, EIP-7918's reserve price). A blob-parameter-only fork (EIP-7892) is its
+parent derived with nothing but new ``blobs``.
+
 An L2 fork also carries ``l2``, the OP Stack's rules (``ovm.evm.l2.L2Rules``:
 fee vaults and the L1 data fee); Ethereum's forks have none.
 
@@ -38,6 +43,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Callable, Iterable, Mapping, Protocol
 
+from ..gas import BlobParams
 from ..instructions import control_flow, expressions, stack
 from ..l2 import L2Rules
 from ..opcodes import BY_NAME, Kind, OpInfo
@@ -137,6 +143,7 @@ class Fork:
     instruction_set: InstructionSet
     precompiles: dict[bytes, Precompile]
     transaction_types: frozenset[int]
+    blobs: BlobParams
     deployment_check: DeploymentCheck | None = None
     l2: L2Rules | None = None
     calldata_floor_per_token: int = 0
