@@ -38,9 +38,12 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True, slots=True)
 class SystemContract:
+    """``config_name`` is its name in ``eth_config`` (EIP-7910)."""
+
     name: str
     address: bytes
     code: bytes
+    config_name: str
 
 
 BEACON_ROOTS = SystemContract(
@@ -51,6 +54,7 @@ BEACON_ROOTS = SystemContract(
         "62001fff810690815414603c575f5ffd5b62001fff01545f5260205ff35b5f5ffd5b62001fff42064281555f"
         "359062001fff015500"
     ),
+    "BEACON_ROOTS_ADDRESS",
 )
 
 HISTORY_STORAGE = SystemContract(
@@ -60,6 +64,7 @@ HISTORY_STORAGE = SystemContract(
         "3373fffffffffffffffffffffffffffffffffffffffe14604657602036036042575f35600143038111604257"
         "611fff81430311604257611fff9006545f5260205ff35b5f5ffd5b5f35611fff60014303065500"
     ),
+    "HISTORY_STORAGE_ADDRESS",
 )
 
 WITHDRAWAL_REQUESTS = SystemContract(
@@ -79,6 +84,7 @@ WITHDRAWAL_REQUESTS = SystemContract(
         "ffffffffffffffffffffffffff14156101cd57505f5b6001546002828201116101e25750505f6101e8565b01"
         "600290035b5f555f600155604c025ff35b5f5ffd"
     ),
+    "WITHDRAWAL_REQUEST_PREDEPLOY_ADDRESS",
 )
 
 CONSOLIDATION_REQUESTS = SystemContract(
@@ -96,4 +102,5 @@ CONSOLIDATION_REQUESTS = SystemContract(
         "ffffffffffffffffffffff141561017357505f5b6001546001828201116101885750505f61018e565b016001"
         "90035b5f555f6001556074025ff35b5f5ffd"
     ),
+    "CONSOLIDATION_REQUEST_PREDEPLOY_ADDRESS",
 )

@@ -49,7 +49,7 @@ import logging
 from dataclasses import dataclass
 from typing import Callable, Generic, Iterable, Iterator, Protocol, TypeVar
 
-from ..chain import ChainConfig
+from ..chain import ChainConfig, ChainFork
 from ..evm.blobs import BlobSidecar, encode_network_form
 from ..evm.gas import TX_BASE
 from ..evm.transactions import (
@@ -105,6 +105,8 @@ class PoolChain(Protocol):
     state: State
 
     def next_base_fee(self) -> int: ...
+
+    def next_fork(self) -> ChainFork: ...
 
     def remember_pending(self, tx: Transaction, sidecar: BlobSidecar | None = None) -> bytes: ...
 
@@ -236,6 +238,7 @@ class Mempool:
 
     def _admit(self, tx_or_raw: bytes | Transaction) -> PooledTransaction:
         chain, limits = self.chain, self.limits
+        fork = chain.next_fork().fork
         admitted = admit(
             tx_or_raw,
             chain.state,
@@ -246,8 +249,9 @@ class Mempool:
             max_nonce_gap=limits.max_nonce_gap,
             pool_nonce=self.pending_nonce,
             deployment_policy=self.deployment_policy,
-            l2_rules=chain.fork.l2,
-            transaction_types=L2_TRANSACTION_TYPES if chain.fork.l2 else L1_TRANSACTION_TYPES,
+            l2_rules=fork.l2,
+            transaction_types=L2_TRANSACTION_TYPES if fork.l2 else L1_TRANSACTION_TYPES,
+            blobs=fork.blobs,
         )
         if admitted.hash in self._by_hash:
             raise AdmissionError("already known")

@@ -8,8 +8,9 @@ Stack's addresses (``artifacts.PREDEPLOYS``: GasPriceOracle 0x…0F, L2Bridge
 have no constructors, so placing the code is the whole deployment — and, when
 the rollup config's ``l2_dev_accounts`` says so (a devnet on its own embedded
 L1), the ten dev accounts with 10,000 ETH each, which nothing backs on L1.
-Chain id 901 unless the config says otherwise. The chain runs the ``OvmCancun`` fork
-(``ovm.evm.forks.OVM_CANCUN``).
+Chain id 901 unless the config says otherwise. The chain runs the OP Stack's
+forks (``ovm.chain.forks.OP_STACK``), by default the latest from genesis; a
+rollup's schedule is its ``rollup.json``'s.
 
 The fee vaults (SequencerFeeVault 0x…11, the coinbase; BaseFeeVault 0x…19;
 L1FeeVault 0x…1A) are plain accounts, not allocated here: each comes into
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import dataclasses
 
+from ..chain.forks import OP_STACK
 from ..chain.genesis import ChainConfig, Genesis, GenesisAccount, dev_genesis
 from .artifacts import PREDEPLOYS, load
 
@@ -40,6 +42,6 @@ def l2_genesis(
 ) -> Genesis:
     """The L2 genesis: the predeploys and, with ``dev_accounts``, the funded dev
     accounts. ``timestamp`` is the genesis block's (the L1 anchor's on a rollup)."""
-    config = config or ChainConfig()
+    config = config or ChainConfig(forks=OP_STACK.only())
     base = dev_genesis(config, timestamp) if dev_accounts else Genesis(config, timestamp=timestamp)
     return dataclasses.replace(base, alloc={**base.alloc, **predeploy_alloc()})

@@ -20,7 +20,6 @@ from ovm.chain.builder import BlockBuilder
 from ovm.chain.dev_accounts import dev_accounts
 from ovm.chain.genesis import genesis_block, genesis_state
 from ovm.chain.receipt import decode_receipt, encode_receipt, receipts_root
-from ovm.evm.forks import OVM_CANCUN
 from ovm.evm.l2 import (
     BASE_FEE_VAULT,
     DEPOSITOR_ACCOUNT,
@@ -73,7 +72,7 @@ def built():
     genesis = l2_genesis()
     state = genesis_state(genesis)
     parent = genesis_block(genesis, state).header
-    builder = BlockBuilder(parent, state, genesis.config, OVM_CANCUN, timestamp=2,
+    builder = BlockBuilder(parent, state, genesis.config, timestamp=2,
                            coinbase=genesis.config.fee_recipient)  # fmt: skip
     info = l1_info_deposit(ORIGIN, SEQUENCE_NUMBER, BATCHER_HASH, BASE_FEE_SCALAR, BLOB_BASE_FEE_SCALAR)
     alice_before = state.get_balance(ALICE.address)

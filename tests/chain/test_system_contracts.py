@@ -13,6 +13,8 @@ code moves the address. Running the constructor must leave exactly our code.
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from ovm.chain.system_contracts import (
@@ -58,7 +60,7 @@ def test_the_code_is_what_the_eip_deployed_at_its_address(contract, constructor,
 
 def test_a_changed_byte_of_code_would_move_the_address():
     contract, constructor, s, sender = DEPLOYMENTS[1]
-    altered = SystemContract(contract.name, contract.address, contract.code[:-1] + b"\x01")
+    altered = dataclasses.replace(contract, code=contract.code[:-1] + b"\x01")
     assert create_address(recover_sender(deployment(altered, constructor, s)), 0) != contract.address
 
 

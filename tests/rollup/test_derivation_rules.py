@@ -12,6 +12,7 @@ import pytest
 from fake_l1 import BATCHER, DEPOSIT_GAS, GAS_LIMIT, FakeL1, deposit, frame, rules
 
 from ovm.chain.dev_accounts import dev_accounts
+from ovm.chain.forks import CANCUN_ONLY, ETHEREUM
 from ovm.evm.l2 import L1_INFO_DEPOSIT_GAS
 from ovm.evm.transactions import FeeMarketTransaction, encode_transaction, sign_transaction
 from ovm.rollup.derivation.attributes import L2Parent, Origin, recorded_origin
@@ -37,6 +38,8 @@ from ovm.rollup.derivation.epochs import block_attributes, sequencer_origin, wit
 
 ALICE, BOB = dev_accounts()[:2]
 RULES = rules(window=4, drift=600)
+# The L1 blob base fee in the L1-info deposit's calldata (``ovm.evm.l2.l1_info_calldata``).
+L1_INFO_BLOB_BASE_FEE = slice(4 + 4 + 4 + 8 + 8 + 8 + 32, 4 + 4 + 4 + 8 + 8 + 8 + 64)
 
 
 def user_tx(nonce: int = 0) -> bytes:
@@ -141,6 +144,18 @@ def test_the_l1_info_deposit_records_origin_and_sequence_number(l1):
     attributes = block_attributes(RULES, parent, l1.blocks[2], l1.blocks[2].timestamp + 1)
     assert recorded_origin(attributes.transactions) == origin_of(l1.blocks[2], 5)
     assert attributes.transactions[0].data[-20:] == BATCHER
+
+
+@pytest.mark.parametrize("l1_forks, fee", [(CANCUN_ONLY, 3194333), (ETHEREUM.only("prague"), 21689)],
+                         ids=["cancun-l1", "prague-l1"])
+def test_the_l1_info_deposit_prices_the_origins_blobs_by_the_l1s_fork(l1, l1_forks, fee):
+    """The L1 header carries only the excess blob gas (here 50,000,000): its
+    blob base fee follows by the update fraction of the L1's fork (EIP-7691)."""
+    origin = dataclasses.replace(l1.blocks[2], excess_blob_gas=50_000_000)
+    parent = parent_at(l1, 3, origin.timestamp, 2, seq=4)
+    attributes = block_attributes(dataclasses.replace(RULES, l1_forks=l1_forks), parent, origin, origin.timestamp + 1)
+    info = attributes.transactions[0].data
+    assert int.from_bytes(info[L1_INFO_BLOB_BASE_FEE], "big") == fee
 
 
 def test_drift(l1):

@@ -42,8 +42,7 @@ def user_tx(nonce: int, account=USER) -> bytes:
 
 
 def open_chain(path, l1: FakeL1, clock) -> Blockchain:
-    return Blockchain(ChainStore.open(path), l2_genesis(timestamp=l1.anchor.timestamp), OVM_CANCUN,
-                      clock=lambda: clock[0])
+    return Blockchain(ChainStore.open(path), l2_genesis(timestamp=l1.anchor.timestamp), clock=lambda: clock[0])
 
 
 class Sequencing:

@@ -25,7 +25,7 @@ cover that floor (``ovm.evm.transactions.calldata_floor_gas``); 0 is no floor.
 Its ``blobs`` are its blob schedule (``ovm.evm.gas.BlobParams``: target and
 maximum blobs per block, the blob base fee's update fraction, a transaction's
 cap, EIP-7918's reserve price). A blob-parameter-only fork (EIP-7892) is its
-parent derived with nothing but new ``blobs``.
+parent with nothing but new ``blobs`` (``ovm.chain.forks``).
 
 An L2 fork also carries ``l2``, the OP Stack's rules (``ovm.evm.l2.L2Rules``:
 fee vaults and the L1 data fee); Ethereum's forks have none.

@@ -16,7 +16,6 @@ from __future__ import annotations
 from rpc_support import node, run
 
 from ovm.chain import dev_accounts
-from ovm.evm.forks import OVM_CANCUN
 from ovm.evm.l2 import L1Origin, l1_fee, l1_fee_values, l1_info_deposit, user_deposit_source_hash
 from ovm.evm.transactions import (
     DepositTransaction,
@@ -59,7 +58,7 @@ def transfer(nonce: int) -> FeeMarketTransaction:
 
 def with_l2_node(tmp_path, scenario):
     async def go():
-        async with node(tmp_path, genesis=l2_genesis(), fork=OVM_CANCUN) as rpc:
+        async with node(tmp_path, genesis=l2_genesis()) as rpc:
             chain = rpc.ctx.chain
             chain.build_block([info(0), user_deposit(), transfer(0)])
             chain.build_block([info(1)])
