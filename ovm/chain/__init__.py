@@ -36,6 +36,7 @@ from .forks import (
     ForkSchedule,
     ForkScheduleError,
     ForkTable,
+    schedule_of,
 )
 from .genesis import (
     ChainConfig,
@@ -90,6 +91,7 @@ __all__ = [
     "ForkSchedule",
     "ForkScheduleError",
     "ForkTable",
+    "schedule_of",
     "SystemContract",
     "checked_system_call",
     "requests_hash",

@@ -12,7 +12,9 @@ the receipts and cumulative gas, and ``finish`` credits the block's
 withdrawals (EIP-4895; an L2 has none), gathers the fork's requests
 (EIP-7685: deposits from logs, the withdrawal and consolidation queues'
 end-of-block calls) and seals the header over the resulting state root,
-transactions, receipts, bloom, withdrawals and, from Prague, requests hash.
+transactions, receipts, bloom, withdrawals (on an Isthmus L2 the header's
+withdrawals root is the L2ToL1MessagePasser's storage root instead:
+``block.header_withdrawals_root``) and, from Prague, requests hash.
 
 A transaction that cannot be included raises ``InvalidTransaction`` from
 ``add_transaction``: every check (signature, chain id, nonce, balance, fee
@@ -38,7 +40,7 @@ from ..evm.validation import NotIncludableNow, check_blob_count
 from ..primitives.types import UINT64_MAX, ZERO_HASH
 from ..state import State
 from .base_fee import next_base_fee, next_excess_blob_gas
-from .block import Block, InvalidBlock, Rule, transactions_root, withdrawals_root
+from .block import Block, InvalidBlock, Rule, header_withdrawals_root, transactions_root
 from .bloom import combine_blooms
 from .genesis import ChainConfig
 from .header import MAX_EXTRA_DATA_BYTES, Header, block_hash
@@ -89,6 +91,8 @@ class BlockBuilder:
         self.state = state
         self.chain_fork = config.forks.at(timestamp)
         self.fork = self.chain_fork.fork
+        if self.fork.l2 is not None and withdrawals:
+            raise InvalidBlock("an L2 block has no withdrawals", Rule.WITHDRAWALS_ROOT)
         self.deposit_contract = config.deposit_contract
         self.extra_data = extra_data
         self.parent_beacon_block_root = parent_beacon_block_root
@@ -203,7 +207,7 @@ class BlockBuilder:
             base_fee_per_gas=env.base_fee,
             blob_gas_used=self.blob_gas_used,
             excess_blob_gas=env.excess_blob_gas,
-            withdrawals_root=withdrawals_root(self.withdrawals),
+            withdrawals_root=header_withdrawals_root(self.fork, self.state, self.withdrawals),
             parent_beacon_block_root=self.parent_beacon_block_root,
             requests_hash=None if sources is None else requests_hash(self.requests),
         )

@@ -32,12 +32,11 @@ genesis file, ``ecotone_time`` in ``rollup.json``, ``--fork prague``. The
 latest row of a table, blob-only forks aside, is what a new chain runs by
 default (``ForkTable.latest``).
 
-NOTE for the lead: Osaka is one line below (``ChainFork("osaka", OSAKA,
-PRAGUE_BLOCK, PRAGUE_CONTRACTS)`` after Prague's row, with ``OSAKA`` from
-``ovm.evm.forks``, whose ``blobs`` are ``gas.OSAKA_BLOBS``); with it the
-embedded L1 and ``ovm node`` default to Osaka, and BPO1/BPO2 become
-schedulable. The L2's forks (Fjord, Isthmus, Jovian) are rows of
-``OP_STACK``.
+The L2's rows follow the OP Stack: Ecotone (``OvmCancun``: Cancun's EVM, the
+EIP-4788 call), Fjord (``OvmFjord``: the FastLZ L1 fee, P256VERIFY) and
+Isthmus (``OvmIsthmus``: Prague's EVM, EIP-2935's call, a ``requests_hash``
+that is always that of no requests, as the Isthmus spec has it: an L2 has
+no beacon chain to take EIP-7002/7251 requests, and no deposit contract).
 """
 
 from __future__ import annotations
@@ -47,7 +46,7 @@ import zlib
 from dataclasses import dataclass
 from typing import Callable, Iterable, Mapping
 
-from ..evm.forks import CANCUN, OVM_CANCUN, PRAGUE, Fork
+from ..evm.forks import CANCUN, OSAKA, OVM_CANCUN, OVM_FJORD, OVM_ISTHMUS, PRAGUE, Fork
 from ..evm.gas import BPO1_BLOBS, BPO2_BLOBS, BlobParams
 from .requests import PRAGUE_REQUESTS, QueueRequests, RequestSource
 from .system_call import STORE_BEACON_ROOT, STORE_PARENT_HASH, StartCall
@@ -101,6 +100,8 @@ PRAGUE_CONTRACTS = (BEACON_ROOTS, HISTORY_STORAGE, WITHDRAWAL_REQUESTS, CONSOLID
 # Ecotone makes the EIP-4788 call on L2; the OP Stack deploys the contract by
 # an upgrade transaction, and this L2's genesis (``ovm.rollup.genesis``) has none.
 ECOTONE_BLOCK = BlockRules(start_calls=(STORE_BEACON_ROOT,))
+# Isthmus adds EIP-2935's call and the header's requests hash, of no requests.
+ISTHMUS_BLOCK = BlockRules(start_calls=(STORE_BEACON_ROOT, STORE_PARENT_HASH), requests=())
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,7 +162,7 @@ class ForkTable:
         if times.get(first.key, 0) != 0:
             raise ForkScheduleError(f"{first.key}: ovm runs {first.name} from genesis, so its time must be 0")
         activations = [(0, first)]
-        previous = first
+        previous: ChainFork | None = first
         for row in self.rows[1:]:
             if row.key not in times:
                 previous = None
@@ -249,6 +250,7 @@ ETHEREUM = ForkTable(
     (
         ChainFork("cancun", CANCUN, CANCUN_BLOCK, (BEACON_ROOTS,)),
         ChainFork("prague", PRAGUE, PRAGUE_BLOCK, PRAGUE_CONTRACTS),
+        ChainFork("osaka", OSAKA, PRAGUE_BLOCK, PRAGUE_CONTRACTS),
     ),
     blob_only=(
         BlobOnlyFork("bpo1", "BPO1", "osaka", BPO1_BLOBS),
@@ -256,6 +258,22 @@ ETHEREUM = ForkTable(
     ),
 )
 
-OP_STACK = ForkTable("OP Stack", (ChainFork("ecotone", OVM_CANCUN, ECOTONE_BLOCK),))
+OP_STACK = ForkTable(
+    "OP Stack",
+    (
+        ChainFork("ecotone", OVM_CANCUN, ECOTONE_BLOCK),
+        ChainFork("fjord", OVM_FJORD, ECOTONE_BLOCK),
+        ChainFork("isthmus", OVM_ISTHMUS, ISTHMUS_BLOCK, (HISTORY_STORAGE,)),
+    ),
+)
 
 CANCUN_ONLY = ETHEREUM.only("cancun")
+
+
+def schedule_of(fork: Fork) -> ForkSchedule:
+    """The schedule that runs ``fork`` (a row of ``ETHEREUM`` or ``OP_STACK``,
+    by its name) from genesis on."""
+    for table in (ETHEREUM, OP_STACK):
+        if any(row.name == fork.name for row in table.rows):
+            return table.only(fork.name)
+    raise ForkScheduleError(f"{fork.name} is not a fork of a chain ovm runs")

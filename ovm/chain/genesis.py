@@ -42,13 +42,14 @@ each, and the system contracts its forks call (``ChainFork.system_contracts``).
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, Mapping
 
 from ..evm.gas import BlobParams
 from ..evm.l2 import SEQUENCER_FEE_VAULT  # the coinbase of every L2 block
+from ..primitives.json_fields import Fields, load_json_file
 from ..primitives.types import (
     UINT64_MAX,
     UINT256_MAX,
@@ -61,7 +62,7 @@ from ..primitives.types import (
 )
 from ..state import State
 from .base_fee import BaseFeeParams
-from .block import Block
+from .block import Block, header_withdrawals_root
 from .dev_accounts import dev_accounts
 from .forks import CANCUN_ONLY, ETHEREUM, ForkSchedule, ForkScheduleError
 from .header import MAX_EXTRA_DATA_BYTES, Header
@@ -70,6 +71,7 @@ from .requests import EMPTY_REQUESTS_HASH, MAINNET_DEPOSIT_CONTRACT
 ETHER = 10**18
 GWEI = 10**9
 DEV_BALANCE = 10_000 * ETHER
+DEV_CHAIN_ID = 901  # the devnet's L2
 MIN_GAS_LIMIT = 5000  # the protocol's floor for a block gas limit
 
 
@@ -83,7 +85,7 @@ class ChainConfig:
     Cancun throughout by default). ``deposit_contract``: where EIP-6110's
     deposit requests come from."""
 
-    chain_id: int = 901
+    chain_id: int = DEV_CHAIN_ID
     gas_limit: int = 30_000_000
     base_fee_params: BaseFeeParams = BaseFeeParams()
     initial_base_fee: int = GWEI
@@ -113,16 +115,8 @@ class Genesis:
 # --- field parsers ----------------------------------------------------------------
 
 
-def _object(value: Any, where: str) -> dict:
-    if not isinstance(value, dict):
-        raise GenesisError(f"{where}: expected an object")
-    return value
-
-
-def _required(obj: dict, key: str, where: str) -> Any:
-    if key not in obj:
-        raise GenesisError(f"{where}: missing")
-    return obj[key]
+def _fields(value: Any, where: str) -> Fields:
+    return Fields(value, where, error=GenesisError, name="genesis")
 
 
 def _quantity(value: Any, where: str, limit: int = UINT256_MAX) -> int:
@@ -136,6 +130,9 @@ def _quantity(value: Any, where: str, limit: int = UINT256_MAX) -> int:
     if not 0 <= number <= limit:
         raise GenesisError(f"{where}: {number} is out of range")
     return number
+
+
+_uint64 = partial(_quantity, limit=UINT64_MAX)
 
 
 def _data(value: Any, where: str) -> bytes:
@@ -156,53 +153,45 @@ def _address(text: Any, where: str) -> bytes:
         raise GenesisError(f"{where}: {exc}") from None
 
 
-def _optional(obj: dict, key: str, parse, default: Any, **kwargs) -> Any:
-    return parse(obj[key], key, **kwargs) if key in obj else default
-
-
 # --- sections ---------------------------------------------------------------------
 
 
 def _storage(value: Any, where: str) -> dict[int, int]:
-    slots = _object(value, where)
+    slots = _fields(value, where)
     return {
-        _quantity(key, f"{where}.{key} (key)"): _quantity(word, f"{where}.{key}")
+        _quantity(key, f"{slots.path(key)} (key)"): _quantity(word, slots.path(key))
         for key, word in slots.items()
     }
 
 
 def _account(value: Any, where: str) -> GenesisAccount:
-    account = _object(value, where)
+    account = _fields(value, where)
     return GenesisAccount(
-        balance=_quantity(account.get("balance", 0), f"{where}.balance"),
-        nonce=_quantity(account.get("nonce", 0), f"{where}.nonce", limit=UINT64_MAX),
-        code=_data(account.get("code", "0x"), f"{where}.code"),
-        storage=_storage(account.get("storage", {}), f"{where}.storage"),
+        balance=account.get("balance", _quantity, 0),
+        nonce=account.get("nonce", _uint64, 0),
+        code=account.get("code", _data, b""),
+        storage=account.get("storage", _storage, {}),
     )
 
 
-def _alloc(value: Any) -> dict[bytes, GenesisAccount]:
-    accounts = _object(value, "alloc")
+def _alloc(value: Any, where: str) -> dict[bytes, GenesisAccount]:
+    accounts = _fields(value, where)
     return {
-        _address(key, f"alloc.{key}"): _account(account, f"alloc.{key}")
+        _address(key, accounts.path(key)): _account(account, accounts.path(key))
         for key, account in accounts.items()
     }
 
 
-def _base_fee_params(config: dict) -> BaseFeeParams:
-    """op-geth's ``config.optimism`` parameters, or Ethereum's."""
+def _optimism(value: Any, where: str) -> BaseFeeParams:
+    """op-geth's ``config.optimism`` parameters (Ethereum's where left out)."""
     default = BaseFeeParams()
-    if "optimism" not in config:
-        return default
-    optimism = _object(config["optimism"], "config.optimism")
-    elasticity = optimism.get("eip1559Elasticity", default.elasticity_multiplier)
-    denominator = optimism.get("eip1559Denominator", default.max_change_denominator)
+    optimism = _fields(value, where)
     params = (
-        _quantity(elasticity, "config.optimism.eip1559Elasticity"),
-        _quantity(denominator, "config.optimism.eip1559Denominator"),
+        optimism.get("eip1559Elasticity", _quantity, default.elasticity_multiplier),
+        optimism.get("eip1559Denominator", _quantity, default.max_change_denominator),
     )
     if 0 in params:
-        raise GenesisError("config.optimism: elasticity and denominator must be positive")
+        raise GenesisError(f"{where}: elasticity and denominator must be positive")
     return BaseFeeParams(*params)
 
 
@@ -210,87 +199,82 @@ def _base_fee_params(config: dict) -> BaseFeeParams:
 EARLIER_TIME_FORKS = frozenset({"shanghaiTime"})
 
 
-def _fork_schedule(config: dict) -> ForkSchedule:
+def _fork_schedule(config: Fields) -> ForkSchedule:
     """geth's ``<fork>Time`` fields and ``blobSchedule``. A fork ovm does not
     run is refused: its blocks would follow other rules than ovm's."""
-    known = {f"{key}Time" for key in ETHEREUM.keys} | EARLIER_TIME_FORKS
+    times = {}
+    for row in ETHEREUM.rows:
+        time = config.get(f"{row.key}Time", _uint64, None)
+        if time is not None:
+            times[row.key] = time
+    blob_schedule = config.get("blobSchedule", _fields, None)
     for name, value in config.items():
-        if name.endswith("Time") and name not in known and value is not None:
-            raise GenesisError(f"config.{name}: ovm does not run that fork (it runs {', '.join(ETHEREUM.keys)})")
-    times = {
-        row.key: _quantity(config[f"{row.key}Time"], f"config.{row.key}Time", limit=UINT64_MAX)
-        for row in ETHEREUM.rows
-        if config.get(f"{row.key}Time") is not None
-    }
+        if name.endswith("Time") and name not in EARLIER_TIME_FORKS and value is not None:
+            raise GenesisError(
+                f"{config.path(name)}: ovm does not run that fork (it runs {', '.join(ETHEREUM.keys)})"
+            )
     try:
         schedule = ETHEREUM.schedule(times)
     except ForkScheduleError as exc:
         raise GenesisError(f"config: {exc}") from None
-    blob_schedule = _object(config.get("blobSchedule", {}), "config.blobSchedule")
-    unknown = sorted(set(blob_schedule) - set(ETHEREUM.keys))
-    if unknown:
-        raise GenesisError(f"config.blobSchedule.{unknown[0]}: not a fork ovm runs ({', '.join(ETHEREUM.keys)})")
-    return schedule.with_blobs({
-        key: _blob_params(value, ETHEREUM.find(key).fork.blobs, f"config.blobSchedule.{key}")
-        for key, value in blob_schedule.items()
-    })  # fmt: skip
+    if blob_schedule is None:
+        return schedule
+    blobs = {}
+    for key, value in blob_schedule.items():
+        if key not in ETHEREUM.keys:
+            raise GenesisError(f"{blob_schedule.path(key)}: not a fork ovm runs ({', '.join(ETHEREUM.keys)})")
+        blobs[key] = _blob_params(value, ETHEREUM.find(key).fork.blobs, blob_schedule.path(key))
+    return schedule.with_blobs(blobs)
 
 
 def _blob_params(value: Any, default: BlobParams, where: str) -> BlobParams:
-    entry = _object(value, where)
-    target = _quantity(_required(entry, "target", f"{where}.target"), f"{where}.target", limit=UINT64_MAX)
-    maximum = _quantity(_required(entry, "max", f"{where}.max"), f"{where}.max", limit=UINT64_MAX)
-    fraction = _quantity(
-        _required(entry, "baseFeeUpdateFraction", f"{where}.baseFeeUpdateFraction"),
-        f"{where}.baseFeeUpdateFraction", limit=UINT64_MAX,
-    )  # fmt: skip
+    entry = _fields(value, where)
+    target = entry.take("target", _uint64)
+    maximum = entry.take("max", _uint64)
+    fraction = entry.take("baseFeeUpdateFraction", _uint64)
     if not 0 < target <= maximum or fraction == 0:
         raise GenesisError(f"{where}: needs 0 < target <= max and a positive baseFeeUpdateFraction")
     # A transaction's cap (EIP-7594) and the reserve price (EIP-7918) are the fork's, not the schedule's.
     return BlobParams(target, maximum, fraction, default.max_per_transaction, default.base_cost)
 
 
-def _deposit_contract(config: dict, default: bytes) -> bytes:
-    value = config.get("depositContractAddress")
-    return default if value is None else _address(value, "config.depositContractAddress")
-
-
-def _chain_config(root: dict) -> ChainConfig:
-    config = _object(_required(root, "config", "config"), "config")
+def _chain_config(root: Fields) -> ChainConfig:
+    config = root.take("config", _fields)
     default = ChainConfig()
-    chain_id = _quantity(_required(config, "chainId", "config.chainId"), "config.chainId")
+    chain_id = config.take("chainId", _quantity)
     if chain_id == 0:
-        raise GenesisError("config.chainId: must not be 0")
-    gas_limit = _optional(root, "gasLimit", _quantity, default.gas_limit, limit=UINT64_MAX)
+        raise GenesisError(f"{config.path('chainId')}: must not be 0")
+    gas_limit = root.get("gasLimit", _uint64, default.gas_limit)
     if gas_limit < MIN_GAS_LIMIT:
         raise GenesisError(f"gasLimit: {gas_limit} is below the minimum {MIN_GAS_LIMIT}")
     return ChainConfig(
         chain_id=chain_id,
         gas_limit=gas_limit,
-        base_fee_params=_base_fee_params(config),
-        initial_base_fee=_optional(root, "baseFeePerGas", _quantity, default.initial_base_fee),
+        base_fee_params=config.get("optimism", _optimism, BaseFeeParams()),
+        initial_base_fee=root.get("baseFeePerGas", _quantity, default.initial_base_fee),
+        deposit_contract=config.get("depositContractAddress", _address, default.deposit_contract),
         forks=_fork_schedule(config),
-        deposit_contract=_deposit_contract(config, default.deposit_contract),
     )
 
 
 def parse_genesis(data: Any) -> Genesis:
-    """A ``Genesis`` from parsed JSON; ``GenesisError`` names the bad field."""
-    root = _object(data, "genesis")
-    extra_data = _optional(root, "extraData", _data, b"")
+    """A ``Genesis`` from parsed JSON; ``GenesisError`` names the bad field.
+    Fields it does not use (geth's ``difficulty``, ``nonce``, ...) are let be."""
+    root = _fields(data, "")
+    extra_data = root.get("extraData", _data, b"")
     if len(extra_data) > MAX_EXTRA_DATA_BYTES:
         raise GenesisError(
             f"extraData: {len(extra_data)} bytes, at most {MAX_EXTRA_DATA_BYTES} allowed"
         )
-    prev_randao = _optional(root, "mixHash", _data, ZERO_HASH)
+    prev_randao = root.get("mixHash", _data, ZERO_HASH)
     if len(prev_randao) != 32:
         raise GenesisError("mixHash: expected 32 bytes")
     genesis = Genesis(
         config=_chain_config(root),
-        alloc=_alloc(_required(root, "alloc", "alloc")),
-        timestamp=_optional(root, "timestamp", _quantity, 0, limit=UINT64_MAX),
+        alloc=root.take("alloc", _alloc),
+        timestamp=root.get("timestamp", _uint64, 0),
         extra_data=extra_data,
-        coinbase=_optional(root, "coinbase", _address, ZERO_ADDRESS),
+        coinbase=root.get("coinbase", _address, ZERO_ADDRESS),
         prev_randao=prev_randao,
     )
     _check_request_contracts(genesis)
@@ -312,19 +296,7 @@ def _check_request_contracts(genesis: Genesis) -> None:
 
 def load_genesis(path: str | Path) -> Genesis:
     """Read and parse a genesis JSON file."""
-    try:
-        text = Path(path).read_text()
-    except OSError as exc:
-        raise GenesisError(f"{path}: cannot read: {exc.strerror}") from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        where = f"line {exc.lineno}, column {exc.colno}"
-        raise GenesisError(f"{path}: invalid JSON at {where}: {exc.msg}") from None
-    try:
-        return parse_genesis(data)
-    except GenesisError as exc:
-        raise GenesisError(f"{path}: {exc}") from None
+    return load_json_file(path, parse_genesis, error=GenesisError)
 
 
 # --- state and block --------------------------------------------------------------
@@ -339,9 +311,11 @@ def genesis_state(genesis: Genesis) -> State:
 
 
 def genesis_block(genesis: Genesis, state: State) -> Block:
-    """Block 0: no parent, no transactions, ``state``'s root (and, at a fork
-    with requests, the hash of none)."""
-    rules = genesis.config.forks.at(genesis.timestamp).block
+    """Block 0: no parent, no transactions, ``state``'s root; the header as
+    the genesis's fork makes it (at a fork with requests, the hash of none;
+    on Isthmus, the L2ToL1MessagePasser's storage root as the withdrawals
+    root, as the spec's "Genesis Block" says)."""
+    fork = genesis.config.forks.at(genesis.timestamp)
     header = Header(
         parent_hash=ZERO_HASH,
         coinbase=genesis.coinbase,
@@ -352,7 +326,8 @@ def genesis_block(genesis: Genesis, state: State) -> Block:
         extra_data=genesis.extra_data,
         prev_randao=genesis.prev_randao,
         base_fee_per_gas=genesis.config.initial_base_fee,
-        requests_hash=None if rules.requests is None else EMPTY_REQUESTS_HASH,
+        requests_hash=None if fork.block.requests is None else EMPTY_REQUESTS_HASH,
+        withdrawals_root=header_withdrawals_root(fork.fork, state, ()),
     )
     return Block(header, ())
 

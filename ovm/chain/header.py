@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from typing import Any
 
 from ..primitives import rlp
 from ..primitives.crypto import keccak256
@@ -103,7 +104,7 @@ def present_fields(header: Header) -> tuple[str, ...]:
     return FIELD_NAMES[:count]
 
 
-def header_item(header: Header) -> list:
+def header_item(header: Header) -> list[bytes]:
     """The header as an RLP list item (to nest it in a block)."""
     return [
         getattr(header, name) if name in BYTES_FIELDS else rlp.int_to_be(getattr(header, name))
@@ -149,7 +150,8 @@ def header_from_item(item: rlp.Item) -> Header:
             f"header: expected {CANCUN_FIELD_COUNT} fields (Cancun) or {len(FIELD_NAMES)} (Prague), got {len(item)}"
         )
     values = zip(FIELD_NAMES, item)
-    return Header(**{name: _decode_field(name, value) for name, value in values})
+    fields: dict[str, Any] = {name: _decode_field(name, value) for name, value in values}
+    return Header(**fields)
 
 
 def decode_header(data: bytes) -> Header:

@@ -96,12 +96,15 @@ class BlockEnd(Protocol):
     env: BlockEnv
     fork: Fork
     code_runner: CodeRunner | None
-    receipts: Sequence[Receipt]
+
+    @property
+    def receipts(self) -> Sequence[Receipt]: ...
     deposit_contract: bytes
 
 
 class RequestSource(Protocol):
-    type: int
+    @property
+    def type(self) -> int: ...
 
     def collect(self, block: BlockEnd) -> bytes:
         """The data of this type's requests in ``block`` (may be empty)."""

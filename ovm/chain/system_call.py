@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from operator import attrgetter
-from typing import Callable
+from typing import Callable, Protocol
 
 from ..evm.environment import BlockEnv, TxContext
 from ..evm.forks import Fork
@@ -69,7 +69,9 @@ def system_call(
         account = state.get_account(address)
         if account is not None and account.is_empty():
             state.destroy_account(address)
-    return SystemCallResult(machine.error is None, machine.result.output)
+    result = machine.result
+    assert result is not None, "enter or run finishes the outermost frame"
+    return SystemCallResult(machine.error is None, result.output)
 
 
 def checked_system_call(
@@ -88,7 +90,7 @@ def checked_system_call(
     return result.output
 
 
-class BlockStart:
+class BlockStart(Protocol):
     """What a start call reads of the block being built (``BlockBuilder``)."""
 
     parent_hash: bytes

@@ -146,20 +146,23 @@ async def start_serving(node: Node, host: str, port: int, modules: Sequence[obje
         raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
 
 
-async def until_signalled() -> None:
-    """Wait for SIGINT or SIGTERM."""
+def stop_signal() -> asyncio.Event:
+    """An event that SIGINT or SIGTERM sets from now on. Call it before announcing
+    where the node listens: whoever reads that may signal at once, and until the
+    handlers are in place a SIGTERM kills the process outright."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
-    await stop.wait()
+    return stop
 
 
 async def run_node(node: Node, host: str, port: int, announce) -> None:
     """Serve until SIGINT or SIGTERM."""
+    stop = stop_signal()
     running = await start_serving(node, host, port)
     announce(running.url, running.ws_url)
-    await until_signalled()
+    await stop.wait()
     await running.stop()
     await node.sequencer.stop()
 

@@ -27,7 +27,7 @@ from ovm.chain.forks import (
 from ovm.chain.requests import MAINNET_DEPOSIT_CONTRACT
 from ovm.chain.system_call import STORE_BEACON_ROOT, STORE_PARENT_HASH
 from ovm.evm import gas as G
-from ovm.evm.forks import CANCUN, OVM_CANCUN, PRAGUE
+from ovm.evm.forks import CANCUN, OVM_CANCUN, OVM_ISTHMUS, PRAGUE
 
 HOODI_GENESIS = bytes.fromhex("bbe312868b376a3001692a646dd2d7d1e4406380dfd86b98aa8a34d1557c971b")
 HOODI_GENESIS_TIME = 1742212800
@@ -44,11 +44,12 @@ def test_the_fork_of_a_timestamp():
 
 
 def test_the_latest_fork_from_genesis():
-    assert ETHEREUM.latest.name == "Prague"  # Osaka once it is a row (see ovm.chain.forks)
-    assert ETHEREUM.only().times == {"cancun": 0, "prague": 0}
-    assert ETHEREUM.only().at(0).name == "Prague"
+    assert ETHEREUM.latest.name == "Osaka"  # blob-only forks are never the default
+    assert ETHEREUM.only().times == {"cancun": 0, "prague": 0, "osaka": 0}
+    assert ETHEREUM.only().at(0).name == "Osaka"
     assert CANCUN_ONLY.times == {"cancun": 0}
-    assert OP_STACK.only().at(0).fork is OVM_CANCUN
+    assert OP_STACK.only().at(0).fork is OVM_ISTHMUS
+    assert OP_STACK.only("ecotone").at(0).fork is OVM_CANCUN
     assert ETHEREUM.find("PRAGUE") is ETHEREUM.find("prague")
 
 
@@ -56,7 +57,8 @@ def test_the_latest_fork_from_genesis():
     "times, message",
     [
         ({"cancun": 7}, "cancun: ovm runs Cancun from genesis, so its time must be 0"),
-        ({"osaka": 0}, "unknown fork 'osaka' \\(known: cancun, prague\\)"),
+        ({"amsterdam": 0}, "unknown fork 'amsterdam' \\(known: cancun, prague, osaka, bpo1, bpo2\\)"),
+        ({"cancun": 0, "osaka": 0}, "osaka is scheduled, but the fork before it is not"),
         ({"cancun": 0, "prague": -1}, "prague at -1 is before cancun at 0"),
     ],
 )
@@ -86,7 +88,7 @@ def test_blob_only_forks_change_nothing_but_the_blobs():
     assert bpo1.fork.instruction_set is osaka.fork.instruction_set
     assert bpo1.fork.precompiles == osaka.fork.precompiles and bpo1.block is osaka.block
     # No Osaka row in ovm's table yet: no BPO either.
-    assert "bpo1" not in ETHEREUM.keys
+    assert ETHEREUM.keys[-2:] == ("bpo1", "bpo2") and ETHEREUM.find("bpo2").fork.blobs == G.BPO2_BLOBS
 
 
 def test_block_rules_are_data():

@@ -261,7 +261,7 @@ def test_blob_schedule_and_deposit_contract():
          "config.blobSchedule.cancun: needs 0 < target <= max"),
         ({"blobSchedule": {"cancun": {"target": 3, "max": 6}}}, "config.blobSchedule.cancun.baseFeeUpdateFraction: missing"),
         ({"depositContractAddress": "0x12"}, "config.depositContractAddress: address must be 20 bytes"),
-        ({"amsterdamTime": 100}, "config.amsterdamTime: ovm does not run that fork \\(it runs cancun, prague\\)"),
+        ({"amsterdamTime": 100}, "config.amsterdamTime: ovm does not run that fork \\(it runs cancun, prague, osaka, bpo1, bpo2\\)"),
         ({"pragueTime": 0}, "alloc: Prague at genesis calls the withdrawal requests \\(EIP-7002\\) contract, "
                             "but 0x00000961ef480eb55e80d19ad83579a64c007002 has no code"),
     ],

@@ -18,6 +18,7 @@ import dataclasses
 import hashlib
 
 import pytest
+from support import asm
 
 from ovm.chain.block import Block, InvalidBlock, Rule
 from ovm.chain.builder import BlockBuilder
@@ -25,11 +26,10 @@ from ovm.chain.dev_accounts import dev_accounts
 from ovm.chain.forks import ETHEREUM
 from ovm.chain.genesis import ChainConfig, GenesisAccount, dev_genesis, genesis_block, genesis_state
 from ovm.chain.importer import MemoryChain, copy_state
-from ovm.chain.requests import EMPTY_REQUESTS_HASH, DEPOSIT_EVENT_TOPIC, deposit_request, requests_hash
+from ovm.chain.requests import DEPOSIT_EVENT_TOPIC, EMPTY_REQUESTS_HASH, deposit_request, requests_hash
 from ovm.chain.system_contracts import CONSOLIDATION_REQUESTS, WITHDRAWAL_REQUESTS
-from ovm.evm.transactions import FeeMarketTransaction, sign_transaction
-
-from support import asm
+from ovm.evm.signing import sign_transaction
+from ovm.evm.transactions import FeeMarketTransaction
 
 CHAIN_ID = 1
 ALICE, BOB = dev_accounts()[:2]

@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
+from support import call_contract, make_state
 
 from ovm.chain.system_contracts import (
     BEACON_ROOTS,
@@ -25,9 +26,8 @@ from ovm.chain.system_contracts import (
     SystemContract,
 )
 from ovm.evm.instructions.system import create_address
-from ovm.evm.transactions import LegacyTransaction, recover_sender
-
-from support import call_contract, make_state
+from ovm.evm.signing import recover_sender
+from ovm.evm.transactions import LegacyTransaction
 
 # The queue contracts' constructors store the excess inhibitor (2**256 - 1) in slot 0 first.
 INHIBITOR_PREFIX = "7f" + "ff" * 32 + "5f55"

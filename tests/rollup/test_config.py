@@ -155,9 +155,9 @@ def test_older_files_without_forks_run_the_first_ones():
 @pytest.mark.parametrize("path, value, message", [
     ("ecotone_time", 5, "the L2 forks: ecotone: ovm runs OvmCancun from genesis, so its time must be 0"),
     ("ecotone_time", "0", 'ecotone_time: expected an integer, got "0"'),
-    ("isthmus_time", 0, "unknown field isthmus_time"),
+    ("jovian_time", 0, "unknown field jovian_time"),
     ("l1_forks.prague_time", -1, "l1_forks: prague at -1 is before cancun at 0"),
-    ("l1_forks.osaka_time", 0, "unknown field l1_forks.osaka_time"),
+    ("l1_forks.amsterdam_time", 0, "unknown field l1_forks.amsterdam_time"),
     ("l1_forks", [], "l1_forks: expected an object"),
 ])
 def test_bad_fork_schedules_are_named(path, value, message):

@@ -14,7 +14,8 @@ from ovm.chain.dev_accounts import dev_accounts
 from ovm.chain.forks import ETHEREUM
 from ovm.chain.genesis import DEV_BALANCE, parse_genesis
 from ovm.chain.system_contracts import BEACON_ROOTS, CONSOLIDATION_REQUESTS, HISTORY_STORAGE, WITHDRAWAL_REQUESTS
-from ovm.evm.transactions import FeeMarketTransaction, encode_transaction, sign_transaction
+from ovm.evm.signing import sign_transaction
+from ovm.evm.transactions import FeeMarketTransaction, encode_transaction
 from ovm.primitives.crypto import keccak256
 from ovm.rollup.l1 import DevChain, L1Client, L1Error
 from ovm.rollup.l1.devchain import l1_genesis_json
@@ -34,7 +35,7 @@ def test_genesis_is_plain_l1_at_the_latest_fork_with_the_dev_accounts_funded():
     genesis = parse_genesis(l1_genesis_json(1_700_000_000))
     assert genesis.config.chain_id == 900
     assert genesis.timestamp == 1_700_000_000
-    assert genesis.config.forks.at(1_700_000_000).name == ETHEREUM.latest.name == "Prague"
+    assert genesis.config.forks.at(1_700_000_000).name == ETHEREUM.latest.name == "Osaka"
     assert all(row.fork.l2 is None for row in genesis.config.forks.forks)
     balances = {address: account.balance for address, account in genesis.alloc.items() if account.balance}
     assert balances == {account.address: DEV_BALANCE for account in dev_accounts()}

@@ -23,7 +23,8 @@ from support import asm
 from ovm.chain import ETHEREUM, ChainConfig, dev_accounts, dev_genesis
 from ovm.chain.requests import requests_hash
 from ovm.chain.system_contracts import WITHDRAWAL_REQUESTS
-from ovm.evm.transactions import FeeMarketTransaction, encode_transaction, sign_transaction
+from ovm.evm.signing import sign_transaction
+from ovm.evm.transactions import FeeMarketTransaction, encode_transaction
 
 ALICE = dev_accounts()[0]
 PRAGUE = dev_genesis(ChainConfig(forks=ETHEREUM.only("prague")))
