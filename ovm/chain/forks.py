@@ -48,6 +48,8 @@ from typing import Callable, Iterable, Mapping
 
 from ..evm.forks import CANCUN, OSAKA, OVM_CANCUN, OVM_FJORD, OVM_ISTHMUS, PRAGUE, Fork
 from ..evm.gas import BPO1_BLOBS, BPO2_BLOBS, BlobParams
+from ..evm.l2 import upgrade_deposits, upgrade_source_hash
+from ..evm.transactions import DepositTransaction
 from .requests import PRAGUE_REQUESTS, QueueRequests, RequestSource
 from .system_call import STORE_BEACON_ROOT, STORE_PARENT_HASH, StartCall
 from .system_contracts import (
@@ -277,3 +279,42 @@ def schedule_of(fork: Fork) -> ForkSchedule:
         if any(row.name == fork.name for row in table.rows):
             return table.only(fork.name)
     raise ForkScheduleError(f"{fork.name} is not a fork of a chain ovm runs")
+
+
+# Enough for any system contract's deployment (the OP Stack gives EIP-2935's 250,000).
+DEPLOYMENT_DEPOSIT_GAS = 250_000
+
+
+def upgrade_transactions(before: ChainFork, after: ChainFork) -> tuple[DepositTransaction, ...]:
+    """The deposits the first L2 block of ``after`` runs after its L1-info and
+    user deposits, when the chain ran ``before`` until then (the OP Stack's
+    network upgrade transactions): the predeploys' new state
+    (``ovm.evm.l2.upgrade_deposits``), then each system contract ``after``
+    calls that ``before`` did not, deployed from its EIP's deployer (nonce 0)
+    so that it lands at its canonical address, as Isthmus deploys EIP-2935's."""
+    if after.fork.l2 is None:
+        return ()
+    deposits = list(upgrade_deposits(before.fork.l2, after.fork.l2))
+    for contract in after.system_contracts:
+        if contract not in before.system_contracts:
+            deposits.append(deployment_deposit(contract, after.name))
+    return tuple(deposits)
+
+
+def deployment_deposit(contract: SystemContract, fork_name: str) -> DepositTransaction:
+    return DepositTransaction(
+        source_hash=upgrade_source_hash(f"{fork_name}: {contract.name} deployment".encode()),
+        sender=contract.deployer, to=None, mint=0, value=0, gas=DEPLOYMENT_DEPOSIT_GAS,
+        is_system_tx=False, data=contract.init_code,
+    )  # fmt: skip
+
+
+def upgrade_source_hashes(table: ForkTable) -> frozenset[bytes]:
+    """The source hashes of every upgrade deposit between consecutive rows of ``table``."""
+    return frozenset(
+        tx.source_hash for before, after in zip(table.rows, table.rows[1:]) for tx in upgrade_transactions(before, after)
+    )
+
+
+UPGRADE_SOURCE_HASHES = upgrade_source_hashes(OP_STACK)
+"""What tells an upgrade deposit from a user deposit in an L2 block."""

@@ -45,7 +45,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
 from ..evm.gas import BlobParams
 from ..evm.l2 import SEQUENCER_FEE_VAULT  # the coinbase of every L2 block
@@ -64,7 +64,7 @@ from ..state import State
 from .base_fee import BaseFeeParams
 from .block import Block, header_withdrawals_root
 from .dev_accounts import dev_accounts
-from .forks import CANCUN_ONLY, ETHEREUM, ForkSchedule, ForkScheduleError
+from .forks import CANCUN_ONLY, ETHEREUM, ChainFork, ForkSchedule, ForkScheduleError
 from .header import MAX_EXTRA_DATA_BYTES, Header
 from .requests import EMPTY_REQUESTS_HASH, MAINNET_DEPOSIT_CONTRACT
 
@@ -332,19 +332,19 @@ def genesis_block(genesis: Genesis, state: State) -> Block:
     return Block(header, ())
 
 
-def system_contract_alloc(forks: ForkSchedule) -> dict[bytes, GenesisAccount]:
-    """The system contracts a chain on ``forks`` starts with, as deployed
-    contracts (nonce 1)."""
-    return {
-        contract.address: GenesisAccount(nonce=1, code=contract.code)
-        for row in forks.forks
-        for contract in row.system_contracts
-    }
+def system_contract_alloc(forks: Iterable[ChainFork]) -> dict[bytes, GenesisAccount]:
+    """The system contracts a chain that runs ``forks`` starts with, as
+    deployed contracts (nonce 1)."""
+    return {contract.address: GenesisAccount(nonce=1, code=contract.code) for row in forks for contract in row.system_contracts}
+
+
+def dev_account_alloc() -> dict[bytes, GenesisAccount]:
+    """Each dev account with 10,000 ETH."""
+    return {account.address: GenesisAccount(balance=DEV_BALANCE) for account in dev_accounts()}
 
 
 def dev_genesis(config: ChainConfig = ChainConfig(), timestamp: int = 0) -> Genesis:
     """The devnet genesis: each dev account holds 10,000 ETH, and the system
     contracts are there for the forks of ``config``."""
-    alloc = {account.address: GenesisAccount(balance=DEV_BALANCE) for account in dev_accounts()}
-    alloc.update(system_contract_alloc(config.forks))
+    alloc = {**dev_account_alloc(), **system_contract_alloc(config.forks.forks)}
     return Genesis(config=config, alloc=alloc, timestamp=timestamp)

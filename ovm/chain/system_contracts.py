@@ -36,6 +36,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
+# The queue contracts' constructors store the excess inhibitor (2**256 - 1) in slot 0 first.
+EXCESS_INHIBITOR_STORE = "7f" + "ff" * 32 + "5f55"
+
+
 @dataclass(frozen=True, slots=True)
 class SystemContract:
     """``config_name`` is its name in ``eth_config`` (EIP-7910)."""
@@ -44,6 +48,12 @@ class SystemContract:
     address: bytes
     code: bytes
     config_name: str
+    deployer: bytes  # the sender of the EIP's keyless deployment (nonce 0)
+    constructor: bytes  # the init code before ``code`` in that deployment
+
+    @property
+    def init_code(self) -> bytes:
+        return self.constructor + self.code
 
 
 BEACON_ROOTS = SystemContract(
@@ -55,6 +65,8 @@ BEACON_ROOTS = SystemContract(
         "359062001fff015500"
     ),
     "BEACON_ROOTS_ADDRESS",
+    bytes.fromhex("0b799c86a49deeb90402691f1041aa3af2d3c875"),
+    bytes.fromhex("60618060095f395ff3"),
 )
 
 HISTORY_STORAGE = SystemContract(
@@ -65,6 +77,8 @@ HISTORY_STORAGE = SystemContract(
         "611fff81430311604257611fff9006545f5260205ff35b5f5ffd5b5f35611fff60014303065500"
     ),
     "HISTORY_STORAGE_ADDRESS",
+    bytes.fromhex("3462413af4609098e1e27a490f554f260213d685"),
+    bytes.fromhex("60538060095f395ff3"),
 )
 
 WITHDRAWAL_REQUESTS = SystemContract(
@@ -85,6 +99,8 @@ WITHDRAWAL_REQUESTS = SystemContract(
         "600290035b5f555f600155604c025ff35b5f5ffd"
     ),
     "WITHDRAWAL_REQUEST_PREDEPLOY_ADDRESS",
+    bytes.fromhex("8646861a7cf453ddd086874d622b0696de5b9674"),
+    bytes.fromhex(EXCESS_INHIBITOR_STORE + "6101f880602d5f395ff3"),
 )
 
 CONSOLIDATION_REQUESTS = SystemContract(
@@ -103,4 +119,6 @@ CONSOLIDATION_REQUESTS = SystemContract(
         "90035b5f555f6001556074025ff35b5f5ffd"
     ),
     "CONSOLIDATION_REQUEST_PREDEPLOY_ADDRESS",
+    bytes.fromhex("13d1913d623e6a9d8811736359e50fd31fe54fca"),
+    bytes.fromhex(EXCESS_INHIBITOR_STORE + "61019e80602d5f395ff3"),
 )

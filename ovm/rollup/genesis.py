@@ -27,10 +27,9 @@ withdraws it on this devnet.
 
 from __future__ import annotations
 
-import dataclasses
 
 from ..chain.forks import OP_STACK
-from ..chain.genesis import ChainConfig, Genesis, GenesisAccount, dev_genesis, system_contract_alloc
+from ..chain.genesis import ChainConfig, Genesis, GenesisAccount, dev_account_alloc, system_contract_alloc
 from ..evm.forks import Fork
 from ..evm.l2 import ORACLE_FLAGS_SLOT
 from .artifacts import PREDEPLOYS, load
@@ -61,7 +60,10 @@ def l2_genesis(
     ``timestamp`` needs) and, with ``dev_accounts``, the funded dev accounts.
     ``timestamp`` is the genesis block's (the L1 anchor's on a rollup)."""
     config = config or ChainConfig(forks=OP_STACK.only())
-    fork = config.forks.fork_at(timestamp)
-    base = dev_genesis(config, timestamp) if dev_accounts else Genesis(config, timestamp=timestamp)
-    alloc = {**base.alloc, **system_contract_alloc(config.forks), **predeploy_alloc(fork)}
-    return dataclasses.replace(base, alloc=alloc)
+    row = config.forks.at(timestamp)
+    alloc = {
+        **(dev_account_alloc() if dev_accounts else {}),
+        **system_contract_alloc((row,)),  # a later fork's come by its upgrade deposits
+        **predeploy_alloc(row.fork),
+    }
+    return Genesis(config, alloc=alloc, timestamp=timestamp)

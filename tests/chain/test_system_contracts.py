@@ -23,14 +23,14 @@ from ovm.chain.system_contracts import (
     CONSOLIDATION_REQUESTS,
     HISTORY_STORAGE,
     WITHDRAWAL_REQUESTS,
+    EXCESS_INHIBITOR_STORE,
     SystemContract,
 )
 from ovm.evm.instructions.system import create_address
 from ovm.evm.signing import recover_sender
 from ovm.evm.transactions import LegacyTransaction
 
-# The queue contracts' constructors store the excess inhibitor (2**256 - 1) in slot 0 first.
-INHIBITOR_PREFIX = "7f" + "ff" * 32 + "5f55"
+INHIBITOR_PREFIX = EXCESS_INHIBITOR_STORE
 
 # (contract, constructor before the runtime code, the deployment's s, its sender), from the EIPs.
 DEPLOYMENTS = [
@@ -42,6 +42,12 @@ DEPLOYMENTS = [
     (CONSOLIDATION_REQUESTS, INHIBITOR_PREFIX + "61019e80602d5f395ff3", 0xC0730F92DC275B663D377A7CBB141B6600052,
      "13d1913d623e6a9d8811736359e50fd31fe54fca"),
 ]  # fmt: skip
+
+
+@pytest.mark.parametrize("contract,constructor,s,sender", DEPLOYMENTS, ids=lambda v: getattr(v, "name", ""))
+def test_each_contract_records_its_deployment(contract, constructor, s, sender):
+    assert (contract.deployer.hex(), contract.constructor.hex()) == (sender, constructor)
+    assert contract.init_code == bytes.fromhex(constructor) + contract.code
 
 
 def deployment(contract: SystemContract, constructor: str, s: int) -> LegacyTransaction:

@@ -84,7 +84,7 @@ def l1_genesis_json(timestamp: int, chain_id: int = L1_CHAIN_ID, forks: ForkSche
         for row in forks.forks
     }  # fmt: skip
     alloc = {"0x" + account.address.hex(): {"balance": hex(DEV_BALANCE)} for account in dev_accounts()}
-    for address, account in system_contract_alloc(forks).items():
+    for address, account in system_contract_alloc(forks.forks).items():
         alloc["0x" + address.hex()] = {"nonce": hex(account.nonce), "code": "0x" + account.code.hex()}
     return {
         "config": config,
