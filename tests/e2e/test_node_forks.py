@@ -2,7 +2,7 @@
 Forks through the real ``ovm node``
 ===================================
 
-By default the node runs the latest fork ovm has (Prague: its blocks carry
+By default the node runs the latest fork ovm has (Osaka: its blocks carry
 ``requestsHash``, its blob schedule is EIP-7691's); ``--fork cancun`` runs
 Cancun, as anvil's ``--hardfork``; a geth-style genesis file schedules forks
 by timestamp and the node's blocks cross the boundary when their time
@@ -17,9 +17,9 @@ import subprocess
 import sys
 import time
 
-from conftest import rpc
+
 from ovm.chain.system_contracts import CONSOLIDATION_REQUESTS, WITHDRAWAL_REQUESTS
-from support import REPO
+from support import REPO, rpc
 
 ALICE = "0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266"
 
@@ -43,7 +43,7 @@ def test_the_latest_fork_by_default_and_cancun_by_flag(start_node, tmp_path):
     assert "WITHDRAWAL_REQUEST_PREDEPLOY_ADDRESS" in config["systemContracts"]
     assert rpc(latest.url, "eth_getCode", "0x" + WITHDRAWAL_REQUESTS.address.hex(), "latest") != "0x"
     assert latest.stop() == 0
-    assert "Prague" in (tmp_path / f"node-{latest.port}.log").read_text().splitlines()[0]
+    assert "Osaka" in (tmp_path / f"node-{latest.port}.log").read_text().splitlines()[0]
 
     cancun = start_node("--instant", "--fork", "cancun", datadir=tmp_path / "cancun")
     block = mine(cancun.url)
@@ -81,7 +81,7 @@ def test_a_genesis_file_schedules_the_forks(start_node, tmp_path):
 def test_bad_forks_are_one_line_errors(tmp_path):
     unknown = run_ovm("node", "--fork", "shanghai", "--datadir", str(tmp_path / "a"))
     assert unknown.returncode == 2 and "Traceback" not in unknown.stderr
-    assert unknown.stderr.strip() == "ovm node: --fork: unknown fork 'shanghai' (known: cancun, prague)"
+    assert unknown.stderr.strip() == "ovm node: --fork: unknown fork 'shanghai' (known: cancun, prague, osaka, bpo1, bpo2)"
     genesis = tmp_path / "genesis.json"
     genesis.write_text(json.dumps({"config": {"chainId": 5, "pragueTime": 0}, "alloc": {}}))
     both = run_ovm("node", "--fork", "prague", "--genesis", str(genesis), "--datadir", str(tmp_path / "b"))
@@ -99,9 +99,9 @@ def test_bad_forks_are_one_line_errors(tmp_path):
 def test_devnet_and_replica_fork_flags_are_checked_before_anything_starts(tmp_path):
     unknown = run_ovm("devnet", "--l1-fork", "shanghai", "--datadir", str(tmp_path / "a"))
     assert unknown.returncode == 2 and "Traceback" not in unknown.stderr
-    assert unknown.stderr.strip() == "ovm devnet: --l1-fork: unknown fork 'shanghai' (known: cancun, prague)"
+    assert unknown.stderr.strip() == "ovm devnet: --l1-fork: unknown fork 'shanghai' (known: cancun, prague, osaka, bpo1, bpo2)"
     l2 = run_ovm("devnet", "--l2-fork", "prague", "--datadir", str(tmp_path / "b"))
-    assert l2.returncode == 2 and l2.stderr.strip() == "ovm devnet: --l2-fork: unknown fork 'prague' (known: ecotone)"
+    assert l2.returncode == 2 and l2.stderr.strip() == "ovm devnet: --l2-fork: unknown fork 'prague' (known: ecotone, fjord, isthmus)"
     external = run_ovm("devnet", "--l1-rpc", "http://127.0.0.1:9", "--l1-fork", "cancun", "--datadir", str(tmp_path / "c"))
     assert external.returncode == 2 and "--l1-fork chooses the embedded L1's fork" in external.stderr
     replica = run_ovm("node", "--replica", "--l1-rpc", "http://127.0.0.1:9", "--rollup-config", "x.json", "--fork", "cancun")
