@@ -5,9 +5,11 @@ Chain
 Blocks and what commits to them: headers and their hashes, block bodies,
 withdrawals, receipts and the logs bloom, the EIP-1559 base fee and EIP-4844
 excess blob gas, genesis (chain config, allocations, the dev accounts), the
-system calls a block makes, the block builder that runs transactions on a
-state and seals the result into a block, and block import: the validation of
-a block made elsewhere against its parent and its own execution.
+forks of a chain and their schedule by timestamp (``forks``), the system
+contracts and the system calls a block makes, the requests it commits to
+(EIP-7685), the block builder that runs transactions on a state and seals
+the result into a block, and block import: the validation of a block made
+elsewhere against its parent and its own execution.
 """
 
 from .base_fee import BaseFeeParams, next_base_fee, next_excess_blob_gas
@@ -25,6 +27,17 @@ from .block import (
 from .bloom import EMPTY_BLOOM, bloom_add, bloom_contains, combine_blooms, logs_bloom
 from .builder import BlockBuilder
 from .dev_accounts import DevAccount, dev_accounts
+from .forks import (
+    CANCUN_ONLY,
+    ETHEREUM,
+    OP_STACK,
+    BlockRules,
+    ChainFork,
+    ForkSchedule,
+    ForkScheduleError,
+    ForkTable,
+    schedule_of,
+)
 from .genesis import (
     ChainConfig,
     Genesis,
@@ -54,12 +67,34 @@ from .receipt import (
     make_receipt,
     receipts_root,
 )
-from .system_call import BEACON_ROOTS_ADDRESS, SYSTEM_ADDRESS, store_beacon_root, system_call
+from .requests import EMPTY_REQUESTS_HASH, requests_hash
+from .system_call import (
+    BEACON_ROOTS_ADDRESS,
+    HISTORY_STORAGE_ADDRESS,
+    SYSTEM_ADDRESS,
+    checked_system_call,
+    system_call,
+)
+from .system_contracts import SystemContract
 from .validation import check_execution, validate_header
 from .withdrawal import Withdrawal, apply_withdrawals
 
 __all__ = [
     "BEACON_ROOTS_ADDRESS",
+    "CANCUN_ONLY",
+    "EMPTY_REQUESTS_HASH",
+    "ETHEREUM",
+    "HISTORY_STORAGE_ADDRESS",
+    "OP_STACK",
+    "BlockRules",
+    "ChainFork",
+    "ForkSchedule",
+    "ForkScheduleError",
+    "ForkTable",
+    "schedule_of",
+    "SystemContract",
+    "checked_system_call",
+    "requests_hash",
     "EMPTY_BLOOM",
     "EMPTY_OMMERS_HASH",
     "BaseFeeParams",
@@ -106,7 +141,6 @@ __all__ = [
     "parse_block",
     "parse_genesis",
     "receipts_root",
-    "store_beacon_root",
     "system_call",
     "transactions_root",
     "validate_header",

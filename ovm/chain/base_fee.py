@@ -10,7 +10,13 @@ parameters because OP Stack chains use others (elasticity 6, denominator 250
 since Canyon).
 
 EIP-4844: the excess blob gas carries the blob gas used above target over
-to the next block, where it sets the blob base fee (``gas.blob_base_fee``).
+to the next block, where it sets the blob base fee (``BlobParams.base_fee``).
+The target is the next block's fork's (EIP-7691, EIP-7892: a fork boundary
+measures the parent against the new target). From Osaka (EIP-7918) a blob
+costs at least ``BLOB_BASE_COST`` execution gas: while the parent's blob
+price is below that reserve, the excess only grows, by the used gas scaled
+by ``(max - target) / max``; with ``base_cost`` 0 (before Osaka) that never
+applies.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..evm import gas as G
+from ..evm.gas import BlobParams
 from .header import Header
 
 
@@ -44,7 +51,12 @@ def next_base_fee(parent: Header, params: BaseFeeParams) -> int:
     return base_fee - delta
 
 
-def next_excess_blob_gas(parent: Header) -> int:
-    """The excess blob gas of the block after ``parent``."""
+def next_excess_blob_gas(parent: Header, blobs: BlobParams) -> int:
+    """The excess blob gas of the block after ``parent``, whose fork has ``blobs``."""
     total = parent.excess_blob_gas + parent.blob_gas_used
-    return max(total - G.TARGET_BLOB_GAS_PER_BLOCK, 0)
+    if total < blobs.target_gas:
+        return 0
+    blob_price = G.GAS_PER_BLOB * blobs.base_fee(parent.excess_blob_gas)
+    if blobs.base_cost * parent.base_fee_per_gas > blob_price:
+        return parent.excess_blob_gas + parent.blob_gas_used * (blobs.max - blobs.target) // blobs.max
+    return total - blobs.target_gas

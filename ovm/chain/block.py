@@ -67,6 +67,9 @@ class Rule(StrEnum):
     STATE_ROOT = "state root"
     RECEIPTS_ROOT = "receipts root"
     LOGS_BLOOM = "logs bloom"
+    REQUESTS = "requests"  # the requests hash, or a deposit log that is no request (EIP-7685, EIP-6110)
+    SYSTEM_CALL = "system call"  # an end-of-block request contract without code, or whose call failed
+    FORK_FIELDS = "fork fields"  # a header field its fork does not have, or lacks one it has
     HEADER = "header"  # any other header field that differs from the block's execution
 
 

@@ -2,15 +2,19 @@
 Block building
 ==============
 
-``BlockBuilder`` makes the block after ``parent``: it derives the block
-environment (number, base fee from the parent by EIP-1559, excess blob gas by
-EIP-4844, ancestor hashes for BLOCKHASH), makes the EIP-4788 beacon-roots
-system call where the chain does (``ChainConfig.beacon_roots``), runs
-transactions one at a time on the state, keeps the receipts and cumulative
-gas, and ``finish`` credits the block's withdrawals (EIP-4895; an L2 has none)
-and seals the header over the resulting state root, transactions, receipts,
-bloom and withdrawals (on an Isthmus L2 the header's withdrawals root is the
-L2ToL1MessagePasser's storage root instead: ``block.header_withdrawals_root``).
+``BlockBuilder`` makes the block after ``parent``, under the fork its
+timestamp falls in (``ChainConfig.forks``): it derives the block environment
+(number, base fee from the parent by EIP-1559, excess blob gas by EIP-4844
+with the fork's blob parameters, ancestor hashes for BLOCKHASH), makes the
+fork's system calls at the start of the block (EIP-4788's beacon root,
+EIP-2935's parent hash), runs transactions one at a time on the state, keeps
+the receipts and cumulative gas, and ``finish`` credits the block's
+withdrawals (EIP-4895; an L2 has none), gathers the fork's requests
+(EIP-7685: deposits from logs, the withdrawal and consolidation queues'
+end-of-block calls) and seals the header over the resulting state root,
+transactions, receipts, bloom, withdrawals (on an Isthmus L2 the header's
+withdrawals root is the L2ToL1MessagePasser's storage root instead:
+``block.header_withdrawals_root``) and, from Prague, requests hash.
 
 A transaction that cannot be included raises ``InvalidTransaction`` from
 ``add_transaction``: every check (signature, chain id, nonce, balance, fee
@@ -18,21 +22,21 @@ caps, gas and blob gas left in the block) runs before the first state change,
 so the state and the block are exactly as they were, and the caller (the
 sequencer) can drop the transaction and go on with the next.
 
-The state is changed in place, from the beacon-roots call made by the
-constructor on; a caller that may discard the block keeps its own copy.
+The state is changed in place, from the start calls made by the
+constructor on; a caller that may discard the block keeps its own copy. A
+failing end-of-block request call makes the block impossible: ``finish``
+raises ``InvalidBlock``.
 """
 
 from __future__ import annotations
 
 from typing import Sequence
 
-from ..evm import gas as G
 from ..evm.environment import BlockEnv, BlockHashes, no_block_hashes
-from ..evm.forks import Fork
 from ..evm.interpreter import CodeRunner
 from ..evm.processor import begin_transaction
-from ..evm.transactions import Transaction, blob_gas_used, transaction_hash, transaction_type
-from ..evm.validation import NotIncludableNow
+from ..evm.transactions import BlobTransaction, Transaction, blob_gas_used, transaction_hash, transaction_type
+from ..evm.validation import NotIncludableNow, check_blob_count
 from ..primitives.types import UINT64_MAX, ZERO_HASH
 from ..state import State
 from .base_fee import next_base_fee, next_excess_blob_gas
@@ -41,7 +45,7 @@ from .bloom import combine_blooms
 from .genesis import ChainConfig
 from .header import MAX_EXTRA_DATA_BYTES, Header, block_hash
 from .receipt import Receipt, ReceiptDetails, make_receipt, receipts_root
-from .system_call import store_beacon_root
+from .requests import collect_requests, requests_hash
 from .withdrawal import Withdrawal, apply_withdrawals
 
 
@@ -59,7 +63,6 @@ class BlockBuilder:
         parent: Header,
         state: State,
         config: ChainConfig,
-        fork: Fork,
         *,
         timestamp: int,
         coinbase: bytes,
@@ -83,12 +86,14 @@ class BlockBuilder:
                 f"extra data is {len(extra_data)} bytes, at most {MAX_EXTRA_DATA_BYTES} allowed",
                 Rule.EXTRA_DATA,
             )
-        if fork.l2 is not None and withdrawals:
-            raise InvalidBlock("an L2 block has no withdrawals", Rule.WITHDRAWALS_ROOT)
         self.parent = parent
         self.parent_hash = block_hash(parent)
         self.state = state
-        self.fork = fork
+        self.chain_fork = config.forks.at(timestamp)
+        self.fork = self.chain_fork.fork
+        if self.fork.l2 is not None and withdrawals:
+            raise InvalidBlock("an L2 block has no withdrawals", Rule.WITHDRAWALS_ROOT)
+        self.deposit_contract = config.deposit_contract
         self.extra_data = extra_data
         self.parent_beacon_block_root = parent_beacon_block_root
         self.withdrawals = tuple(withdrawals)
@@ -102,8 +107,9 @@ class BlockBuilder:
             base_fee=next_base_fee(parent, config.base_fee_params),
             prev_randao=prev_randao,
             chain_id=config.chain_id,
-            excess_blob_gas=next_excess_blob_gas(parent),
+            excess_blob_gas=next_excess_blob_gas(parent, self.fork.blobs),
             block_hash=self._block_hash,
+            blob_params=self.fork.blobs,
         )
         self.transactions: list[Transaction] = []
         self.receipts: list[Receipt] = []
@@ -112,8 +118,9 @@ class BlockBuilder:
         self.blob_gas_used = 0
         self._log_count = 0
         self._finished = False
-        if config.beacon_roots:
-            store_beacon_root(state, self.env, fork, parent_beacon_block_root, code_runner)
+        self.requests: list[bytes] = []
+        for call in self.chain_fork.block.start_calls:
+            call.make(state, self.env, self.fork, self, code_runner)
 
     def _block_hash(self, number: int) -> bytes:
         return self.parent_hash if number == self.parent.number else self._ancestor_hash(number)
@@ -128,11 +135,15 @@ class BlockBuilder:
             raise RuntimeError("the block is already finished")
 
     def _check_blob_gas(self, tx: Transaction) -> None:
-        blob_gas = blob_gas_used(tx)
-        if self.blob_gas_used + blob_gas > G.MAX_BLOB_GAS_PER_BLOCK:
+        """More blobs than the fork lets a transaction carry is never includable
+        (``InvalidTransaction``); more than this block has room for waits."""
+        if isinstance(tx, BlobTransaction):
+            check_blob_count(tx, self.fork.blobs)
+        blob_gas, limit = blob_gas_used(tx), self.fork.blobs.max_gas
+        if self.blob_gas_used + blob_gas > limit:
             raise NotIncludableNow(
                 f"blob gas limit reached: tx blob gas {blob_gas} > block blob gas "
-                f"{G.MAX_BLOB_GAS_PER_BLOCK - self.blob_gas_used}"
+                f"{limit - self.blob_gas_used}"
             )
 
     def add_transaction(self, tx: Transaction) -> tuple[Receipt, ReceiptDetails]:
@@ -171,10 +182,14 @@ class BlockBuilder:
         return receipt, details
 
     def finish(self) -> Block:
-        """Seal the block: credit the withdrawals, compute the state root and the header."""
+        """Seal the block: credit the withdrawals, gather the requests, compute
+        the state root and the header. ``InvalidBlock`` if a request call fails."""
         self._check_open()
         self._finished = True
         apply_withdrawals(self.state, self.withdrawals)
+        sources = self.chain_fork.block.requests
+        if sources is not None:
+            self.requests = collect_requests(sources, self)
         env = self.env
         header = Header(
             parent_hash=self.parent_hash,
@@ -194,5 +209,6 @@ class BlockBuilder:
             excess_blob_gas=env.excess_blob_gas,
             withdrawals_root=header_withdrawals_root(self.fork, self.state, self.withdrawals),
             parent_beacon_block_root=self.parent_beacon_block_root,
+            requests_hash=None if sources is None else requests_hash(self.requests),
         )
         return Block(header, tuple(self.transactions), self.withdrawals)

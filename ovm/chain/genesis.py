@@ -3,14 +3,17 @@ Genesis
 =======
 
 What a chain starts from: its ``ChainConfig`` (chain id, block gas limit,
-EIP-1559 parameters, the genesis base fee, whether blocks make the
-beacon-roots system call) and its ``Genesis`` (allocated
-accounts, timestamp, extra data), read from a geth-style JSON file:
+EIP-1559 parameters, the genesis base fee, its fork schedule, the deposit
+contract of EIP-6110) and its ``Genesis`` (allocated accounts, timestamp,
+extra data), read from a geth-style JSON file:
 
 .. code-block:: json
 
     {
-      "config": {"chainId": 901, "optimism": {"eip1559Elasticity": 6, "eip1559Denominator": 250}},
+      "config": {"chainId": 901, "cancunTime": 0, "pragueTime": 1700000000,
+                 "blobSchedule": {"prague": {"target": 6, "max": 9, "baseFeeUpdateFraction": 5007716}},
+                 "depositContractAddress": "0x00000000219ab540356cbb839cbe05303d7705fa",
+                 "optimism": {"eip1559Elasticity": 6, "eip1559Denominator": 250}},
       "gasLimit": "0x1c9c380",
       "baseFeePerGas": "0x3b9aca00",
       "timestamp": "0x0",
@@ -21,9 +24,20 @@ accounts, timestamp, extra data), read from a geth-style JSON file:
 
 Quantities are hex strings, decimal strings or JSON integers, as geth
 accepts. ``config.optimism`` is op-geth's place for the base fee parameters
-and is optional. Any mistake is a ``GenesisError`` naming the file and field.
+and is optional. The fork schedule is geth's: ``<fork>Time`` for each of
+Ethereum's forks ovm runs (``ovm.chain.forks.ETHEREUM``: ``cancunTime``,
+``pragueTime``, ``bpo1Time``, …), each at or after the one before; Cancun
+runs from genesis, so a file that names no fork is Cancun throughout (as
+ovm always ran), and a fork left out is not scheduled. ``blobSchedule``
+replaces a fork's blob target, maximum and update fraction (EIP-7840's
+form, mainnet's values by default). ``depositContractAddress`` is where
+deposit requests come from (EIP-6110; mainnet's by default, where a dev
+chain has no code). A chain whose genesis runs Prague or later needs the
+request contracts of EIP-7002 and EIP-7251 in its alloc: its blocks call
+them. Any mistake is a ``GenesisError`` naming the file and field.
 
-``dev_genesis`` is the default devnet: the ten dev accounts with 10,000 ETH each.
+``dev_genesis`` is the default devnet: the ten dev accounts with 10,000 ETH
+each, and the system contracts its forks call (``ChainFork.system_contracts``).
 """
 
 from __future__ import annotations
@@ -31,9 +45,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
-from ..evm.forks import Fork
+from ..evm.gas import BlobParams
 from ..evm.l2 import SEQUENCER_FEE_VAULT  # the coinbase of every L2 block
 from ..primitives.json_fields import Fields, load_json_file
 from ..primitives.types import (
@@ -50,7 +64,9 @@ from ..state import State
 from .base_fee import BaseFeeParams
 from .block import Block, header_withdrawals_root
 from .dev_accounts import dev_accounts
+from .forks import CANCUN_ONLY, ETHEREUM, ChainFork, ForkSchedule, ForkScheduleError
 from .header import MAX_EXTRA_DATA_BYTES, Header
+from .requests import EMPTY_REQUESTS_HASH, MAINNET_DEPOSIT_CONTRACT
 
 ETHER = 10**18
 GWEI = 10**9
@@ -65,16 +81,17 @@ class GenesisError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class ChainConfig:
-    """``beacon_roots``: every block starts with the EIP-4788 system call
-    (``system_call.store_beacon_root``), as on Ethereum since Cancun and on
-    OP Stack chains since Ecotone."""
+    """``forks``: the fork of each block by its timestamp (``ForkSchedule``;
+    Cancun throughout by default). ``deposit_contract``: where EIP-6110's
+    deposit requests come from."""
 
     chain_id: int = DEV_CHAIN_ID
     gas_limit: int = 30_000_000
     base_fee_params: BaseFeeParams = BaseFeeParams()
     initial_base_fee: int = GWEI
     fee_recipient: bytes = SEQUENCER_FEE_VAULT
-    beacon_roots: bool = True
+    forks: ForkSchedule = CANCUN_ONLY
+    deposit_contract: bytes = MAINNET_DEPOSIT_CONTRACT
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,6 +195,49 @@ def _optimism(value: Any, where: str) -> BaseFeeParams:
     return BaseFeeParams(*params)
 
 
+# geth's time-activated forks before ovm's first, which a genesis may name (all active).
+EARLIER_TIME_FORKS = frozenset({"shanghaiTime"})
+
+
+def _fork_schedule(config: Fields) -> ForkSchedule:
+    """geth's ``<fork>Time`` fields and ``blobSchedule``. A fork ovm does not
+    run is refused: its blocks would follow other rules than ovm's."""
+    times = {}
+    for row in ETHEREUM.rows:
+        time = config.get(f"{row.key}Time", _uint64, None)
+        if time is not None:
+            times[row.key] = time
+    blob_schedule = config.get("blobSchedule", _fields, None)
+    for name, value in config.items():
+        if name.endswith("Time") and name not in EARLIER_TIME_FORKS and value is not None:
+            raise GenesisError(
+                f"{config.path(name)}: ovm does not run that fork (it runs {', '.join(ETHEREUM.keys)})"
+            )
+    try:
+        schedule = ETHEREUM.schedule(times)
+    except ForkScheduleError as exc:
+        raise GenesisError(f"config: {exc}") from None
+    if blob_schedule is None:
+        return schedule
+    blobs = {}
+    for key, value in blob_schedule.items():
+        if key not in ETHEREUM.keys:
+            raise GenesisError(f"{blob_schedule.path(key)}: not a fork ovm runs ({', '.join(ETHEREUM.keys)})")
+        blobs[key] = _blob_params(value, ETHEREUM.find(key).fork.blobs, blob_schedule.path(key))
+    return schedule.with_blobs(blobs)
+
+
+def _blob_params(value: Any, default: BlobParams, where: str) -> BlobParams:
+    entry = _fields(value, where)
+    target = entry.take("target", _uint64)
+    maximum = entry.take("max", _uint64)
+    fraction = entry.take("baseFeeUpdateFraction", _uint64)
+    if not 0 < target <= maximum or fraction == 0:
+        raise GenesisError(f"{where}: needs 0 < target <= max and a positive baseFeeUpdateFraction")
+    # A transaction's cap (EIP-7594) and the reserve price (EIP-7918) are the fork's, not the schedule's.
+    return BlobParams(target, maximum, fraction, default.max_per_transaction, default.base_cost)
+
+
 def _chain_config(root: Fields) -> ChainConfig:
     config = root.take("config", _fields)
     default = ChainConfig()
@@ -192,6 +252,8 @@ def _chain_config(root: Fields) -> ChainConfig:
         gas_limit=gas_limit,
         base_fee_params=config.get("optimism", _optimism, BaseFeeParams()),
         initial_base_fee=root.get("baseFeePerGas", _quantity, default.initial_base_fee),
+        deposit_contract=config.get("depositContractAddress", _address, default.deposit_contract),
+        forks=_fork_schedule(config),
     )
 
 
@@ -207,7 +269,7 @@ def parse_genesis(data: Any) -> Genesis:
     prev_randao = root.get("mixHash", _data, ZERO_HASH)
     if len(prev_randao) != 32:
         raise GenesisError("mixHash: expected 32 bytes")
-    return Genesis(
+    genesis = Genesis(
         config=_chain_config(root),
         alloc=root.take("alloc", _alloc),
         timestamp=root.get("timestamp", _uint64, 0),
@@ -215,6 +277,21 @@ def parse_genesis(data: Any) -> Genesis:
         coinbase=root.get("coinbase", _address, ZERO_ADDRESS),
         prev_randao=prev_randao,
     )
+    _check_request_contracts(genesis)
+    return genesis
+
+
+def _check_request_contracts(genesis: Genesis) -> None:
+    """A genesis at a fork whose blocks call request contracts must hold them
+    (else no block could be made: those calls are checked)."""
+    row = genesis.config.forks.at(genesis.timestamp)
+    for contract in row.block.required_contracts:
+        account = genesis.alloc.get(contract.address)
+        if account is None or not account.code:
+            raise GenesisError(
+                f"alloc: {row.name} at genesis calls the {contract.name} contract, but "
+                f"0x{contract.address.hex()} has no code"
+            )
 
 
 def load_genesis(path: str | Path) -> Genesis:
@@ -233,10 +310,12 @@ def genesis_state(genesis: Genesis) -> State:
     return state
 
 
-def genesis_block(genesis: Genesis, state: State, fork: Fork | None = None) -> Block:
-    """Block 0: no parent, no transactions, ``state``'s root; the header's
-    withdrawals root as ``fork`` makes it (Isthmus: the L2ToL1MessagePasser's
-    storage root, as the spec's "Genesis Block" says)."""
+def genesis_block(genesis: Genesis, state: State) -> Block:
+    """Block 0: no parent, no transactions, ``state``'s root; the header as
+    the genesis's fork makes it (at a fork with requests, the hash of none;
+    on Isthmus, the L2ToL1MessagePasser's storage root as the withdrawals
+    root, as the spec's "Genesis Block" says)."""
+    fork = genesis.config.forks.at(genesis.timestamp)
     header = Header(
         parent_hash=ZERO_HASH,
         coinbase=genesis.coinbase,
@@ -247,12 +326,25 @@ def genesis_block(genesis: Genesis, state: State, fork: Fork | None = None) -> B
         extra_data=genesis.extra_data,
         prev_randao=genesis.prev_randao,
         base_fee_per_gas=genesis.config.initial_base_fee,
-        withdrawals_root=header_withdrawals_root(fork, state, ()),
+        requests_hash=None if fork.block.requests is None else EMPTY_REQUESTS_HASH,
+        withdrawals_root=header_withdrawals_root(fork.fork, state, ()),
     )
     return Block(header, ())
 
 
+def system_contract_alloc(forks: Iterable[ChainFork]) -> dict[bytes, GenesisAccount]:
+    """The system contracts a chain that runs ``forks`` starts with, as
+    deployed contracts (nonce 1)."""
+    return {contract.address: GenesisAccount(nonce=1, code=contract.code) for row in forks for contract in row.system_contracts}
+
+
+def dev_account_alloc() -> dict[bytes, GenesisAccount]:
+    """Each dev account with 10,000 ETH."""
+    return {account.address: GenesisAccount(balance=DEV_BALANCE) for account in dev_accounts()}
+
+
 def dev_genesis(config: ChainConfig = ChainConfig(), timestamp: int = 0) -> Genesis:
-    """The devnet genesis: each dev account holds 10,000 ETH."""
-    alloc = {account.address: GenesisAccount(balance=DEV_BALANCE) for account in dev_accounts()}
+    """The devnet genesis: each dev account holds 10,000 ETH, and the system
+    contracts are there for the forks of ``config``."""
+    alloc = {**dev_account_alloc(), **system_contract_alloc(config.forks.forks)}
     return Genesis(config=config, alloc=alloc, timestamp=timestamp)

@@ -5,7 +5,10 @@ Block headers
 The Cancun header: the London fields plus ``base_fee_per_gas`` (EIP-1559),
 ``withdrawals_root`` (EIP-4895), ``blob_gas_used`` and ``excess_blob_gas``
 (EIP-4844) and ``parent_beacon_block_root`` (EIP-4788), RLP-encoded as a list
-in field order. The block hash is the keccak-256 of that encoding.
+in field order. The block hash is the keccak-256 of that encoding. From
+Prague a header has one more field at the end, ``requests_hash`` (EIP-7685);
+a header without it (``None``) is Cancun's 20 fields. Which one a block must
+have is its fork's (``ovm.chain.validation``): decoding takes either.
 
 After the merge, and on this L2, ``ommers_hash``, ``difficulty`` and ``nonce``
 are constants, and ``prev_randao`` takes the place of the proof-of-work mix
@@ -35,7 +38,7 @@ MAX_EXTRA_DATA_BYTES = 32
 
 
 class InvalidHeader(ValueError):
-    """Bytes that are not a Cancun header's encoding."""
+    """Bytes that are not a header's encoding."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -60,9 +63,13 @@ class Header:
     blob_gas_used: int = 0
     excess_blob_gas: int = 0
     parent_beacon_block_root: Hash32 = ZERO_HASH
+    requests_hash: Hash32 | None = None
 
 
 FIELD_NAMES = tuple(field.name for field in dataclasses.fields(Header))
+# Fields a header may end without, in order: a header has a prefix of them.
+OPTIONAL_FIELDS = ("requests_hash",)
+CANCUN_FIELD_COUNT = len(FIELD_NAMES) - len(OPTIONAL_FIELDS)
 
 FIXED_SIZES = {
     "parent_hash": 32,
@@ -76,6 +83,7 @@ FIXED_SIZES = {
     "nonce": 8,
     "withdrawals_root": 32,
     "parent_beacon_block_root": 32,
+    "requests_hash": 32,
 }
 BYTES_FIELDS = frozenset(FIXED_SIZES) | {"extra_data"}
 UINT64_FIELDS = frozenset(
@@ -86,11 +94,21 @@ UINT64_FIELDS = frozenset(
 # --- encoding -------------------------------------------------------------------
 
 
+def present_fields(header: Header) -> tuple[str, ...]:
+    """The names of the fields ``header`` has (its optional ones up to the first absent)."""
+    count = CANCUN_FIELD_COUNT
+    for name in OPTIONAL_FIELDS:
+        if getattr(header, name) is None:
+            break
+        count += 1
+    return FIELD_NAMES[:count]
+
+
 def header_item(header: Header) -> list[bytes]:
     """The header as an RLP list item (to nest it in a block)."""
     return [
         getattr(header, name) if name in BYTES_FIELDS else rlp.int_to_be(getattr(header, name))
-        for name in FIELD_NAMES
+        for name in present_fields(header)
     ]
 
 
@@ -127,9 +145,11 @@ def header_from_item(item: rlp.Item) -> Header:
     """Decode a header's RLP list item (inverse of ``header_item``)."""
     if not isinstance(item, list):
         raise InvalidHeader("header: expected a list, got a byte string")
-    if len(item) != len(FIELD_NAMES):
-        raise InvalidHeader(f"header: expected {len(FIELD_NAMES)} fields (Cancun), got {len(item)}")
-    values = zip(FIELD_NAMES, item, strict=True)
+    if not CANCUN_FIELD_COUNT <= len(item) <= len(FIELD_NAMES):
+        raise InvalidHeader(
+            f"header: expected {CANCUN_FIELD_COUNT} fields (Cancun) or {len(FIELD_NAMES)} (Prague), got {len(item)}"
+        )
+    values = zip(FIELD_NAMES, item)
     fields: dict[str, Any] = {name: _decode_field(name, value) for name, value in values}
     return Header(**fields)
 

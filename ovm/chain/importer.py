@@ -6,10 +6,12 @@ Block import
 which rule it breaks: its header against its parent's
 (``validation.validate_header``), then its execution — the block is built
 again on the parent's state with the header's own environment
-(``BlockBuilder``: the beacon-roots system call, the transactions, the
-withdrawals) and the header must be the one that building gives, roots of
-the body included (``validation.check_execution``). A transaction that
-cannot be included makes the whole block invalid.
+(``BlockBuilder``: the start-of-block system calls, the transactions, the
+withdrawals, the requests) and the header must be the one that building
+gives, roots of the body included (``validation.check_execution``). Both
+run under the fork the block's timestamp falls in (``ChainConfig.forks``),
+so a chain imports across a fork boundary. A transaction that cannot be
+included makes the whole block invalid, as does a failing request call.
 
 ``MemoryChain`` is a chain kept in memory that imports blocks one after
 another, as Ethereum's blockchain tests feed them: each block goes onto the
@@ -21,7 +23,6 @@ The last block imported is the head.
 from __future__ import annotations
 
 from ..evm.environment import BlockHashes, no_block_hashes
-from ..evm.forks import Fork
 from ..evm.interpreter import CodeRunner
 from ..evm.transactions import InvalidTransaction
 from ..state import State
@@ -38,7 +39,6 @@ def import_block(
     parent: Header,
     state: State,
     config: ChainConfig,
-    fork: Fork,
     *,
     ancestor_hash: BlockHashes = no_block_hashes,
     code_runner: CodeRunner | None = None,
@@ -47,9 +47,9 @@ def import_block(
     it changes in place (the caller keeps a copy in case the block is invalid).
     Returns the receipts; raises ``InvalidBlock`` naming the broken rule."""
     header = block.header
-    validate_header(header, parent, config.base_fee_params)
+    validate_header(header, parent, config)
     builder = BlockBuilder(
-        parent, state, config, fork,
+        parent, state, config,
         timestamp=header.timestamp, coinbase=header.coinbase, prev_randao=header.prev_randao,
         extra_data=header.extra_data, parent_beacon_block_root=header.parent_beacon_block_root,
         ancestor_hash=ancestor_hash, code_runner=code_runner, gas_limit=header.gas_limit,
@@ -77,11 +77,9 @@ class MemoryChain:
     """Blocks imported in memory on top of ``genesis`` (see the module docstring)."""
 
     def __init__(
-        self, genesis: Block, state: State, config: ChainConfig, fork: Fork,
-        code_runner: CodeRunner | None = None,
+        self, genesis: Block, state: State, config: ChainConfig, code_runner: CodeRunner | None = None,
     ) -> None:  # fmt: skip
         self.config = config
-        self.fork = fork
         self.code_runner = code_runner
         self._headers: dict[bytes, Header] = {genesis.hash: genesis.header}
         self._states: dict[bytes, State] = {genesis.hash: state}
@@ -105,7 +103,7 @@ class MemoryChain:
             raise InvalidBlock(f"unknown parent 0x{block.header.parent_hash.hex()}", Rule.PARENT)
         state = copy_state(self._states[block.header.parent_hash])
         import_block(
-            block, parent, state, self.config, self.fork,
+            block, parent, state, self.config,
             ancestor_hash=self._ancestor_hashes(parent), code_runner=self.code_runner,
         )  # fmt: skip
         self._headers[block.hash] = block.header

@@ -2,30 +2,36 @@
 Block validation
 ================
 
-The rules a block must keep to be imported, as Ethereum's Cancun states them
-(execution-specs ``cancun/fork.py``: ``validate_header`` and the checks of
-``state_transition``, in that order), each failure an ``InvalidBlock`` naming its ``Rule``:
+The rules a block must keep to be imported, as Ethereum's Cancun and Prague
+state them (execution-specs ``cancun/fork.py``, ``prague/fork.py``:
+``validate_header`` and the checks of ``state_transition``, in that order),
+under the fork its timestamp falls in (``ChainConfig.forks``), each failure
+an ``InvalidBlock`` naming its ``Rule``:
 
 - against its parent (``validate_header``): the number follows the parent's,
-  the parent hash is the parent's hash, the timestamp is later, the gas limit
-  moves by less than 1/1024 of the parent's and stays within bounds, the gas
-  used is within the gas limit, the base fee follows from the parent by
-  EIP-1559 and the excess blob gas by EIP-4844, the blob gas used is a whole
-  number of blobs within the block's maximum, the extra data is at most 32
-  bytes, and what proof of work used to fill (difficulty, nonce, ommers hash)
-  is empty;
+  the parent hash is the parent's hash, the timestamp is later, the header
+  has its fork's fields (``requests_hash`` from Prague, none before), the gas
+  limit moves by less than 1/1024 of the parent's and stays within bounds,
+  the gas used is within the gas limit, the base fee follows from the parent
+  by EIP-1559 and the excess blob gas by EIP-4844 (the fork's blob
+  parameters, EIP-7918's reserve price from Osaka), the blob gas used is a
+  whole number of blobs within the fork's maximum, the extra data is at most
+  32 bytes, and what proof of work used to fill (difficulty, nonce, ommers
+  hash) is empty;
 - after execution (``check_execution``): the header's gas used,
-  transactions root, state root, receipts root, logs bloom, withdrawals root
-  and blob gas used are those the block's execution gave, and nothing else in
-  it differs from the header the block builds.
+  transactions root, state root, receipts root, logs bloom, withdrawals
+  root, blob gas used and requests hash are those the block's execution
+  gave, and nothing else in it differs from the header the block builds.
 """
 
 from __future__ import annotations
 
 from ..evm import gas as G
+from ..evm.gas import BlobParams
 from .base_fee import BaseFeeParams, next_base_fee, next_excess_blob_gas
 from .block import InvalidBlock, Rule
-from .genesis import MIN_GAS_LIMIT
+from .forks import ChainFork
+from .genesis import MIN_GAS_LIMIT, ChainConfig
 from .header import (
     EMPTY_OMMERS_HASH,
     FIELD_NAMES,
@@ -78,14 +84,21 @@ def _check_gas(header: Header, parent: Header, params: BaseFeeParams) -> None:
         raise InvalidBlock(f"base fee {header.base_fee_per_gas}, expected {base_fee}", Rule.BASE_FEE)
 
 
-def _check_blob_gas(header: Header, parent: Header) -> None:
-    excess = next_excess_blob_gas(parent)
+def _check_fork_fields(header: Header, fork: ChainFork) -> None:
+    has_requests = fork.block.requests is not None
+    if (header.requests_hash is not None) != has_requests:
+        which = "needs a requests hash" if has_requests else "has no requests hash"
+        raise InvalidBlock(f"a {fork.name} header {which}", Rule.FORK_FIELDS)
+
+
+def _check_blob_gas(header: Header, parent: Header, blobs: BlobParams) -> None:
+    excess = next_excess_blob_gas(parent, blobs)
     if header.excess_blob_gas != excess:
         raise InvalidBlock(f"excess blob gas {header.excess_blob_gas}, expected {excess}", Rule.BLOB_GAS)
     used = header.blob_gas_used
-    if used > G.MAX_BLOB_GAS_PER_BLOCK or used % G.GAS_PER_BLOB:
+    if used > blobs.max_gas or used % G.GAS_PER_BLOB:
         raise InvalidBlock(
-            f"blob gas used {used} is not a whole number of blobs up to {G.MAX_BLOB_GAS_PER_BLOCK}",
+            f"blob gas used {used} is not a whole number of blobs up to {blobs.max_gas}",
             Rule.BLOB_GAS,
         )
 
@@ -104,11 +117,13 @@ def _check_post_merge(header: Header) -> None:
         raise InvalidBlock("ommers hash is not that of an empty list", Rule.OMMERS)
 
 
-def validate_header(header: Header, parent: Header, params: BaseFeeParams) -> None:
-    """Check ``header`` against its parent's; raises ``InvalidBlock``."""
+def validate_header(header: Header, parent: Header, config: ChainConfig) -> None:
+    """Check ``header`` against its parent's, under its fork; raises ``InvalidBlock``."""
     _check_lineage(header, parent)
-    _check_gas(header, parent, params)
-    _check_blob_gas(header, parent)
+    fork = config.forks.at(header.timestamp)
+    _check_fork_fields(header, fork)
+    _check_gas(header, parent, config.base_fee_params)
+    _check_blob_gas(header, parent, fork.fork.blobs)
     _check_post_merge(header)
 
 
@@ -123,10 +138,13 @@ EXECUTION_RESULTS = (
     ("logs_bloom", Rule.LOGS_BLOOM),
     ("withdrawals_root", Rule.WITHDRAWALS_ROOT),
     ("blob_gas_used", Rule.BLOB_GAS),
+    ("requests_hash", Rule.REQUESTS),
 )
 
 
-def _shown(value: bytes | int) -> str:
+def _shown(value: bytes | int | None) -> str:
+    if value is None:
+        return "none"
     if isinstance(value, int):
         return str(value)
     return f"0x{value.hex()}" if len(value) <= 32 else f"0x{value[:8].hex()}..."

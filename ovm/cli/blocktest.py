@@ -3,7 +3,10 @@
 =================
 
 Runs Ethereum blockchain tests (the BlockchainTests JSON format). For each
-test whose ``network`` ovm implements: the genesis block is made from
+test whose ``network`` ovm implements — a fork (``Cancun``, ``Prague``), or
+a transition (``CancunToPragueAtTime15k``: the first fork, then the second
+from timestamp 15,000), each a schedule of ``ovm.chain.forks.ETHEREUM`` that
+picks every block's fork by its timestamp: the genesis block is made from
 ``genesisBlockHeader`` and must encode to ``genesisRLP``, with the state root
 of ``pre``; then every block's ``rlp`` is imported in order through the
 chain layer (``ovm.chain.importer.MemoryChain``). A block marked with
@@ -27,15 +30,16 @@ from pathlib import Path
 from typing import Iterator
 
 from ..chain.block import Block, InvalidBlock, Rule, encode_block
+from ..chain.forks import ETHEREUM, ForkSchedule, ForkScheduleError
 from ..chain.genesis import ChainConfig
-from ..chain.header import BYTES_FIELDS, FIELD_NAMES, Header
+from ..chain.header import BYTES_FIELDS, FIELD_NAMES, OPTIONAL_FIELDS, Header
 from ..chain.importer import MemoryChain
-from ..evm.forks import FORKS
 from ..primitives.types import HexError, hex_to_bytes, hex_to_int
 from ..state import State
 from ..transpiler.runner import DEFAULT_THRESHOLD
 from . import fixtures
 from .fixtures import (
+    TRANSITION,
     FixtureError,
     build_state,
     code_runner_for,
@@ -55,7 +59,8 @@ BLOCK_EXCEPTION_RULES: dict[str, frozenset[Rule]] = {
     name: frozenset(rules)
     for names, rules in (
         (("RLP_STRUCTURES_ENCODING", "RLP_WITHDRAWALS_NOT_READ", "RLP_INVALID_FIELD_OVERFLOW_64",
-          "RLP_INVALID_ADDRESS", "INCORRECT_BLOCK_FORMAT"), {Rule.ENCODING}),
+          "RLP_INVALID_ADDRESS"), {Rule.ENCODING}),
+        (("INCORRECT_BLOCK_FORMAT",), {Rule.ENCODING, Rule.FORK_FIELDS}),
         (("UNKNOWN_PARENT", "UNKNOWN_PARENT_ZERO"), {Rule.PARENT}),
         (("INVALID_BLOCK_NUMBER",), {Rule.NUMBER}),
         (("INVALID_BLOCK_TIMESTAMP_OLDER_THAN_PARENT",), {Rule.TIMESTAMP}),
@@ -75,6 +80,8 @@ BLOCK_EXCEPTION_RULES: dict[str, frozenset[Rule]] = {
         (("INVALID_STATE_ROOT",), {Rule.STATE_ROOT}),
         (("INVALID_RECEIPTS_ROOT",), {Rule.RECEIPTS_ROOT}),
         (("INVALID_LOG_BLOOM",), {Rule.LOGS_BLOOM}),
+        (("INVALID_REQUESTS", "INVALID_DEPOSIT_EVENT_LAYOUT"), {Rule.REQUESTS}),
+        (("SYSTEM_CONTRACT_EMPTY", "SYSTEM_CONTRACT_CALL_FAILED"), {Rule.SYSTEM_CALL}),
     )  # fmt: skip
     for name in names
 }
@@ -138,16 +145,30 @@ HEADER_JSON_NAMES = (
     "parentHash", "uncleHash", "coinbase", "stateRoot", "transactionsTrie", "receiptTrie",
     "bloom", "difficulty", "number", "gasLimit", "gasUsed", "timestamp", "extraData",
     "mixHash", "nonce", "baseFeePerGas", "withdrawalsRoot", "blobGasUsed", "excessBlobGas",
-    "parentBeaconBlockRoot",
+    "parentBeaconBlockRoot", "requestsHash",
 )  # fmt: skip
 
 
 def header_from_json(fields: dict) -> Header:
     values = {}
     for name, json_name in zip(FIELD_NAMES, HEADER_JSON_NAMES, strict=True):
+        if name in OPTIONAL_FIELDS and json_name not in fields:
+            continue
         text = fields[json_name]
         values[name] = hex_to_bytes(text) if name in BYTES_FIELDS else hex_to_int(text)
     return Header(**values)
+
+
+def network_schedule(network: str) -> ForkSchedule | None:
+    """The fork schedule a test's ``network`` names, or None if ovm does not run it."""
+    transition = TRANSITION.match(network)
+    try:
+        if transition is None:
+            return ETHEREUM.only(network) if network == ETHEREUM.find(network).name else None
+        first, second = (ETHEREUM.find(name) for name in transition.groups()[:2])
+        return ETHEREUM.schedule({first.key: 0, second.key: int(transition.group(3)) * 1000})
+    except ForkScheduleError:
+        return None
 
 
 def genesis_problems(test: dict, genesis: Block, state: State) -> list[str]:
@@ -221,15 +242,15 @@ def _account_view(state: State, address: bytes) -> tuple | None:
 def check_test(path: str, name: str, test: dict, engine: str, tier_up: int) -> BlockTestResult:
     fork_name = test["network"]
     result = BlockTestResult(file=path, name=name, fork=fork_name, passed=None)
-    fork = FORKS.get(fork_name)
-    if fork is None:
+    schedule = network_schedule(fork_name)
+    if schedule is None:
         return result
     started = time.perf_counter()
     genesis = Block(header_from_json(test["genesisBlockHeader"]), ())
     state = build_state(test["pre"])
     problems = genesis_problems(test, genesis, state)
-    config = ChainConfig(chain_id=CHAIN_ID)
-    chain = MemoryChain(genesis, state, config, fork, code_runner_for(engine, tier_up))
+    config = ChainConfig(chain_id=CHAIN_ID, forks=schedule)
+    chain = MemoryChain(genesis, state, config, code_runner_for(engine, tier_up))
     for number, block in enumerate(test["blocks"], start=1):
         problem, imported = block_problem(chain, number, block)
         result.imported += imported

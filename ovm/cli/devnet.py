@@ -24,6 +24,14 @@ replica's head and output check.
 With ``--datadir`` naming a devnet's directory, it resumes that devnet (its
 L1, its L2 chain, its batches) instead of deploying a new one.
 
+**Forks.** A new devnet runs the latest forks ovm has from genesis on: on
+the embedded L1 Ethereum's (``--l1-fork`` to choose, as anvil's
+``--hardfork``), on the L2 the OP Stack's (``--l2-fork``). ``rollup.json``
+records both schedules (the L2's as the OP Stack's ``<fork>_time`` fields,
+the L1's in ``l1_forks``, which derivation needs for the L1's blob base
+fee); on an L1 given by ``--l1-rpc`` the L1's is read from its head: Prague's
+blob schedule if its headers carry a requests hash, else Cancun's.
+
 **What is safe where.** On the embedded L1 — the operator's own chain, on
 loopback by default — dev account 0 funds the operators and the ten dev
 accounts also get 10,000 ETH each in the L2 genesis, as before. On a shared L1
@@ -43,15 +51,17 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from ..chain.dev_accounts import dev_accounts
-from ..chain.genesis import genesis_block, genesis_state
+from ..chain.forks import CANCUN_ONLY, ETHEREUM, OP_STACK, ForkSchedule, ForkScheduleError
+from ..chain.genesis import ChainConfig, genesis_block, genesis_state
 from ..rollup.config import L2_CHAIN_ID, MAX_SEQUENCER_DRIFT, Operator, RollupConfig, RollupConfigError, load_config
 from ..rollup.deploy import DeploymentError, deploy_rollup
 from ..rollup.genesis import l2_genesis
 from ..rollup.l1.client import BlockRef, L1Client, L1Error
-from ..rollup.l1.devchain import DevChain
+from ..rollup.l1.devchain import DevChain, l1_forks
 from .arguments import address
 from .bridge import POINTER, parse_amount
 from .errors import UsageError
@@ -80,6 +90,12 @@ def add_arguments(parser) -> None:
     parser.add_argument("--batch-data", choices=("auto", "blobs", "calldata"), default="auto",
                         help="how batches reach L1 (default auto: blobs when the L1 takes and serves them)")
     parser.add_argument("--no-replica", action="store_true", help="do not start the replica")
+    parser.add_argument("--l1-fork", metavar="NAME",
+                        help=f"the embedded L1's fork from genesis on: {', '.join(ETHEREUM.keys)} "
+                             f"(default {ETHEREUM.latest.key}; a new devnet only)")
+    parser.add_argument("--l2-fork", metavar="NAME",
+                        help=f"the L2's fork from genesis on: {', '.join(OP_STACK.keys)} "
+                             f"(default {OP_STACK.latest.key}; a new devnet only)")
     parser.add_argument("--censor", action="append", default=[], metavar="ADDRESS", type=address,
                         help="the sequencer refuses this sender's L2 transactions (to try the forced exit)")
     parser.add_argument("--quiet", action="store_true", help="no live status line")
@@ -97,11 +113,13 @@ def add_arguments(parser) -> None:
                              "behind it on L1 (anyone with their public keys can then withdraw other users' deposits)")
 
 
-def deploy(client: L1Client, args, keys: OperatorKeys, funder: bytes | None, l2_dev_accounts: bool) -> RollupConfig:
+def deploy(
+    client: L1Client, args, keys: OperatorKeys, funder: bytes | None, l2_dev_accounts: bool, l1: ForkSchedule,
+) -> RollupConfig:
     """Fund the operators, anchor the L2 genesis at the L1 head, then deploy the
     contracts (after the anchor, so derivation sees all their events; the state
     commitment chain takes the genesis timestamp to bound the L2 blocks an
-    output may claim)."""
+    output may claim). ``l1`` is the L1's fork schedule."""
     if client.chain_id() == L2_CHAIN_ID:
         raise UsageError(f"the L1 at {client.url} has chain id {L2_CHAIN_ID}, the L2's: is it an L2 node?")
     batcher, proposer = keys.address("batcher"), keys.address("proposer")
@@ -116,7 +134,8 @@ def deploy(client: L1Client, args, keys: OperatorKeys, funder: bytes | None, l2_
         )  # fmt: skip
     except (DeploymentError, L1Error) as exc:
         raise UsageError(f"deploying the rollup contracts: {exc}") from None
-    genesis = l2_genesis(dev_accounts=l2_dev_accounts, timestamp=anchor.timestamp)
+    l2_forks = chosen_forks(OP_STACK, args.l2_fork, "--l2-fork")
+    genesis = l2_genesis(ChainConfig(forks=l2_forks), dev_accounts=l2_dev_accounts, timestamp=anchor.timestamp)
     block = genesis_block(genesis, genesis_state(genesis))
     return RollupConfig(
         contracts=contracts,
@@ -131,7 +150,23 @@ def deploy(client: L1Client, args, keys: OperatorKeys, funder: bytes | None, l2_
         proposal_interval=args.proposal_interval,
         max_sequencer_drift=MAX_SEQUENCER_DRIFT,
         l2_dev_accounts=l2_dev_accounts,
+        l2_forks=l2_forks,
+        l1_forks=l1,
     )
+
+
+def chosen_forks(table, name: str | None, flag: str) -> ForkSchedule:
+    try:
+        return table.only(name)
+    except ForkScheduleError as exc:
+        raise UsageError(f"{flag}: {exc}") from None
+
+
+def external_l1_forks(client: L1Client) -> ForkSchedule:
+    """The blob schedule of an L1 we did not start, from its head: Prague's
+    (the same as Osaka's) if its headers carry a requests hash, else Cancun's."""
+    head = client.request("eth_getBlockByNumber", "latest", False)
+    return ETHEREUM.only("prague") if isinstance(head, dict) and "requestsHash" in head else CANCUN_ONLY
 
 
 def operator_needs(args, batcher: bytes, proposer: bytes) -> dict[str, tuple[bytes, int]]:
@@ -171,7 +206,8 @@ def resume_or_deploy(client: L1Client, args, datadir: Path, embedded: bool) -> R
     if args.unbacked_l2_balances and embedded:
         raise UsageError("--unbacked-l2-balances is for --l1-rpc: on the embedded L1 the dev accounts are funded anyway")
     keys = operator_keys(datadir, args.operator_keys, os.environ)
-    config = deploy(client, args, keys, funder, l2_dev_accounts=embedded or args.unbacked_l2_balances)
+    l1 = l1_forks(args.l1_fork) if embedded else external_l1_forks(client)
+    config = deploy(client, args, keys, funder, l2_dev_accounts=embedded or args.unbacked_l2_balances, l1=l1)
     write_private(path, json.dumps(config.to_json(), indent=2) + "\n")
     return config
 
@@ -222,6 +258,7 @@ def banner(
         f"  StateCommitmentChain: 0x{contracts.state_commitment_chain.hex()}",
         f"  batcher 0x{config.batcher.address.hex()}, proposer 0x{config.proposer.address.hex()} "
         f"(keys in {datadir / 'operator-keys.json'})",
+        f"  forks: L1 {config.l1_forks.at(int(time.time())).name}, L2 {config.l2_forks.at(int(time.time())).name}",
         f"  challenge period {config.challenge_period} s, an output every {config.proposal_interval} L2 blocks, "
         f"batches in {'blobs' if blobs else 'calldata'}",
         f"  config: {datadir / 'rollup.json'}",
@@ -273,6 +310,10 @@ async def serve_devnet(rollup, args, l1_url: str, config: RollupConfig, datadir:
 def check_arguments(args) -> None:
     """What can be refused before anything starts."""
     parse_amount(args.operator_eth)
+    if args.l1_fork is not None and args.l1_rpc:
+        raise UsageError("--l1-fork chooses the embedded L1's fork: an L1 given by --l1-rpc runs its own")
+    chosen_forks(ETHEREUM, args.l1_fork, "--l1-fork")
+    chosen_forks(OP_STACK, args.l2_fork, "--l2-fork")
     if args.block_time < 1:
         raise UsageError("--block-time must be at least 1 second: L2 timestamps are whole seconds, so faster "
                          "blocks would run ahead of L1 time")
@@ -288,7 +329,8 @@ def main(args) -> int:
         if args.l1_rpc:
             l1_url = args.l1_rpc
         else:
-            l1 = DevChain.start(datadir / "l1", block_time=args.l1_block_time, host=args.host, port=args.l1_port)
+            l1 = DevChain.start(datadir / "l1", block_time=args.l1_block_time, host=args.host, port=args.l1_port,
+                                forks=l1_forks(args.l1_fork))  # fmt: skip
             l1_url = l1.url
         client = L1Client(l1_url)
         try:

@@ -12,6 +12,7 @@ N skipped``, and the exit status: 1 if a case failed).
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Iterable, Protocol
@@ -106,11 +107,21 @@ def add_arguments(parser, what: str, engines: tuple[str, ...], engine_help: str)
     )
 
 
+TRANSITION = re.compile(r"^(\w+?)To(\w+)AtTime(\d+)k$")  # a fork transition at N thousand seconds
+
+
+def known_network(name: str) -> bool:
+    """A fork, or a transition between two (``CancunToPragueAtTime15k``)."""
+    transition = TRANSITION.match(name)
+    parts = transition.groups()[:2] if transition else (name,)
+    return all(part in ETHEREUM_FORKS for part in parts)
+
+
 def selected_forks(names: list[str] | None) -> set[str] | None:
     """The forks ``--fork`` names (None: all); an unknown name is a usage error."""
     for name in names or ():
-        if name not in ETHEREUM_FORKS:
-            raise UsageError(f"unknown fork {name!r} (known: {', '.join(ETHEREUM_FORKS)})")
+        if not known_network(name):
+            raise UsageError(f"unknown fork {name!r} (known: {', '.join(ETHEREUM_FORKS)}, or XToYAtTime15k)")
     return set(names) if names else None
 
 

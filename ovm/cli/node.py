@@ -6,13 +6,18 @@ Starts the sequencer node: the chain in an LMDB data directory (a fresh
 temporary one unless ``--datadir`` names one, which is then resumed), the
 mempool, block production every ``--block-time`` seconds or one block per
 transaction (``--instant``), and JSON-RPC over HTTP and WebSocket. It prints
-the RPC URL and the unlocked dev accounts, and stops cleanly on SIGINT or
-SIGTERM.
+the RPC URL, its fork and the unlocked dev accounts, and stops cleanly on
+SIGINT or SIGTERM.
+
+Its forks: a ``--genesis`` file's schedule (geth's ``<fork>Time`` fields),
+else the dev genesis with one fork from genesis on, Ethereum's latest that
+ovm runs unless ``--fork`` names another (as anvil's ``--hardfork``).
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import shutil
 import signal
 import sys
@@ -22,8 +27,8 @@ from pathlib import Path
 from typing import Sequence
 
 from ..chain.dev_accounts import dev_accounts
-from ..chain.genesis import Genesis, GenesisError, dev_genesis, load_genesis
-from ..evm.forks import CANCUN, FORKS
+from ..chain.forks import ETHEREUM, ForkScheduleError
+from ..chain.genesis import ChainConfig, Genesis, GenesisError, dev_genesis, load_genesis
 from ..node.chain import Blockchain, ChainError
 from ..node.mempool import Mempool
 from ..node.rpc import NodeContext, RpcServer, RunningServer, default_modules, serve
@@ -34,9 +39,6 @@ from ..transpiler import TranspilingRunner
 from .errors import UsageError
 
 
-ETHEREUM_FORKS = [name for name, fork in FORKS.items() if fork.l2 is None]
-
-
 def add_arguments(parser) -> None:
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8545, help="JSON-RPC port (default 8545)")
@@ -45,8 +47,9 @@ def add_arguments(parser) -> None:
                         help="seconds between blocks (default 2)")
     parser.add_argument("--instant", action="store_true", help="mine one block per transaction")
     parser.add_argument("--genesis", help="genesis JSON file (default: the dev genesis, chain id 901)")
-    parser.add_argument("--fork", default=CANCUN.name, choices=ETHEREUM_FORKS,
-                        help=f"the Ethereum fork the chain runs from genesis (default {CANCUN.name})")
+    parser.add_argument("--fork", metavar="NAME",
+                        help=f"the dev genesis's fork, from genesis on: {', '.join(ETHEREUM.keys)} "
+                             f"(default {ETHEREUM.latest.key}; a --genesis file names its own)")
     parser.add_argument("--replica", action="store_true",
                         help="derive the L2 from L1 alone (needs --l1-rpc and --rollup-config)")
     parser.add_argument("--l1-rpc", help="the L1's JSON-RPC URL (replica)")
@@ -70,18 +73,18 @@ def open_node(
     *,
     block_time: float,
     instant: bool,
-    fork=CANCUN,
     sequencer_class=Sequencer,
     censored: set[bytes] = frozenset(),
 ) -> Node:
-    """Open (or create) the chain in ``datadir`` and wire the node's parts;
-    the mempool refuses transactions from ``censored`` senders."""
+    """Open (or create) the chain of ``genesis`` (and its fork schedule) in
+    ``datadir`` and wire the node's parts; the mempool refuses transactions
+    from ``censored`` senders."""
     policy = chain_deployment_policy()
+    forks = genesis.config.forks.map_forks(lambda fork: with_deployment_policy(fork, policy))
+    genesis = dataclasses.replace(genesis, config=dataclasses.replace(genesis.config, forks=forks))
     store = ChainStore.open(datadir)
     try:
-        chain = Blockchain(
-            store, genesis, with_deployment_policy(fork, policy), code_runner=TranspilingRunner()
-        )
+        chain = Blockchain(store, genesis, code_runner=TranspilingRunner())
     except Exception:
         store.close()
         raise
@@ -91,20 +94,37 @@ def open_node(
     return Node(store, chain, mempool, sequencer, context)
 
 
-def read_genesis(path: str | None) -> Genesis:
+def read_genesis(path: str | None, fork: str | None = None) -> Genesis:
+    """The ``--genesis`` file, or the dev genesis running ``fork`` (the latest by default)."""
+    if path is not None and fork is not None:
+        raise UsageError("--fork is the dev genesis's: a --genesis file names its forks (cancunTime, pragueTime, …)")
     if path is None:
-        return dev_genesis()
+        try:
+            forks = ETHEREUM.only(fork)
+        except ForkScheduleError as exc:
+            raise UsageError(f"--fork: {exc}") from None
+        return dev_genesis(ChainConfig(forks=forks))
     try:
         return load_genesis(path)
     except GenesisError as exc:
         raise UsageError(str(exc)) from None
 
 
+def describe_forks(chain: Blockchain) -> str:
+    """The fork of the next block, and the next one scheduled after it."""
+    now = chain.next_timestamp()
+    text = chain.fork_at(now).name
+    upcoming = chain.config.forks.next_after(now)
+    if upcoming is not None:
+        text += f" ({upcoming[1].name} from timestamp {upcoming[0]})"
+    return text
+
+
 def banner(node: Node, url: str, ws_url: str, datadir: Path, instant: bool, block_time: float) -> str:
     mode = "instant (a block per transaction)" if instant else f"a block every {block_time:g} s"
+    chain = node.chain
     lines = [
-        f"ovm node — chain id {node.chain.chain_id}, {node.chain.fork.name}, "
-        f"head block {node.chain.head.number}, {mode}",
+        f"ovm node — chain id {chain.chain_id}, {describe_forks(chain)}, head block {chain.head.number}, {mode}",
         f"data directory: {datadir}",
         f"JSON-RPC: {url}  (WebSocket: {ws_url})",
         "",
@@ -148,15 +168,14 @@ async def run_node(node: Node, host: str, port: int, announce) -> None:
 
 
 def main(args) -> int:
-    genesis = read_genesis(args.genesis)
+    genesis = read_genesis(args.genesis, args.fork)
     if args.block_time <= 0:
         raise UsageError("--block-time must be positive")
     temporary = args.datadir is None
     datadir = Path(tempfile.mkdtemp(prefix="ovm-node-")) if temporary else Path(args.datadir)
     try:
         try:
-            node = open_node(datadir, genesis, block_time=args.block_time, instant=args.instant,
-                             fork=FORKS[args.fork])
+            node = open_node(datadir, genesis, block_time=args.block_time, instant=args.instant)
         except (StoreError, ChainError) as exc:
             raise UsageError(str(exc)) from None
 

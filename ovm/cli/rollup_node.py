@@ -2,8 +2,10 @@
 Rollup nodes: the sequencer and a replica
 =========================================
 
-How the node of ``ovm node`` becomes a rollup node: the L2 fork (OvmCancun)
-and genesis (predeploys) anchored to the rollup's L1 block, plus
+How the node of ``ovm node`` becomes a rollup node: the L2's forks (the
+schedule of ``rollup.json``, ``OvmCancun`` as ``ecotone_time`` and the OP
+Stack's later forks) and genesis (predeploys) anchored to the rollup's L1
+block, plus
 
 - on the sequencer (inside ``ovm devnet``): the L1-info/deposit preamble of
   every block, output roots, the batcher and the proposer, and derivation of
@@ -20,7 +22,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..evm.forks.ovm_cancun import OVM_CANCUN
+from ..chain.genesis import ChainConfig
 from ..node.sequencer import Sequencer
 from ..rollup.config import RollupConfig, RollupConfigError, load_config
 from ..rollup.genesis import l2_genesis
@@ -46,11 +48,12 @@ def open_l2(
     datadir: Path, config: RollupConfig, *, replica: bool, block_time: float, instant: bool,
     censored: set[bytes] = frozenset(),
 ) -> Node:
-    """The L2 node: OvmCancun, the predeploy genesis at the L1 anchor's time (with
-    the dev accounts if the config says so)."""
-    genesis = l2_genesis(dev_accounts=config.l2_dev_accounts, timestamp=config.l1_anchor.timestamp)
+    """The L2 node: the config's L2 forks, the predeploy genesis at the L1
+    anchor's time (with the dev accounts if the config says so)."""
+    genesis = l2_genesis(ChainConfig(forks=config.l2_forks), dev_accounts=config.l2_dev_accounts,
+                         timestamp=config.l1_anchor.timestamp)  # fmt: skip
     node = open_node(
-        datadir, genesis, block_time=block_time, instant=instant, fork=OVM_CANCUN,
+        datadir, genesis, block_time=block_time, instant=instant,
         sequencer_class=ReplicaSequencer if replica else Sequencer, censored=censored,
     )  # fmt: skip
     if config.l2_genesis.hash != bytes(32) and node.chain.block(0).hash != config.l2_genesis.hash:
@@ -82,6 +85,8 @@ def replica_main(args) -> int:
     """``ovm node --replica``: derive the L2 from L1 and serve it read-only."""
     if not args.l1_rpc or not args.rollup_config:
         raise UsageError("--replica needs --l1-rpc and --rollup-config")
+    if args.fork or args.genesis:
+        raise UsageError("a replica's forks and genesis are its rollup.json's: leave out --fork and --genesis")
     try:
         config = load_config(args.rollup_config)
     except RollupConfigError as exc:

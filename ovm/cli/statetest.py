@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Iterator
 
 from ..evm.environment import BlockEnv
-from ..evm.forks import FORKS
+from ..evm.forks import FORKS, Fork
 from ..evm.processor import begin_transaction
 from ..evm.snapshot import run_with_snapshots
 from ..evm.transactions import InvalidTransaction, decode_transaction
@@ -87,7 +87,7 @@ def block_hash_of(number: int) -> bytes:
     return keccak256(str(number).encode())
 
 
-def build_env(env: dict) -> BlockEnv:
+def build_env(env: dict, fork: Fork) -> BlockEnv:
     prev_randao = env.get("currentRandom", env.get("currentDifficulty", "0x0"))
     return BlockEnv(
         coinbase=hex_to_bytes(env["currentCoinbase"]),
@@ -99,6 +99,7 @@ def build_env(env: dict) -> BlockEnv:
         chain_id=1,
         excess_blob_gas=hex_to_int(env.get("currentExcessBlobGas", "0x0")),
         block_hash=block_hash_of,
+        blob_params=fork.blobs,
     )
 
 
@@ -115,7 +116,7 @@ def run_case(
     instruction at a time, snapshotting and restoring the machine)."""
     fork = FORKS[fork_name]
     state = build_state(test["pre"])
-    env = build_env(test["env"])
+    env = build_env(test["env"], fork)
     state.state_root()  # hash the pre-state outside the timed part
     rejection = ""
     gas_used = 0

@@ -31,10 +31,11 @@ class BlockEnv:
     chain_id: int = 1
     excess_blob_gas: int = 0
     block_hash: BlockHashes = no_block_hashes
+    blob_params: G.BlobParams = G.CANCUN_BLOBS  # the block's fork's (``Fork.blobs``)
     blob_base_fee: int = field(init=False)
 
     def __post_init__(self) -> None:
-        self.blob_base_fee = G.blob_base_fee(self.excess_blob_gas)
+        self.blob_base_fee = self.blob_params.base_fee(self.excess_blob_gas)
 
 
 @dataclass(slots=True)

@@ -2,11 +2,15 @@
 Gas constants
 =============
 
-Named costs of the Cancun schedule, in one place. The per-opcode static costs
+Named costs of the Cancun schedule, in one place, and each fork's blob
+parameters (``BlobParams``). The per-opcode static costs
 are collected into each fork's 256-entry table (``forks``); the dynamic parts
 (memory, access lists, storage, calls, copies) are charged by the instructions
 from these names.
 """
+
+import dataclasses
+from dataclasses import dataclass
 
 # Tiers of static cost.
 ZERO = 0
@@ -81,12 +85,12 @@ MAX_TRANSACTION_GAS = 1 << 24
 PER_EMPTY_ACCOUNT_COST = 25000
 PER_AUTH_BASE_COST = 12500
 
-# Blobs (EIP-4844).
+# Blobs (EIP-4844). How many a block targets and holds, and how fast their
+# price moves, are each fork's (``BlobParams``, ``Fork.blobs``).
 GAS_PER_BLOB = 1 << 17
-TARGET_BLOB_GAS_PER_BLOCK = 3 * GAS_PER_BLOB
-MAX_BLOB_GAS_PER_BLOCK = 6 * GAS_PER_BLOB
 MIN_BLOB_BASE_FEE = 1
-BLOB_BASE_FEE_UPDATE_FRACTION = 3338477
+BLOB_BASE_COST = 1 << 13  # EIP-7918 (Osaka): a blob's execution-gas reserve price
+MAX_BLOBS_PER_TRANSACTION_OSAKA = 6  # EIP-7594: a transaction's cap, below a block's
 
 # Refunds (EIP-3529).
 MAX_REFUND_QUOTIENT = 5
@@ -120,5 +124,48 @@ def fake_exponential(factor: int, numerator: int, denominator: int) -> int:
     return output // denominator
 
 
-def blob_base_fee(excess_blob_gas: int) -> int:
-    return fake_exponential(MIN_BLOB_BASE_FEE, excess_blob_gas, BLOB_BASE_FEE_UPDATE_FRACTION)
+@dataclass(frozen=True, slots=True)
+class BlobParams:
+    """A fork's blob schedule: ``target`` and ``max`` blobs per block, the
+    ``update_fraction`` of the blob base fee (EIP-4844, EIP-7691, EIP-7892),
+    the most blobs one transaction may carry (``max_per_transaction``: the
+    block's ``max`` until EIP-7594) and ``base_cost``, the reserve price of
+    EIP-7918 (0: none). The excess blob gas that follows from them is the
+    chain's (``ovm.chain.base_fee.next_excess_blob_gas``)."""
+
+    target: int
+    max: int
+    update_fraction: int
+    max_per_transaction: int | None = None
+    base_cost: int = 0
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.target <= self.max or self.update_fraction < 1:
+            raise ValueError(f"blob parameters need 0 <= target <= max and a positive update fraction: {self}")
+
+    @property
+    def target_gas(self) -> int:
+        return self.target * GAS_PER_BLOB
+
+    @property
+    def max_gas(self) -> int:
+        return self.max * GAS_PER_BLOB
+
+    @property
+    def transaction_max(self) -> int:
+        """The most blobs a transaction may carry."""
+        return self.max if self.max_per_transaction is None else self.max_per_transaction
+
+    def base_fee(self, excess_blob_gas: int) -> int:
+        """The price of blob gas in a block with ``excess_blob_gas``."""
+        return fake_exponential(MIN_BLOB_BASE_FEE, excess_blob_gas, self.update_fraction)
+
+
+# Each fork's, as Ethereum's mainnet schedules them (geth's ``Default*BlobConfig``).
+CANCUN_BLOBS = BlobParams(target=3, max=6, update_fraction=3338477)  # EIP-4844
+PRAGUE_BLOBS = BlobParams(target=6, max=9, update_fraction=5007716)  # EIP-7691
+OSAKA_BLOBS = dataclasses.replace(  # EIP-7594's transaction cap, EIP-7918's reserve price
+    PRAGUE_BLOBS, max_per_transaction=MAX_BLOBS_PER_TRANSACTION_OSAKA, base_cost=BLOB_BASE_COST
+)
+BPO1_BLOBS = dataclasses.replace(OSAKA_BLOBS, target=10, max=15, update_fraction=8346193)  # EIP-7892
+BPO2_BLOBS = dataclasses.replace(OSAKA_BLOBS, target=14, max=21, update_fraction=11684671)

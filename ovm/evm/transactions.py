@@ -44,7 +44,9 @@ UINT8_MAX = 0xFF
 # EIP-2681: the largest nonce an account may have. A transaction's nonce must be
 # below it, and an account at it cannot create (its nonce would overflow).
 MAX_NONCE = UINT64_MAX
-MAX_BLOBS_PER_TRANSACTION = G.MAX_BLOB_GAS_PER_BLOCK // G.GAS_PER_BLOB
+# The most blobs a transaction may carry under every fork (Cancun's block
+# maximum, Osaka's cap); a fork's own limit is ``Fork.blobs.transaction_max``.
+MAX_BLOBS_PER_TRANSACTION = min(G.CANCUN_BLOBS.transaction_max, G.OSAKA_BLOBS.transaction_max)
 SIGNATURE_FIELD_COUNT = 3
 
 

@@ -40,7 +40,6 @@ from .intrinsic import calldata_floor_gas, intrinsic_gas
 from .kzg import VERSIONED_HASH_VERSION_KZG
 from .signing import legacy_chain_id, recover_sender
 from .transactions import (
-    MAX_BLOBS_PER_TRANSACTION,
     MAX_NONCE,
     BlobTransaction,
     DepositTransaction,
@@ -246,15 +245,16 @@ def _check_limits(tx: Transaction) -> None:
     check_intrinsic_gas(tx)
 
 
+def check_blob_count(tx: BlobTransaction, blobs: G.BlobParams) -> None:
+    """A fork's cap on a transaction's blobs (the block's maximum until EIP-7594)."""
+    if len(tx.blob_versioned_hashes) > blobs.transaction_max:
+        raise InvalidTransaction(f"too many blobs: {len(tx.blob_versioned_hashes)} > {blobs.transaction_max}")
+
+
 def _check_blobs(tx: BlobTransaction) -> None:
     check_blob_target(tx)
     if not tx.blob_versioned_hashes:
         raise InvalidTransaction("blob transaction has no blob hashes")
-    # More blobs than a block can hold would make the transaction unincludable.
-    if len(tx.blob_versioned_hashes) > MAX_BLOBS_PER_TRANSACTION:
-        raise InvalidTransaction(
-            f"too many blobs: {len(tx.blob_versioned_hashes)} > {MAX_BLOBS_PER_TRANSACTION}"
-        )
     for versioned_hash in tx.blob_versioned_hashes:
         if versioned_hash[0] != VERSIONED_HASH_VERSION_KZG:
             raise InvalidTransaction(
@@ -380,7 +380,8 @@ def validate_against_state(
     check_fee_cap(tx, sender, env.base_fee)
     if isinstance(tx, BlobTransaction):
         check_blob_fee_cap(tx, sender, env.blob_base_fee)
-        if blob_gas_used(tx) > G.MAX_BLOB_GAS_PER_BLOCK:
+        check_blob_count(tx, fork.blobs)
+        if blob_gas_used(tx) > fork.blobs.max_gas:
             raise InvalidTransaction("blob gas exceeds the block limit")
     nonce = state.get_nonce(sender)
     check_nonce_not_too_low(tx, sender, nonce)

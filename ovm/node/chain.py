@@ -3,8 +3,10 @@ Blockchain
 ==========
 
 The node's chain over a ``ChainStore``: the head block and, in memory, the
-head state; building and committing blocks; reads of blocks, transactions,
-receipts and logs; ``eth_call`` and ``eth_estimateGas`` with state overrides
+head state; each block's fork by its timestamp (the genesis config's
+``ForkSchedule``: the next block's for building and admission, a stored
+block's for calls, estimates and traces on it); building and committing
+blocks; reads of blocks, transactions, receipts and logs; ``eth_call`` and ``eth_estimateGas`` with state overrides
 on the state of a block (run by ``ovm.node.call`` and ``ovm.node.estimate``);
 EIP-1186 proofs; the state a mined transaction ran on (for tracers); the
 transactions acknowledged but not yet included; and the dev controls
@@ -37,6 +39,7 @@ from ..chain import (
     Block,
     BlockBuilder,
     ChainConfig,
+    ChainFork,
     Genesis,
     Header,
     Receipt,
@@ -44,10 +47,11 @@ from ..chain import (
     genesis_block,
     genesis_state,
     next_base_fee,
+    next_excess_blob_gas,
 )
 from ..evm.blobs import BlobSidecar
 from ..evm.environment import BlockEnv
-from ..evm.forks import CANCUN, Fork
+from ..evm.forks import Fork
 from ..evm.interpreter import CodeRunner
 from ..evm.processor import Execution
 from ..evm.transactions import InvalidTransaction, Transaction
@@ -124,7 +128,6 @@ class Blockchain:
         self,
         store: ChainStore,
         genesis: Genesis,
-        fork: Fork = CANCUN,
         code_runner: CodeRunner | None = None,
         *,
         clock: Callable[[], float] = time.time,
@@ -132,12 +135,11 @@ class Blockchain:
         self.store = store
         self.config: ChainConfig = genesis.config
         self.chain_id = genesis.config.chain_id
-        self.fork = fork
         self.code_runner = code_runner
         self._clock = clock
         self.lock = threading.RLock()
         state = genesis_state(genesis)
-        block = genesis_block(genesis, state, fork)
+        block = genesis_block(genesis, state)
         self.genesis_hash = block.hash
         if store.is_empty():
             store.commit_genesis(block, state.take_diff())
@@ -175,8 +177,20 @@ class Blockchain:
 
     # -- next block ---------------------------------------------------------------
 
+    def fork_at(self, timestamp: int) -> ChainFork:
+        return self.config.forks.at(timestamp)
+
+    def next_fork(self) -> ChainFork:
+        """The fork of the next block, were it made now."""
+        return self.fork_at(self.next_timestamp())
+
     def next_base_fee(self) -> int:
         return next_base_fee(self.head.header, self.config.base_fee_params)
+
+    def next_blob_base_fee(self) -> int:
+        """The blob base fee of the next block, were it made now (its fork's blob parameters)."""
+        blobs = self.next_fork().fork.blobs
+        return blobs.base_fee(next_excess_blob_gas(self.head.header, blobs))
 
     def next_timestamp(self) -> int:
         """Now (plus the ``increase_time`` offset), and at least a second after the head."""
@@ -191,7 +205,7 @@ class Blockchain:
         ones (valid, but not for this block: out of gas room, or behind a
         deferred nonce) stay pending for a later block."""
         builder = BlockBuilder(
-            self.head.header, self.state, self.config, self.fork,
+            self.head.header, self.state, self.config,
             timestamp=self.next_timestamp() if timestamp is None else timestamp,
             coinbase=self.config.fee_recipient,
             ancestor_hash=self._ancestor_hash,
@@ -287,8 +301,8 @@ class Blockchain:
         Raises ``InvalidTransaction`` (geth's wording) if the message cannot run:
         intrinsic gas too low, fee cap below the base fee, insufficient funds.
         """
-        state, env = self._call_setting(block)
-        return run_call(state, env, request, overrides, self.fork, self.code_runner)
+        state, env, fork = self._call_setting(block)
+        return run_call(state, env, request, overrides, fork, self.code_runner)
 
     def _state_after(self, block: int | None) -> tuple[State, Header]:
         """The head state, or a rebuilt copy of an older block's (slow)."""
@@ -299,10 +313,10 @@ class Blockchain:
             raise ChainError(f"block {block} not found: the head is block {head}")
         return self.store.load_state(before_block=block + 1), self.store.header(block)
 
-    def _call_setting(self, block: int | None) -> tuple[State, BlockEnv]:
-        """The state after ``block`` and the environment of that block, for calls."""
+    def _call_setting(self, block: int | None) -> tuple[State, BlockEnv, Fork]:
+        """The state after ``block``, the environment of that block and its fork, for calls."""
         state, header = self._state_after(block)
-        return state, self._block_env(header, header.base_fee_per_gas)
+        return (state, *self._setting(header))
 
     @_serialized
     def trace_call(
@@ -314,8 +328,8 @@ class Blockchain:
     ) -> T:
         """Run ``request`` as ``call`` does, but hand the prepared execution to
         ``tracer`` (which runs it, e.g. step by step) and return what it returns."""
-        state, env = self._call_setting(block)
-        return run_call(state, env, request, overrides, self.fork, None, tracer)
+        state, env, fork = self._call_setting(block)
+        return run_call(state, env, request, overrides, fork, None, tracer)
 
     @_serialized
     def estimate_gas(
@@ -325,8 +339,8 @@ class Blockchain:
         Raises ``ExecutionReverted`` if it reverts even with the most gas,
         ``GasEstimationError`` if it fails otherwise, ``InvalidTransaction`` as
         ``call`` does."""
-        state, env = self._call_setting(block)
-        return estimate_gas(state, env, request, overrides, self.fork, self.code_runner)
+        state, env, fork = self._call_setting(block)
+        return estimate_gas(state, env, request, overrides, fork, self.code_runner)
 
     # -- proofs and tracing support ---------------------------------------------------
 
@@ -353,25 +367,22 @@ class Blockchain:
             ],
         )
 
-    def block_env(self, block_number: int) -> BlockEnv:
-        """The environment a stored block's transactions ran in."""
+    def block_setting(self, block_number: int) -> tuple[BlockEnv, Fork]:
+        """The environment and the fork a stored block's transactions ran in."""
         header = self.store.header(block_number)
         if header is None:
             raise ChainError(f"block {block_number} not found")
-        return self._block_env(header, header.base_fee_per_gas)
+        return self._setting(header)
 
-    def _block_env(self, header: Header, base_fee: int) -> BlockEnv:
-        return BlockEnv(
-            coinbase=header.coinbase,
-            number=header.number,
-            timestamp=header.timestamp,
-            gas_limit=header.gas_limit,
-            base_fee=base_fee,
-            prev_randao=header.prev_randao,
-            chain_id=self.chain_id,
-            excess_blob_gas=header.excess_blob_gas,
-            block_hash=self._ancestor_hash,
-        )
+    def _setting(self, header: Header) -> tuple[BlockEnv, Fork]:
+        fork = self.fork_at(header.timestamp).fork
+        env = BlockEnv(
+            coinbase=header.coinbase, number=header.number, timestamp=header.timestamp,
+            gas_limit=header.gas_limit, base_fee=header.base_fee_per_gas, prev_randao=header.prev_randao,
+            chain_id=self.chain_id, excess_blob_gas=header.excess_blob_gas, block_hash=self._ancestor_hash,
+            blob_params=fork.blobs,
+        )  # fmt: skip
+        return env, fork
 
     def state_before(self, block_number: int, tx_index: int) -> State:
         """The state transaction ``tx_index`` of a stored block ran on: the parent's
@@ -392,7 +403,7 @@ class Blockchain:
     def _rebuilder(self, header: Header, state: State) -> BlockBuilder:
         """A builder that makes ``header``'s block again on its parent's state."""
         return BlockBuilder(
-            self.store.header(header.number - 1), state, self.config, self.fork,
+            self.store.header(header.number - 1), state, self.config,
             timestamp=header.timestamp, coinbase=header.coinbase, prev_randao=header.prev_randao,
             extra_data=header.extra_data, parent_beacon_block_root=header.parent_beacon_block_root,
             ancestor_hash=self._ancestor_hash, code_runner=self.code_runner,

@@ -58,7 +58,7 @@ import logging
 from dataclasses import dataclass
 from typing import Callable, Generic, Iterable, Iterator, Protocol, TypeVar
 
-from ..chain import ChainConfig
+from ..chain import ChainConfig, ChainFork
 from ..evm.blobs import BlobSidecar, encode_network_form
 from ..evm.delegation import is_designator, recover_authority
 from ..evm.gas import TX_BASE
@@ -115,6 +115,8 @@ class PoolChain(Protocol):
     state: State
 
     def next_base_fee(self) -> int: ...
+
+    def next_fork(self) -> ChainFork: ...
 
     def remember_pending(self, tx: Transaction, sidecar: BlobSidecar | None = None) -> bytes: ...
 
@@ -248,6 +250,7 @@ class Mempool:
 
     def _admit(self, tx_or_raw: bytes | Transaction) -> PooledTransaction:
         chain, limits = self.chain, self.limits
+        fork = chain.next_fork().fork
         admitted = admit(
             tx_or_raw,
             chain.state,
@@ -258,10 +261,11 @@ class Mempool:
             max_nonce_gap=limits.max_nonce_gap,
             pool_nonce=self.pending_nonce,
             deployment_policy=self.deployment_policy,
-            l2_rules=chain.fork.l2,
-            max_transaction_gas=chain.fork.max_transaction_gas,
-            code_delegation=chain.fork.code_delegation,
-            transaction_types=chain.fork.transaction_types - {DepositTransaction.TYPE},
+            l2_rules=fork.l2,
+            max_transaction_gas=fork.max_transaction_gas,
+            code_delegation=fork.code_delegation,
+            transaction_types=fork.transaction_types - {DepositTransaction.TYPE},
+            blobs=fork.blobs,
         )
         if admitted.hash in self._by_hash:
             raise AdmissionError("already known")

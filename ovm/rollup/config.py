@@ -21,7 +21,9 @@ same kind of facts in its ``rollup.json``):
       "max_sequencer_drift": 600,
       "challenge_period": 604800,
       "proposal_interval": 1800,
-      "l2_dev_accounts": false
+      "l2_dev_accounts": false,
+      "ecotone_time": 0,
+      "l1_forks": {"cancun_time": 0, "prague_time": 0}
     }
 
 - ``l1_anchor`` is the L1 block the L2 genesis is anchored to: derivation
@@ -40,10 +42,23 @@ same kind of facts in its ``rollup.json``):
   Files written before it existed leave it out and mean true.
 - An operator's ``private_key`` is there on a devnet only (the services sign
   with it); elsewhere keys come from the operator, and the field is left out.
+- The L2's fork schedule, as the OP Stack's ``rollup.json`` gives it: a
+  ``<fork>_time`` (L2 timestamp) for each of the OP Stack's forks the L2
+  runs (``ovm.chain.forks.OP_STACK``: ``ecotone_time`` is ``OvmCancun``);
+  the first is from genesis (0), each later one at or after the one before.
+  Files that name none run the first throughout, as before there was a
+  choice.
+- ``l1_forks``: the L1's fork schedule (``cancun_time``, ``prague_time``, …
+  in L1 timestamps; ``ovm.chain.forks.ETHEREUM``). Derivation needs it for
+  the blob base fee of each L1 origin, which the L1 header does not carry:
+  it follows from the header's excess blob gas by the update fraction of the
+  L1's fork at that block (EIP-7691, EIP-7892; the OP Stack's op-node reads
+  the same from the L1's chain config). Left out: Cancun throughout.
 
-Every field is required except the keys, ``max_sequencer_drift`` and ``l2_dev_accounts``. Numbers are JSON integers, hashes and
-addresses ``0x`` hex. A bad file is a ``RollupConfigError`` with a one-line
-message naming the file and the field.
+Every field is required except the keys, ``max_sequencer_drift``,
+``l2_dev_accounts`` and the fork schedules. Numbers are JSON integers,
+hashes and addresses ``0x`` hex. A bad file is a ``RollupConfigError`` with
+a one-line message naming the file and the field.
 """
 
 from __future__ import annotations
@@ -53,6 +68,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
+from ..chain.forks import CANCUN_ONLY, ETHEREUM, OP_STACK, ForkSchedule, ForkScheduleError, ForkTable
 from ..chain.genesis import DEV_CHAIN_ID
 from ..primitives.crypto import private_key_to_address
 from ..primitives.json_fields import Fields, load_json_file
@@ -66,6 +82,7 @@ SEQUENCING_WINDOW = 3600  # L1 blocks: 12 hours of 12 s blocks, the OP Stack's
 CHALLENGE_PERIOD = 7 * 24 * 3600  # seconds
 PROPOSAL_INTERVAL = 1800  # L2 blocks: an hour of 2 s blocks
 MAX_SEQUENCER_DRIFT = 600  # seconds, the OP Stack's
+FIRST_L2_FORK = OP_STACK.only(OP_STACK.rows[0].key)  # a rollup.json that names no fork
 
 
 class RollupConfigError(ValueError):
@@ -106,6 +123,8 @@ class RollupConfig:
     proposal_interval: int = PROPOSAL_INTERVAL
     max_sequencer_drift: int = MAX_SEQUENCER_DRIFT
     l2_dev_accounts: bool = True
+    l2_forks: ForkSchedule = FIRST_L2_FORK
+    l1_forks: ForkSchedule = CANCUN_ONLY
 
     def __post_init__(self) -> None:
         _check(self)
@@ -129,6 +148,8 @@ class RollupConfig:
             "proposal_interval": self.proposal_interval,
             "max_sequencer_drift": self.max_sequencer_drift,
             "l2_dev_accounts": self.l2_dev_accounts,
+            **_times_json(self.l2_forks),
+            "l1_forks": _times_json(self.l1_forks),
         }
 
     def save(self, path: str | Path) -> None:
@@ -198,6 +219,10 @@ def _block_ref_json(ref: BlockRef) -> dict:
     return {"number": ref.number, "hash": to_hex(ref.hash), "timestamp": ref.timestamp}
 
 
+def _times_json(forks: ForkSchedule) -> dict:
+    return {f"{key}_time": time for key, time in forks.times.items()}
+
+
 def _fields(value: Any, where: str) -> Fields:
     return Fields(value, where, error=RollupConfigError, name="the configuration")
 
@@ -256,9 +281,33 @@ def _block_ref(value: Any, where: str) -> BlockRef:
     return ref
 
 
+def _fork_times(fields: Fields, table: ForkTable, where: str) -> ForkSchedule | None:
+    """The ``<fork>_time`` fields of ``table``'s forks, taken from ``fields``;
+    None if there are none."""
+    times = {}
+    for key in table.keys:
+        time = fields.get(f"{key}_time", _integer, None)
+        if time is not None:
+            times[key] = time
+    if not times:
+        return None
+    try:
+        return table.schedule(times)
+    except ForkScheduleError as exc:
+        raise RollupConfigError(f"{where}: {exc}") from None
+
+
+def _l1_forks(value: Any, where: str) -> ForkSchedule:
+    fields = _fields(value, where)
+    forks = _fork_times(fields, ETHEREUM, where)
+    fields.done()
+    return CANCUN_ONLY if forks is None else forks
+
+
 def parse_config(data: Any) -> RollupConfig:
     """A ``RollupConfig`` from parsed JSON; ``RollupConfigError`` names the bad field."""
     fields = _fields(data, "")
+    l2_forks = _fork_times(fields, OP_STACK, "the L2 forks")
     config = RollupConfig(
         l1_chain_id=fields.take("l1_chain_id", _integer),
         l2_chain_id=fields.take("l2_chain_id", _integer),
@@ -273,6 +322,8 @@ def parse_config(data: Any) -> RollupConfig:
         proposal_interval=fields.take("proposal_interval", _integer),
         max_sequencer_drift=fields.get("max_sequencer_drift", _integer, MAX_SEQUENCER_DRIFT),
         l2_dev_accounts=fields.get("l2_dev_accounts", _boolean, True),
+        l2_forks=FIRST_L2_FORK if l2_forks is None else l2_forks,
+        l1_forks=fields.get("l1_forks", _l1_forks, CANCUN_ONLY),
     )
     fields.done()
     return config

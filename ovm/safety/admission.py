@@ -11,8 +11,10 @@ order of geth's txpool, cheapest first:
    transactions on L2: an L2 carries no blobs, as on the OP Stack; and deposits,
    type 0x7E, always: only derivation makes them, from L1 events). On an L1
    (``L1_TRANSACTION_TYPES``) a blob transaction must come in its network form
-   with the blobs beside it (``missing sidecar in blob transaction``), and the
-   sidecar must be the blobs it commits to (``ovm.evm.blobs.verify_sidecar``);
+   with the blobs beside it (``missing sidecar in blob transaction``), at most
+   the next block's fork's cap of blobs (``too many blobs``: 6 in Cancun, 9 in
+   Prague, 6 again from Osaka), and the sidecar must be the blobs it commits
+   to (``ovm.evm.blobs.verify_sidecar``);
 2. stateless: ``max initcode size exceeded``, ``transaction gas limit too
    high`` (above the fork's cap, from Osaka), ``exceeds block gas limit``,
    ``max priority fee per gas higher than max fee per gas``, ``invalid sender:
@@ -49,6 +51,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from ..evm.blobs import BlobError, BlobSidecar, decode_network_form, verify_sidecar
+from ..evm.gas import CANCUN_BLOBS, BlobParams
 from ..evm.instructions.system import create_address
 from ..evm.l2 import L2Rules
 from ..evm.transactions import (
@@ -68,6 +71,7 @@ from ..evm.transactions import (
     transaction_type,
 )
 from ..evm.validation import (
+    check_blob_count,
     check_fee_cap,
     check_for_pool,
     check_funds,
@@ -122,6 +126,7 @@ def admit(
     transaction_types: frozenset[int] = L2_TRANSACTION_TYPES,
     deployment_policy: DeploymentPolicy = DEFAULT_DEPLOYMENT_POLICY,
     l2_rules: L2Rules | None = None,
+    blobs: BlobParams = CANCUN_BLOBS,
     max_transaction_gas: int | None = None,
     code_delegation: bool = False,
 ) -> Admitted:
@@ -129,9 +134,10 @@ def admit(
 
     ``base_fee`` is the next block's; ``pool_nonce`` defaults to the state's nonce;
     ``l2_rules`` (the chain fork's) add the L1 data fee to the funds needed;
+    ``blobs`` (the next block's fork's) cap a transaction's blobs;
     ``max_transaction_gas`` is the chain fork's cap on a gas limit, if any;
     ``code_delegation`` (the chain fork's) lets a delegated sender send."""
-    tx, sidecar = _decode(tx_or_raw, max_tx_size, transaction_types)
+    tx, sidecar = _decode(tx_or_raw, max_tx_size, transaction_types, blobs)
     _check_stateless(tx, chain_id, block_gas_limit, max_transaction_gas)
     sender = _recover_sender(tx, chain_id)
     _check_sender(sender)
@@ -148,7 +154,7 @@ def admit(
 
 
 def _decode(
-    tx_or_raw: bytes | Transaction, max_size: int, types: frozenset[int]
+    tx_or_raw: bytes | Transaction, max_size: int, types: frozenset[int], blobs: BlobParams
 ) -> tuple[UserTransaction, BlobSidecar | None]:
     if isinstance(tx_or_raw, (bytes, bytearray, memoryview)):
         tx, sidecar = _decode_raw(bytes(tx_or_raw), max_size)
@@ -163,6 +169,10 @@ def _decode(
     if transaction_type(tx) not in types:
         raise AdmissionError(f"transaction type not supported: type {transaction_type(tx)}")
     if isinstance(tx, BlobTransaction):
+        try:
+            check_blob_count(tx, blobs)  # before the sidecar's KZG proofs are checked
+        except InvalidTransaction as exc:
+            raise AdmissionError(str(exc)) from None
         _check_sidecar(tx, sidecar)
     return tx, sidecar
 

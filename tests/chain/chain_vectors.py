@@ -7,6 +7,9 @@ Published vectors for the chain tests
   logs; the typed variants are the same payload behind a type byte.
 - ``MAINNET_CANCUN_HEADER``: Ethereum mainnet block 19,934,116 (0x1302ba4) as
   returned by eth_getBlockByNumber, and its hash.
+- ``SEPOLIA_PRAGUE_HEADER``: Sepolia block 11,319,411 (0xacb873), a header of
+  Prague's shape (with ``requestsHash``), as eth_getBlockByNumber returns it
+  (withdrawals left out), and its hash.
 """
 
 from __future__ import annotations
@@ -66,4 +69,37 @@ MAINNET_CANCUN_HEADER = {
     "blobGasUsed": "0xc0000",
     "excessBlobGas": "0x0",
     "parentBeaconBlockRoot": "0xa434f39112b8364c8557a6e0fe8f83851d46df8d5f609350d01c973f1ad1be81",
+}
+
+SEPOLIA_PRAGUE_HASH = "b3cd8c881cd3fc3b4385e9d0b03ed54394ef9a23dba108e389448e249441f5a2"
+SEPOLIA_PRAGUE_HEADER = {
+    "parentHash": "0x75e2da461c6f17e3d13b5de8d258ec9094804f11cef940ff870a89b031c86ac9",
+    "sha3Uncles": "0x1dcc4de8dec75d7aab85b567b6ccd41ad312451b948a7413f0a142fd40d49347",
+    "miner": "0xc6e2459991bfe27cca6d86722f35da23a1e4cb97",
+    "stateRoot": "0x69db707c5b845da7a4694df25857108e0d340cd6ea8513394277bbcf40fa6196",
+    "transactionsRoot": "0x1bf205cf85f92eb74aca1ee7b5eb7fc799742b044196a41a765ff43563b88450",
+    "receiptsRoot": "0xfc4f1a5aba44fa323c54e27bf91f86f1cdeb93aaa321f338b7f19cf69eb33226",
+    "logsBloom": (
+        "0x44a80c64d486ca020c9881e2d3165259d8c0a2408981051528b14014042205f0440820f25484e350"
+        "8322c01b3ab640f4c119a100180c682a0943120a4a250c85420140c04104214c48800c0ad208062804"
+        "415cdc44598412828608008c2686580280d4923a3e8570834300c904514c40660803c2ae1f14210000"
+        "96b94d5ea047c347088900174919091a0800121020e009a00a4143ced81c00650a5201cd0204868038"
+        "053f44211046456920000d051c008408d18c200a0d80b0c3b7001b0940630814223548a042394b1049"
+        "496712eac2742b34654e9cb9c6142162540a20824511405a58808c8290403016a4a2c001e81a2d1d18"
+        "952848528870002e481900"
+    ),
+    "difficulty": "0x0",
+    "number": "0xacb873",
+    "gasLimit": "0x3938700",
+    "gasUsed": "0xe0e9d6",
+    "timestamp": "0x6a5f57cc",
+    "extraData": "0x4e65746865726d696e642076312e33382e31",
+    "mixHash": "0x9028ada144d0c538172347459302cd61591a7e2770f4f715d6f5d7d34657af1b",
+    "nonce": "0x0000000000000000",
+    "baseFeePerGas": "0x3fb95022",
+    "withdrawalsRoot": "0x0bd4a937f2261675e67dafded55a3d09a7ae996fddaef5772ce4a432f3ef8d4c",
+    "blobGasUsed": "0xc0000",
+    "excessBlobGas": "0xc7a5bd7",
+    "parentBeaconBlockRoot": "0x89f90c0bcfe4437f90cdc41c81be4f7a7c42b6cbbe3e9202fdb65930805b375b",
+    "requestsHash": "0xe3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
 }

@@ -78,16 +78,72 @@ def test_parameters_must_be_positive():
         BaseFeeParams(max_change_denominator=0)
 
 
+BLOB = G.GAS_PER_BLOB
+
+
 @pytest.mark.parametrize(
-    "excess, used, expected",
+    "blobs, excess, used, expected",
     [
-        (0, 0, 0),
-        (0, G.TARGET_BLOB_GAS_PER_BLOCK, 0),
-        (0, G.MAX_BLOB_GAS_PER_BLOCK, G.MAX_BLOB_GAS_PER_BLOCK - G.TARGET_BLOB_GAS_PER_BLOCK),
-        (G.GAS_PER_BLOB, 0, 0),
-        (5 * G.GAS_PER_BLOB, 2 * G.GAS_PER_BLOB, 4 * G.GAS_PER_BLOB),
+        # Cancun (EIP-4844): target 3, max 6.
+        (G.CANCUN_BLOBS, 0, 0, 0),
+        (G.CANCUN_BLOBS, 0, 3 * BLOB, 0),
+        (G.CANCUN_BLOBS, 0, 6 * BLOB, 3 * BLOB),
+        (G.CANCUN_BLOBS, BLOB, 0, 0),
+        (G.CANCUN_BLOBS, 5 * BLOB, 2 * BLOB, 4 * BLOB),
+        # Prague (EIP-7691): target 6, max 9; a Cancun parent's 6 blobs are on target now.
+        (G.PRAGUE_BLOBS, 0, 6 * BLOB, 0),
+        (G.PRAGUE_BLOBS, 0, 9 * BLOB, 3 * BLOB),
+        (G.PRAGUE_BLOBS, 5 * BLOB, 3 * BLOB, 2 * BLOB),
+        # BPO1 (EIP-7892): target 10, max 15.
+        (G.BPO1_BLOBS, 0, 15 * BLOB, 5 * BLOB),
+        (G.BPO1_BLOBS, 0, 9 * BLOB, 0),
     ],
 )
-def test_excess_blob_gas(excess, used, expected):
-    parent = dataclasses.replace(PARENT, excess_blob_gas=excess, blob_gas_used=used)
-    assert next_excess_blob_gas(parent) == expected
+def test_excess_blob_gas(blobs, excess, used, expected):
+    parent = dataclasses.replace(PARENT, excess_blob_gas=excess, blob_gas_used=used, base_fee_per_gas=7)
+    assert next_excess_blob_gas(parent, blobs) == expected
+
+
+@pytest.mark.parametrize(
+    "base_fee, used, expected",
+    [
+        (16, 7 * BLOB, BLOB),  # 8192 * 16 == 131072 * 1: not above the blob price, EIP-4844's rule
+        (17, 7 * BLOB, 7 * BLOB * 3 // 9),  # the reserve binds: the excess grows by used * (9 - 6) / 9
+        (10**9, 5 * BLOB, 0),  # below target: no excess, reserve or not
+    ],
+)
+def test_osaka_reserve_price(base_fee, used, expected):
+    """EIP-7918: while 8192 execution gas at the parent's base fee is worth
+    more than a blob at its blob price, the excess does not fall to target."""
+    parent = dataclasses.replace(PARENT, excess_blob_gas=0, blob_gas_used=used, base_fee_per_gas=base_fee)
+    assert next_excess_blob_gas(parent, G.OSAKA_BLOBS) == expected
+    assert next_excess_blob_gas(parent, G.PRAGUE_BLOBS) == max(used - 6 * BLOB, 0)
+
+
+@pytest.mark.parametrize(
+    "blobs, excess, fee",
+    [
+        (G.CANCUN_BLOBS, 0, 1),
+        (G.CANCUN_BLOBS, 10**7, 19),
+        (G.CANCUN_BLOBS, 5 * 10**7, 3194333),
+        (G.PRAGUE_BLOBS, 10**7, 7),
+        (G.PRAGUE_BLOBS, 5 * 10**7, 21689),
+        (G.OSAKA_BLOBS, 5 * 10**7, 21689),
+        (G.BPO1_BLOBS, 5 * 10**7, 399),
+        (G.BPO2_BLOBS, 5 * 10**7, 72),
+    ],
+)
+def test_blob_base_fee_follows_the_fork_update_fraction(blobs, excess, fee):
+    """e ** (excess / fraction), floored: 19.99, 3194333.96; 7.37, 21689.68; 399.72; 72.18."""
+    assert blobs.base_fee(excess) == fee
+
+
+def test_blob_parameters_of_the_forks():
+    assert (G.CANCUN_BLOBS.target, G.CANCUN_BLOBS.max, G.CANCUN_BLOBS.update_fraction) == (3, 6, 3338477)
+    assert (G.PRAGUE_BLOBS.target, G.PRAGUE_BLOBS.max, G.PRAGUE_BLOBS.update_fraction) == (6, 9, 5007716)
+    assert (G.OSAKA_BLOBS.target, G.OSAKA_BLOBS.max, G.OSAKA_BLOBS.update_fraction) == (6, 9, 5007716)
+    assert (G.BPO1_BLOBS.target, G.BPO1_BLOBS.max, G.BPO1_BLOBS.update_fraction) == (10, 15, 8346193)
+    assert (G.BPO2_BLOBS.target, G.BPO2_BLOBS.max, G.BPO2_BLOBS.update_fraction) == (14, 21, 11684671)
+    caps = [b.transaction_max for b in (G.CANCUN_BLOBS, G.PRAGUE_BLOBS, G.OSAKA_BLOBS, G.BPO2_BLOBS)]
+    assert caps == [6, 9, 6, 6]  # the block's maximum until EIP-7594's cap of 6
+    assert [b.base_cost for b in (G.PRAGUE_BLOBS, G.OSAKA_BLOBS, G.BPO1_BLOBS)] == [0, 8192, 8192]

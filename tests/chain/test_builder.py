@@ -29,12 +29,12 @@ from ovm.chain.block import (
 from ovm.chain.bloom import bloom_contains
 from ovm.chain.builder import BlockBuilder
 from ovm.chain.dev_accounts import dev_accounts
+from ovm.chain.forks import ETHEREUM
 from ovm.chain.genesis import ChainConfig, dev_genesis, genesis_block, genesis_state
 from ovm.chain.header import block_hash
 from ovm.chain.receipt import decode_receipt, encode_receipt, receipts_root
 from ovm.chain.withdrawal import Withdrawal
 from ovm.evm import gas as G
-from ovm.evm.forks import CANCUN
 from ovm.evm.instructions.system import create_address
 from ovm.evm.signing import sign_transaction
 from ovm.evm.transactions import (
@@ -98,7 +98,6 @@ def start(config: ChainConfig = DEFAULT_CONFIG, **options):
         parent,
         state,
         genesis.config,
-        CANCUN,
         timestamp=2,
         coinbase=COINBASE,
         prev_randao=RANDAO,
@@ -279,7 +278,6 @@ def test_next_block_base_fee_and_older_block_hashes():
         first.header,
         state,
         DEFAULT_CONFIG,
-        CANCUN,
         timestamp=4,
         coinbase=COINBASE,
         ancestor_hash=hashes.__getitem__,
@@ -297,10 +295,10 @@ def test_next_block_base_fee_and_older_block_hashes():
     assert state.get_storage(detail.contract_address, 0) == int.from_bytes(hashes[0], "big")
 
 
-def blob_tx(key: bytes, blobs: int) -> BlobTransaction:
+def blob_tx(key: bytes, blobs: int, blob_fee_cap: int = 10) -> BlobTransaction:
     tx = BlobTransaction(
         chain_id=CHAIN_ID, nonce=0, max_priority_fee_per_gas=TIP, max_fee_per_gas=MAX_FEE,
-        gas=21000, to=DAVE, value=0, data=b"", access_list=(), max_fee_per_blob_gas=10,
+        gas=21000, to=DAVE, value=0, data=b"", access_list=(), max_fee_per_blob_gas=blob_fee_cap,
         blob_versioned_hashes=tuple(b"\x01" + bytes([i]) * 31 for i in range(blobs)),
         y_parity=0, r=0, s=0,
     )  # fmt: skip
@@ -317,8 +315,45 @@ def test_blob_gas_is_limited_per_block_and_carried_over():
     assert snapshot(builder, state) == before
     block = builder.finish()
     assert block.header.blob_gas_used == 4 * G.GAS_PER_BLOB
-    nxt = BlockBuilder(block.header, state, DEFAULT_CONFIG, CANCUN, timestamp=4, coinbase=COINBASE)
+    nxt = BlockBuilder(block.header, state, DEFAULT_CONFIG, timestamp=4, coinbase=COINBASE)
     assert nxt.env.excess_blob_gas == G.GAS_PER_BLOB
+
+
+PRAGUE_CONFIG = ChainConfig(forks=ETHEREUM.only("prague"))
+
+
+def test_a_prague_block_holds_nine_blobs_and_a_transaction_may_carry_them_all():
+    """EIP-7691: 9 blobs a block where Cancun had 6; a transaction's cap is the
+    block's, so 7 blobs are refused in Cancun and taken in Prague."""
+    cancun, _, _ = start()
+    with pytest.raises(InvalidTransaction, match="too many blobs: 7 > 6"):
+        cancun.add_transaction(blob_tx(ALICE.private_key, 7))
+    builder, state, _ = start(PRAGUE_CONFIG)
+    assert builder.add_transaction(blob_tx(ALICE.private_key, 7))[0].status == 1
+    with pytest.raises(InvalidTransaction, match="blob gas limit reached"):
+        builder.add_transaction(blob_tx(BOB.private_key, 3))
+    builder.add_transaction(blob_tx(BOB.private_key, 2))
+    block = builder.finish()
+    assert block.header.blob_gas_used == 9 * G.GAS_PER_BLOB
+    nxt = BlockBuilder(block.header, state, PRAGUE_CONFIG, timestamp=4, coinbase=COINBASE)
+    assert nxt.env.excess_blob_gas == 3 * G.GAS_PER_BLOB  # 9 used over a target of 6
+    assert nxt.env.blob_base_fee == G.PRAGUE_BLOBS.base_fee(3 * G.GAS_PER_BLOB) == 1
+
+
+@pytest.mark.parametrize("config, fee", [(DEFAULT_CONFIG, 3194333), (PRAGUE_CONFIG, 21689)], ids=["cancun", "prague"])
+def test_the_blob_base_fee_of_a_block_is_its_forks(config, fee):
+    """An excess of 50,000,000 costs e ** (excess / fraction): 3194333 wei with
+    Cancun's 3338477, 21689 with Prague's 5007716."""
+    _, state, parent = start(config)
+    target = config.forks.at(2).fork.blobs.target_gas
+    parent = dataclasses.replace(parent, excess_blob_gas=50_000_000 + target)
+    builder = BlockBuilder(parent, state, config, timestamp=2, coinbase=COINBASE)
+    assert builder.env.excess_blob_gas == 50_000_000
+    assert builder.env.blob_base_fee == fee
+    with pytest.raises(InvalidTransaction, match=f"max fee per blob gas less than block blob gas fee: {fee - 1} < {fee}"):
+        builder.add_transaction(blob_tx(ALICE.private_key, 1, blob_fee_cap=fee - 1))
+    _, detail = builder.add_transaction(blob_tx(ALICE.private_key, 1, blob_fee_cap=fee))
+    assert detail.blob_gas_price == fee
 
 
 def test_builder_arguments_are_checked():
@@ -326,16 +361,15 @@ def test_builder_arguments_are_checked():
     state = genesis_state(genesis)
     parent = dataclasses.replace(genesis_block(genesis, state).header, timestamp=10)
     with pytest.raises(InvalidBlock, match="timestamp 10 is not after") as caught:
-        BlockBuilder(parent, state, genesis.config, CANCUN, timestamp=10, coinbase=COINBASE)
+        BlockBuilder(parent, state, genesis.config, timestamp=10, coinbase=COINBASE)
     assert caught.value.rule is Rule.TIMESTAMP
     with pytest.raises(InvalidBlock, match="timestamp 18446744073709551616 does not fit in 64 bits"):
-        BlockBuilder(parent, state, genesis.config, CANCUN, timestamp=2**64, coinbase=COINBASE)
+        BlockBuilder(parent, state, genesis.config, timestamp=2**64, coinbase=COINBASE)
     with pytest.raises(InvalidBlock, match="extra data is 33 bytes") as caught:
         BlockBuilder(
             parent,
             state,
             genesis.config,
-            CANCUN,
             timestamp=11,
             coinbase=COINBASE,
             extra_data=bytes(33),

@@ -3,8 +3,9 @@ Genesis
 =======
 
 A genesis JSON file to a state and block 0, defaults, op-geth's base fee
-parameters, one case per malformed field (each error names the file and the
-field), and the dev genesis.
+parameters, geth's fork schedule (``<fork>Time``, ``blobSchedule``,
+``depositContractAddress``), one case per malformed field (each error names
+the file and the field), and the dev genesis with its system contracts.
 """
 
 from __future__ import annotations
@@ -26,7 +27,16 @@ from ovm.chain.genesis import (
     load_genesis,
     parse_genesis,
 )
+from ovm.chain.forks import CANCUN_ONLY, ETHEREUM
 from ovm.chain.header import EMPTY_OMMERS_HASH
+from ovm.chain.requests import EMPTY_REQUESTS_HASH, MAINNET_DEPOSIT_CONTRACT
+from ovm.chain.system_contracts import (
+    BEACON_ROOTS,
+    CONSOLIDATION_REQUESTS,
+    HISTORY_STORAGE,
+    WITHDRAWAL_REQUESTS,
+)
+from ovm.evm import gas as G
 from ovm.primitives.crypto import keccak256
 from ovm.primitives.types import ZERO_HASH
 from ovm.trie import EMPTY_TRIE_ROOT
@@ -199,6 +209,74 @@ def test_malformed_fields(tmp_path, data, message):
     assert str(error.value).startswith(f"{path}: ")
 
 
+def prague_alloc() -> dict:
+    return {"0x" + c.address.hex(): {"nonce": 1, "code": "0x" + c.code.hex()}
+            for c in (WITHDRAWAL_REQUESTS, CONSOLIDATION_REQUESTS)}  # fmt: skip
+
+
+def test_a_genesis_that_names_no_fork_is_cancun_throughout():
+    genesis = parse_genesis({"config": {"chainId": 7}, "alloc": {}})
+    assert genesis.config.forks == CANCUN_ONLY
+    assert genesis.config.deposit_contract == MAINNET_DEPOSIT_CONTRACT
+    assert genesis_block(genesis, genesis_state(genesis)).header.requests_hash is None
+
+
+def test_fork_times_make_the_schedule():
+    genesis = parse_genesis({"config": {"chainId": 7, "cancunTime": 0, "pragueTime": "0x64"},
+                             "alloc": prague_alloc()})  # fmt: skip
+    forks = genesis.config.forks
+    assert forks.times == {"cancun": 0, "prague": 100}
+    assert [forks.at(t).name for t in (0, 99, 100, 10**9)] == ["Cancun", "Cancun", "Prague", "Prague"]
+    assert genesis_block(genesis, genesis_state(genesis)).header.requests_hash is None
+
+
+def test_a_prague_genesis_commits_to_no_requests():
+    genesis = parse_genesis({"config": {"chainId": 7, "pragueTime": 0}, "alloc": prague_alloc()})
+    assert genesis.config.forks.at(0).name == "Prague"
+    assert genesis_block(genesis, genesis_state(genesis)).header.requests_hash == EMPTY_REQUESTS_HASH
+    assert EMPTY_REQUESTS_HASH.hex() == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+
+
+def test_blob_schedule_and_deposit_contract():
+    genesis = parse_genesis({
+        "config": {"chainId": 7, "cancunTime": 0, "pragueTime": 0,
+                   "blobSchedule": {"prague": {"target": "0x8", "max": 12, "baseFeeUpdateFraction": 6000000}},
+                   "depositContractAddress": "0x" + "de" * 20},
+        "alloc": prague_alloc(),
+    })  # fmt: skip
+    blobs = genesis.config.forks.at(0).fork.blobs
+    assert (blobs.target, blobs.max, blobs.update_fraction, blobs.transaction_max) == (8, 12, 6000000, 12)
+    assert genesis.config.forks.activations[0][1].fork.blobs == G.CANCUN_BLOBS  # not Cancun's
+    assert genesis.config.deposit_contract == bytes.fromhex("de" * 20)
+
+
+@pytest.mark.parametrize(
+    "config, message",
+    [
+        ({"cancunTime": 5}, "config: cancun: ovm runs Cancun from genesis, so its time must be 0"),
+        ({"cancunTime": 0, "pragueTime": -1}, "config.pragueTime: -1 is out of range"),
+        ({"cancunTime": 0, "pragueTime": "soon"}, "config.pragueTime: invalid number"),
+        ({"blobSchedule": {"osakka": {}}}, "config.blobSchedule.osakka: not a fork ovm runs"),
+        ({"blobSchedule": {"cancun": {"target": 7, "max": 6, "baseFeeUpdateFraction": 1}}},
+         "config.blobSchedule.cancun: needs 0 < target <= max"),
+        ({"blobSchedule": {"cancun": {"target": 3, "max": 6}}}, "config.blobSchedule.cancun.baseFeeUpdateFraction: missing"),
+        ({"depositContractAddress": "0x12"}, "config.depositContractAddress: address must be 20 bytes"),
+        ({"amsterdamTime": 100}, "config.amsterdamTime: ovm does not run that fork \\(it runs cancun, prague, osaka, bpo1, bpo2\\)"),
+        ({"pragueTime": 0}, "alloc: Prague at genesis calls the withdrawal requests \\(EIP-7002\\) contract, "
+                            "but 0x00000961ef480eb55e80d19ad83579a64c007002 has no code"),
+    ],
+)  # fmt: skip
+def test_malformed_schedules(config, message):
+    with pytest.raises(GenesisError, match=message):
+        parse_genesis({"config": {"chainId": 7, **config}, "alloc": {}})
+
+
+def test_a_later_prague_does_not_need_the_contracts_at_genesis():
+    """They may be deployed before the fork, as on mainnet: the blocks tell."""
+    genesis = parse_genesis({"config": {"chainId": 7, "pragueTime": 1000}, "alloc": {}})
+    assert genesis.config.forks.at(1000).name == "Prague"
+
+
 def test_missing_file(tmp_path):
     with pytest.raises(GenesisError, match="nope.json: cannot read"):
         load_genesis(tmp_path / "nope.json")
@@ -213,10 +291,19 @@ def test_invalid_json(tmp_path):
 def test_dev_genesis():
     genesis = dev_genesis()
     assert genesis.config.chain_id == 901
-    assert len(genesis.alloc) == 10
+    assert len(genesis.alloc) == 11
+    assert genesis.alloc[BEACON_ROOTS.address].code == BEACON_ROOTS.code  # what Cancun calls
     state = genesis_state(genesis)
     for account in dev_accounts():
         assert state.get_balance(account.address) == DEV_BALANCE == 10_000 * 10**18
     block = genesis_block(genesis, state)
     assert block.header.base_fee_per_gas == 10**9
     assert block.header.state_root == state.state_root()
+
+
+def test_a_prague_dev_genesis_holds_the_system_contracts_its_blocks_call():
+    genesis = dev_genesis(ChainConfig(forks=ETHEREUM.only("prague")))
+    for contract in (BEACON_ROOTS, HISTORY_STORAGE, WITHDRAWAL_REQUESTS, CONSOLIDATION_REQUESTS):
+        account = genesis.alloc[contract.address]
+        assert (account.nonce, account.code, account.balance) == (1, contract.code, 0)
+    assert len(genesis.alloc) == 14

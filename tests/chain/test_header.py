@@ -2,8 +2,9 @@
 Headers
 =======
 
-The hash of a real Cancun mainnet header, round trips, post-merge defaults,
-and one case per decoding error.
+The hashes of a real Cancun mainnet header and a real Prague-shaped header
+(with ``requests_hash``), round trips, post-merge defaults, and one case per
+decoding error.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from ovm.primitives import rlp
 from ovm.primitives.types import hex_to_bytes, hex_to_int
 from ovm.trie import EMPTY_TRIE_ROOT
 
-from chain_vectors import MAINNET_CANCUN_HASH, MAINNET_CANCUN_HEADER
+from chain_vectors import MAINNET_CANCUN_HASH, MAINNET_CANCUN_HEADER, SEPOLIA_PRAGUE_HASH, SEPOLIA_PRAGUE_HEADER
 
 JSON_NAMES = {
     "parent_hash": "parentHash",
@@ -49,6 +50,7 @@ JSON_NAMES = {
     "blob_gas_used": "blobGasUsed",
     "excess_blob_gas": "excessBlobGas",
     "parent_beacon_block_root": "parentBeaconBlockRoot",
+    "requests_hash": "requestsHash",
 }
 BYTES_NAMES = {name for name in FIELD_NAMES if name not in {
     "difficulty", "number", "gas_limit", "gas_used", "timestamp",
@@ -60,20 +62,31 @@ def header_from_rpc(block: dict) -> Header:
     """A header from an eth_getBlockByNumber result (test-side converter)."""
     values = {}
     for name, key in JSON_NAMES.items():
+        if key not in block:  # a field of a later fork
+            continue
         convert = hex_to_bytes if name in BYTES_NAMES else hex_to_int
         values[name] = convert(block[key])
     return Header(**values)
 
 
 MAINNET = header_from_rpc(MAINNET_CANCUN_HEADER)
+PRAGUE = header_from_rpc(SEPOLIA_PRAGUE_HEADER)
 
 
 def test_mainnet_cancun_block_hash():
+    assert MAINNET.requests_hash is None
     assert block_hash(MAINNET).hex() == MAINNET_CANCUN_HASH
+
+
+def test_prague_block_hash_commits_to_the_requests_hash():
+    assert block_hash(PRAGUE).hex() == SEPOLIA_PRAGUE_HASH
+    assert len(rlp.decode(encode_header(PRAGUE))) == 21
+    assert block_hash(dataclasses.replace(PRAGUE, requests_hash=bytes(32))) != block_hash(PRAGUE)
 
 
 def test_round_trip():
     assert decode_header(encode_header(MAINNET)) == MAINNET
+    assert decode_header(encode_header(PRAGUE)) == PRAGUE
 
 
 def test_field_order_is_the_protocol_order():
@@ -106,7 +119,9 @@ def replace_item(name: str, value) -> bytes:
     [
         (b"\xc1", "malformed RLP"),
         (rlp.encode(b"header"), "expected a list"),
-        (rlp.encode(header_item(MAINNET)[:-1]), "expected 20 fields"),
+        (rlp.encode(header_item(MAINNET)[:-1]), "expected 20 fields \\(Cancun\\) or 21 \\(Prague\\), got 19"),
+        (rlp.encode([*header_item(PRAGUE), b"\x01"]), "expected 20 fields .* got 22"),
+        (rlp.encode([*header_item(MAINNET), bytes(31)]), "requests_hash: expected 32 bytes"),
         (replace_item("parent_hash", bytes(31)), "parent_hash: expected 32 bytes"),
         (replace_item("coinbase", bytes(32)), "coinbase: expected 20 bytes"),
         (replace_item("logs_bloom", bytes(32)), "logs_bloom: expected 256 bytes"),

@@ -9,7 +9,9 @@ they break — a wrong result in the header, a transaction that cannot be
 included, withdrawals the header does not commit to, an unknown parent — and
 leave the chain and its state at the parent, so that the next good block
 still imports. Blocks on a side branch import onto their own parent's state
-and see their own ancestors' hashes.
+and see their own ancestors' hashes. A chain scheduled from Cancun to Prague
+imports across the boundary, each block under the fork of its timestamp,
+and refuses a block shaped for the other fork.
 """
 
 from __future__ import annotations
@@ -21,11 +23,13 @@ import pytest
 from ovm.chain.block import Block, InvalidBlock, Rule, encode_block, transactions_root
 from ovm.chain.builder import BlockBuilder
 from ovm.chain.dev_accounts import dev_accounts
+from ovm.chain.forks import ETHEREUM
 from ovm.chain.genesis import ChainConfig, dev_genesis, genesis_block, genesis_state
 from ovm.chain.header import block_hash
+from ovm.chain.requests import EMPTY_REQUESTS_HASH, requests_hash
+from ovm.chain.system_contracts import HISTORY_STORAGE, WITHDRAWAL_REQUESTS
 from ovm.chain.importer import MemoryChain, copy_state, import_block
 from ovm.chain.withdrawal import Withdrawal
-from ovm.evm.forks import CANCUN
 from ovm.evm.transactions import FeeMarketTransaction
 from ovm.transpiler import TranspilingRunner
 from ovm.trie import EMPTY_TRIE_ROOT
@@ -33,6 +37,8 @@ from ovm.trie import EMPTY_TRIE_ROOT
 from support import asm, fee_market_tx
 
 CONFIG = ChainConfig(chain_id=1)
+PRAGUE_AT = 24
+BOUNDARY = ChainConfig(chain_id=1, forks=ETHEREUM.schedule({"cancun": 0, "prague": PRAGUE_AT}))
 ALICE, BOB = dev_accounts()[:2]
 DAVE = bytes.fromhex("da" * 20)
 COINBASE = bytes.fromhex("c0" * 20)
@@ -51,8 +57,9 @@ def transfer(nonce: int, value: int = 1, key: bytes = ALICE.private_key, **field
 class Fixture:
     """A genesis and a way to build valid blocks on any known block."""
 
-    def __init__(self) -> None:
-        genesis = dev_genesis(CONFIG)
+    def __init__(self, config: ChainConfig = CONFIG) -> None:
+        self.config = config
+        genesis = dev_genesis(config)
         self.genesis_state = genesis_state(genesis)
         self.genesis = genesis_block(genesis, self.genesis_state)
         self.blocks = {self.genesis.hash: self.genesis}
@@ -61,7 +68,7 @@ class Fixture:
     def build(self, parent: Block, txs=(), withdrawals=(), timestamp=None) -> Block:
         state = copy_state(self.states[parent.hash])
         builder = BlockBuilder(
-            parent.header, state, CONFIG, CANCUN,
+            parent.header, state, self.config,
             timestamp=timestamp or parent.header.timestamp + 12, coinbase=COINBASE,
             prev_randao=b"\x5a" * 32, ancestor_hash=self.ancestor_hash(parent),
             withdrawals=withdrawals,
@@ -83,7 +90,7 @@ class Fixture:
         return lookup
 
     def chain(self, **options) -> MemoryChain:
-        return MemoryChain(self.genesis, copy_state(self.genesis_state), CONFIG, CANCUN, **options)
+        return MemoryChain(self.genesis, copy_state(self.genesis_state), self.config, **options)
 
 
 def resealed(block: Block, **header_changes) -> Block:
@@ -123,7 +130,7 @@ def test_built_blocks_import_from_their_encoding(fx, engine):
 def test_import_gives_the_builders_receipts(fx):
     block = fx.build(fx.genesis, [transfer(0), transfer(1)])
     state = copy_state(fx.genesis_state)
-    receipts = import_block(block, fx.genesis.header, state, CONFIG, CANCUN)
+    receipts = import_block(block, fx.genesis.header, state, CONFIG)
     assert [r.cumulative_gas_used for r in receipts] == [21_000, 42_000]
     assert state.state_root() == block.header.state_root
 
@@ -202,3 +209,42 @@ def test_copy_state_is_independent():
     copy.set_storage(ALICE.address, 1, 3)
     assert state.get_storage(ALICE.address, 1) == 2
     assert copy.state_root() != state.state_root()
+
+
+# --- across a fork boundary ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("engine", ["interpreter", "transpiler"])
+def test_blocks_import_across_the_cancun_prague_boundary(engine):
+    fx = Fixture(BOUNDARY)
+    runner = TranspilingRunner(threshold=0) if engine == "transpiler" else None
+    request = transfer(2, to=WITHDRAWAL_REQUESTS.address, value=1, gas=200_000, data=b"\x07" * 56)
+    cancun = fx.build(fx.genesis, [transfer(0)], timestamp=12)
+    first_prague = fx.build(cancun, [transfer(1)], timestamp=PRAGUE_AT)
+    second_prague = fx.build(first_prague, [request], timestamp=36)
+    assert cancun.header.requests_hash is None
+    assert first_prague.header.requests_hash == EMPTY_REQUESTS_HASH
+    withdrawal = b"\x01" + ALICE.address + b"\x07" * 56
+    assert second_prague.header.requests_hash == requests_hash([withdrawal])
+    chain = fx.chain(code_runner=runner)
+    for block in (cancun, first_prague, second_prague):
+        assert chain.import_rlp(encode_block(block)) == block
+    state = chain.head_state
+    assert state.state_root() == second_prague.header.state_root
+    history = state.storage[HISTORY_STORAGE.address]
+    # The first Prague block stored its Cancun parent's hash; nothing older was backfilled.
+    assert history == {1: int.from_bytes(cancun.hash, "big"), 2: int.from_bytes(first_prague.hash, "big")}
+
+
+def test_a_block_shaped_for_the_other_fork_is_refused():
+    fx = Fixture(BOUNDARY)
+    cancun = fx.build(fx.genesis, [transfer(0)], timestamp=12)
+    prague = fx.build(cancun, [transfer(1)], timestamp=PRAGUE_AT)
+    chain = fx.chain()
+    chain.import_block(cancun)
+    assert rejection(chain, resealed(prague, requests_hash=None)).rule is Rule.FORK_FIELDS
+    assert rejection(fx.chain(), resealed(cancun, requests_hash=EMPTY_REQUESTS_HASH)).rule is Rule.FORK_FIELDS
+    # A Cancun-only chain cannot take a Prague-shaped block at any time.
+    cancun_only = MemoryChain(fx.genesis, copy_state(fx.genesis_state), CONFIG)
+    cancun_only.import_block(cancun)
+    assert rejection(cancun_only, prague).rule is Rule.FORK_FIELDS

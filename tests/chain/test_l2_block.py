@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import pytest
 
+from ovm.chain import OP_STACK, ChainConfig
 from ovm.chain.block import decode_block, encode_block
 from ovm.chain.builder import BlockBuilder
 from ovm.chain.dev_accounts import dev_accounts
 from ovm.chain.genesis import genesis_block, genesis_state
 from ovm.chain.receipt import decode_receipt, encode_receipt, receipts_root
-from ovm.evm.forks import OVM_CANCUN
 from ovm.evm.l2 import (
     BASE_FEE_VAULT,
     DEPOSITOR_ACCOUNT,
@@ -66,10 +66,10 @@ def _transfer() -> FeeMarketTransaction:
 
 @pytest.fixture(scope="module")
 def built():
-    genesis = l2_genesis()
+    genesis = l2_genesis(ChainConfig(forks=OP_STACK.only("ecotone")))  # the Ecotone fee below
     state = genesis_state(genesis)
     parent = genesis_block(genesis, state).header
-    builder = BlockBuilder(parent, state, genesis.config, OVM_CANCUN, timestamp=2,
+    builder = BlockBuilder(parent, state, genesis.config, timestamp=2,
                            coinbase=genesis.config.fee_recipient)  # fmt: skip
     info = l1_info_deposit(ORIGIN, SEQUENCE_NUMBER, BATCHER_HASH, BASE_FEE_SCALAR, BLOB_BASE_FEE_SCALAR)
     alice_before = state.get_balance(ALICE.address)

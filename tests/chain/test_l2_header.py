@@ -17,6 +17,7 @@ import dataclasses
 
 import pytest
 
+from ovm.chain import ChainConfig, schedule_of
 from ovm.chain.block import Block, InvalidBlock, Rule
 from ovm.chain.builder import BlockBuilder
 from ovm.chain.dev_accounts import dev_accounts
@@ -47,8 +48,8 @@ def _withdrawal(nonce: int, value: int) -> FeeMarketTransaction:
     return sign_transaction(tx, ALICE.private_key, 901)
 
 
-def _build(fork, parent, state, config, timestamp, txs, **kwargs):
-    builder = BlockBuilder(parent, state, config, fork, timestamp=timestamp, coinbase=config.fee_recipient, **kwargs)
+def _build(parent, state, config, timestamp, txs, **kwargs):
+    builder = BlockBuilder(parent, state, config, timestamp=timestamp, coinbase=config.fee_recipient, **kwargs)
     for tx in txs:
         builder.add_transaction(tx)
     return builder.finish()
@@ -56,13 +57,13 @@ def _build(fork, parent, state, config, timestamp, txs, **kwargs):
 
 def _chain(fork):
     """Genesis and two blocks: the second one withdraws."""
-    genesis = l2_genesis(fork=fork)
+    genesis = l2_genesis(ChainConfig(forks=schedule_of(fork)))
     state = genesis_state(genesis)
-    first = genesis_block(genesis, state, fork)
+    first = genesis_block(genesis, state)
     blocks, parent = [], first.header
     for number, txs in ((1, [l1_info_deposit(ORIGIN, 0, bytes(32), 1, 1)]),
                         (2, [l1_info_deposit(ORIGIN, 1, bytes(32), 1, 1), _withdrawal(0, 12345)])):  # fmt: skip
-        block = _build(fork, parent, state, genesis.config, number, txs)
+        block = _build(parent, state, genesis.config, number, txs)
         blocks.append(block)
         parent = block.header
     return genesis, first, blocks, state
@@ -83,20 +84,21 @@ def test_the_header_carries_the_message_passers_storage_root(isthmus):
 
 
 def test_the_genesis_block_commits_to_genesis_storage():
-    genesis = l2_genesis(fork=OVM_ISTHMUS)
+    genesis = l2_genesis(ChainConfig(forks=schedule_of(OVM_ISTHMUS)))
     storage = {1: 5}  # a message passer with a nonce already, as a chain's genesis may hold
     alloc = dict(genesis.alloc)
     alloc[L2_TO_L1_MESSAGE_PASSER] = dataclasses.replace(alloc[L2_TO_L1_MESSAGE_PASSER], storage=storage)
     genesis = dataclasses.replace(genesis, alloc=alloc)
     state = genesis_state(genesis)
-    header = genesis_block(genesis, state, OVM_ISTHMUS).header
+    header = genesis_block(genesis, state).header
     assert header.withdrawals_root == state.storage_root(L2_TO_L1_MESSAGE_PASSER) != EMPTY_TRIE_ROOT
-    assert genesis_block(genesis, genesis_state(genesis), OVM_CANCUN).header.withdrawals_root == EMPTY_TRIE_ROOT
+    on_cancun = dataclasses.replace(genesis, config=ChainConfig(forks=schedule_of(OVM_CANCUN)))
+    assert genesis_block(on_cancun, genesis_state(on_cancun)).header.withdrawals_root == EMPTY_TRIE_ROOT
 
 
 def test_importing_checks_the_root(isthmus):
     genesis, first, blocks, _ = isthmus
-    chain = MemoryChain(first, genesis_state(genesis), genesis.config, OVM_ISTHMUS)
+    chain = MemoryChain(first, genesis_state(genesis), genesis.config)
     for block in blocks:
         chain.import_block(block)
     assert chain.head == blocks[-1]
@@ -104,7 +106,7 @@ def test_importing_checks_the_root(isthmus):
 
 def test_a_header_with_another_root_is_refused(isthmus):
     genesis, first, (quiet, withdrawing), _ = isthmus
-    chain = MemoryChain(first, genesis_state(genesis), genesis.config, OVM_ISTHMUS)
+    chain = MemoryChain(first, genesis_state(genesis), genesis.config)
     chain.import_block(quiet)
     forged = Block(dataclasses.replace(withdrawing.header, withdrawals_root=EMPTY_TRIE_ROOT), withdrawing.transactions)
     with pytest.raises(InvalidBlock) as refused:
@@ -123,5 +125,5 @@ def test_an_l2_block_has_no_withdrawals(isthmus):
     genesis, first, _, _ = isthmus
     withdrawal = Withdrawal(index=0, validator_index=1, address=ALICE.address, amount=1)
     with pytest.raises(InvalidBlock, match="no withdrawals"):
-        BlockBuilder(first.header, genesis_state(genesis), genesis.config, OVM_ISTHMUS, timestamp=1,
+        BlockBuilder(first.header, genesis_state(genesis), genesis.config, timestamp=1,
                      coinbase=genesis.config.fee_recipient, withdrawals=[withdrawal])  # fmt: skip

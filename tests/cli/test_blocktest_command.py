@@ -7,8 +7,10 @@ import re
 import subprocess
 
 import pytest
-
 from support import ETHEREUM_TESTS, run_ovm
+
+from ovm.chain.block import encode_block
+from ovm.cli.blocktest import HEADER_JSON_NAMES
 
 SUITE = ETHEREUM_TESTS / "BlockchainTests"
 VALID = SUITE / "ValidBlocks" / "bcExample" / "basefeeExample.json"
@@ -141,3 +143,79 @@ def test_bad_input_is_one_line_and_nonzero(args, message):
     assert "Traceback" not in result.stderr
     assert message in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+# --- a fork transition -------------------------------------------------------------------
+
+
+def transition_fixture(network: str = "CancunToPragueAtTime15k") -> dict:
+    """A blockchain test made by ovm's own builder across Cancun -> Prague at
+    15,000: a Cancun block, the first Prague block, and one with a withdrawal
+    request. It checks the command's plumbing (the network's schedule, each
+    block's fork by its timestamp), not the rules themselves."""
+    from ovm.chain.builder import BlockBuilder
+    from ovm.chain.dev_accounts import dev_accounts
+    from ovm.chain.forks import ETHEREUM
+    from ovm.chain.genesis import ChainConfig, dev_genesis, genesis_block, genesis_state
+    from ovm.chain.importer import copy_state
+    from ovm.chain.system_contracts import WITHDRAWAL_REQUESTS
+    from ovm.evm.signing import sign_transaction
+    from ovm.evm.transactions import FeeMarketTransaction
+
+    alice = dev_accounts()[0]
+    config = ChainConfig(chain_id=1, forks=ETHEREUM.schedule({"cancun": 0, "prague": 15_000}))
+    genesis = dev_genesis(config)
+    state = genesis_state(genesis)
+    pre = copy_state(state)
+    parent = genesis_block(genesis, state)
+    blocks = []
+    for nonce, (timestamp, to, data) in enumerate(
+        [(12, alice.address, b""), (15_000, alice.address, b""), (15_012, WITHDRAWAL_REQUESTS.address, bytes(56))]
+    ):
+        tx = FeeMarketTransaction(1, nonce, 10**9, 10**10, 200_000, to, 1, data, (), 0, 0, 0)
+        builder = BlockBuilder(parent.header, state, config, timestamp=timestamp, coinbase=bytes(20))
+        builder.add_transaction(sign_transaction(tx, alice.private_key, 1))
+        parent = builder.finish()
+        blocks.append(parent)
+
+    def account_json(address: bytes, source) -> dict:
+        account = source.get_account(address)
+        storage = source.storage.get(address) or {}
+        return {"nonce": hex(account.nonce), "balance": hex(account.balance), "code": "0x" + account.code.hex(),
+                "storage": {hex(k): hex(v) for k, v in storage.items()}}  # fmt: skip
+
+    genesis_header = genesis_block(genesis, pre).header
+    header_json = {name: ("0x" + value.hex() if isinstance(value, bytes) else hex(value))
+                   for name, value in zip(HEADER_JSON_NAMES, header_item_values(genesis_header))}  # fmt: skip
+    header_json["hash"] = "0x" + genesis_block(genesis, pre).hash.hex()
+    return {"transition": {
+        "network": network,
+        "genesisBlockHeader": header_json,
+        "genesisRLP": "0x" + encode_block(genesis_block(genesis, pre)).hex(),
+        "pre": {"0x" + a.hex(): account_json(a, pre) for a in pre.accounts},
+        "blocks": [{"rlp": "0x" + encode_block(block).hex()} for block in blocks],
+        "lastblockhash": "0x" + blocks[-1].hash.hex(),
+        "postState": {"0x" + a.hex(): account_json(a, state) for a in state.accounts},
+    }}  # fmt: skip
+
+
+def header_item_values(header):
+    from ovm.chain.header import present_fields
+
+    return [getattr(header, name) for name in present_fields(header)]
+
+
+def test_a_transition_network_imports_each_block_under_its_fork(tmp_path):
+    fixture = transition_fixture()
+    path = tmp_path / "transition.json"
+    path.write_text(json.dumps(fixture))
+    result = run_ovm("blocktest", "--json", str(path))
+    (case,) = [json.loads(line) for line in result.stdout.strip().splitlines()[:-1]]
+    assert case["pass"] and case["fork"] == "CancunToPragueAtTime15k" and case["imported"] == 3, case
+    assert summary(run_ovm("blocktest", "--fork", "CancunToPragueAtTime15k", str(path))) == "1 passed, 0 failed, 0 skipped"
+
+    fixture["transition"]["network"] = "Cancun"  # the same blocks on a Cancun-only chain
+    path.write_text(json.dumps(fixture))
+    result = run_ovm("blocktest", str(path))
+    assert result.returncode == 1
+    assert re.search(r"block 2 rejected \(fork fields\): a Cancun header has no requests hash", result.stdout)

@@ -19,7 +19,6 @@ import pytest
 from anvil_chain import emitted, reverts
 from ovm.chain.builder import BlockBuilder
 from ovm.chain.genesis import genesis_block, genesis_state
-from ovm.evm.forks import OVM_CANCUN
 from ovm.evm.l2 import L1_INFO_DEPOSIT_GAS
 from ovm.rollup.artifacts import load
 from ovm.rollup.derivation.attributes import BlockAttributes
@@ -162,7 +161,7 @@ def l2_block_of(chain, bridge, l1_number: int):
     deposits = [deposit for deposit in deposits if deposit is not None]
     genesis = l2_genesis(dev_accounts=False, timestamp=l1_block.timestamp - 2)
     state = genesis_state(genesis)
-    builder = BlockBuilder(genesis_block(genesis, state).header, state, genesis.config, OVM_CANCUN,
+    builder = BlockBuilder(genesis_block(genesis, state).header, state, genesis.config,
                            timestamp=l1_block.timestamp, coinbase=genesis.config.fee_recipient)  # fmt: skip
     for tx in BlockAttributes(1, l1_block.timestamp, l1_block, 0, tuple(deposits), (), bytes(20)).preamble:
         builder.add_transaction(tx)  # raises if a deposit does not fit

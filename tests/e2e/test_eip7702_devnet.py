@@ -27,10 +27,6 @@ from ovm.evm.delegation import designator
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("devnet")]
 
-# What the L2 answers while its fork has no type 4: cast estimates gas first.
-NOT_YET = "transaction type 4 not supported: authorizationList needs Prague"
-
-
 @pytest.fixture(scope="module")
 def devnet(tmp_path_factory):
     devnet = Devnet(tmp_path_factory.mktemp("devnet-7702") / "data")
@@ -47,8 +43,6 @@ def test_a_delegation_made_with_cast_then_a_call_through_the_eoa(devnet, delegat
          "--auth", delegate, eoa, "bump(uint256)", "5", "--json"],
         capture_output=True, text=True, timeout=120,
     )  # fmt: skip
-    if NOT_YET in sent.stderr:
-        pytest.xfail(f"the devnet's L2 fork does not take set-code transactions yet: {NOT_YET}")
     assert sent.returncode == 0 and sent.stdout.startswith("{"), sent.stderr
     receipt = json.loads(sent.stdout)
     assert receipt["status"] == "0x1" and receipt["type"] == "0x4"

@@ -13,6 +13,7 @@ from __future__ import annotations
 import pytest
 from support import CONTRACT, SENDER, SENDER_KEY, asm, call_contract, make_env, make_state
 
+from ovm.chain import schedule_of
 from ovm.chain.block import Block, InvalidBlock, Rule, encode_block, transactions_root
 from ovm.chain.builder import BlockBuilder
 from ovm.chain.dev_accounts import dev_accounts
@@ -93,7 +94,8 @@ def test_the_cap_is_checked_before_the_block_gas_limit():
 
 # --- blocks -----------------------------------------------------------------------
 
-CONFIG = ChainConfig(chain_id=1, gas_limit=60_000_000)
+def config(fork) -> ChainConfig:
+    return ChainConfig(chain_id=1, gas_limit=60_000_000, forks=schedule_of(fork))
 ALICE = dev_accounts()[0]
 
 
@@ -105,13 +107,15 @@ def signed_transfer(nonce: int, gas: int) -> FeeMarketTransaction:
 
 
 class Chain:
+    """A Prague genesis: the same block as Osaka's (the same system contracts, the same header fields)."""
+
     def __init__(self) -> None:
-        genesis = dev_genesis(CONFIG)
+        genesis = dev_genesis(config(PRAGUE))
         self.state = genesis_state(genesis)
         self.genesis = genesis_block(genesis, self.state)
 
     def builder(self, fork) -> BlockBuilder:
-        return BlockBuilder(self.genesis.header, copy_state(self.state), CONFIG, fork,
+        return BlockBuilder(self.genesis.header, copy_state(self.state), config(fork),
                             timestamp=self.genesis.header.timestamp + 12, coinbase=bytes.fromhex("c0" * 20),
                             prev_randao=b"\x5a" * 32, ancestor_hash=lambda number: self.genesis.hash)
 
@@ -122,14 +126,14 @@ class Chain:
         return builder.finish()
 
     def importer(self, fork) -> MemoryChain:
-        return MemoryChain(self.genesis, copy_state(self.state), CONFIG, fork)
+        return MemoryChain(self.genesis, copy_state(self.state), config(fork))
 
 
 @pytest.mark.parametrize("engine", ENGINES)
 def test_a_block_with_a_transaction_above_the_cap_is_refused(engine: str):
     chain = Chain()
     over = chain.build(PRAGUE, [signed_transfer(0, CAP + 1)])  # Prague builds it
-    osaka = MemoryChain(chain.genesis, copy_state(chain.state), CONFIG, OSAKA, code_runner=ENGINES[engine])
+    osaka = MemoryChain(chain.genesis, copy_state(chain.state), config(OSAKA), code_runner=ENGINES[engine])
     with pytest.raises(InvalidBlock) as refused:
         osaka.import_rlp(encode_block(over))
     assert refused.value.rule is Rule.TRANSACTION and TOO_HIGH in str(refused.value)

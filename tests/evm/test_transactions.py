@@ -251,7 +251,6 @@ VALIDATION_ERRORS = {
     ),
     "blob-creation": (signed(BLOB, to=None), "cannot create a contract"),
     "blob-none": (signed(BLOB, blob_versioned_hashes=()), "no blob hashes"),
-    "blob-count": (signed(BLOB, blob_versioned_hashes=(BLOB_HASH,) * 7), "too many blobs: 7 > 6"),
     "blob-version": (
         signed(BLOB, blob_versioned_hashes=(OTHER_VERSION_HASH,)),
         "has version 0x02, expected 0x01",

@@ -527,7 +527,7 @@ def test_state_before_a_mined_transaction(chain):
     assert before[3].get_balance(DAVE) == 80
     assert before[3].state_root() == block.header.state_root
     assert chain.state_before(1, 0).state_root() == chain.block(0).header.state_root
-    env = chain.block_env(2)
+    env, _ = chain.block_setting(2)
     header = block.header
     assert (env.number, env.timestamp) == (2, header.timestamp)
     assert env.base_fee == header.base_fee_per_gas

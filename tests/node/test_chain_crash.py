@@ -27,7 +27,6 @@ import pytest
 
 from crash_writer import GENESIS
 from ovm.chain import BlockBuilder, genesis_block, genesis_state
-from ovm.evm.forks import CANCUN
 from ovm.evm.transactions import transaction_hash
 from ovm.node.chain import Blockchain
 from ovm.node.store import ChainStore
@@ -113,7 +112,7 @@ def replay_from_genesis(datadir: Path) -> int:
         while (block := store.block(number)) is not None:
             header = block.header
             builder = BlockBuilder(
-                parent, state, GENESIS.config, CANCUN, timestamp=header.timestamp,
+                parent, state, GENESIS.config, timestamp=header.timestamp,
                 coinbase=header.coinbase, ancestor_hash=store.canonical_hash,
             )  # fmt: skip
             for tx in block.transactions:

@@ -13,13 +13,14 @@ blobs kept through inclusion and restarts).
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from support import fee_market_tx, legacy_tx
 
-from ovm.chain import dev_genesis
+from ovm.chain import ETHEREUM, OP_STACK, ChainConfig, dev_genesis
 from ovm.chain.dev_accounts import dev_accounts
 from ovm.evm.blobs import BYTES_PER_BLOB, encode_network_form, make_sidecar
-from ovm.evm.forks import OVM_CANCUN
 from ovm.evm.gas import GAS_PER_BLOB
 from ovm.evm.kzg import versioned_hash
 from ovm.evm.signing import sign_transaction
@@ -381,9 +382,34 @@ def test_a_pending_blob_transaction_is_restored_with_its_blobs(chain, pool, side
 
 
 def test_an_l2_pool_refuses_blob_transactions(tmp_path, sidecar):
-    l2 = Blockchain(ChainStore.open(tmp_path / "l2"), dev_genesis(), fork=OVM_CANCUN, clock=lambda: NOW)
+    l2_config = ChainConfig(forks=OP_STACK.only())
+    l2 = Blockchain(ChainStore.open(tmp_path / "l2"), dev_genesis(l2_config), clock=lambda: NOW)
     try:
         with pytest.raises(AdmissionError, match="transaction type not supported: type 3"):
             Mempool(l2).add(encode_network_form(blob_transfer(ALICE, 0, sidecar), sidecar))
     finally:
         l2.store.close()
+
+
+def test_a_pool_caps_blobs_by_the_next_blocks_fork(tmp_path, sidecar):
+    """Cancun lets a transaction carry 6 blobs, Prague 9 (EIP-7691): the pool
+    asks the fork of the block it would go in, before it checks any blob."""
+    config = ChainConfig(chain_id=CHAIN_ID, forks=ETHEREUM.schedule({"cancun": 0, "prague": NOW + 100}))
+    chain = Blockchain(ChainStore.open(tmp_path / "chain"), dev_genesis(config), clock=lambda: NOW)
+    seven = dataclasses.replace(blob_transfer(ALICE, 0, sidecar), blob_versioned_hashes=(versioned_hash(
+        sidecar.commitments[0]),) * 7)  # fmt: skip
+    raw = encode_network_form(sign_transaction(seven, ALICE.private_key, CHAIN_ID), sidecar)
+    try:
+        pool = Mempool(chain)
+        assert chain.next_fork().name == "Cancun"
+        with pytest.raises(AdmissionError, match="^too many blobs: 7 > 6$"):
+            pool.add(raw)
+        chain.increase_time(100)
+        assert chain.next_fork().name == "Prague"
+        with pytest.raises(AdmissionError, match="blob"):  # the count passes; the one-blob sidecar does not
+            pool.add(raw)
+        pool.add(encode_network_form(blob_transfer(ALICE, 0, sidecar), sidecar))
+        block = chain.build_block(for_block(pool)).block
+        assert block.header.blob_gas_used == GAS_PER_BLOB and block.header.requests_hash is not None
+    finally:
+        chain.store.close()

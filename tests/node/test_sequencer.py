@@ -19,14 +19,13 @@ import asyncio
 import pytest
 
 from support import fee_market_tx
-from ovm.chain import dev_genesis
+from ovm.chain import CANCUN_ONLY, ChainConfig, dev_genesis
 from ovm.chain.dev_accounts import dev_accounts
 from ovm.evm.transactions import encode_transaction
 from ovm.node.chain import Blockchain
 from ovm.node.mempool import Mempool
 from ovm.node.sequencer import MAX_CATCH_UP, BlockStart, Sequencer, SkipBlock
 from ovm.node.store import ChainStore
-from ovm.evm.forks import CANCUN
 from ovm.evm.instructions.system import create_address
 from ovm.safety import AdmissionError, chain_deployment_policy, with_deployment_policy
 
@@ -119,8 +118,8 @@ def test_starting_in_instant_mode_mines_restored_transactions(chain):
 
 def test_a_chain_with_a_deployment_policy(tmp_path):
     policy = chain_deployment_policy(denied_opcodes=["SELFDESTRUCT"])
-    fork = with_deployment_policy(CANCUN, policy)
-    chain = Blockchain(ChainStore.open(tmp_path / "chain"), dev_genesis(), fork, clock=lambda: NOW)
+    forks = CANCUN_ONLY.map_forks(lambda fork: with_deployment_policy(fork, policy))
+    chain = Blockchain(ChainStore.open(tmp_path / "chain"), dev_genesis(ChainConfig(forks=forks)), clock=lambda: NOW)
     try:
         seq = Sequencer(chain, Mempool(chain, deployment_policy=policy), instant=True)
         with pytest.raises(AdmissionError, match="^denied opcode: initcode uses SELFDESTRUCT"):

@@ -1,4 +1,5 @@
-"""rollup.json: round trip, defaults, and one-line errors naming the field."""
+"""rollup.json: round trip, defaults, the fork schedules (the L2's and the L1's), and one-line
+errors naming the field."""
 
 from __future__ import annotations
 
@@ -9,6 +10,9 @@ import json
 import pytest
 
 from ovm.chain.dev_accounts import dev_accounts
+from ovm.chain.forks import ETHEREUM
+from ovm.evm import gas as G
+from ovm.evm.forks import OVM_CANCUN
 from ovm.rollup.config import (
     Operator,
     RollupConfig,
@@ -127,3 +131,35 @@ def test_l2_dev_accounts_round_trips_and_older_files_mean_true():
     safe = dataclasses.replace(sample(), l2_dev_accounts=False)
     assert parse_config(safe.to_json()).l2_dev_accounts is False
     assert parse_config(edited("l2_dev_accounts", ...)).l2_dev_accounts is True
+
+
+def test_fork_schedules_round_trip_in_the_op_stacks_names():
+    config = dataclasses.replace(sample(), l1_forks=ETHEREUM.schedule({"cancun": 0, "prague": 1_700_000_500}))
+    data = config.to_json()
+    assert data["ecotone_time"] == 0
+    assert data["l1_forks"] == {"cancun_time": 0, "prague_time": 1_700_000_500}
+    parsed = parse_config(json.loads(json.dumps(data)))
+    assert parsed == config
+    assert parsed.l1_forks.fork_at(1_700_000_499).blobs == G.CANCUN_BLOBS
+    assert parsed.l1_forks.fork_at(1_700_000_500).blobs == G.PRAGUE_BLOBS
+    assert parsed.l2_forks.at(0).fork is OVM_CANCUN
+
+
+def test_older_files_without_forks_run_the_first_ones():
+    data = edited("l1_forks", ...)
+    del data["ecotone_time"]
+    parsed = parse_config(data)
+    assert parsed.l2_forks.times == {"ecotone": 0} and parsed.l1_forks.times == {"cancun": 0}
+
+
+@pytest.mark.parametrize("path, value, message", [
+    ("ecotone_time", 5, "the L2 forks: ecotone: ovm runs OvmCancun from genesis, so its time must be 0"),
+    ("ecotone_time", "0", 'ecotone_time: expected an integer, got "0"'),
+    ("jovian_time", 0, "unknown field jovian_time"),
+    ("l1_forks.prague_time", -1, "l1_forks: prague at -1 is before cancun at 0"),
+    ("l1_forks.amsterdam_time", 0, "unknown field l1_forks.amsterdam_time"),
+    ("l1_forks", [], "l1_forks: expected an object"),
+])
+def test_bad_fork_schedules_are_named(path, value, message):
+    with pytest.raises(RollupConfigError, match="^" + message.replace("(", r"\(")):
+        parse_config(edited(path, value))

@@ -10,11 +10,18 @@ import dataclasses
 
 import pytest
 from fake_l1 import BATCHER, DEPOSIT_GAS, GAS_LIMIT, FakeL1, deposit, frame, rules
-
 from support import fee_market_tx
+
+from ovm.chain.builder import BlockBuilder
 from ovm.chain.dev_accounts import dev_accounts
-from ovm.evm.l2 import L1_INFO_DEPOSIT_GAS
+from ovm.chain.forks import CANCUN_ONLY, ETHEREUM, OP_STACK
+from ovm.chain.genesis import ChainConfig, genesis_block, genesis_state
+from ovm.chain.header import block_hash
+from ovm.chain.system_contracts import HISTORY_STORAGE
+from ovm.evm.forks import OVM_FJORD
+from ovm.evm.l2 import GAS_PRICE_ORACLE, L1_INFO_DEPOSIT_GAS, ORACLE_FLAGS_SLOT
 from ovm.evm.transactions import encode_transaction
+from ovm.rollup.artifacts import PREDEPLOYS
 from ovm.rollup.derivation.attributes import L2Parent, Origin, recorded_origin
 from ovm.rollup.derivation.batches import (
     MAX_CANDIDATES,
@@ -33,11 +40,15 @@ from ovm.rollup.derivation.deposits import (
     deposit_budget,
     pending_after,
     take_deposits,
+    user_deposits,
 )
 from ovm.rollup.derivation.epochs import block_attributes, sequencer_origin, within_drift
+from ovm.rollup.genesis import l2_genesis
 
 ALICE, BOB = dev_accounts()[:2]
 RULES = rules(window=4, drift=600)
+# The L1 blob base fee in the L1-info deposit's calldata (``ovm.evm.l2.l1_info_calldata``).
+L1_INFO_BLOB_BASE_FEE = slice(4 + 4 + 4 + 8 + 8 + 8 + 32, 4 + 4 + 4 + 8 + 8 + 8 + 64)
 
 
 def user_tx(nonce: int = 0) -> bytes:
@@ -141,6 +152,18 @@ def test_the_l1_info_deposit_records_origin_and_sequence_number(l1):
     attributes = block_attributes(RULES, parent, l1.blocks[2], l1.blocks[2].timestamp + 1)
     assert recorded_origin(attributes.transactions) == origin_of(l1.blocks[2], 5)
     assert attributes.transactions[0].data[-20:] == BATCHER
+
+
+@pytest.mark.parametrize("l1_forks, fee", [(CANCUN_ONLY, 3194333), (ETHEREUM.only("prague"), 21689)],
+                         ids=["cancun-l1", "prague-l1"])
+def test_the_l1_info_deposit_prices_the_origins_blobs_by_the_l1s_fork(l1, l1_forks, fee):
+    """The L1 header carries only the excess blob gas (here 50,000,000): its
+    blob base fee follows by the update fraction of the L1's fork (EIP-7691)."""
+    origin = dataclasses.replace(l1.blocks[2], excess_blob_gas=50_000_000)
+    parent = parent_at(l1, 3, origin.timestamp, 2, seq=4)
+    attributes = block_attributes(dataclasses.replace(RULES, l1_forks=l1_forks), parent, origin, origin.timestamp + 1)
+    info = attributes.transactions[0].data
+    assert int.from_bytes(info[L1_INFO_BLOB_BASE_FEE], "big") == fee
 
 
 def test_drift(l1):
@@ -312,3 +335,52 @@ def test_the_queue_is_bounded_in_bytes(l1, monkeypatch):
     big = [user_tx(n) for n in range(2)]
     assert queue.add(QueuedFrame(frame(12, o, 1, big), 2), 10) is None
     assert "bytes" in queue.add(QueuedFrame(frame(13, o, 1, big), 2), 10)
+
+
+# --- a new L2 fork: its upgrade deposits --------------------------------------------
+
+
+def test_the_first_block_of_a_new_l2_fork_carries_its_upgrade_deposits(l1):
+    genesis_time = l1.blocks[0].timestamp
+    upgrade = genesis_time + 4
+    schedule = OP_STACK.schedule({"ecotone": 0, "fjord": upgrade, "isthmus": upgrade})
+    rules = dataclasses.replace(RULES, l2_forks=schedule)
+    deposits = l1.deposits(l1.mine(deposits=[(ALICE.address, 5)]))
+    parent = parent_at(l1, 1, upgrade - 2, 0)
+    before = block_attributes(rules, parent, l1.blocks[0], upgrade - 1)
+    first = block_attributes(rules, parent_at(l1, 2, upgrade - 1, 0), l1.blocks[0], upgrade)
+    after = block_attributes(rules, parent_at(l1, 3, upgrade, 0), l1.blocks[0], upgrade + 1)
+    assert before.upgrades == after.upgrades == ()
+    set_fjord, deploy = first.upgrades
+    assert set_fjord.to == GAS_PRICE_ORACLE and deploy.to is None and deploy.sender == HISTORY_STORAGE.deployer
+    assert first.preamble[-2:] == [set_fjord, deploy]
+    # the upgrade deposits are not user deposits: what is pending is read as before
+    assert pending_after([object(), deposits[0], set_fjord, deploy], deposits) == ()
+    assert user_deposits([object(), deposits[0], set_fjord, deploy]) == [deposits[0]]
+
+
+def test_a_block_with_the_upgrade_deposits_deploys_and_flags_what_the_new_fork_needs(l1):
+    """Built on an Ecotone genesis, the first Isthmus block deploys EIP-2935's
+    contract at its address, sets the GasPriceOracle's Fjord flag, and makes
+    the history contract's call from the next block on."""
+    upgrade = 4
+    config = ChainConfig(forks=OP_STACK.schedule({"ecotone": 0, "fjord": upgrade, "isthmus": upgrade}))
+    genesis = l2_genesis(config)
+    state = genesis_state(genesis)
+    assert not state.get_code(HISTORY_STORAGE.address)
+    parent = genesis_block(genesis, state).header
+    rules = dataclasses.replace(RULES, l2_forks=config.forks)
+    for timestamp in (2, upgrade, upgrade + 2):
+        attributes = block_attributes(rules, L2Parent(parent.number, block_hash(parent), parent.timestamp,
+                                                      origin_of(l1.blocks[0], parent.number)), l1.blocks[0], timestamp)
+        builder = BlockBuilder(parent, state, config, timestamp=timestamp, coinbase=config.fee_recipient,
+                               ancestor_hash=lambda number: bytes(32))
+        for tx in attributes.transactions:
+            builder.add_transaction(tx)
+        block = builder.finish()
+        assert all(receipt.status == 1 for receipt in builder.receipts)
+        parent = block.header
+    assert state.get_code(HISTORY_STORAGE.address) == HISTORY_STORAGE.code
+    assert state.get_storage(PREDEPLOYS["GasPriceOracle"], ORACLE_FLAGS_SLOT) == OVM_FJORD.l2.l1_cost.oracle_flags
+    # the last block's start call stored its parent's hash in the ring (EIP-2935)
+    assert state.get_storage(HISTORY_STORAGE.address, (parent.number - 1) % 8191) != 0

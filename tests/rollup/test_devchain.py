@@ -11,7 +11,9 @@ import time
 import pytest
 
 from ovm.chain.dev_accounts import dev_accounts
+from ovm.chain.forks import ETHEREUM
 from ovm.chain.genesis import DEV_BALANCE, parse_genesis
+from ovm.chain.system_contracts import BEACON_ROOTS, CONSOLIDATION_REQUESTS, HISTORY_STORAGE, WITHDRAWAL_REQUESTS
 from ovm.evm.signing import sign_transaction
 from ovm.evm.transactions import FeeMarketTransaction, encode_transaction
 from ovm.primitives.crypto import keccak256
@@ -29,12 +31,26 @@ def interval_chain(tmp_path):
         yield chain
 
 
-def test_genesis_is_plain_l1_with_the_dev_accounts_funded():
+def test_genesis_is_plain_l1_at_the_latest_fork_with_the_dev_accounts_funded():
     genesis = parse_genesis(l1_genesis_json(1_700_000_000))
     assert genesis.config.chain_id == 900
     assert genesis.timestamp == 1_700_000_000
-    assert {address: account.balance for address, account in genesis.alloc.items()} == {
-        account.address: DEV_BALANCE for account in dev_accounts()}
+    assert genesis.config.forks.at(1_700_000_000).name == ETHEREUM.latest.name == "Osaka"
+    assert all(row.fork.l2 is None for row in genesis.config.forks.forks)
+    balances = {address: account.balance for address, account in genesis.alloc.items() if account.balance}
+    assert balances == {account.address: DEV_BALANCE for account in dev_accounts()}
+    contracts = {address: account.code for address, account in genesis.alloc.items() if account.code}
+    assert contracts == {c.address: c.code for c in (BEACON_ROOTS, HISTORY_STORAGE, WITHDRAWAL_REQUESTS,
+                                                     CONSOLIDATION_REQUESTS)}  # fmt: skip
+
+
+def test_genesis_runs_the_fork_asked_for_with_geths_blob_schedule():
+    data = l1_genesis_json(1_700_000_000, forks=ETHEREUM.only("cancun"))
+    assert data["config"]["cancunTime"] == 0 and "pragueTime" not in data["config"]
+    assert data["config"]["blobSchedule"] == {"cancun": {"target": 3, "max": 6, "baseFeeUpdateFraction": 3338477}}
+    genesis = parse_genesis(data)
+    assert [row.name for row in genesis.config.forks.forks] == ["Cancun"]
+    assert [a.code for a in genesis.alloc.values() if a.code] == [BEACON_ROOTS.code]
 
 
 def test_blocks_come_on_the_interval_and_transactions_wait_for_them(interval_chain):

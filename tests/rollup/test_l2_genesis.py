@@ -10,23 +10,31 @@ and the safety checker's; and the genesis block is deterministic.
 
 from __future__ import annotations
 
-import dataclasses
+from unittest.mock import ANY
 
+import pytest
+
+from ovm.chain import OP_STACK, schedule_of
 from ovm.chain.dev_accounts import dev_accounts
 from ovm.chain.genesis import DEV_BALANCE, ChainConfig, genesis_block, genesis_state
-from ovm.evm.l2 import BASE_FEE_VAULT, DEPOSITOR_ACCOUNT, L1_FEE_VAULT, SEQUENCER_FEE_VAULT
+from ovm.chain.system_contracts import HISTORY_STORAGE
+from ovm.evm.forks import OVM_ISTHMUS
+from ovm.evm.l2 import BASE_FEE_VAULT, DEPOSITOR_ACCOUNT, L1_FEE_VAULT, ORACLE_FLAGS_SLOT, SEQUENCER_FEE_VAULT
 from ovm.rollup import artifacts
 from ovm.rollup.genesis import l2_genesis, predeploy_alloc
 from ovm.safety import is_predeploy, is_system_sender
 
 
-def test_predeploys_hold_their_runtime_code_and_nothing_else():
-    state = genesis_state(l2_genesis())
+@pytest.mark.parametrize("fork", [row.fork for row in OP_STACK.rows], ids=lambda fork: fork.name)
+def test_predeploys_hold_their_runtime_code_and_only_the_storage_the_fork_needs(fork):
+    state = genesis_state(l2_genesis(ChainConfig(forks=schedule_of(fork))))
     assert set(artifacts.PREDEPLOYS) == {"GasPriceOracle", "L2Bridge", "L1Block", "L2ToL1MessagePasser"}
     for name, address in artifacts.PREDEPLOYS.items():
         assert state.get_code(address) == artifacts.load(name).deployed_bytecode != b""
         assert (state.get_balance(address), state.get_nonce(address)) == (0, 0)
-        assert not state.has_storage(address)
+        flags = fork.l2.l1_cost.oracle_flags if name == "GasPriceOracle" else 0
+        assert state.get_storage(address, ORACLE_FLAGS_SLOT) == flags
+        assert state.has_storage(address) == bool(flags)
 
 
 def test_dev_accounts_are_funded_on_chain_901():
@@ -37,11 +45,13 @@ def test_dev_accounts_are_funded_on_chain_901():
 
 
 def test_without_dev_accounts_only_the_predeploys_are_there():
-    assert l2_genesis(dev_accounts=False).alloc == predeploy_alloc()
+    genesis = l2_genesis(dev_accounts=False)  # the latest fork: Isthmus, with EIP-2935's contract
+    assert genesis.alloc == {**predeploy_alloc(OVM_ISTHMUS), HISTORY_STORAGE.address: ANY}
+    assert genesis.alloc[HISTORY_STORAGE.address].code == HISTORY_STORAGE.code
 
 
 def test_the_config_and_timestamp_are_used():
-    config = dataclasses.replace(ChainConfig(), chain_id=4242, gas_limit=60_000_000)
+    config = ChainConfig(chain_id=4242, gas_limit=60_000_000, forks=OP_STACK.only())
     genesis = l2_genesis(config, timestamp=1_700_000_000)
     assert genesis.config is config and genesis.timestamp == 1_700_000_000
 

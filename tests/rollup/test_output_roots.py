@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import threading
 
-from ovm.evm.forks.ovm_cancun import OVM_CANCUN
+from ovm.chain import OP_STACK, ChainConfig
 from ovm.node.chain import Blockchain
 from ovm.node.store import ChainStore
 from ovm.rollup.genesis import l2_genesis
@@ -41,7 +41,7 @@ class WatchedLock:
 
 
 def test_an_output_looked_up_while_its_block_is_replaced_is_the_new_blocks(tmp_path):
-    chain = Blockchain(ChainStore.open(tmp_path / "l2"), l2_genesis(timestamp=GENESIS_TIME), OVM_CANCUN)
+    chain = Blockchain(ChainStore.open(tmp_path / "l2"), l2_genesis(ChainConfig(forks=OP_STACK.only("ecotone")), timestamp=GENESIS_TIME))
     chain.lock = WatchedLock()
     for offset in (1, 2):
         chain.build_block([], GENESIS_TIME + offset)

@@ -17,7 +17,6 @@ from fake_l1 import FakeL1, forced_withdrawal, rules
 
 from support import fee_market_tx
 from ovm.chain.dev_accounts import dev_accounts
-from ovm.evm.forks.ovm_cancun import OVM_CANCUN
 from ovm.evm.transactions import DepositTransaction, encode_transaction
 from ovm.node.chain import Blockchain
 from ovm.node.mempool import Mempool
@@ -44,8 +43,7 @@ def user_tx(nonce: int, account=USER) -> bytes:
 
 
 def open_chain(path, l1: FakeL1, clock) -> Blockchain:
-    return Blockchain(ChainStore.open(path), l2_genesis(timestamp=l1.anchor.timestamp), OVM_CANCUN,
-                      clock=lambda: clock[0])
+    return Blockchain(ChainStore.open(path), l2_genesis(timestamp=l1.anchor.timestamp), clock=lambda: clock[0])
 
 
 class Sequencing:

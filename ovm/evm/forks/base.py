@@ -30,6 +30,11 @@ holding one may still send (``ovm.evm.delegation``). Its call instructions
 follow designators too, but those are handlers like any other
 (``ovm.evm.instructions.system.CALLS_FOLLOWING_DELEGATION``).
 
+Its ``blobs`` are its blob schedule (``ovm.evm.gas.BlobParams``: target and
+maximum blobs per block, the blob base fee's update fraction, a transaction's
+cap, EIP-7918's reserve price). A blob-parameter-only fork (EIP-7892) is its
+parent with nothing but new ``blobs`` (``ovm.chain.forks``).
+
 An L2 fork also carries ``l2``, the OP Stack's rules (``ovm.evm.l2.L2Rules``:
 fee vaults, the L1 data fee, the header's withdrawals root); Ethereum's forks
 have none. An L2 fork is made from the Ethereum fork whose EVM it runs by
@@ -49,6 +54,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Callable, Iterable, Mapping, Protocol
 
+from ..gas import BlobParams
 from ..instructions import control_flow, expressions, stack
 from ..l2 import L2Rules
 from ..opcodes import BY_NAME, Kind, OpInfo
@@ -149,6 +155,7 @@ class Fork:
     instruction_set: InstructionSet
     precompiles: dict[bytes, Precompile]
     transaction_types: frozenset[int]
+    blobs: BlobParams
     deployment_check: DeploymentCheck | None = None
     l2: L2Rules | None = None
     calldata_floor_per_token: int = 0

@@ -6,8 +6,8 @@ The first fork ovm implements, so its file lists everything up to it: the
 static gas of every opcode of Cancun (EIP-1153 transient storage, EIP-4844
 blob opcodes, EIP-5656 MCOPY, EIP-6780 SELFDESTRUCT over the earlier forks'
 set), the handlers written out (the rest are built from their shared
-semantics, ``InstructionSet.build``), the precompiles 0x01–0x0a and the
-transaction types 0–3. Later forks derive from it (``Fork.derive``).
+semantics, ``InstructionSet.build``), the precompiles 0x01–0x0a, the
+transaction types 0–3 and EIP-4844's blob schedule (3 blobs targeted, 6 at most). Later forks derive from it (``Fork.derive``).
 """
 
 from .. import gas as G
@@ -102,4 +102,5 @@ CANCUN = Fork(
     instruction_set=InstructionSet.build(_static_gas(), _HANDLERS),
     precompiles=CANCUN_PRECOMPILES,
     transaction_types=frozenset({0, 1, 2, 3}),
+    blobs=G.CANCUN_BLOBS,
 )

@@ -11,11 +11,13 @@ Prague with Osaka's changes to the EVM and to transactions:
 * modexp (0x05) repriced (EIP-7883) and bounded to operands of 1024 bytes
   (EIP-7823) (``ovm.evm.precompiles.modexp.OSAKA``);
 * a transaction's gas limit capped at 2**24 (EIP-7825): a block refuses a
-  transaction above it, and the pool refuses it as geth does.
+  transaction above it, and the pool refuses it as geth does;
+* its blob parameters (``gas.OSAKA_BLOBS``): Prague's counts, at most 6 blobs
+  in one transaction (EIP-7594) and the blob base fee's reserve price
+  (EIP-7918).
 
-Osaka's block-level changes (the blob base fee's floor, EIP-7918; the blob
-schedule and its parameter-only forks) are the chain's business
-(``ovm.chain``), not this object's.
+The blob-parameter-only forks after Osaka (EIP-7892) are rows of the chain's
+fork table (``ovm.chain.forks``).
 """
 
 from .. import gas as G
@@ -27,4 +29,5 @@ OSAKA = PRAGUE.derive(
     add_opcodes={"CLZ": G.LOW},
     add_precompiles=OSAKA_PRECOMPILES,
     max_transaction_gas=G.MAX_TRANSACTION_GAS,
+    blobs=G.OSAKA_BLOBS,
 )

@@ -71,8 +71,8 @@ class Debug:
             raise ResourceNotFound(f"transaction 0x{tx_hash.hex()} not found")
         chain = self._chain
         state = chain.state_before(location.block_number, location.index)
-        env = chain.block_env(location.block_number)
-        execution = begin_transaction(state, env, location.tx, chain.fork)
+        env, fork = chain.block_setting(location.block_number)
+        execution = begin_transaction(state, env, location.tx, fork)
         with _bounded():
             return tracer(execution)
 

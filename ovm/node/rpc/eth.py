@@ -9,7 +9,10 @@ State at an older block is rebuilt from the store's undo records (slow, but
 exact). ``eth_call`` and ``eth_estimateGas`` run with a gas cap
 (``RpcLimits.call_gas_cap``), and answer a revert with code 3 and the revert
 data. Transactions the node refuses are answered -32000 with the admission
-message verbatim, as geth words it.
+message verbatim, as geth words it. Blob fees follow each block's fork
+(``eth_blobBaseFee`` is the next block's; ``eth_feeHistory`` gives
+``baseFeePerBlobGas`` and ``blobGasUsedRatio`` as geth does), and
+``eth_config`` reports the forks (EIP-7910, ``fork_config``).
 
 ``eth_sendTransaction`` signs for the dev accounts (they are unlocked, as on
 anvil and Hardhat), filling what the request leaves out as geth does: the
@@ -24,9 +27,8 @@ import inspect
 from contextlib import contextmanager
 from typing import Any, Iterator
 
-from ...chain import Block, Receipt, next_excess_blob_gas
+from ...chain import Block, Header, Receipt
 from ...evm.exceptions import Revert
-from ...evm.gas import blob_base_fee
 from ...evm.signing import sign_transaction
 from ...evm.transactions import (
     AccessListTransaction,
@@ -46,6 +48,7 @@ from ..errors import ChainError, ExecutionReverted, GasEstimationError
 from .context import NodeContext
 from .errors import InvalidParams, ResourceNotFound, ServerError, error_message, reverted
 from .filters import Filters, Subscriptions, query_logs
+from .fork_config import eth_config
 from .formatting import block_json, data, quantity, receipt_json, transaction_json
 from .params import (
     Address,
@@ -84,6 +87,11 @@ class Eth:
         self._subscriptions = Subscriptions(ctx, limits)
 
     # -- chain ------------------------------------------------------------------------
+
+    def config(self) -> dict:
+        """EIP-7910: the head's fork, the next and the last scheduled (``fork_config``)."""
+        with self._chain.lock:
+            return eth_config(self._chain)
 
     def chainId(self) -> str:
         return quantity(self._chain.chain_id)
@@ -211,7 +219,7 @@ class Eth:
         return quantity(SUGGESTED_TIP)
 
     def blobBaseFee(self) -> str:
-        return quantity(blob_base_fee(next_excess_blob_gas(self._chain.head.header)))
+        return quantity(self._chain.next_blob_base_fee())
 
     def feeHistory(self, block_count: Uint64, newest: BlockNumberOrTag, percentiles: Json = None) -> dict:
         percentiles = _percentiles(percentiles)
@@ -222,8 +230,11 @@ class Eth:
             "oldestBlock": quantity(last - count + 1),
             "baseFeePerGas": [quantity(b.header.base_fee_per_gas) for b in blocks],
             "gasUsedRatio": [b.header.gas_used / b.header.gas_limit for b in blocks],
+            "baseFeePerBlobGas": [quantity(self._blob_base_fee(b.header)) for b in blocks],
+            "blobGasUsedRatio": [self._blob_gas_used_ratio(b.header) for b in blocks],
         }
         history["baseFeePerGas"].append(quantity(self._next_base_fee_after(last)))
+        history["baseFeePerBlobGas"].append(quantity(self._next_blob_base_fee_after(last)))
         if percentiles is not None:
             history["reward"] = [self._rewards(b, percentiles) for b in blocks]
         return history
@@ -232,6 +243,18 @@ class Eth:
         if number == self._chain.head.number:
             return self._chain.next_base_fee()
         return self._chain.block(number + 1).header.base_fee_per_gas
+
+    def _blob_base_fee(self, header: Header) -> int:
+        """A block's blob base fee, by its fork's blob parameters."""
+        return self._chain.fork_at(header.timestamp).fork.blobs.base_fee(header.excess_blob_gas)
+
+    def _blob_gas_used_ratio(self, header: Header) -> float:
+        return header.blob_gas_used / self._chain.fork_at(header.timestamp).fork.blobs.max_gas
+
+    def _next_blob_base_fee_after(self, number: int) -> int:
+        if number == self._chain.head.number:
+            return self._chain.next_blob_base_fee()
+        return self._blob_base_fee(self._chain.block(number + 1).header)
 
     def _rewards(self, block: Block, percentiles: list[float]) -> list[str]:
         """Tips at the given percentiles of gas used, as geth weighs them."""

@@ -69,7 +69,8 @@ def sender_of(tx: Transaction) -> bytes:
 
 
 def header_json(header: Header) -> dict:
-    return {
+    """geth's header object; ``requestsHash`` from Prague on (EIP-7685)."""
+    fields = {
         "hash": data(block_hash(header)),
         "parentHash": data(header.parent_hash),
         "sha3Uncles": data(header.ommers_hash),
@@ -92,6 +93,9 @@ def header_json(header: Header) -> dict:
         "excessBlobGas": quantity(header.excess_blob_gas),
         "parentBeaconBlockRoot": data(header.parent_beacon_block_root),
     }
+    if header.requests_hash is not None:
+        fields["requestsHash"] = data(header.requests_hash)
+    return fields
 
 
 def block_json(

@@ -7,15 +7,18 @@ them (a fraud proof calls the rules with these alone):
 
 - ``Rules``: the rollup's parameters the rules depend on (the L1 anchor, the
   batcher, the sequencing window, the maximum sequencer drift, the L2 block
-  gas limit);
+  gas limit, the L1's fork schedule for its blob base fee);
 - ``L2Parent``: what the rules need of the L2 block a new one builds on — its
   number, hash and timestamp, the L1 origin its L1-info deposit recorded, and
   the deposits of that origin still pending after it (``parent_of`` reads all
   of it from the block and its origin's deposits);
 - ``BlockAttributes``: the block to build — its number and timestamp, its L1
-  origin and sequence number, the deposits it carries and the batch's
+  origin and sequence number (and the origin's blob parameters, which set
+  its blob base fee in the L1-info deposit), the deposits it carries, the
+  upgrade deposits of the first block of a new L2 fork, and the batch's
   transactions (the OP Stack's payload attributes). Its ``transactions`` are
-  the block's, in order: the L1-info deposit, the deposits, the batch's.
+  the block's, in order: the L1-info deposit, the deposits, the upgrade
+  deposits, the batch's.
 """
 
 from __future__ import annotations
@@ -23,6 +26,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
+from ...chain.forks import CANCUN_ONLY, OP_STACK, ForkSchedule, upgrade_transactions
+from ...evm.gas import CANCUN_BLOBS, BlobParams
 from ...evm.l2 import L1Origin, l1_info_deposit
 from ...evm.transactions import DepositTransaction, Transaction
 from ..config import RollupConfig
@@ -51,11 +56,23 @@ class Rules:
     sequencing_window: int  # L1 blocks
     max_sequencer_drift: int  # seconds
     gas_limit: int  # of every L2 block
+    l1_forks: ForkSchedule = CANCUN_ONLY  # the L1's: its blob base fee
+    l2_forks: ForkSchedule = OP_STACK.only("ecotone")  # the L2's: its upgrade deposits
 
     @classmethod
     def of(cls, config: RollupConfig, gas_limit: int) -> Rules:
         return cls(config.l1_anchor.number, config.batcher.address, config.sequencing_window,
-                   config.max_sequencer_drift, gas_limit)
+                   config.max_sequencer_drift, gas_limit, config.l1_forks, config.l2_forks)
+
+    def upgrades(self, parent_timestamp: int, timestamp: int) -> tuple[DepositTransaction, ...]:
+        """The upgrade deposits of a block at ``timestamp`` after one at
+        ``parent_timestamp``: none unless the L2's fork changes between them."""
+        before, after = self.l2_forks.at(parent_timestamp), self.l2_forks.at(timestamp)
+        return () if before.key == after.key else upgrade_transactions(before, after)
+
+    def l1_blobs(self, origin: L1Block) -> BlobParams:
+        """The blob parameters of the L1's fork at ``origin``."""
+        return self.l1_forks.fork_at(origin.timestamp).blobs
 
     @property
     def deposit_budget(self) -> int:
@@ -95,13 +112,16 @@ class BlockAttributes:
     deposits: tuple[DepositTransaction, ...]
     batch: tuple[Transaction, ...]
     batcher: bytes
+    origin_blobs: BlobParams = CANCUN_BLOBS  # the L1 fork's at the origin (``Rules.l1_blobs``)
+    upgrades: tuple[DepositTransaction, ...] = ()  # the first block of an L2 fork's (``Rules.upgrades``)
 
     @property
     def preamble(self) -> list[Transaction]:
         """The L1-info deposit and the deposits: what opens the block."""
-        info = l1_info_deposit(as_l1_origin(self.origin), self.sequence_number, self.batcher.rjust(32, b"\x00"),
+        origin = as_l1_origin(self.origin, self.origin_blobs)
+        info = l1_info_deposit(origin, self.sequence_number, self.batcher.rjust(32, b"\x00"),
                                BASE_FEE_SCALAR, BLOB_BASE_FEE_SCALAR)
-        return [info, *self.deposits]
+        return [info, *self.deposits, *self.upgrades]
 
     @property
     def transactions(self) -> list[Transaction]:
@@ -112,8 +132,8 @@ class BlockAttributes:
         return sum(tx.gas for tx in self.preamble)
 
 
-def as_l1_origin(block: L1Block) -> L1Origin:
-    return L1Origin(block.number, block.timestamp, block.base_fee, block.blob_base_fee, block.hash)
+def as_l1_origin(block: L1Block, blobs: BlobParams) -> L1Origin:
+    return L1Origin(block.number, block.timestamp, block.base_fee, block.blob_base_fee(blobs), block.hash)
 
 
 def recorded_origin(transactions: Sequence[Transaction]) -> Origin | None:

@@ -50,6 +50,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Sequence
 
+from ...chain.forks import UPGRADE_SOURCE_HASHES
 from ...evm.l2 import L1_INFO_DEPOSIT_GAS, user_deposit_source_hash
 from ...evm.transactions import DepositTransaction, Transaction
 from ...primitives.crypto import keccak256
@@ -120,8 +121,12 @@ def take_deposits(
 
 
 def user_deposits(transactions: Sequence[Transaction]) -> list[DepositTransaction]:
-    """The user deposits of an L2 block (its deposits after the L1-info one)."""
-    return [tx for tx in transactions[1:] if isinstance(tx, DepositTransaction)]
+    """The user deposits of an L2 block (its deposits after the L1-info one,
+    but for a new fork's upgrade deposits)."""
+    return [
+        tx for tx in transactions[1:]
+        if isinstance(tx, DepositTransaction) and tx.source_hash not in UPGRADE_SOURCE_HASHES
+    ]
 
 
 def pending_after(

@@ -91,4 +91,4 @@ def block_attributes(
         sequence_number, pending = 0, capped(origin_deposits, rules.deposit_budget)
     deposits, _ = take_deposits(pending, rules.deposit_budget)
     return BlockAttributes(parent.number + 1, timestamp, origin, sequence_number, deposits, tuple(batch),
-                           rules.batcher)
+                           rules.batcher, rules.l1_blobs(origin), rules.upgrades(parent.timestamp, timestamp))

@@ -3,8 +3,8 @@ L1 data
 =======
 
 What an L1 node returns, as the rollup's services use it: block references,
-block headers (with the blob base fee computed from ``excessBlobGas`` by
-EIP-4844's formula), logs, transactions and receipts, each parsed from the
+block headers (whose blob base fee follows from ``excessBlobGas`` and the
+blob parameters of the L1's fork at that block), logs, transactions and receipts, each parsed from the
 node's JSON-RPC reply; and ``L1Error``, the one error every failure of a
 request to the node becomes.
 """
@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence, TypeVar
 
-from ...evm.gas import blob_base_fee
+from ...evm.gas import BlobParams
 from ...primitives.types import hex_to_bytes, hex_to_int, to_hex
 
 BlockId = int | str  # a number, or a tag: "latest", "safe", "finalized", "pending", "earliest"
@@ -56,10 +56,10 @@ class L1Block:
     excess_blob_gas: int
     transactions: tuple[bytes, ...]
 
-    @property
-    def blob_base_fee(self) -> int:
-        """The price of blob gas in this block (EIP-4844, from ``excess_blob_gas``)."""
-        return blob_base_fee(self.excess_blob_gas)
+    def blob_base_fee(self, blobs: BlobParams) -> int:
+        """The price of blob gas in this block, whose fork has ``blobs``
+        (EIP-4844, EIP-7691: the header carries only the excess blob gas)."""
+        return blobs.base_fee(self.excess_blob_gas)
 
     @property
     def ref(self) -> BlockRef:

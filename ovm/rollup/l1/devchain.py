@@ -4,9 +4,16 @@ The embedded L1 dev chain
 
 The devnet's L1 is the project's own node in L1 mode: ``ovm node`` on an L1
 genesis (chain id 900, the ten dev accounts with 10,000 ETH each, Ethereum's
-base fee rules, plain Cancun with no L2 rules), with a block every 12 s by
-default — faster on the devnet — or a block per transaction (``instant``,
-for tests). So ``ovm devnet`` needs no other Ethereum node.
+base fee rules, no L2 rules), with a block every 12 s by default — faster on
+the devnet — or a block per transaction (``instant``, for tests). So ``ovm
+devnet`` needs no other Ethereum node.
+
+It runs one of Ethereum's forks from genesis on, the latest ovm runs unless
+``fork`` names another (``ovm.chain.forks.ETHEREUM``; as anvil's
+``--hardfork``). Its genesis file is geth's: ``cancunTime``, ``pragueTime``,
+…, ``blobSchedule`` for each of them, and the system contracts those forks
+call (EIP-4788, EIP-2935, EIP-7002, EIP-7251) in the alloc, as geth's dev
+mode deploys them. It has no beacon deposit contract: no deposit requests.
 
 It runs as a child process, ``python -m ovm.cli.main node --genesis
 <datadir>/l1-genesis.json --datadir <datadir>/chain ...``, rather than in a
@@ -44,7 +51,8 @@ import time
 from pathlib import Path
 
 from ...chain.dev_accounts import dev_accounts
-from ...chain.genesis import DEV_BALANCE, GWEI
+from ...chain.forks import ETHEREUM, ForkSchedule
+from ...chain.genesis import DEV_BALANCE, GWEI, system_contract_alloc
 from .client import L1Client
 from .data import L1Error
 
@@ -58,14 +66,32 @@ LOG_FILE = "l1-node.log"
 URL_LINE = re.compile(r"^JSON-RPC: (http://\S+)\s+\(WebSocket: (ws://\S+)\)", re.MULTILINE)
 
 
-def l1_genesis_json(timestamp: int, chain_id: int = L1_CHAIN_ID) -> dict:
-    """The L1 genesis in geth's JSON form: chain ``chain_id``, the dev accounts funded."""
+def l1_forks(fork: str | None = None) -> ForkSchedule:
+    """The embedded L1's schedule: ``fork`` (the latest by default) from genesis on."""
+    return ETHEREUM.only(fork)
+
+
+def l1_genesis_json(timestamp: int, chain_id: int = L1_CHAIN_ID, forks: ForkSchedule | None = None) -> dict:
+    """The L1 genesis in geth's JSON form: chain ``chain_id``, ``forks`` (the
+    latest by default) with their blob schedule, the dev accounts funded and
+    the system contracts deployed."""
+    forks = forks or l1_forks()
+    config: dict = {"chainId": chain_id}
+    config.update({f"{key}Time": time for key, time in forks.times.items()})
+    config["blobSchedule"] = {
+        row.key: {"target": row.fork.blobs.target, "max": row.fork.blobs.max,
+                  "baseFeeUpdateFraction": row.fork.blobs.update_fraction}
+        for row in forks.forks
+    }  # fmt: skip
+    alloc = {"0x" + account.address.hex(): {"balance": hex(DEV_BALANCE)} for account in dev_accounts()}
+    for address, account in system_contract_alloc(forks.forks).items():
+        alloc["0x" + address.hex()] = {"nonce": hex(account.nonce), "code": "0x" + account.code.hex()}
     return {
-        "config": {"chainId": chain_id},
+        "config": config,
         "gasLimit": hex(L1_GAS_LIMIT),
         "baseFeePerGas": hex(GWEI),
         "timestamp": hex(timestamp),
-        "alloc": {"0x" + account.address.hex(): {"balance": hex(DEV_BALANCE)} for account in dev_accounts()},
+        "alloc": alloc,
     }
 
 
@@ -88,14 +114,17 @@ class DevChain:
         host: str = "127.0.0.1",
         port: int = 0,
         chain_id: int = L1_CHAIN_ID,
+        forks: ForkSchedule | None = None,
         timeout: float = START_TIMEOUT,
     ) -> "DevChain":
-        """Start the L1 node on ``datadir`` (created, or resumed) and wait until it serves."""
+        """Start the L1 node on ``datadir`` (created, or resumed) and wait until
+        it serves. ``forks`` (the latest fork by default) applies to a new chain:
+        a resumed one keeps its genesis file's."""
         if block_time <= 0:
             raise ValueError(f"block time must be positive, got {block_time}")
         datadir = Path(datadir)
         datadir.mkdir(parents=True, exist_ok=True)
-        genesis = _genesis_file(datadir, chain_id)
+        genesis = _genesis_file(datadir, chain_id, forks)
         command = [
             sys.executable, "-m", "ovm.cli.main", "node", "--genesis", str(genesis),
             "--datadir", str(datadir / "chain"), "--host", host, "--port", str(port),
@@ -136,11 +165,11 @@ class DevChain:
         self.stop()
 
 
-def _genesis_file(datadir: Path, chain_id: int) -> Path:
+def _genesis_file(datadir: Path, chain_id: int, forks: ForkSchedule | None) -> Path:
     """The data directory's L1 genesis, written now if this is the chain's first start."""
     path = datadir / GENESIS_FILE
     if not path.exists():
-        path.write_text(json.dumps(l1_genesis_json(int(time.time()), chain_id), indent=2) + "\n")
+        path.write_text(json.dumps(l1_genesis_json(int(time.time()), chain_id, forks), indent=2) + "\n")
     return path
 
 

@@ -78,11 +78,10 @@ class Client:
 
 
 @contextlib.asynccontextmanager
-async def node(path, *, instant: bool = True, limits=None, genesis=None, fork=None):
+async def node(path, *, instant: bool = True, limits=None, genesis=None):
     """A node on a fresh store under ``path``: chain, mempool, sequencer, RPC.
-    By default Ethereum's rules on the dev genesis; ``genesis`` and ``fork`` change them."""
+    By default Cancun on the dev genesis; ``genesis`` (and its forks) changes them."""
     from ovm.chain import dev_accounts, dev_genesis
-    from ovm.evm.forks import CANCUN
     from ovm.node.chain import Blockchain
     from ovm.node.mempool import Mempool
     from ovm.node.rpc import NodeContext, RpcLimits, default_modules
@@ -92,7 +91,7 @@ async def node(path, *, instant: bool = True, limits=None, genesis=None, fork=No
     limits = limits or RpcLimits()
     store = ChainStore.open(path)
     try:
-        chain = Blockchain(store, genesis or dev_genesis(), fork or CANCUN)
+        chain = Blockchain(store, genesis or dev_genesis())
         mempool = Mempool(chain)
         sequencer = Sequencer(chain, mempool, instant=instant, block_time=3600)
         ctx = NodeContext(chain, mempool, sequencer, dev_accounts())

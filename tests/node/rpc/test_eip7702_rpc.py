@@ -17,7 +17,7 @@ from __future__ import annotations
 from rpc_support import node, run
 from support import asm
 
-from ovm.chain import dev_accounts
+from ovm.chain import ChainConfig, dev_accounts, dev_genesis, schedule_of
 from ovm.evm.delegation import designator, sign_authorization
 from ovm.evm.forks import PRAGUE
 from ovm.evm.signing import sign_transaction
@@ -70,7 +70,7 @@ async def deploy(rpc) -> bytes:
 
 def with_node(tmp_path, scenario, **options):
     async def go():
-        async with node(tmp_path, fork=PRAGUE, **options) as rpc:
+        async with node(tmp_path, genesis=dev_genesis(ChainConfig(forks=schedule_of(PRAGUE))), **options) as rpc:
             return await scenario(rpc)
     return run(go())
 

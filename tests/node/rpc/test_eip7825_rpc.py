@@ -11,7 +11,7 @@ from __future__ import annotations
 from rpc_support import node, run
 from support import asm
 
-from ovm.chain import dev_accounts
+from ovm.chain import ChainConfig, dev_accounts, dev_genesis, schedule_of
 from ovm.evm.forks import OSAKA, PRAGUE
 from ovm.evm.signing import sign_transaction
 from ovm.evm.transactions import FeeMarketTransaction, encode_transaction
@@ -43,7 +43,7 @@ def raw_transfer(gas: int) -> str:
 
 def on_node(tmp_path, fork, scenario):
     async def go():
-        async with node(tmp_path, fork=fork) as rpc:
+        async with node(tmp_path, genesis=dev_genesis(ChainConfig(forks=schedule_of(fork)))) as rpc:
             return await scenario(rpc)
     return run(go())
 

@@ -17,7 +17,7 @@ from eth_abi import decode, encode
 from evm.precompiles.test_precompile_p256verify import signed_input
 from rpc_support import node, run
 
-from ovm.chain import dev_accounts
+from ovm.chain import ChainConfig, dev_accounts, schedule_of
 from ovm.evm.forks import OVM_ISTHMUS
 from ovm.evm.l2 import (
     GAS_PRICE_ORACLE,
@@ -59,7 +59,7 @@ def signed(nonce: int, to: bytes, value: int = 0, data: bytes = b"", gas: int = 
 
 def isthmus_node(tmp_path, scenario):
     async def go():
-        async with node(tmp_path, genesis=l2_genesis(fork=OVM_ISTHMUS), fork=OVM_ISTHMUS) as rpc:
+        async with node(tmp_path, genesis=l2_genesis(ChainConfig(forks=schedule_of(OVM_ISTHMUS)))) as rpc:
             rpc.ctx.chain.build_block([l1_info_deposit(ORIGIN, 0, bytes(32), 1368, 810949)])
             return await scenario(rpc)
     return run(go())
@@ -118,7 +118,7 @@ def test_the_store_reopens_on_the_same_chain(tmp_path):
     head = isthmus_node(tmp_path, first)
 
     async def again():
-        async with node(tmp_path, genesis=l2_genesis(fork=OVM_ISTHMUS), fork=OVM_ISTHMUS) as rpc:
+        async with node(tmp_path, genesis=l2_genesis(ChainConfig(forks=schedule_of(OVM_ISTHMUS)))) as rpc:
             return await rpc("eth_getBlockByNumber", "latest", False), await storage_hash(rpc, "latest")
 
     reopened, root = run(again())

@@ -14,10 +14,9 @@ zero, and a raw deposit sent by a user is refused.
 from __future__ import annotations
 
 from rpc_support import node, run
-
 from support import fee_market_tx
-from ovm.chain import dev_accounts
-from ovm.evm.forks import OVM_CANCUN
+
+from ovm.chain import OP_STACK, ChainConfig, dev_accounts
 from ovm.evm.l2 import L1Origin, ecotone_l1_fee, l1_fee_values, l1_info_deposit, user_deposit_source_hash
 from ovm.evm.transactions import (
     DepositTransaction,
@@ -56,7 +55,7 @@ def transfer(nonce: int) -> FeeMarketTransaction:
 
 def with_l2_node(tmp_path, scenario):
     async def go():
-        async with node(tmp_path, genesis=l2_genesis(), fork=OVM_CANCUN) as rpc:
+        async with node(tmp_path, genesis=l2_genesis(ChainConfig(forks=OP_STACK.only("ecotone")))) as rpc:
             chain = rpc.ctx.chain
             chain.build_block([info(0), user_deposit(), transfer(0)])
             chain.build_block([info(1)])

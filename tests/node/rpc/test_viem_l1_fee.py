@@ -23,7 +23,7 @@ import pytest
 from rpc_support import node, run
 from support import REPO
 
-from ovm.chain import dev_accounts
+from ovm.chain import ChainConfig, dev_accounts, schedule_of
 from ovm.evm.forks import OVM_FJORD, OVM_ISTHMUS
 from ovm.evm.l2 import FJORD_COST_FASTLZ_COEF, L1Origin, fjord_l1_cost, fjord_l1_fee, l1_fee_values, l1_info_deposit
 from ovm.evm.signing import sign_transaction
@@ -68,7 +68,7 @@ def first_transaction() -> FeeMarketTransaction:
 @pytest.mark.parametrize("data", [b"", bytes(range(256)) + b"\x00" * 64], ids=["transfer", "call"])
 def test_viem_estimates_what_the_chain_charges(tmp_path, fork, data):
     async def go():
-        async with node(tmp_path, genesis=l2_genesis(fork=fork), fork=fork) as rpc:
+        async with node(tmp_path, genesis=l2_genesis(ChainConfig(forks=schedule_of(fork)))) as rpc:
             chain = rpc.ctx.chain
             chain.build_block([l1_info_deposit(ORIGIN, 0, bytes(32), 1368, 810949), first_transaction()])
             values = l1_fee_values(chain.state)
