@@ -14,11 +14,12 @@ The whole rollup on one machine, in one command:
    with its batcher and proposer;
 4. one replica (``ovm node --replica``, a subprocess) deriving the L2 from L1;
 
-then it prints the URLs, the accounts and the contract addresses, writes
+(the child processes end with the devnet, even one killed outright:
+``children``), then it prints the URLs, the accounts and the contract addresses, writes
 ``rollup.json`` and ``devnet.json`` (what ``ovm deposit/withdraw/finalize``
 read) into the data directory and points ``~/.ovm/devnet.json`` at them, and
-keeps a status line: L2 head, safe head (derived from L1), finalized (covered by
-an output past the challenge period), L1 head, batch backlog, and the
+keeps a status line: L2 head, safe head (derived from L1), finalized (derived
+from finalized L1 data), L1 head, batch backlog, and the
 replica's head and output check.
 
 With ``--datadir`` naming a devnet's directory, it resumes that devnet (its
@@ -54,6 +55,7 @@ from ..rollup.l1.client import BlockRef, L1Client, L1Error
 from ..rollup.l1.devchain import DevChain
 from .arguments import address
 from .bridge import POINTER, parse_amount
+from .children import child_env
 from .errors import UsageError
 from .node import start_serving, stop_signal
 from .operators import OperatorKeys, deployment_cost, fund, funding_key, operator_keys, write_private
@@ -72,6 +74,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("--datadir", help="data directory (default: a fresh temporary one)")
     parser.add_argument("--block-time", type=float, default=2.0, help="L2 block time, seconds (default 2)")
     parser.add_argument("--l1-block-time", type=float, default=2.0, help="embedded L1's block time (default 2)")
+    parser.add_argument("--l1-slots-in-an-epoch", type=int, default=32, metavar="N",
+                        help="embedded L1: finalized 2N blocks below its head, as anvil (default 32)")
     parser.add_argument("--challenge-period", type=int, default=60, help="seconds (default 60)")
     parser.add_argument("--proposal-interval", type=int, default=10, help="L2 blocks between outputs (default 10)")
     parser.add_argument("--sequencing-window", type=int, default=20, help="L1 blocks (default 20)")
@@ -184,7 +188,7 @@ def start_replica(
         [sys.executable, "-m", "ovm.cli.main", "node", "--replica", "--l1-rpc", l1_url,
          "--rollup-config", str(config_path), "--datadir", str(datadir / "replica"),
          "--host", host, "--port", str(port), "--log-level", log_level],
-        stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+        stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=child_env(),
     )  # fmt: skip
     return process, f"http://{host}:{port}"
 
@@ -273,6 +277,8 @@ async def serve_devnet(rollup, args, l1_url: str, config: RollupConfig, datadir:
 def check_arguments(args) -> None:
     """What can be refused before anything starts."""
     parse_amount(args.operator_eth)
+    if args.l1_slots_in_an_epoch < 0:
+        raise UsageError("--l1-slots-in-an-epoch must not be negative")
     if args.block_time < 1:
         raise UsageError("--block-time must be at least 1 second: L2 timestamps are whole seconds, so faster "
                          "blocks would run ahead of L1 time")
@@ -288,7 +294,8 @@ def main(args) -> int:
         if args.l1_rpc:
             l1_url = args.l1_rpc
         else:
-            l1 = DevChain.start(datadir / "l1", block_time=args.l1_block_time, host=args.host, port=args.l1_port)
+            l1 = DevChain.start(datadir / "l1", block_time=args.l1_block_time, host=args.host, port=args.l1_port,
+                                env=child_env(), slots_in_an_epoch=args.l1_slots_in_an_epoch)
             l1_url = l1.url
         client = L1Client(l1_url)
         try:

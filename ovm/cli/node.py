@@ -47,6 +47,9 @@ def add_arguments(parser) -> None:
     parser.add_argument("--genesis", help="genesis JSON file (default: the dev genesis, chain id 901)")
     parser.add_argument("--fork", default=CANCUN.name, choices=ETHEREUM_FORKS,
                         help=f"the Ethereum fork the chain runs from genesis (default {CANCUN.name})")
+    parser.add_argument("--slots-in-an-epoch", type=int, default=0, metavar="N",
+                        help="as anvil: the safe block is N blocks below the head, the finalized one 2N "
+                             "(default 0: both are the head)")
     parser.add_argument("--replica", action="store_true",
                         help="derive the L2 from L1 alone (needs --l1-rpc and --rollup-config)")
     parser.add_argument("--l1-rpc", help="the L1's JSON-RPC URL (replica)")
@@ -89,6 +92,16 @@ def open_node(
     sequencer = sequencer_class(chain, mempool, block_time=block_time, instant=instant)
     context = NodeContext(chain, mempool, sequencer, dev_accounts())
     return Node(store, chain, mempool, sequencer, context)
+
+
+def label_by_depth(chain: Blockchain, slots: int) -> None:
+    """Anvil's rule for the ``safe`` and ``finalized`` tags: ``slots`` and twice
+    ``slots`` blocks below the head (how Ethereum's justification and finality
+    trail its head by about an epoch each); 0 leaves them at the head."""
+    if slots < 0:
+        raise UsageError("--slots-in-an-epoch must not be negative")
+    if slots:
+        chain.label_blocks(safe=lambda: chain.head.number - slots, finalized=lambda: chain.head.number - 2 * slots)
 
 
 def read_genesis(path: str | None) -> Genesis:
@@ -159,6 +172,7 @@ def main(args) -> int:
                              fork=FORKS[args.fork])
         except (StoreError, ChainError) as exc:
             raise UsageError(str(exc)) from None
+        label_by_depth(node.chain, args.slots_in_an_epoch)
 
         def announce(url: str, ws_url: str) -> None:
             print(banner(node, url, ws_url, datadir, args.instant, args.block_time), flush=True)

@@ -66,7 +66,8 @@ from .errors import ChainError
 from .estimate import estimate_gas
 from .store import ChainStore, LogRecord, ReceiptRecord, TxLocation
 
-HEAD_TAGS = frozenset({"latest", "pending", "safe", "finalized"})
+HEAD_TAGS = frozenset({"latest", "pending"})
+LABELS = ("safe", "finalized")
 
 
 T = TypeVar("T")
@@ -146,6 +147,19 @@ class Blockchain:
             self._check_genesis()
             self._load_head()
         self._time_offset = store.time_offset()
+        self._labels: dict[str, Callable[[], int]] = {}
+
+    def label_blocks(self, safe: Callable[[], int], finalized: Callable[[], int]) -> None:
+        """Let the ``safe`` and ``finalized`` tags name the blocks these give
+        (a rollup's: derived from L1, and from finalized L1 data; called from
+        any thread, so cheap reads); without labels they name the head."""
+        self._labels = {"safe": safe, "finalized": finalized}
+
+    def labelled(self, tag: str) -> int:
+        """The number ``safe`` or ``finalized`` names (never past the head)."""
+        label = self._labels.get(tag)
+        head = self.head.number
+        return head if label is None else max(0, min(label(), head))
 
     def _check_genesis(self) -> None:
         stored = self.store.genesis_hash()
@@ -234,14 +248,17 @@ class Blockchain:
         return self.store.block(ref)
 
     def resolve_block_tag(self, tag: str | int) -> int:
-        """A block number from a number, a hex quantity or a tag. ``pending``,
-        ``safe`` and ``finalized`` are the head: blocks are final once sealed here."""
+        """A block number from a number, a hex quantity or a tag. ``pending`` is
+        the head; ``safe`` and ``finalized`` are too (blocks are final once sealed
+        here) unless ``label_blocks`` says otherwise."""
         if isinstance(tag, bool):
             raise ValueError(f"unknown block tag {tag!r}")
         if isinstance(tag, int):
             number = tag
         elif tag in HEAD_TAGS:
             return self.head.number
+        elif tag in LABELS:
+            return self.labelled(tag)
         elif tag == "earliest":
             return 0
         else:

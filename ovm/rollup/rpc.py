@@ -5,7 +5,8 @@ The ``optimism`` namespace
 The rollup's view of a node, in op-node's shapes so that OP Stack tools read
 it: ``optimism_outputAtBlock`` (an output root and what it commits to),
 ``optimism_syncStatus`` (the L1 and L2 heads: unsafe = built, safe = derived
-from L1, finalized = covered by an output past its challenge period) and
+from batches on L1, finalized = derived from L1 data L1 has finalized; the
+``safe`` and ``finalized`` block tags name the same blocks) and
 ``optimism_rollupConfig``.
 """
 
