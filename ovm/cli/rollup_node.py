@@ -43,7 +43,7 @@ class RollupNode:
     @property
     def modules(self) -> list[object]:
         services = self.services
-        return [Optimism(self.node.chain, services.outputs, services.config, services.status)]
+        return [Optimism(self.node.chain, services.outputs, services.config, services.status, services.scc)]
 
 
 def open_l2(

@@ -139,6 +139,7 @@ class SequencerServices(Services):
         self.client = client
         self.config = config
         self.contracts = l1_contracts(client, config)
+        self.scc = self.contracts.scc
         rules = Rules.of(config, chain.config.gas_limit)
         self.opener = BlockOpener(chain, l1_source(client, config, head_refresh=POLL_SECONDS), rules, confirmations)
         self.outputs = OutputRoots(chain)
