@@ -66,8 +66,7 @@ from .errors import ChainError
 from .estimate import estimate_gas
 from .store import ChainStore, LogRecord, ReceiptRecord, TxLocation
 
-HEAD_TAGS = frozenset({"latest", "pending"})
-LABELS = ("safe", "finalized")
+HEAD_TAGS = frozenset({"latest", "pending", "safe", "finalized"})
 
 
 T = TypeVar("T")
@@ -150,15 +149,12 @@ class Blockchain:
         self._labels: dict[str, Callable[[], int]] = {}
 
     def label_blocks(self, safe: Callable[[], int], finalized: Callable[[], int]) -> None:
-        """Let the ``safe`` and ``finalized`` tags name the blocks these give
-        (a rollup's: derived from L1, and from finalized L1 data; called from
-        any thread, so cheap reads); without labels they name the head."""
+        """Let the ``safe`` and ``finalized`` tags name other blocks than the head (a
+        rollup's; read from any thread, so they must be cheap)."""
         self._labels = {"safe": safe, "finalized": finalized}
 
-    def labelled(self, tag: str) -> int:
-        """The number ``safe`` or ``finalized`` names (never past the head)."""
-        label = self._labels.get(tag)
-        head = self.head.number
+    def labelled(self, tag: str) -> int:  # the head for a tag without a label
+        label, head = self._labels.get(tag), self.head.number
         return head if label is None else max(0, min(label(), head))
 
     def _check_genesis(self) -> None:
@@ -248,16 +244,13 @@ class Blockchain:
         return self.store.block(ref)
 
     def resolve_block_tag(self, tag: str | int) -> int:
-        """A block number from a number, a hex quantity or a tag. ``pending`` is
-        the head; ``safe`` and ``finalized`` are too (blocks are final once sealed
-        here) unless ``label_blocks`` says otherwise."""
+        """A block number from a number, a hex quantity or a tag. ``pending`` is the head, and
+        so are ``safe`` and ``finalized`` (final once sealed) unless ``label_blocks`` says otherwise."""
         if isinstance(tag, bool):
             raise ValueError(f"unknown block tag {tag!r}")
         if isinstance(tag, int):
             number = tag
         elif tag in HEAD_TAGS:
-            return self.head.number
-        elif tag in LABELS:
             return self.labelled(tag)
         elif tag == "earliest":
             return 0
