@@ -38,6 +38,7 @@ class SyncStatus:
     unsafe_l2: int = 0
     safe_l2: int = 0
     finalized_l2: int = 0
+    finalized_l1: int = 0
     batch_backlog: int = 0
 
 
@@ -74,6 +75,7 @@ class Optimism:
         return {
             "head_l1": {"number": quantity(status.l1_head)},
             "current_l1": {"number": quantity(status.l1_derived)},
+            "finalized_l1": {"number": quantity(status.finalized_l1)},
             "unsafe_l2": self._ref(status.unsafe_l2),
             "safe_l2": self._ref(status.safe_l2),
             "finalized_l2": self._ref(status.finalized_l2),

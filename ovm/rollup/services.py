@@ -201,6 +201,7 @@ class SequencerServices(Services):
             unsafe_l2=self.chain.head.number,
             safe_l2=self.derivation.safe_head,
             finalized_l2=self.derivation.finalized_head,
+            finalized_l1=self.derivation.finality.finalized_l1,
             batch_backlog=self.batcher.backlog,
         )
 
@@ -236,6 +237,7 @@ class ReplicaServices(Services):
             unsafe_l2=self.chain.head.number,
             safe_l2=self.replica.safe_head,
             finalized_l2=self.replica.finalized_head,
+            finalized_l1=self.replica.finality.finalized_l1,
         )
 
 

@@ -73,6 +73,9 @@ def test_safe_and_finalized_follow_l1_on_the_sequencer_and_the_replica(devnet):
         assert rpc(url, "eth_getBlockTransactionCountByNumber", "safe") is not None
     replica = devnet.sync_status(devnet.replica_url)
     assert replica["unsafe_l2"] == replica["safe_l2"] >= replica["finalized_l2"]  # all of it came from L1
+    l1_finalized = int(rpc(devnet.l1_url, "eth_getBlockByNumber", "finalized", False)["number"], 16)
+    l1_head = int(rpc(devnet.l1_url, "eth_blockNumber"), 16)
+    assert 0 < replica["finalized_l1"] <= l1_finalized <= l1_head - 4  # the embedded L1 finalizes 2 × 2 blocks deep
 
 
 @pytest.mark.parametrize(("method", "params"), UNDERIVABLE, ids=[m for m, _ in UNDERIVABLE])
