@@ -29,3 +29,13 @@ def address(text: str) -> bytes:
     if not ADDRESS.fullmatch(text):
         raise argparse.ArgumentTypeError(f"not an address: {text[:60]!r} (want 0x and 40 hex digits)")
     return bytes.fromhex(text[-40:])
+
+
+HASH32 = re.compile(r"(0x)?[0-9a-fA-F]{64}")
+
+
+def hash32(text: str) -> bytes:
+    """A 32-byte hash (a transaction's, a withdrawal's), ``0x`` and 64 hex digits."""
+    if not HASH32.fullmatch(text):
+        raise argparse.ArgumentTypeError(f"not a hash: {text[:80]!r} (want 0x and 64 hex digits)")
+    return bytes.fromhex(text[-64:])

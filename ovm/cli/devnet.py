@@ -14,11 +14,12 @@ The whole rollup on one machine, in one command:
    with its batcher and proposer;
 4. one replica (``ovm node --replica``, a subprocess) deriving the L2 from L1;
 
-then it prints the URLs, the accounts and the contract addresses, writes
+(the child processes end with the devnet, even one killed outright:
+``children``), then it prints the URLs, the accounts and the contract addresses, writes
 ``rollup.json`` and ``devnet.json`` (what ``ovm deposit/withdraw/finalize``
 read) into the data directory and points ``~/.ovm/devnet.json`` at them, and
-keeps a status line: L2 head, safe head (derived from L1), finalized (covered by
-an output past the challenge period), L1 head, batch backlog, and the
+keeps a status line: L2 head, safe head (derived from L1), finalized (derived
+from finalized L1 data), L1 head, batch backlog, and the
 replica's head and output check.
 
 With ``--datadir`` naming a devnet's directory, it resumes that devnet (its
@@ -64,6 +65,7 @@ from ..rollup.l1.client import BlockRef, L1Client, L1Error
 from ..rollup.l1.devchain import DevChain, l1_forks
 from .arguments import address
 from .bridge import POINTER, parse_amount
+from .children import child_env
 from .errors import UsageError
 from .node import start_serving, stop_signal
 from .operators import OperatorKeys, deployment_cost, fund, funding_key, operator_keys, write_private
@@ -82,6 +84,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("--datadir", help="data directory (default: a fresh temporary one)")
     parser.add_argument("--block-time", type=float, default=2.0, help="L2 block time, seconds (default 2)")
     parser.add_argument("--l1-block-time", type=float, default=2.0, help="embedded L1's block time (default 2)")
+    parser.add_argument("--l1-slots-in-an-epoch", type=int, default=32, metavar="N",
+                        help="embedded L1: finalized 2N blocks below its head, as anvil (default 32)")
     parser.add_argument("--challenge-period", type=int, default=60, help="seconds (default 60)")
     parser.add_argument("--proposal-interval", type=int, default=10, help="L2 blocks between outputs (default 10)")
     parser.add_argument("--sequencing-window", type=int, default=20, help="L1 blocks (default 20)")
@@ -220,7 +224,7 @@ def start_replica(
         [sys.executable, "-m", "ovm.cli.main", "node", "--replica", "--l1-rpc", l1_url,
          "--rollup-config", str(config_path), "--datadir", str(datadir / "replica"),
          "--host", host, "--port", str(port), "--log-level", log_level],
-        stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+        stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=child_env(),
     )  # fmt: skip
     return process, f"http://{host}:{port}"
 
@@ -314,6 +318,8 @@ def check_arguments(args) -> None:
         raise UsageError("--l1-fork chooses the embedded L1's fork: an L1 given by --l1-rpc runs its own")
     chosen_forks(ETHEREUM, args.l1_fork, "--l1-fork")
     chosen_forks(OP_STACK, args.l2_fork, "--l2-fork")
+    if args.l1_slots_in_an_epoch < 0:
+        raise UsageError("--l1-slots-in-an-epoch must not be negative")
     if args.block_time < 1:
         raise UsageError("--block-time must be at least 1 second: L2 timestamps are whole seconds, so faster "
                          "blocks would run ahead of L1 time")
@@ -330,7 +336,8 @@ def main(args) -> int:
             l1_url = args.l1_rpc
         else:
             l1 = DevChain.start(datadir / "l1", block_time=args.l1_block_time, host=args.host, port=args.l1_port,
-                                forks=l1_forks(args.l1_fork))  # fmt: skip
+                                forks=l1_forks(args.l1_fork), env=child_env(),
+                                slots_in_an_epoch=args.l1_slots_in_an_epoch)  # fmt: skip
             l1_url = l1.url
         client = L1Client(l1_url)
         try:

@@ -17,6 +17,7 @@ import sys
 from . import blocktest, bridge, devnet, node, rollup_node, statetest
 from ..rollup.l1.client import L1Error
 from .arguments import Parser
+from .children import exit_with_parent
 from .errors import UsageError
 from .logs import add_log_level, configure_logging
 
@@ -44,6 +45,7 @@ def build_parser() -> Parser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    exit_with_parent()
     args = build_parser().parse_args(argv)
     configure_logging(args.log_level)
     try:

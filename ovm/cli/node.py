@@ -50,6 +50,9 @@ def add_arguments(parser) -> None:
     parser.add_argument("--fork", metavar="NAME",
                         help=f"the dev genesis's fork, from genesis on: {', '.join(ETHEREUM.keys)} "
                              f"(default {ETHEREUM.latest.key}; a --genesis file names its own)")
+    parser.add_argument("--slots-in-an-epoch", type=int, default=0, metavar="N",
+                        help="as anvil: the safe block is N blocks below the head, the finalized one 2N "
+                             "(default 0: both are the head)")
     parser.add_argument("--replica", action="store_true",
                         help="derive the L2 from L1 alone (needs --l1-rpc and --rollup-config)")
     parser.add_argument("--l1-rpc", help="the L1's JSON-RPC URL (replica)")
@@ -92,6 +95,16 @@ def open_node(
     sequencer = sequencer_class(chain, mempool, block_time=block_time, instant=instant)
     context = NodeContext(chain, mempool, sequencer, dev_accounts())
     return Node(store, chain, mempool, sequencer, context)
+
+
+def label_by_depth(chain: Blockchain, slots: int) -> None:
+    """Anvil's rule for the ``safe`` and ``finalized`` tags: ``slots`` and twice
+    ``slots`` blocks below the head (how Ethereum's justification and finality
+    trail its head by about an epoch each); 0 leaves them at the head."""
+    if slots < 0:
+        raise UsageError("--slots-in-an-epoch must not be negative")
+    if slots:
+        chain.label_blocks(safe=lambda: chain.head.number - slots, finalized=lambda: chain.head.number - 2 * slots)
 
 
 def read_genesis(path: str | None, fork: str | None = None) -> Genesis:
@@ -178,6 +191,7 @@ def main(args) -> int:
             node = open_node(datadir, genesis, block_time=args.block_time, instant=args.instant)
         except (StoreError, ChainError) as exc:
             raise UsageError(str(exc)) from None
+        label_by_depth(node.chain, args.slots_in_an_epoch)
 
         def announce(url: str, ws_url: str) -> None:
             print(banner(node, url, ws_url, datadir, args.instant, args.block_time), flush=True)

@@ -33,6 +33,10 @@ from .errors import UsageError
 from .node import Node, open_node, start_serving, stop_signal
 
 
+UNDERIVABLE = ("on a rollup node it would change state that no replica can derive from L1, and every "
+               "later output root would be wrong (plain `ovm node` has it)")
+
+
 @dataclass
 class RollupNode:
     node: Node
@@ -41,7 +45,7 @@ class RollupNode:
     @property
     def modules(self) -> list[object]:
         services = self.services
-        return [Optimism(self.node.chain, services.outputs, services.config, services.status)]
+        return [Optimism(self.node.chain, services.outputs, services.config, services.status, services.scc)]
 
 
 def open_l2(
@@ -59,6 +63,7 @@ def open_l2(
     if config.l2_genesis.hash != bytes(32) and node.chain.block(0).hash != config.l2_genesis.hash:
         node.store.close()
         raise UsageError("the L2 genesis does not match the rollup config's l2_genesis hash")
+    node.context.underivable_refused = UNDERIVABLE
     return node
 
 

@@ -148,6 +148,16 @@ class Blockchain:
             self._check_genesis()
             self._load_head()
         self._time_offset = store.time_offset()
+        self._labels: dict[str, Callable[[], int]] = {}
+
+    def label_blocks(self, safe: Callable[[], int], finalized: Callable[[], int]) -> None:
+        """Let the ``safe`` and ``finalized`` tags name other blocks than the head (a
+        rollup's; read from any thread, so they must be cheap)."""
+        self._labels = {"safe": safe, "finalized": finalized}
+
+    def labelled(self, tag: str) -> int:  # the head for a tag without a label
+        label, head = self._labels.get(tag), self.head.number
+        return head if label is None else max(0, min(label(), head))
 
     def _check_genesis(self) -> None:
         stored = self.store.genesis_hash()
@@ -248,14 +258,14 @@ class Blockchain:
         return self.store.block(ref)
 
     def resolve_block_tag(self, tag: str | int) -> int:
-        """A block number from a number, a hex quantity or a tag. ``pending``,
-        ``safe`` and ``finalized`` are the head: blocks are final once sealed here."""
+        """A block number from a number, a hex quantity or a tag. ``pending`` is the head, and
+        so are ``safe`` and ``finalized`` (final once sealed) unless ``label_blocks`` says otherwise."""
         if isinstance(tag, bool):
             raise ValueError(f"unknown block tag {tag!r}")
         if isinstance(tag, int):
             number = tag
         elif tag in HEAD_TAGS:
-            return self.head.number
+            return self.labelled(tag)
         elif tag == "earliest":
             return 0
         else:

@@ -20,7 +20,9 @@ the next round retries. Changes derivation makes to the sequencer's chain are
 run on the event loop, where the sequencer builds.
 
 Either way ``status()`` reports the sync status the ``optimism`` namespace and
-the devnet's status line show.
+the devnet's status line show, and the chain's ``safe`` and ``finalized``
+block tags follow derivation: safe = derived from batches on L1, finalized =
+derived from L1 data L1 has finalized (``derivation.finality``).
 """
 
 from __future__ import annotations
@@ -137,6 +139,7 @@ class SequencerServices(Services):
         self.client = client
         self.config = config
         self.contracts = l1_contracts(client, config)
+        self.scc = self.contracts.scc
         rules = Rules.of(config, chain.config.gas_limit)
         self.opener = BlockOpener(chain, l1_source(client, config, head_refresh=POLL_SECONDS), rules, confirmations)
         self.outputs = OutputRoots(chain)
@@ -157,6 +160,7 @@ class SequencerServices(Services):
             self.pollers.append(poller("proposer", self.proposer.poll))
         sequencer.preamble = self.opener.open
         sequencer.new_blocks.subscribe(self.on_block)
+        chain.label_blocks(safe=lambda: self.derivation.safe_head, finalized=lambda: self.derivation.finalized_head)
 
     def start(self) -> None:
         self._loop = asyncio.get_running_loop()
@@ -196,7 +200,8 @@ class SequencerServices(Services):
             l1_derived=status.l1_derived,
             unsafe_l2=self.chain.head.number,
             safe_l2=self.derivation.safe_head,
-            finalized_l2=finalized_l2(self.contracts.scc),
+            finalized_l2=self.derivation.finalized_head,
+            finalized_l1=self.derivation.finality.finalized_l1,
             batch_backlog=self.batcher.backlog,
         )
 
@@ -204,6 +209,7 @@ class SequencerServices(Services):
         status = self._status
         status.unsafe_l2 = self.chain.head.number
         status.safe_l2 = self.derivation.safe_head
+        status.finalized_l2 = self.derivation.finalized_head
         return status
 
 
@@ -220,26 +226,19 @@ class ReplicaServices(Services):
                                   Rules.of(config, chain.config.gas_limit), config.l1_anchor,
                                   progress_dir=chain.store.path)
         self.pollers = [poller("derivation", self.replica.step)]
+        chain.label_blocks(safe=lambda: self.replica.safe_head, finalized=lambda: self.replica.finalized_head)
 
     def status(self) -> SyncStatus:
+        """Every block of a replica is derived from L1: its unsafe head is its safe head."""
         replica = self.replica.status
         return SyncStatus(
             l1_head=replica.l1_head,
             l1_derived=replica.l1_derived,
             unsafe_l2=self.chain.head.number,
-            safe_l2=self.chain.head.number,
-            finalized_l2=0,
+            safe_l2=self.replica.safe_head,
+            finalized_l2=self.replica.finalized_head,
+            finalized_l1=self.replica.finality.finalized_l1,
         )
-
-
-def finalized_l2(scc: Contract) -> int:
-    """The last L2 block covered by an output past its challenge period."""
-    count = scc.call("outputCount")
-    for index in range(count - 1, -1, -1):
-        if scc.call("isFinalized", index):
-            _, _, l2_block = scc.call("getOutput", index)
-            return l2_block
-    return 0
 
 
 class ReplicaSequencer(Sequencer):

@@ -12,13 +12,20 @@ on L1, ``L1Bridge.finalizeWithdrawal(proof)`` takes (``contracts/README.md``)::
 
 where the output at ``outputIndex`` commits to an L2 block at or after the
 withdrawal, and ``storageProof`` is ``eth_getProof`` of the message passer's
-slot ``keccak256(abi.encode(withdrawalHash, 0))`` at that block. These
-functions find the pieces over JSON-RPC (any L2 node that serves historical
-``eth_getProof``) and assemble the proof.
+slot ``keccak256(abi.encode(withdrawalHash, 0))`` at that block.
+
+``finalization_proof`` finds the pieces over JSON-RPC (any L2 node that serves
+historical ``eth_getProof``) and assembles the proof; a rollup node builds
+the same proof from its own chain for ``optimism_withdrawalProof``
+(``WithdrawalIndex`` finds a withdrawal by its hash, ``local_proof`` proves
+it). The output is found by a binary search over the StateCommitmentChain
+(outputs claim increasing L2 blocks), so no lookup scans the chain or the
+outputs from the start.
 """
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 from eth_abi import encode
@@ -26,7 +33,7 @@ from eth_abi import encode
 from ..primitives.crypto import keccak256
 from .l1.client import L1Client
 from .l1.contract import Contract
-from .output import MESSAGE_PASSER, output_root
+from .output import MESSAGE_PASSER, OutputRoots, output_root
 
 MESSAGE_PASSED = keccak256(b"MessagePassed(uint256,address,address,uint256,bytes32)")
 
@@ -47,6 +54,37 @@ class Withdrawal:
     @property
     def storage_slot(self) -> bytes:
         return keccak256(self.hash + bytes(32))
+
+    @property
+    def preimage_hash(self) -> bytes:
+        """The hash its fields give (``Withdrawals.hash``): what L1 pays against."""
+        return withdrawal_hash(self.nonce, self.l2_sender, self.l1_recipient, self.amount)
+
+
+def withdrawal_hash(nonce: int, sender: bytes, recipient: bytes, amount: int) -> bytes:
+    return keccak256(encode(["uint256", "address", "address", "uint256"], [nonce, sender, recipient, amount]))
+
+
+@dataclass(frozen=True, slots=True)
+class Proof:
+    """What ``finalizeWithdrawal`` needs: the output and the storage proof under it."""
+
+    withdrawal: Withdrawal
+    output_index: int
+    output_l2_block: int
+    state_root: bytes
+    storage_root: bytes
+    block_hash: bytes
+    nodes: tuple[bytes, ...]
+
+    def encoded(self) -> bytes:
+        """The ``finalizeWithdrawal(proof)`` argument."""
+        w = self.withdrawal
+        return encode(
+            ["(uint256,address,address,uint256)", "uint256", "(bytes32,bytes32,bytes32,bytes32)", "bytes[]"],
+            [(w.nonce, w.l2_sender, w.l1_recipient, w.amount), self.output_index,
+             (bytes(32), self.state_root, self.storage_root, self.block_hash), list(self.nodes)],
+        )  # fmt: skip
 
 
 def withdrawals_in_receipt(receipt: dict) -> list[Withdrawal]:
@@ -69,40 +107,113 @@ def withdrawals_in_receipt(receipt: dict) -> list[Withdrawal]:
     return found
 
 
-def finalizable_output(scc: Contract, withdrawal: Withdrawal) -> tuple[int, int]:
-    """``(index, l2_block)`` of the earliest final output covering the withdrawal."""
-    count = scc.call("outputCount")
-    for index in range(count):
-        root, _, l2_block = scc.call("getOutput", index)
+def finalizable_output(scc: Contract, withdrawal: Withdrawal) -> tuple[int, int, bytes]:
+    """``(index, l2_block, root)`` of the earliest final output covering the
+    withdrawal, found by a binary search (outputs claim increasing L2 blocks)."""
+    low, high = 0, scc.call("outputCount")
+    while low < high:
+        middle = (low + high) // 2
+        _, _, l2_block = scc.call("getOutput", middle)
         if l2_block < withdrawal.l2_block:
-            continue
-        if not scc.call("isFinalized", index):
-            raise WithdrawalError(
-                f"the output covering L2 block {withdrawal.l2_block} (index {index}) "
-                "is still in its challenge period"
-            )
-        return index, l2_block
-    raise WithdrawalError(f"no output covers L2 block {withdrawal.l2_block} yet")
+            low = middle + 1
+        else:
+            high = middle
+    if low == scc.call("outputCount"):
+        raise WithdrawalError(f"no output covers L2 block {withdrawal.l2_block} yet")
+    root, _, l2_block = scc.call("getOutput", low)
+    if not scc.call("isFinalized", low):
+        raise WithdrawalError(
+            f"the output covering L2 block {withdrawal.l2_block} (index {low}) is still in its challenge period"
+        )
+    return low, l2_block, bytes(root)
 
 
 def finalization_proof(l2: L1Client, scc: Contract, withdrawal: Withdrawal) -> bytes:
-    """The ``finalizeWithdrawal`` argument for ``withdrawal``."""
-    index, l2_block = finalizable_output(scc, withdrawal)
+    """The ``finalizeWithdrawal`` argument for ``withdrawal``, from an L2 node over JSON-RPC."""
+    index, l2_block, proposed = finalizable_output(scc, withdrawal)
     block = l2.request("eth_getBlockByNumber", hex(l2_block), False)
     proof = l2.request("eth_getProof", "0x" + MESSAGE_PASSER.hex(), ["0x" + withdrawal.storage_slot.hex()], hex(l2_block))
     state_root = bytes.fromhex(block["stateRoot"][2:])
     storage_root = bytes.fromhex(proof["storageHash"][2:])
     block_hash = bytes.fromhex(block["hash"][2:])
-    proposed, _, _ = scc.call("getOutput", index)
-    if bytes(proposed) != output_root(state_root, storage_root, block_hash):
+    if proposed != output_root(state_root, storage_root, block_hash):
         raise WithdrawalError(f"output {index} does not match the L2 node's block {l2_block}")
-    nodes = [bytes.fromhex(node[2:]) for node in proof["storageProof"][0]["proof"]]
-    return encode(
-        ["(uint256,address,address,uint256)", "uint256", "(bytes32,bytes32,bytes32,bytes32)", "bytes[]"],
-        [
-            (withdrawal.nonce, withdrawal.l2_sender, withdrawal.l1_recipient, withdrawal.amount),
-            index,
-            (bytes(32), state_root, storage_root, block_hash),
-            nodes,
-        ],
+    nodes = tuple(bytes.fromhex(node[2:]) for node in proof["storageProof"][0]["proof"])
+    return Proof(withdrawal, index, l2_block, state_root, storage_root, block_hash, nodes).encoded()
+
+
+def local_proof(chain, outputs: OutputRoots, scc: Contract, withdrawal: Withdrawal) -> Proof:
+    """The proof of ``withdrawal`` from a node's own chain (``chain``: a ``Blockchain``)."""
+    index, l2_block, proposed = finalizable_output(scc, withdrawal)
+    try:
+        output = outputs.at(l2_block)
+    except LookupError:
+        raise WithdrawalError(f"this node has no L2 block {l2_block} (output {index}) yet") from None
+    if output.root != proposed:
+        raise WithdrawalError(f"output {index} does not match this node's block {l2_block}")
+    account = chain.account_proof(MESSAGE_PASSER, [int.from_bytes(withdrawal.storage_slot, "big")], l2_block)
+    [slot] = account.storage_proof
+    if slot.value != 1:
+        raise WithdrawalError(f"withdrawal 0x{withdrawal.hash.hex()} is not recorded at L2 block {l2_block}")
+    return Proof(withdrawal, index, l2_block, output.state_root, output.message_passer_storage_root,
+                 output.block_hash, tuple(slot.proof))
+
+
+@dataclass(frozen=True, slots=True)
+class Located:
+    withdrawal: Withdrawal
+    tx_hash: bytes
+    block_hash: bytes
+
+
+class WithdrawalIndex:
+    """Withdrawals of a node's chain by hash, read from the chain's own logs
+    (in-process, bloom-filtered, no RPC range cap) as the chain grows. An entry
+    whose block left the chain (a rewind) makes the index start over."""
+
+    SCAN_BLOCKS = 10_000  # blocks read per lock hold
+
+    def __init__(self, chain) -> None:
+        self.chain = chain
+        self._lock = threading.Lock()
+        self._found: dict[bytes, Located] = {}
+        self._next = 0
+
+    def find(self, withdrawal_hash: bytes) -> Located | None:
+        with self._lock:
+            located = self._found.get(withdrawal_hash)
+            if located is not None and not self._canonical(located):
+                self._found, self._next = {}, 0
+                located = None
+            if located is None:
+                self._scan()
+                located = self._found.get(withdrawal_hash)
+            return located
+
+    def _canonical(self, located: Located) -> bool:
+        block = self.chain.block(located.withdrawal.l2_block)
+        return block is not None and block.hash == located.block_hash
+
+    def _scan(self) -> None:
+        head = self.chain.head.number
+        while self._next <= head:
+            last = min(head, self._next + self.SCAN_BLOCKS - 1)
+            for record in self.chain.logs(self._next, last, {MESSAGE_PASSER}, [{MESSAGE_PASSED}]):
+                withdrawal = _from_log(record.log.topics, record.log.data, record.block_number)
+                if withdrawal is not None:
+                    self._found[withdrawal.hash] = Located(withdrawal, record.tx_hash, record.block_hash)
+            self._next = last + 1
+
+
+def _from_log(topics, data: bytes, block_number: int) -> Withdrawal | None:
+    """The withdrawal a ``MessagePassed`` log records."""
+    if len(topics) != 4 or topics[0] != MESSAGE_PASSED or len(data) != 64:
+        return None
+    return Withdrawal(
+        nonce=int.from_bytes(topics[1], "big"),
+        l2_sender=topics[2][12:],
+        l1_recipient=topics[3][12:],
+        amount=int.from_bytes(data[:32], "big"),
+        hash=data[32:64],
+        l2_block=block_number,
     )

@@ -64,6 +64,7 @@ class FakeL1:
     deleted_in: dict[bytes, int] = field(default_factory=dict)
     outputs: list[ProposedOutput] = field(default_factory=list)
     fork: int = 0  # changes the hashes of blocks mined after a reorg
+    finalized: int = 0  # the number of the last finalized block
 
     def __post_init__(self) -> None:
         if not self.blocks:
@@ -118,6 +119,9 @@ class FakeL1:
 
     def block(self, number: int) -> L1Block | None:
         return self.blocks[number] if 0 <= number < len(self.blocks) else None
+
+    def finalized_number(self) -> int:
+        return self.finalized
 
     def frames(self, block: L1Block) -> list[BlockFrameData]:
         return list(self.frames_in.get(block.hash, ()))

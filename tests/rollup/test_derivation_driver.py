@@ -195,3 +195,29 @@ def test_deposits_are_never_deposit_transactions_of_the_batch(drift):
     assert minted(l2) == [n * 10 + i for n in range(6) for i in range(3)]
     deposits = [tx for b in l2.blocks for tx in b.transactions if isinstance(tx, DepositTransaction)]
     assert len({tx.source_hash for tx in deposits}) == len(deposits)
+
+
+def test_finalized_follows_the_l1_data_l1_has_finalized(tmp_path):
+    l1, l2 = FakeL1(), FakeL2()
+    derivation = Derivation(l1, l2, rules(window=10), l1.anchor, progress_dir=tmp_path)
+    l1.mine([frame(1, l1.blocks[0], l1.blocks[0].timestamp + 1)])  # L1 1: L2 1
+    l1.mine()  # L1 2: nothing
+    l1.mine([frame(2, l1.blocks[0], l1.blocks[0].timestamp + 2),
+             frame(3, l1.blocks[0], l1.blocks[0].timestamp + 3)])  # L1 3: L2 2 and 3
+    derivation.step()
+    assert (derivation.safe_head, derivation.finalized_head) == (3, 0)  # L1 has finalized only its genesis
+    l1.finalized = 2
+    derivation.step()
+    assert derivation.finalized_head == 1  # L2 2 and 3 came from L1 block 3, not final yet
+    again = Derivation(l1, l2, rules(window=10), l1.anchor, progress_dir=tmp_path)  # a restart keeps it
+    assert again.finalized_head == 1
+    l1.reorg(1)  # L1 block 3 replaced: L2 2 and 3 go, the finalized head stays
+    again.step()
+    assert (again.safe_head, again.finalized_head) == (1, 1)
+    l1.finalized = 3
+    again.step()
+    assert again.finalized_head == 1
+    l1.mine([frame(2, l1.blocks[1], l1.blocks[1].timestamp + 2)])  # L1 4: L2 2
+    l1.finalized = 4
+    again.step()
+    assert (again.safe_head, again.finalized_head) == (2, 2)

@@ -24,6 +24,7 @@ import {L1Block} from "./L1Block.sol";
 /// @dev    Genesis-ready: no constructor. Storage: slot 0 holds `isFjord` (byte 0), set in the
 ///         genesis of a chain that starts on Fjord's rules, or by the system depositor's
 ///         `setFjord()` deposit in the first block of a chain that moves to them.
+///         `getOperatorFee` answers Isthmus's operator fee: zero, not adopted.
 contract GasPriceOracle {
     /// @dev Decimals of the fee scalars.
     uint256 private constant DECIMALS = 6;
@@ -100,6 +101,15 @@ contract GasPriceOracle {
         require(isFjord, "GasPriceOracle: getL1FeeUpperBound only supports Fjord");
         uint256 txSize = unsignedTxSize + SIGNATURE_BYTES;
         return _fjordL1Cost(txSize + txSize / 255 + 16);
+    }
+
+    /// @notice Isthmus's operator fee for a transaction using `gasUsed` gas: always zero, as
+    ///         ovm does not adopt the operator fee (it prices alt-DA and ZK proving, which ovm
+    ///         does not use; README, "The L2's forks"). Here so that tools that add it to the
+    ///         total (viem's estimateOperatorFee and estimateTotalFee) get the fee ovm charges.
+    function getOperatorFee(uint256 gasUsed) external pure returns (uint256) {
+        gasUsed;
+        return 0;
     }
 
     /// @dev Ecotone's L1 gas: the calldata gas of `data` plus the signature allowance.

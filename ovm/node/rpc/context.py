@@ -8,7 +8,9 @@ nonces, its content, and listeners for newly pending transactions), the
 ``Sequencer`` (``submit``, which in instant mode seals the block before it
 returns; ``mine``; listeners for new blocks) and the unlocked dev accounts.
 ``next_timestamp`` is the timestamp ``evm_setNextBlockTimestamp`` asked for,
-until ``evm_mine`` uses it.
+until ``evm_mine`` uses it. ``underivable_refused``, when set, is why the dev
+methods that change state no replica can derive are refused (a rollup's
+sequencer sets it; ``dev.underivable``).
 
 Nothing here imports the command line or the rollup: a rollup namespace is
 one more module object given to ``RpcServer``.
@@ -35,3 +37,4 @@ class NodeContext:
     dev_accounts: Sequence[DevAccount] = ()
     client_version: str = CLIENT_VERSION
     next_timestamp: int | None = None
+    underivable_refused: str | None = None

@@ -22,14 +22,22 @@ blocks per call, and no dev method moves the clock past
 ``LATEST_TIMESTAMP`` (2^64 - 2^32), so that every block after it still has
 136 years of 64-bit timestamps ahead: a chain can never be left where no
 block can follow, nor store a timestamp its data directory cannot read back.
+
+On a rollup's sequencer the methods that change state or time in a way no
+replica can derive from L1 (balances, code, nonces and storage set by hand,
+snapshots and reverts, the clock, blocks mined at a chosen time) are refused
+with -32601 and the reason ``NodeContext.underivable_refused`` gives: they
+would make every later output root wrong. ``evm_mine`` without a timestamp
+stays: the sequencer builds that block as it builds any other.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from functools import wraps
+from typing import Any, Callable, TypeVar
 
 from .context import NodeContext
-from .errors import InvalidParams, ServerError
+from .errors import InvalidParams, MethodNotFound, ServerError
 from .formatting import data, quantity
 from .params import Address, Data, Hash, Json, ParamError, Quantity, Slot, Uint64
 from .params import quantity as to_quantity
@@ -37,11 +45,30 @@ from .params import quantity as to_quantity
 MAX_MINE_BLOCKS = 10_000
 LATEST_TIMESTAMP = 2**64 - 2**32  # 2^32 - 1 seconds before 64 bits run out
 
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def underivable(method: F) -> F:
+    """Marks a dev method whose change no replica could derive from L1: refused
+    where the context says so (a rollup's sequencer), with its reason."""
+
+    @wraps(method)
+    def guarded(self: "_DevControls", *args: Any, **kwargs: Any) -> Any:
+        self._refuse_underivable(method.__name__)
+        return method(self, *args, **kwargs)
+
+    return guarded  # type: ignore[return-value]
+
 
 class _DevControls:
     def __init__(self, ctx: NodeContext) -> None:
         self._ctx = ctx
         self._chain = ctx.chain
+
+    def _refuse_underivable(self, name: str) -> None:
+        reason = self._ctx.underivable_refused
+        if reason is not None:
+            raise MethodNotFound(f"{getattr(self, 'namespace', 'ovm')}_{name} is not available here: {reason}")
 
     def _mine(self, count: int, timestamp: int | None) -> None:
         _check_count(count)
@@ -61,19 +88,25 @@ class Evm(_DevControls):
     def mine(self, timestamp: Json = None) -> str:
         """Seal a block now; ``timestamp`` may be a number or ``{"timestamp", "blocks"}``."""
         count, at = _mine_options(timestamp)
+        if at is not None:
+            self._refuse_underivable("mine with a timestamp")
         self._mine(count, at)
         return "0x0"
 
+    @underivable
     def snapshot(self) -> str:
         return quantity(self._chain.snapshot())
 
+    @underivable
     def revert(self, snapshot_id: Quantity) -> bool:
         return self._chain.revert(snapshot_id)
 
+    @underivable
     def increaseTime(self, seconds: Quantity) -> str:
         _check_clock(self._chain.next_timestamp() + seconds, f"moving the clock {seconds} s forward")
         return quantity(self._chain.increase_time(seconds))
 
+    @underivable
     def setNextBlockTimestamp(self, timestamp: Uint64) -> None:
         _check_clock(timestamp, f"timestamp {timestamp}")
         head = self._chain.head.header.timestamp
@@ -92,15 +125,19 @@ class Evm(_DevControls):
 class Anvil(_DevControls):
     namespace = "anvil"
 
+    @underivable
     def setBalance(self, address: Address, balance: Quantity) -> None:
         self._chain.set_balance(address, balance)
 
+    @underivable
     def setCode(self, address: Address, code: Data) -> None:
         self._chain.set_code(address, code)
 
+    @underivable
     def setNonce(self, address: Address, nonce: Uint64) -> None:
         self._chain.set_nonce(address, nonce)
 
+    @underivable
     def setStorageAt(self, address: Address, slot: Slot, value: Hash) -> bool:
         self._chain.set_storage(address, slot, int.from_bytes(value, "big"))
         return True
@@ -116,6 +153,7 @@ class Anvil(_DevControls):
         if interval is None:
             self._mine(blocks, None)
             return
+        self._refuse_underivable("mine with an interval")
         _check_count(blocks)
         head = self._chain.head.header.timestamp
         _check_clock(head + max(interval, 1) * blocks, f"{blocks} blocks {interval} s apart")

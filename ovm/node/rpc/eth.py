@@ -3,8 +3,9 @@ The ``eth`` namespace
 =====================
 
 Ethereum's standard methods over the node's ``Blockchain``, mempool and
-sequencer. Blocks are final once sealed, so ``safe``, ``finalized`` and
-``pending`` name the head block (``pending`` nonces count the mempool).
+sequencer. ``pending`` names the head block (``pending`` nonces count the
+mempool); so do ``safe`` and ``finalized`` (blocks are final once sealed),
+except on a rollup node, whose ``Blockchain.label_blocks`` says which.
 State at an older block is rebuilt from the store's undo records (slow, but
 exact). ``eth_call`` and ``eth_estimateGas`` run with a gas cap
 (``RpcLimits.call_gas_cap``), and answer a revert with code 3 and the revert

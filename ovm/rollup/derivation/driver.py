@@ -18,7 +18,10 @@ through an ``L1Source``, and hands each L2 block the rules make to a
    StateCommitmentChain moves its count back; later proposals take those
    indexes again) is checked again: the ``OutputsDeleted`` events of the L1
    blocks read, and a count that went down, forget the checks from there.
-4. **Reorgs.** The hashes of the latest L1 blocks read are kept; when one is no
+4. **Finality.** After each L1 block read, the safe head is noted; the L2
+   blocks derived from L1 data that L1 has finalized are final
+   (``finality``, ``finalized_head``).
+5. **Reorgs.** The hashes of the latest L1 blocks read are kept; when one is no
    longer canonical, the driver goes back to the last L1 block that still is,
    has the chain rewind the L2 blocks derived from anything later, and reads
    L1 again from there (frames queued from older blocks too).
@@ -42,6 +45,7 @@ from . import progress
 from .attributes import BlockAttributes, L2Parent, Rules, parent_of, recorded_origin
 from .batches import Drop, FrameQueue, QueuedFrame, Undecided, forced_block, frame_block
 from .deposits import ReorgDuringRead, capped, user_deposits
+from .finality import Finality
 from .source import L1Source
 from .writer import SafeChain
 
@@ -121,6 +125,7 @@ class Derivation:
         self._blocks: dict[int, L1Block] = {}  # the same blocks, whole
         self._derived_from: dict[int, int] = {}  # L2 number -> L1 block its data came from
         self._next_l1 = anchor.number
+        self.finality = Finality()
         self._progress_dir = progress_dir
         if progress_dir is not None:
             self._resume(progress.load(progress_dir, anchor.hash))
@@ -136,6 +141,11 @@ class Derivation:
         return self.status.l2_safe
 
     @property
+    def finalized_head(self) -> int:
+        """The last L2 block derived from L1 data that L1 has finalized."""
+        return min(self.finality.finalized_l2, self.status.l2_safe)
+
+    @property
     def caught_up(self) -> bool:
         """Whether the last round read L1 up to its head."""
         return self.status.l1_head > 0 and self._next_l1 > self.status.l1_head
@@ -149,6 +159,8 @@ class Derivation:
         self._read = dict(saved.read)
         self._next_l1 = saved.resume_point(head, self.anchor.number)
         self.status.outputs_checked = [OutputCheck(*check) for check in saved.outputs_checked if check[1] <= head]
+        if saved.finality is not None:
+            self.finality = Finality.from_json(saved.finality, head)
 
     def _save(self) -> None:
         """Record this round, so that a restart reads L1 again only from the oldest
@@ -160,6 +172,7 @@ class Derivation:
         checks = [(c.index, c.l2_block, c.proposed, c.derived) for c in self.status.outputs_checked]
         progress.save(self._progress_dir, progress.Progress(
             self.anchor.hash, head, self._first_unconsumed_l1(), self._read, derived, checks,
+            self.finality.to_json(),
         ))
 
     def _first_unconsumed_l1(self) -> int:
@@ -194,8 +207,10 @@ class Derivation:
                     break
                 self._read_l1_block(block)
                 self._force_past_window()
+                self.finality.derived(number, self.safe_head)
         except ReorgDuringRead as reorg:
             log.info("%s; starting over from the last canonical block", reorg)
+        self.finality.finalize(self.source.finalized_number())
         self._check_outputs()
         self.status.l2_safe = self.chain.safe_block().number
         self._forget_old()
@@ -337,6 +352,7 @@ class Derivation:
                 break
         self._derived_from = {n: l1 for n, l1 in self._derived_from.items() if n <= keep}
         self.chain.rewind(keep)
+        self.finality.rewind(ancestor, keep)
         self.status.l2_safe = self.chain.safe_block().number
         self.status.outputs_checked = [c for c in self.status.outputs_checked if c.l2_block <= keep]
         log.info("L1 reorg: back to L1 block %d and L2 block %d", ancestor, keep)

@@ -9,7 +9,7 @@ anchor: the safe head; the L1 block to read first (the oldest whose frames
 are not all derived: batches can land out of order when one is sent again);
 for the latest L2 blocks, the L1 block each was derived from, and the hashes
 of the latest L1 blocks read (to rewind what a reorg while it was down took
-away); and the outputs already checked.
+away); the outputs already checked; and the finality notes (``finality``).
 
 The file is written after each round, by a rename, so it is whole or absent.
 It may lag the chain (the process died between a block's commit and the next
@@ -41,6 +41,7 @@ class Progress:
     read: dict[int, bytes] = field(default_factory=dict)  # L1 number -> hash
     derived_from: dict[int, int] = field(default_factory=dict)  # L2 number -> L1 number
     outputs_checked: list[tuple[int, int, bytes, bytes]] = field(default_factory=list)
+    finality: dict | None = None  # Finality.to_json()
 
     def resume_point(self, l2_head: int, anchor_number: int) -> int:
         """The L1 block to read first. A chain behind the record (rewound after the
@@ -63,6 +64,7 @@ def load(directory: Path, anchor: bytes) -> Progress:
             read={int(n): hex_to_bytes(h) for n, h in raw["read"].items()},
             derived_from={int(n): int(l1) for n, l1 in raw["derived_from"].items()},
             outputs_checked=[(i, n, hex_to_bytes(p), hex_to_bytes(d)) for i, n, p, d in raw["outputs_checked"]],
+            finality=raw.get("finality"),
         )
     except (OSError, ValueError, KeyError, TypeError):
         return Progress(anchor)
@@ -80,6 +82,7 @@ def save(directory: Path, progress: Progress) -> None:
         "read": {str(n): to_hex(progress.read[n]) for n in read},
         "derived_from": {str(n): progress.derived_from[n] for n in derived},
         "outputs_checked": [[i, n, to_hex(p), to_hex(d)] for i, n, p, d in progress.outputs_checked],
+        "finality": progress.finality,
     })
     partial = directory / (FILE_NAME + ".tmp")
     partial.write_text(text)

@@ -6,7 +6,9 @@ Derivation reads L1 through the ``L1Source`` protocol only, so the rules and
 the driver run the same against a real L1 node (``RpcL1Source``) and against
 an in-memory fake in unit tests:
 
-- blocks by number (the canonical one) and the head's number;
+- blocks by number (the canonical one), the head's number, and the number of
+  the last block L1 has finalized (its ``finalized`` tag; an L1 that does not
+  answer that tag is taken as final ``FINALITY_DEPTH`` blocks below its head);
 - per L1 block: the frames of the batches the batcher posted to the inbox
   (``inbox.batch_data``: calldata or blobs, checked against what the inbox
   recorded; a malformed batch is skipped with a warning), the deposits the
@@ -33,12 +35,13 @@ from ..batch import BatchError, BlockFrameData, decode_batch
 from ..inbox import batch_data
 from ..l1.client import L1Client
 from ..l1.contract import Contract, ContractEvent
-from ..l1.data import L1Block
+from ..l1.data import L1Block, L1Error
 from .deposits import ReorgDuringRead, deposit_transaction
 
 log = logging.getLogger("ovm.derivation")
 
 KEPT_BLOCKS = 256  # L1 blocks whose logs are kept
+FINALITY_DEPTH = 64  # two epochs of 32 slots: where Ethereum finalizes, for an L1 without a finalized tag
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +57,8 @@ class L1Source(Protocol):
     def head_number(self) -> int: ...
 
     def block(self, number: int) -> L1Block | None: ...
+
+    def finalized_number(self) -> int: ...
 
     def frames(self, block: L1Block) -> list[BlockFrameData]: ...
 
@@ -92,6 +97,15 @@ class RpcL1Source:
 
     def block(self, number: int) -> L1Block | None:
         return self.client.block(number)
+
+    def finalized_number(self) -> int:
+        try:
+            finalized = self.client.block("finalized")
+        except L1Error:
+            finalized = None  # a node that does not know the tag
+        if finalized is None:
+            return max(0, self.head_number() - FINALITY_DEPTH)
+        return finalized.number
 
     def frames(self, block: L1Block) -> list[BlockFrameData]:
         frames: list[BlockFrameData] = []

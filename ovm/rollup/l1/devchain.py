@@ -6,7 +6,9 @@ The devnet's L1 is the project's own node in L1 mode: ``ovm node`` on an L1
 genesis (chain id 900, the ten dev accounts with 10,000 ETH each, Ethereum's
 base fee rules, no L2 rules), with a block every 12 s by default — faster on
 the devnet — or a block per transaction (``instant``, for tests). So ``ovm
-devnet`` needs no other Ethereum node.
+devnet`` needs no other Ethereum node. Its ``safe`` and ``finalized`` blocks
+trail the head as anvil's do: by ``slots_in_an_epoch`` blocks (32 by
+default) and by twice that.
 
 It runs one of Ethereum's forks from genesis on, the latest ovm runs unless
 ``fork`` names another (``ovm.chain.forks.ETHEREUM``; as anvil's
@@ -27,7 +29,8 @@ thread of the caller:
   geth), so the rollup's services take the same code path for both.
 
 The caller owns the process: ``stop`` (or leaving the ``with`` block) ends it;
-a caller killed outright leaves it running, under ``pid``.
+a caller killed outright leaves it running, under ``pid``, unless its ``env``
+asks the node to end with its parent (``ovm devnet`` does: ``cli.children``).
 
 The node picks a free port (``--port 0`` by default) and prints its URL; the
 output goes to ``<datadir>/l1-node.log``, and ``start`` reads the URL from
@@ -61,6 +64,7 @@ L1_BLOCK_TIME = 12.0
 L1_GAS_LIMIT = 30_000_000
 START_TIMEOUT = 60.0
 STOP_TIMEOUT = 30.0
+SLOTS_IN_AN_EPOCH = 32  # anvil's default: safe 32 blocks below the head, finalized 64
 GENESIS_FILE = "l1-genesis.json"
 LOG_FILE = "l1-node.log"
 URL_LINE = re.compile(r"^JSON-RPC: (http://\S+)\s+\(WebSocket: (ws://\S+)\)", re.MULTILINE)
@@ -116,10 +120,13 @@ class DevChain:
         chain_id: int = L1_CHAIN_ID,
         forks: ForkSchedule | None = None,
         timeout: float = START_TIMEOUT,
+        env: dict[str, str] | None = None,
+        slots_in_an_epoch: int = SLOTS_IN_AN_EPOCH,
     ) -> "DevChain":
         """Start the L1 node on ``datadir`` (created, or resumed) and wait until
         it serves. ``forks`` (the latest fork by default) applies to a new chain:
-        a resumed one keeps its genesis file's."""
+        a resumed one keeps its genesis file's; ``env`` is the node's
+        environment, by default this process's."""
         if block_time <= 0:
             raise ValueError(f"block time must be positive, got {block_time}")
         datadir = Path(datadir)
@@ -129,10 +136,13 @@ class DevChain:
             sys.executable, "-m", "ovm.cli.main", "node", "--genesis", str(genesis),
             "--datadir", str(datadir / "chain"), "--host", host, "--port", str(port),
             "--block-time", f"{block_time:g}", *(["--instant"] if instant else []),
+            "--slots-in-an-epoch", str(slots_in_an_epoch),
         ]
         with open(datadir / LOG_FILE, "a") as log:
             offset = log.tell()
-            process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+            process = subprocess.Popen(
+                command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env
+            )
         try:
             url, ws_url = _wait_for_urls(process, datadir / LOG_FILE, offset, timeout)
         except BaseException:
