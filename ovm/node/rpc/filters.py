@@ -8,7 +8,8 @@ range of at most ``max_log_range`` blocks, at most ``max_log_results`` logs).
 ``Filters`` keeps the polling filters of ``eth_newFilter``,
 ``eth_newBlockFilter`` and ``eth_newPendingTransactionFilter``: a log or block
 filter remembers the next block it has not reported and reads the chain when
-polled; a pending-transaction filter collects hashes from the mempool's
+polled (each poll answers every block sealed since the previous one, however
+many), a ``latest`` bound following the head; a pending-transaction filter collects hashes from the mempool's
 listeners (at most ``max_subscription_backlog`` of them). A filter not polled for
 ``filter_timeout`` seconds is removed, as geth does after five minutes.
 
@@ -27,7 +28,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from ..chain import BuiltBlock
+from ..chain import HEAD_TAGS, BuiltBlock
 from ..mempool import PooledTransaction
 from .context import NodeContext
 from .errors import InvalidParams, LimitExceeded, ResourceNotFound
@@ -147,10 +148,15 @@ class Filters:
         return self._new_logs(entry.log_filter, first, head)
 
     def _new_logs(self, flt: LogFilter, first_unseen: int, head: int) -> list[dict]:
+        """The matching logs of the blocks sealed since the last poll. A tag
+        (``latest``, the default) bounds nothing here: it names the head at
+        each poll, and every block sealed in between must be reported, as geth
+        reports them; only a block number bounds the range."""
         if flt.block_hash is not None:
             return []  # its one block was sealed before the filter was installed
-        first, last = _range(self.ctx, flt)
-        return _matching_logs(self.ctx, flt, max(first, first_unseen), min(last, head), self.limits)
+        first = max(first_unseen, _bound(self.ctx, flt.from_block, first_unseen))
+        last = min(head, _bound(self.ctx, flt.to_block, head))
+        return _matching_logs(self.ctx, flt, first, last, self.limits)
 
     def logs(self, filter_id: str) -> list[dict]:
         """``eth_getFilterLogs``: everything a log filter matches."""
@@ -171,6 +177,14 @@ class Filters:
         deadline = self.clock() - self.limits.filter_timeout
         for filter_id in [i for i, entry in self._filters.items() if entry.last_used < deadline]:
             self.uninstall(filter_id)
+
+
+def _bound(ctx: NodeContext, tag: str | int, default: int) -> int:
+    """A filter's block bound for polling: a number (or ``earliest``) is one;
+    a tag that follows the head is ``default``."""
+    if tag in HEAD_TAGS:
+        return default
+    return ctx.chain.resolve_block_tag(tag)
 
 
 # --- subscriptions ------------------------------------------------------------------------
