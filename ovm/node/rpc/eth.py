@@ -6,15 +6,18 @@ Ethereum's standard methods over the node's ``Blockchain``, mempool and
 sequencer. Blocks are final once sealed, so ``safe``, ``finalized`` and
 ``pending`` name the head block (``pending`` nonces count the mempool).
 State at an older block is rebuilt from the store's undo records (slow, but
-exact). ``eth_call`` and ``eth_estimateGas`` run with a gas cap
+exact). ``eth_call``, ``eth_estimateGas`` and ``eth_createAccessList``
+(``access_list``) run with a gas cap
 (``RpcLimits.call_gas_cap``), and answer a revert with code 3 and the revert
 data. Transactions the node refuses are answered -32000 with the admission
 message verbatim, as geth words it.
 
-``eth_sendTransaction`` signs for the dev accounts (they are unlocked, as on
+``eth_sign``, ``eth_signTypedData_v4`` and ``eth_signTransaction`` sign with
+the unlocked dev accounts (``signing``). ``eth_sendTransaction`` signs for the dev accounts (they are unlocked, as on
 anvil and Hardhat), filling what the request leaves out as geth does: the
 pending nonce, an estimated gas limit, and fees of ``2 × base fee + tip``
-with a tip of ``SUGGESTED_TIP`` (a legacy transaction when only ``gasPrice``
+with the tip ``eth_maxPriorityFeePerGas`` suggests (``fees``: from recent
+blocks' tips, as geth's oracle) (a legacy transaction when only ``gasPrice``
 is given).
 """
 
@@ -43,8 +46,10 @@ from ...state import State
 from ..call import CallRequest, InvalidOverride
 from ..chain import Blockchain
 from ..errors import ChainError, ExecutionReverted, GasEstimationError
+from .access_list import create_access_list
 from .context import NodeContext
 from .errors import InvalidParams, ResourceNotFound, ServerError, error_message, reverted
+from .fees import TipOracle
 from .filters import Filters, Subscriptions, query_logs
 from .formatting import block_json, data, quantity, receipt_json, transaction_json
 from .params import (
@@ -66,9 +71,8 @@ from .params import (
     Uint64,
 )
 from .server import Connection, RpcLimits
+from .signing import key_of, message_bytes, personal_message_hash, signature, typed_data_hash
 
-GWEI = 10**9
-SUGGESTED_TIP = GWEI
 MAX_FEE_HISTORY_BLOCKS = 1024
 MAX_PERCENTILES = 100
 
@@ -82,6 +86,7 @@ class Eth:
         self._limits = limits
         self._filters = Filters(ctx, limits)
         self._subscriptions = Subscriptions(ctx, limits)
+        self._tips = TipOracle(ctx.chain)
 
     # -- chain ------------------------------------------------------------------------
 
@@ -202,13 +207,22 @@ class Eth:
         with chain_errors():
             return quantity(self._chain.estimate_gas(self._request(call), overrides, number))
 
+    def createAccessList(self, call: Call, block: BlockId = "latest") -> dict:
+        """geth's answer: the slots and addresses the call touches, and its gas with them (``access_list``)."""
+        number = existing_block(self._chain, block).number
+        precompiles = set(self._chain.fork.precompiles)
+        with chain_errors():
+            return create_access_list(self._request(call),
+                                      lambda request, finish: self._chain.trace_call(request, number, None, finish),
+                                      precompiles)  # fmt: skip
+
     # -- fees -------------------------------------------------------------------------
 
     def gasPrice(self) -> str:
-        return quantity(self._chain.next_base_fee() + SUGGESTED_TIP)
+        return quantity(self._chain.next_base_fee() + self._tips.suggest())
 
     def maxPriorityFeePerGas(self) -> str:
-        return quantity(SUGGESTED_TIP)
+        return quantity(self._tips.suggest())
 
     def blobBaseFee(self) -> str:
         return quantity(blob_base_fee(next_excess_blob_gas(self._chain.head.header)))
@@ -267,13 +281,26 @@ class Eth:
         return data(tx_hash)
 
     async def sendTransaction(self, call: Call) -> str:
+        return await self._submit(self._signed(call))
+
+    def _signed(self, call: CallObject) -> Transaction:
         if call.sender is None:
             raise InvalidParams('invalid argument 0 (call): "from" is required')
-        key = next((a.private_key for a in self._ctx.dev_accounts if a.address == call.sender), None)
-        if key is None:
-            raise ServerError(f"unknown account 0x{call.sender.hex()}: only the dev accounts are unlocked")
-        tx = sign_transaction(self._fill(call), key, self._chain.chain_id)
-        return await self._submit(tx)
+        key = key_of(self._ctx.dev_accounts, call.sender)
+        return sign_transaction(self._fill(call), key, self._chain.chain_id)
+
+    # -- signing with the unlocked accounts (``signing``) -----------------------------
+
+    def sign(self, address: Address, message: Json) -> str:
+        key = key_of(self._ctx.dev_accounts, address)
+        return signature(personal_message_hash(message_bytes(message, "1 (data)")), key)
+
+    def signTypedData_v4(self, address: Address, typed_data: Json) -> str:
+        key = key_of(self._ctx.dev_accounts, address)
+        return signature(typed_data_hash(typed_data), key)
+
+    def signTransaction(self, call: Call) -> str:
+        return data(encode_transaction(self._signed(call)))
 
     def _fill(self, call: CallObject) -> Transaction:
         """The transaction geth would make of ``call``."""
@@ -316,7 +343,7 @@ class Eth:
 
     def _fees(self, call: CallObject) -> tuple[int, int]:
         """The tip and fee cap of a call object, defaulted as geth does."""
-        tip = SUGGESTED_TIP if call.max_priority_fee_per_gas is None else call.max_priority_fee_per_gas
+        tip = self._tips.suggest() if call.max_priority_fee_per_gas is None else call.max_priority_fee_per_gas
         fee_cap = call.max_fee_per_gas
         if fee_cap is None:
             fee_cap = 2 * self._chain.next_base_fee() + tip
