@@ -13,6 +13,7 @@ SIGTERM.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import shutil
 import signal
 import sys
@@ -73,10 +74,13 @@ def open_node(
     fork=CANCUN,
     sequencer_class=Sequencer,
     censored: set[bytes] = frozenset(),
+    impersonation: bool = False,
 ) -> Node:
     """Open (or create) the chain in ``datadir`` and wire the node's parts;
-    the mempool refuses transactions from ``censored`` senders."""
+    the mempool refuses transactions from ``censored`` senders. A dev chain
+    (plain ``ovm node``) has ``impersonation`` (``anvil_impersonateAccount``)."""
     policy = chain_deployment_policy()
+    fork = dataclasses.replace(fork, impersonation=impersonation)
     store = ChainStore.open(datadir)
     try:
         chain = Blockchain(
@@ -156,7 +160,7 @@ def main(args) -> int:
     try:
         try:
             node = open_node(datadir, genesis, block_time=args.block_time, instant=args.instant,
-                             fork=FORKS[args.fork])
+                             fork=FORKS[args.fork], impersonation=True)
         except (StoreError, ChainError) as exc:
             raise UsageError(str(exc)) from None
 

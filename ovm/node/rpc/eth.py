@@ -30,7 +30,7 @@ from typing import Any, Iterator
 from ...chain import Block, Receipt, next_excess_blob_gas
 from ...evm.exceptions import Revert
 from ...evm.gas import blob_base_fee
-from ...evm.signing import sign_transaction
+from ...evm.signing import impersonation_signed, sign_transaction
 from ...evm.transactions import (
     AccessListTransaction,
     DepositTransaction,
@@ -281,11 +281,15 @@ class Eth:
         return data(tx_hash)
 
     async def sendTransaction(self, call: Call) -> str:
-        return await self._submit(self._signed(call))
+        return await self._submit(self._signed(call, impersonated=True))
 
-    def _signed(self, call: CallObject) -> Transaction:
+    def _signed(self, call: CallObject, impersonated: bool = False) -> Transaction:
+        """The filled transaction, signed by an unlocked account or, with
+        ``impersonated``, marked as an impersonated account's (``anvil``)."""
         if call.sender is None:
             raise InvalidParams('invalid argument 0 (call): "from" is required')
+        if impersonated and call.sender in self._ctx.mempool.impersonating:
+            return impersonation_signed(self._fill(call), call.sender, self._chain.chain_id)
         key = key_of(self._ctx.dev_accounts, call.sender)
         return sign_transaction(self._fill(call), key, self._chain.chain_id)
 
