@@ -100,7 +100,10 @@ class Eth:
         return False
 
     def accounts(self) -> list[str]:
-        return [data(account.address) for account in self._ctx.dev_accounts]
+        """The unlocked dev accounts, then the impersonated ones (as anvil lists them)."""
+        unlocked = [account.address for account in self._ctx.dev_accounts]
+        impersonated = sorted(self._ctx.mempool.impersonating - set(unlocked))
+        return [data(address) for address in unlocked + impersonated]
 
     def coinbase(self) -> str:
         return data(self._chain.config.fee_recipient)
