@@ -291,7 +291,8 @@ class Eth:
         ``impersonated``, marked as an impersonated account's (``anvil``)."""
         if call.sender is None:
             raise InvalidParams('invalid argument 0 (call): "from" is required')
-        if impersonated and call.sender in self._ctx.mempool.impersonating:
+        unlocked = any(account.address == call.sender for account in self._ctx.dev_accounts)
+        if impersonated and not unlocked and call.sender in self._ctx.mempool.impersonating:
             return impersonation_signed(self._fill(call), call.sender, self._chain.chain_id)
         key = key_of(self._ctx.dev_accounts, call.sender)
         return sign_transaction(self._fill(call), key, self._chain.chain_id)

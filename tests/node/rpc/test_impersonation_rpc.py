@@ -21,7 +21,7 @@ from support import fee_market_tx, raw_tx_hex
 from ovm.chain import dev_accounts
 from ovm.evm.forks import CANCUN
 from ovm.evm.signing import impersonation_signed, recover_sender
-from ovm.evm.transactions import InvalidSender
+from ovm.evm.transactions import InvalidSender, decode_transaction
 from ovm.evm.validation import validate_transaction
 
 ALICE, BOB = dev_accounts()[0], dev_accounts()[1]
@@ -73,6 +73,12 @@ def test_the_marker_is_no_key(tmp_path):
         await rpc("anvil_stopImpersonatingAccount", BOB_HEX)
         again = await rpc.failure("eth_sendRawTransaction", marked(BOB.address, nonce=1))
         assert again.code == -32000 and "invalid sender" in again.message
+        # an impersonated dev account still signs with its key: its transactions are valid anywhere
+        await rpc("anvil_impersonateAccount", BOB_HEX)
+        tx_hash = await rpc("eth_sendTransaction", {"from": BOB_HEX, "to": BOB_HEX})
+        raw = bytes.fromhex((await rpc("eth_getRawTransactionByHash", tx_hash))[2:])
+        assert recover_sender(decode_transaction(raw)) == BOB.address
+        await rpc("anvil_stopImpersonatingAccount", BOB_HEX)
         signing = await rpc.failure("eth_signTransaction", {"from": WHALE, "to": BOB_HEX})
         assert signing.code == -32000  # no key, no signature
         bad = await rpc.failure("anvil_impersonateAccount", "0x1234")
