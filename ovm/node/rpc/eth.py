@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import inspect
 from contextlib import contextmanager
-from typing import Any, Iterator
+from typing import Iterator
 
 from ...chain import Block, Receipt, next_excess_blob_gas
 from ...evm.exceptions import Revert
@@ -49,7 +49,7 @@ from ..errors import ChainError, ExecutionReverted, GasEstimationError
 from .access_list import create_access_list
 from .context import NodeContext
 from .errors import InvalidParams, ResourceNotFound, ServerError, error_message, reverted
-from .fees import TipOracle
+from .fees import TipOracle, fee_history
 from .filters import Filters, Subscriptions, query_logs
 from .formatting import block_json, data, quantity, receipt_json, transaction_json
 from .params import (
@@ -73,8 +73,6 @@ from .params import (
 from .server import Connection, RpcLimits
 from .signing import key_of, message_bytes, personal_message_hash, signature, typed_data_hash
 
-MAX_FEE_HISTORY_BLOCKS = 1024
-MAX_PERCENTILES = 100
 
 
 class Eth:
@@ -231,43 +229,8 @@ class Eth:
         return quantity(blob_base_fee(next_excess_blob_gas(self._chain.head.header)))
 
     def feeHistory(self, block_count: Uint64, newest: BlockNumberOrTag, percentiles: Json = None) -> dict:
-        percentiles = _percentiles(percentiles)
         last = min(block_number(self._chain, newest), self._chain.head.number)
-        count = min(block_count, MAX_FEE_HISTORY_BLOCKS, last + 1)
-        blocks = [self._chain.block(n) for n in range(last - count + 1, last + 1)]
-        history = {
-            "oldestBlock": quantity(last - count + 1),
-            "baseFeePerGas": [quantity(b.header.base_fee_per_gas) for b in blocks],
-            "gasUsedRatio": [b.header.gas_used / b.header.gas_limit for b in blocks],
-        }
-        history["baseFeePerGas"].append(quantity(self._next_base_fee_after(last)))
-        if percentiles is not None:
-            history["reward"] = [self._rewards(b, percentiles) for b in blocks]
-        return history
-
-    def _next_base_fee_after(self, number: int) -> int:
-        if number == self._chain.head.number:
-            return self._chain.next_base_fee()
-        return self._chain.block(number + 1).header.base_fee_per_gas
-
-    def _rewards(self, block: Block, percentiles: list[float]) -> list[str]:
-        """Tips at the given percentiles of gas used, as geth weighs them."""
-        if not block.transactions:
-            return ["0x0"] * len(percentiles)
-        records = self._chain.block_receipts(block.hash) or []
-        base_fee = block.header.base_fee_per_gas
-        # A deposit pays no gas price: its tip is 0, as op-geth counts it.
-        tips = sorted((max(r.details.effective_gas_price - base_fee, 0), r.details.gas_used)
-                      for r in records)  # fmt: skip
-        total = sum(used for _, used in tips) or 1
-        rewards, index, cumulative = [], 0, tips[0][1]
-        for percentile in percentiles:
-            threshold = total * percentile / 100
-            while cumulative < threshold and index < len(tips) - 1:
-                index += 1
-                cumulative += tips[index][1]
-            rewards.append(quantity(tips[index][0]))
-        return rewards
+        return fee_history(self._chain, block_count, last, percentiles)
 
     # -- transactions -----------------------------------------------------------------
 
@@ -479,16 +442,3 @@ def chain_errors() -> Iterator[None]:
         raise reverted(error) from None
     except (InvalidTransaction, GasEstimationError, ChainError, InvalidOverride) as error:
         raise ServerError(str(error)) from None
-
-
-def _percentiles(value: Any) -> list[float] | None:
-    if value is None:
-        return None
-    if not isinstance(value, list) or len(value) > MAX_PERCENTILES:
-        raise InvalidParams(f"invalid argument 2 (percentiles): want an array of at most {MAX_PERCENTILES} numbers")
-    previous = 0.0
-    for item in value:
-        if isinstance(item, bool) or not isinstance(item, (int, float)) or not previous <= item <= 100:
-            raise InvalidParams("invalid argument 2 (percentiles): want increasing numbers from 0 to 100")
-        previous = item
-    return [float(item) for item in value]

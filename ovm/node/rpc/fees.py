@@ -24,12 +24,21 @@ The floor is ``MIN_SUGGESTED_TIP``, 0.001 gwei: op-geth's
 at a few wei. A fixed 1 gwei suggestion would make every wallet pay the
 sequencer some 10^5 times the base fee. The answer is kept per head block, as
 geth caches it.
+
+``fee_history`` answers ``eth_feeHistory``: base fees (the next block's
+last), gas used ratios and, for the percentiles asked, each block's tips
+weighted by gas used, as geth computes its rewards.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
+from ...chain import Block
 from ...evm.transactions import DepositTransaction
 from ..chain import Blockchain
+from .errors import InvalidParams
+from .formatting import quantity
 
 GWEI = 10**9
 CHECK_BLOCKS = 20
@@ -38,6 +47,8 @@ PERCENTILE = 60
 IGNORE_PRICE = 2
 MAX_PRICE = 500 * GWEI
 MIN_SUGGESTED_TIP = GWEI // 1000
+MAX_FEE_HISTORY_BLOCKS = 1024
+MAX_PERCENTILES = 100
 
 
 class TipOracle:
@@ -84,3 +95,61 @@ def block_tips(chain: Blockchain, number: int) -> list[int]:
             continue
         tips.append(tip)
     return sorted(tips)[:SAMPLES_PER_BLOCK]
+
+
+# --- eth_feeHistory ------------------------------------------------------------------
+
+
+def fee_history(chain: Blockchain, block_count: int, last: int, percentiles_value: Any) -> dict:
+    """``eth_feeHistory`` for up to ``block_count`` blocks ending with block ``last``."""
+    percentiles = _percentiles(percentiles_value)
+    count = min(block_count, MAX_FEE_HISTORY_BLOCKS, last + 1)
+    blocks = [chain.block(n) for n in range(last - count + 1, last + 1)]
+    history = {
+        "oldestBlock": quantity(last - count + 1),
+        "baseFeePerGas": [quantity(b.header.base_fee_per_gas) for b in blocks],
+        "gasUsedRatio": [b.header.gas_used / b.header.gas_limit for b in blocks],
+    }
+    history["baseFeePerGas"].append(quantity(_next_base_fee_after(chain, last)))
+    if percentiles is not None:
+        history["reward"] = [_rewards(chain, b, percentiles) for b in blocks]
+    return history
+
+
+def _next_base_fee_after(chain: Blockchain, number: int) -> int:
+    if number == chain.head.number:
+        return chain.next_base_fee()
+    return chain.block(number + 1).header.base_fee_per_gas
+
+
+def _rewards(chain: Blockchain, block: Block, percentiles: list[float]) -> list[str]:
+    """Tips at the given percentiles of gas used, as geth weighs them."""
+    if not block.transactions:
+        return ["0x0"] * len(percentiles)
+    records = chain.block_receipts(block.hash) or []
+    base_fee = block.header.base_fee_per_gas
+    # A deposit pays no gas price: its tip is 0, as op-geth counts it.
+    tips = sorted((max(r.details.effective_gas_price - base_fee, 0), r.details.gas_used)
+                  for r in records)  # fmt: skip
+    total = sum(used for _, used in tips) or 1
+    rewards, index, cumulative = [], 0, tips[0][1]
+    for percentile in percentiles:
+        threshold = total * percentile / 100
+        while cumulative < threshold and index < len(tips) - 1:
+            index += 1
+            cumulative += tips[index][1]
+        rewards.append(quantity(tips[index][0]))
+    return rewards
+
+
+def _percentiles(value: Any) -> list[float] | None:
+    if value is None:
+        return None
+    if not isinstance(value, list) or len(value) > MAX_PERCENTILES:
+        raise InvalidParams(f"invalid argument 2 (percentiles): want an array of at most {MAX_PERCENTILES} numbers")
+    previous = 0.0
+    for item in value:
+        if isinstance(item, bool) or not isinstance(item, (int, float)) or not previous <= item <= 100:
+            raise InvalidParams("invalid argument 2 (percentiles): want increasing numbers from 0 to 100")
+        previous = item
+    return [float(item) for item in value]
