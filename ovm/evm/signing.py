@@ -8,8 +8,8 @@ and recovering the sender from the signature. A deposit has no signature: its
 sender is its ``from``, vouched for by the L1 event derivation made it from.
 
 A dev chain's impersonated transaction (``anvil_impersonateAccount``) has no
-key behind it: its signature is ``r = IMPERSONATION_R`` and ``s`` the
-sender's address, which only a fork with ``impersonation`` accepts (a real
+key behind it: its signature is ``r = IMPERSONATION_R`` and ``s`` one more
+than the sender's address (a valid ``s``, the zero address's too), which only a fork with ``impersonation`` accepts (a real
 signature's ``r`` is the x coordinate of a random point: it is never this
 one). Everywhere else such a transaction has no sender.
 """
@@ -113,7 +113,7 @@ def recover_sender(tx: Transaction, impersonation: bool = False) -> Address:
 
 def impersonation_signed(tx: Transaction, sender: Address, chain_id: int) -> Transaction:
     """``tx`` with the impersonation signature for ``sender`` (see the module docstring)."""
-    s = int.from_bytes(sender, "big")
+    s = int.from_bytes(sender, "big") + 1
     if isinstance(tx, LegacyTransaction):
         return dataclasses.replace(tx, v=chain_id * 2 + 35, r=IMPERSONATION_R, s=s)
     return dataclasses.replace(tx, y_parity=0, r=IMPERSONATION_R, s=s)
@@ -121,6 +121,6 @@ def impersonation_signed(tx: Transaction, sender: Address, chain_id: int) -> Tra
 
 def impersonated_sender(tx: Transaction) -> Address | None:
     """The sender an impersonation signature names, or ``None`` for any other signature."""
-    if isinstance(tx, DepositTransaction) or tx.r != IMPERSONATION_R or tx.s >= 1 << 160:
+    if isinstance(tx, DepositTransaction) or tx.r != IMPERSONATION_R or not 1 <= tx.s <= 1 << 160:
         return None
-    return Address(tx.s.to_bytes(20, "big"))
+    return Address((tx.s - 1).to_bytes(20, "big"))

@@ -102,3 +102,7 @@ def test_only_a_fork_with_impersonation_executes_a_marked_transaction():
     with pytest.raises(InvalidSender):
         validate_transaction(marked_tx, CHAIN_ID)
     assert recover_sender(tx) == ALICE.address  # a real signature is untouched
+    zero = impersonation_signed(tx, bytes(20), CHAIN_ID)
+    assert validate_transaction(zero, CHAIN_ID, impersonation=True) == bytes(20)
+    top = impersonation_signed(tx, b"\xff" * 20, CHAIN_ID)
+    assert validate_transaction(top, CHAIN_ID, impersonation=True) == b"\xff" * 20
