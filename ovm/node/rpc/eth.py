@@ -6,19 +6,21 @@ Ethereum's standard methods over the node's ``Blockchain``, mempool and
 sequencer. Blocks are final once sealed, so ``safe``, ``finalized`` and
 ``pending`` name the head block (``pending`` nonces count the mempool).
 State at an older block is rebuilt from the store's undo records (slow, but
-exact). ``eth_call``, ``eth_estimateGas`` and ``eth_createAccessList``
-(``access_list``) run with a gas cap
+exact). ``eth_call`` and ``eth_estimateGas`` run with a gas cap
 (``RpcLimits.call_gas_cap``), and answer a revert with code 3 and the revert
-data. Transactions the node refuses are answered -32000 with the admission
-message verbatim, as geth words it.
+data; ``eth_createAccessList`` (``access_list``) runs with the same cap and
+answers a failure in its ``error`` field, as geth does. Transactions the node
+refuses are answered -32000 with the admission message verbatim, as geth
+words it.
 
 ``eth_sign``, ``eth_signTypedData_v4`` and ``eth_signTransaction`` sign with
-the unlocked dev accounts (``signing``). ``eth_sendTransaction`` signs for the dev accounts (they are unlocked, as on
-anvil and Hardhat), filling what the request leaves out as geth does: the
-pending nonce, an estimated gas limit, and fees of ``2 × base fee + tip``
-with the tip ``eth_maxPriorityFeePerGas`` suggests (``fees``: from recent
-blocks' tips, as geth's oracle) (a legacy transaction when only ``gasPrice``
-is given).
+the unlocked dev accounts (``signing``). ``eth_sendTransaction`` signs for
+them too (they are unlocked, as on anvil and Hardhat), or marks the
+transaction of an impersonated account (``dev``), filling what the request
+leaves out as geth does: the pending nonce, an estimated gas limit, and fees
+of ``2 × base fee + tip`` with the tip ``eth_maxPriorityFeePerGas`` suggests
+(``fees``: from recent blocks' tips, as geth's oracle); a legacy transaction
+when only ``gasPrice`` is given.
 """
 
 from __future__ import annotations
