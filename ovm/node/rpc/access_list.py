@@ -17,16 +17,21 @@ calls. An address is listed without slots only if it is not the sender, the
 call's target (the new contract's address for a creation) or a precompile:
 those are warm anyway. Addresses appear in the order first touched, slots in
 ascending order.
+
+The runs interpret (an observer sees every instruction), so all of them
+together get ``timeout`` seconds, as geth bounds a call with its RPC EVM
+timeout (5 s): past it the answer is -32000 "execution aborted (timeout)".
 """
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 from typing import Callable
 
 from ...evm.frame import Frame
 from ...evm.instructions.system import create_address
-from ...evm.observer import Observer
+from ...evm.observer import ExecutionAborted, Observer
 from ...evm.opcodes import BY_NAME
 from ...evm.processor import Execution
 from ..call import CallRequest, CallResult, observed_call_result
@@ -38,6 +43,7 @@ ACCOUNT_OPS = frozenset(BY_NAME[name].code for name in
                         ("BALANCE", "EXTCODESIZE", "EXTCODECOPY", "EXTCODEHASH", "SELFDESTRUCT"))  # fmt: skip
 CALL_OPS = frozenset(BY_NAME[name].code for name in ("CALL", "CALLCODE", "DELEGATECALL", "STATICCALL"))
 MAX_ROUNDS = 64  # the list only grows, so it settles; this bounds a pathological call
+CLOCK_EVERY = 1024  # instructions between looks at the clock
 
 AccessEntries = dict[bytes, set[int]]
 RunCall = Callable[[CallRequest, Callable[[Execution], tuple[AccessEntries, CallResult]]],
@@ -47,9 +53,11 @@ RunCall = Callable[[CallRequest, Callable[[Execution], tuple[AccessEntries, Call
 class AccessListTracer(Observer):
     """What one run touches, starting from ``initial``; see the module docstring."""
 
-    def __init__(self, initial: AccessEntries, excluded: set[bytes]) -> None:
+    def __init__(self, initial: AccessEntries, excluded: set[bytes], deadline: float) -> None:
         self.entries: AccessEntries = {}
         self.excluded = excluded
+        self.deadline = deadline
+        self.steps = 0
         for address, slots in initial.items():
             if slots:
                 self.entries.setdefault(address, set()).update(slots)
@@ -61,6 +69,9 @@ class AccessListTracer(Observer):
             self.entries.setdefault(address, set())
 
     def before_step(self, frame: Frame) -> None:
+        self.steps += 1
+        if self.steps % CLOCK_EVERY == 0 and time.monotonic() > self.deadline:
+            raise ExecutionAborted("execution aborted (timeout)")
         op, stack = frame.code[frame.pc], frame.stack
         if op in STORAGE_OPS and stack:
             self.entries.setdefault(frame.address, set()).add(stack[-1])
@@ -70,9 +81,11 @@ class AccessListTracer(Observer):
             self._add_address((stack[-2] & ADDRESS_MASK).to_bytes(20, "big"))
 
 
-def create_access_list(request: CallRequest, run: RunCall, precompiles: set[bytes]) -> dict:
+def create_access_list(request: CallRequest, run: RunCall, precompiles: set[bytes], timeout: float) -> dict:
     """geth's ``eth_createAccessList`` answer for ``request``; ``run`` runs a
-    request with a ``finish`` (``Blockchain.trace_call`` on the chosen block)."""
+    request with a ``finish`` (``Blockchain.trace_call`` on the chosen block).
+    Raises ``ExecutionAborted`` past ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
     entries: AccessEntries = {}
     for address, keys in request.access_list:
         entries.setdefault(address, set()).update(int.from_bytes(key, "big") for key in keys)
@@ -80,7 +93,7 @@ def create_access_list(request: CallRequest, run: RunCall, precompiles: set[byte
     def traced(execution: Execution) -> tuple[AccessEntries, CallResult]:
         tx = execution.tx
         target = tx.to if tx.to is not None else create_address(execution.sender, tx.nonce)
-        tracer = AccessListTracer(entries, {execution.sender, target, *precompiles})
+        tracer = AccessListTracer(entries, {execution.sender, target, *precompiles}, deadline)
         return tracer.entries, observed_call_result(execution, tracer)
 
     for _ in range(MAX_ROUNDS):

@@ -31,6 +31,7 @@ from typing import Iterator
 
 from ...chain import Block, Receipt, next_excess_blob_gas
 from ...evm.exceptions import Revert
+from ...evm.observer import ExecutionAborted
 from ...evm.gas import blob_base_fee
 from ...evm.signing import impersonation_signed, sign_transaction
 from ...evm.transactions import (
@@ -215,9 +216,12 @@ class Eth:
         number = existing_block(self._chain, block).number
         precompiles = set(self._chain.fork.precompiles)
         with chain_errors():
-            return create_access_list(self._request(call),
-                                      lambda request, finish: self._chain.trace_call(request, number, None, finish),
-                                      precompiles)  # fmt: skip
+            try:
+                return create_access_list(self._request(call),
+                                          lambda request, finish: self._chain.trace_call(request, number, None, finish),
+                                          precompiles, self._limits.trace_timeout)  # fmt: skip
+            except ExecutionAborted as exc:
+                raise ServerError(str(exc)) from None
 
     # -- fees -------------------------------------------------------------------------
 

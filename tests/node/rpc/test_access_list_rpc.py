@@ -14,6 +14,7 @@ from rpc_support import node, run
 from support import asm
 
 from ovm.chain import dev_accounts
+from ovm.node.rpc import RpcLimits
 
 ALICE = dev_accounts()[0]
 ALICE_HEX = "0x" + ALICE.address.hex()
@@ -37,9 +38,9 @@ TARGET_CODE = asm("PUSH1 7", "PUSH1 1", "SSTORE", *call_code("CALL", CALLEE, Tru
                   *call_code("STATICCALL", IDENTITY, False), "CALLER", "BALANCE", "POP", "STOP")
 
 
-def with_node(tmp_path, scenario):
+def with_node(tmp_path, scenario, limits=None):
     async def go():
-        async with node(tmp_path) as rpc:
+        async with node(tmp_path, limits=limits) as rpc:
             await rpc("anvil_setCode", TARGET, "0x" + TARGET_CODE.hex())
             await rpc("anvil_setCode", CALLEE, "0x" + CALLEE_CODE.hex())
             return await scenario(rpc)
@@ -80,3 +81,15 @@ def test_a_failing_call_gets_its_list_and_its_error(tmp_path):
         poor = await rpc.failure("eth_createAccessList", {"from": "0x" + "11" * 20, "to": TARGET, "value": "0x1"})
         assert poor.code == -32000 and "insufficient funds" in poor.message
     with_node(tmp_path, scenario)
+
+
+def test_a_call_that_runs_too_long_is_aborted_and_the_node_serves_on(tmp_path):
+    async def scenario(rpc):
+        spinner = "0x" + "5f" * 20
+        await rpc("anvil_setCode", spinner, "0x" + asm("JUMPDEST", "PUSH1 0", "JUMP").hex())
+        aborted = await rpc.failure("eth_createAccessList", {"from": ALICE_HEX, "to": spinner})
+        assert (aborted.code, aborted.message) == (-32000, "execution aborted (timeout)")
+        assert await rpc("eth_getCode", spinner) != "0x"  # and nothing of the call is left in the state
+        answer = await rpc("eth_createAccessList", {"from": ALICE_HEX, "to": TARGET})
+        assert len(answer["accessList"]) == 3
+    with_node(tmp_path, scenario, limits=RpcLimits(trace_timeout=0.5))
