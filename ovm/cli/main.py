@@ -6,7 +6,8 @@ One entry point with a subcommand per job. Every failure a user can cause ends
 in a one-line message on stderr and a non-zero exit status, never a traceback:
 bad arguments (status 2), bad input or environment (``UsageError``, 2), an L1
 that cannot be reached or refuses (1); even a bug is one line (1), its
-traceback logged at debug level. Every command takes ``--log-level``.
+traceback logged at debug level. Every command takes ``--log-level``;
+``ovm --version`` prints the version (the one in ``ovm.__version__``).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import logging
 import sys
 
+from .. import __version__
 from . import blocktest, bridge, devnet, node, rollup_node, statetest
 from ..rollup.l1.client import L1Error
 from .arguments import Parser
@@ -36,6 +38,7 @@ COMMANDS = {
 
 def build_parser() -> Parser:
     parser = Parser(prog="ovm", description="An optimistic rollup in Python")
+    parser.add_argument("--version", action="version", version=f"ovm {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
     for name, (add_arguments, _, summary) in COMMANDS.items():
         command = commands.add_parser(name, help=summary, description=summary)

@@ -78,12 +78,16 @@ def open_node(
     instant: bool,
     sequencer_class=Sequencer,
     censored: set[bytes] = frozenset(),
+    impersonation: bool = False,
 ) -> Node:
     """Open (or create) the chain of ``genesis`` (and its fork schedule) in
     ``datadir`` and wire the node's parts; the mempool refuses transactions
-    from ``censored`` senders."""
+    from ``censored`` senders. A dev chain (plain ``ovm node``) has
+    ``impersonation`` (``anvil_impersonateAccount``)."""
     policy = chain_deployment_policy()
-    forks = genesis.config.forks.map_forks(lambda fork: with_deployment_policy(fork, policy))
+    forks = genesis.config.forks.map_forks(
+        lambda fork: dataclasses.replace(with_deployment_policy(fork, policy), impersonation=impersonation)
+    )
     genesis = dataclasses.replace(genesis, config=dataclasses.replace(genesis.config, forks=forks))
     store = ChainStore.open(datadir)
     try:
@@ -188,7 +192,8 @@ def main(args) -> int:
     datadir = Path(tempfile.mkdtemp(prefix="ovm-node-")) if temporary else Path(args.datadir)
     try:
         try:
-            node = open_node(datadir, genesis, block_time=args.block_time, instant=args.instant)
+            node = open_node(datadir, genesis, block_time=args.block_time, instant=args.instant,
+                             impersonation=True)
         except (StoreError, ChainError) as exc:
             raise UsageError(str(exc)) from None
         label_by_depth(node.chain, args.slots_in_an_epoch)

@@ -309,7 +309,7 @@ def begin_transaction(
         check_fits_block(tx, env, fork, block_gas_available)
         execution: Execution = DepositExecution(state, env, tx, tx.sender, fork, code_runner)
     else:
-        sender = validate_transaction(tx, env.chain_id)
+        sender = validate_transaction(tx, env.chain_id, fork.impersonation)
         check_calldata_floor(tx, fork)
         l1_charge = None if fork.l2 is None else fork.l2.l1_charge(state, tx)
         l1_fee = 0 if l1_charge is None else l1_charge.fee

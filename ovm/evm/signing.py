@@ -6,6 +6,12 @@ The hash a transaction's sender signs (EIP-155 for legacy transactions, the
 type byte and the unsigned fields for typed ones), signing with a private key,
 and recovering the sender from the signature. A deposit has no signature: its
 sender is its ``from``, vouched for by the L1 event derivation made it from.
+
+A dev chain's impersonated transaction (``anvil_impersonateAccount``) has no
+key behind it: its signature is ``r = IMPERSONATION_R`` and ``s`` one more
+than the sender's address (a valid ``s``, the zero address's too), which only a fork with ``impersonation`` accepts (a real
+signature's ``r`` is the x coordinate of a random point: it is never this
+one). Everywhere else such a transaction has no sender.
 """
 
 from __future__ import annotations
@@ -13,7 +19,7 @@ from __future__ import annotations
 import dataclasses
 
 from ovm.primitives import rlp
-from ovm.primitives.crypto import InvalidSignature, keccak256, recover_address, sign
+from ovm.primitives.crypto import SECP256K1_N, InvalidSignature, keccak256, recover_address, sign
 from ovm.primitives.types import Address, Hash32
 
 from .transactions import (
@@ -25,6 +31,9 @@ from .transactions import (
     Transaction,
     transaction_fields,
 )
+
+
+IMPERSONATION_R = int.from_bytes(keccak256(b"ovm: an impersonated sender, no key behind it"), "big") % SECP256K1_N
 
 
 def legacy_chain_id(v: int) -> int | None:
@@ -84,13 +93,34 @@ def sign_transaction(tx: Transaction, private_key: bytes, chain_id: int | None) 
     return dataclasses.replace(tx, y_parity=y_parity, r=r, s=s)
 
 
-def recover_sender(tx: Transaction) -> Address:
-    """The address that signed ``tx`` (a deposit's ``from``); ``InvalidTransaction``
+def recover_sender(tx: Transaction, impersonation: bool = False) -> Address:
+    """The address that signed ``tx`` (a deposit's ``from``; with
+    ``impersonation``, an impersonated transaction's); ``InvalidTransaction``
     if there is none."""
     if isinstance(tx, DepositTransaction):
         return tx.sender
+    impersonated = impersonated_sender(tx)
+    if impersonated is not None:
+        if not impersonation:
+            raise InvalidSender("invalid signature: an impersonated sender's, which only a dev chain accepts")
+        return impersonated
     y_parity = _legacy_y_parity(tx.v) if isinstance(tx, LegacyTransaction) else tx.y_parity
     try:
         return recover_address(signing_hash(tx), y_parity, tx.r, tx.s)
     except InvalidSignature as exc:
         raise InvalidSender(f"invalid signature: {exc}") from None
+
+
+def impersonation_signed(tx: Transaction, sender: Address, chain_id: int) -> Transaction:
+    """``tx`` with the impersonation signature for ``sender`` (see the module docstring)."""
+    s = int.from_bytes(sender, "big") + 1
+    if isinstance(tx, LegacyTransaction):
+        return dataclasses.replace(tx, v=chain_id * 2 + 35, r=IMPERSONATION_R, s=s)
+    return dataclasses.replace(tx, y_parity=0, r=IMPERSONATION_R, s=s)
+
+
+def impersonated_sender(tx: Transaction) -> Address | None:
+    """The sender an impersonation signature names, or ``None`` for any other signature."""
+    if isinstance(tx, DepositTransaction) or tx.r != IMPERSONATION_R or not 1 <= tx.s <= 1 << 160:
+        return None
+    return Address((tx.s - 1).to_bytes(20, "big"))

@@ -263,11 +263,12 @@ def _check_blobs(tx: BlobTransaction) -> None:
             )
 
 
-def validate_transaction(tx: Transaction, chain_id: int | None = None) -> Address:
+def validate_transaction(tx: Transaction, chain_id: int | None = None, impersonation: bool = False) -> Address:
     """Check the rules that need no state, then recover and return the sender.
 
     With ``chain_id``, a protected transaction must be for that chain. A deposit
-    is refused: it comes from derivation, never from a user.
+    is refused: it comes from derivation, never from a user. ``impersonation``
+    (a dev chain's) accepts an impersonated sender (``signing``).
     """
     if isinstance(tx, DepositTransaction):
         raise InvalidTransaction("deposit transactions come only from L1, through derivation")
@@ -279,7 +280,7 @@ def validate_transaction(tx: Transaction, chain_id: int | None = None) -> Addres
         _check_blobs(tx)
     if isinstance(tx, SetCodeTransaction):
         check_set_code(tx)
-    return recover_sender(tx)
+    return recover_sender(tx, impersonation)
 
 
 def check_for_pool(

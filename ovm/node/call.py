@@ -30,6 +30,7 @@ from ..evm.environment import BlockEnv
 from ..evm.exceptions import EvmError
 from ..evm.forks import Fork
 from ..evm.interpreter import CodeRunner
+from ..evm.observer import Observer
 from ..evm.processor import Execution
 from ..evm.transactions import (
     AccessList,
@@ -217,6 +218,18 @@ def _check_call(state: State, env: BlockEnv, tx: Transaction, request: CallReque
     if request.gas_price is not None and request.authorization_list is not None:
         raise InvalidTransaction("both gasPrice and authorizationList specified")
     check_call(state, env, tx, request.sender)
+
+
+def observed_call_result(execution: Execution, observer: Observer) -> CallResult:
+    """Run a call's prepared execution (``run_call``'s ``finish``) under
+    ``observer``, one instruction at a time, and nothing settled."""
+    execution.machine.observer = observer
+    try:
+        if not execution.machine.done:
+            execution.machine.run()
+    finally:
+        execution.machine.observer = None
+    return _call_result(execution)
 
 
 def _call_result(execution: Execution) -> CallResult:

@@ -42,7 +42,8 @@ Durability: a transaction is persisted through the chain
 (``remember_pending``) before ``add`` returns its hash, and forgotten when it
 is replaced or dropped; the block that includes it forgets it in the block's
 own commit. After a restart ``restore`` admits the persisted ones again, so
-every acknowledged transaction is either in a block or back in the pool.
+every acknowledged transaction is either in a block or back in the pool
+(an impersonated one too, though the impersonation ended with the process).
 
 The ``new_pending`` listeners hear of each transaction as it becomes pending
 (``eth_subscribe("newPendingTransactions")``, pending-transaction filters).
@@ -62,6 +63,7 @@ from ..chain import ChainConfig, ChainFork
 from ..evm.blobs import BlobSidecar, encode_network_form
 from ..evm.delegation import is_designator, recover_authority
 from ..evm.gas import TX_BASE
+from ..evm.signing import impersonated_sender
 from ..evm.transactions import (
     AccessListTransaction,
     BlobTransaction,
@@ -177,6 +179,8 @@ class Mempool:
         self.deployment_policy = deployment_policy
         # A sequencer's own policy (a censoring one, to try the rollup's forced exit).
         self.refused_senders = frozenset(refused_senders)
+        # A dev chain's impersonated senders (anvil_impersonateAccount), if its fork takes them.
+        self.impersonating: set[Address] = set()
         self.new_pending: Listeners[PooledTransaction] = Listeners()
         self._by_hash: dict[Hash32, PooledTransaction] = {}
         self._by_sender: dict[Address, dict[int, PooledTransaction]] = {}
@@ -234,7 +238,7 @@ class Mempool:
         restored = 0
         for tx in self.chain.pending_transactions():
             try:
-                self._insert(self._admit(self._with_blobs(tx)))
+                self._insert(self._admit(self._with_blobs(tx), readmitted=True))
                 restored += 1
             except AdmissionError as exc:
                 log.info("dropping persisted transaction 0x%s: %s", transaction_hash(tx).hex(), exc)
@@ -248,7 +252,16 @@ class Mempool:
         sidecar = self.chain.sidecar(transaction_hash(tx))
         return tx if sidecar is None else encode_network_form(tx, sidecar)
 
-    def _admit(self, tx_or_raw: bytes | Transaction) -> PooledTransaction:
+    def _impersonating(self, tx_or_raw: bytes | Transaction, readmitted: bool) -> set[Address]:
+        """The senders whose impersonated transactions are taken: none but on a
+        dev chain; there, the impersonated ones, and the sender of a transaction
+        acknowledged before a restart (it was impersonated then)."""
+        if not self.chain.next_fork().fork.impersonation:
+            return set()
+        sender = None if isinstance(tx_or_raw, bytes) else impersonated_sender(tx_or_raw)
+        return self.impersonating | {sender} if readmitted and sender is not None else self.impersonating
+
+    def _admit(self, tx_or_raw: bytes | Transaction, readmitted: bool = False) -> PooledTransaction:
         chain, limits = self.chain, self.limits
         fork = chain.next_fork().fork
         admitted = admit(
@@ -264,6 +277,7 @@ class Mempool:
             l2_rules=fork.l2,
             max_transaction_gas=fork.max_transaction_gas,
             code_delegation=fork.code_delegation,
+            impersonating=self._impersonating(tx_or_raw, readmitted),
             transaction_types=fork.transaction_types - {DepositTransaction.TYPE},
             blobs=fork.blobs,
         )

@@ -48,12 +48,13 @@ that way.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Collection
 
 from ..evm.blobs import BlobError, BlobSidecar, decode_network_form, verify_sidecar
 from ..evm.gas import CANCUN_BLOBS, BlobParams
 from ..evm.instructions.system import create_address
 from ..evm.l2 import L2Rules
+from ..evm.signing import impersonated_sender
 from ..evm.transactions import (
     TRANSACTION_TYPES,
     AccessListTransaction,
@@ -129,6 +130,7 @@ def admit(
     blobs: BlobParams = CANCUN_BLOBS,
     max_transaction_gas: int | None = None,
     code_delegation: bool = False,
+    impersonating: Collection[Address] = (),
 ) -> Admitted:
     """Check ``tx_or_raw`` (network form or decoded) for the pool; raises ``AdmissionError``.
 
@@ -136,10 +138,12 @@ def admit(
     ``l2_rules`` (the chain fork's) add the L1 data fee to the funds needed;
     ``blobs`` (the next block's fork's) cap a transaction's blobs;
     ``max_transaction_gas`` is the chain fork's cap on a gas limit, if any;
-    ``code_delegation`` (the chain fork's) lets a delegated sender send."""
+    ``code_delegation`` (the chain fork's) lets a delegated sender send;
+    ``impersonating`` (a dev chain's) are the senders whose impersonated
+    transactions are taken (``ovm.evm.signing``): any other is refused."""
     tx, sidecar = _decode(tx_or_raw, max_tx_size, transaction_types, blobs)
     _check_stateless(tx, chain_id, block_gas_limit, max_transaction_gas)
-    sender = _recover_sender(tx, chain_id)
+    sender = _recover_sender(tx, chain_id, impersonated_sender(tx) in impersonating)
     _check_sender(sender)
     if tx.to is None:
         _check_deployment(tx, sender, deployment_policy)
@@ -222,9 +226,9 @@ def _check_stateless(tx: Transaction, chain_id: int, block_gas_limit: int, max_g
         raise AdmissionError(str(exc)) from None
 
 
-def _recover_sender(tx: Transaction, chain_id: int) -> Address:
+def _recover_sender(tx: Transaction, chain_id: int, impersonation: bool) -> Address:
     try:
-        return validate_transaction(tx, chain_id)
+        return validate_transaction(tx, chain_id, impersonation)
     except InvalidSender as exc:
         raise AdmissionError(f"{INVALID_SENDER}: {exc}") from None
     except InvalidTransaction as exc:

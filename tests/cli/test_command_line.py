@@ -90,3 +90,16 @@ def test_an_unexpected_error_is_one_line_with_the_traceback_at_debug_level(monke
     assert cli.main(["statetest", "x.json", "--log-level", "debug"]) == 1
     err = capsys.readouterr().err
     assert "Traceback" in err and err.endswith("(--log-level debug shows where)\n")
+
+
+def test_version_is_the_package_version():
+    import tomllib
+
+    from ovm import __version__
+    from support import REPO
+
+    result = run_ovm("--version")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == f"ovm {__version__}"
+    project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+    assert "version" in project["dynamic"] and "version" not in project  # written once, in ovm/__init__.py

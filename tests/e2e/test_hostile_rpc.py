@@ -267,7 +267,7 @@ def test_params_that_are_not_an_array_are_invalid_params(node, params):
 
 UNKNOWN_METHODS = [
     ("empty", ""), ("private-helper", "eth__submit"), ("other-case", "ETH_CHAINID"), ("rpc-modules", "rpc_modules"),
-    ("admin", "admin_addPeer"), ("personal", "personal_sign"), ("no-namespace", "chainId"), ("dunder", "eth___init__"),
+    ("admin", "admin_addPeer"), ("personal", "personal_unlockAccount"), ("no-namespace", "chainId"), ("dunder", "eth___init__"),
     ("unicode", "eth_\u00e9\ud800"), ("10k-chars", "eth_" + "x" * 10_000),
 ]
 

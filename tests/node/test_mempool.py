@@ -18,12 +18,12 @@ import dataclasses
 import pytest
 from support import fee_market_tx, legacy_tx
 
-from ovm.chain import ETHEREUM, OP_STACK, ChainConfig, dev_genesis
+from ovm.chain import CANCUN_ONLY, ETHEREUM, OP_STACK, ChainConfig, dev_genesis
 from ovm.chain.dev_accounts import dev_accounts
 from ovm.evm.blobs import BYTES_PER_BLOB, encode_network_form, make_sidecar
 from ovm.evm.gas import GAS_PER_BLOB
 from ovm.evm.kzg import versioned_hash
-from ovm.evm.signing import sign_transaction
+from ovm.evm.signing import impersonation_signed, sign_transaction
 from ovm.evm.transactions import BlobTransaction, encode_transaction, transaction_hash
 from ovm.node.chain import Blockchain
 from ovm.node.mempool import Mempool, PoolLimits
@@ -334,6 +334,30 @@ def test_restore_forgets_what_is_no_longer_valid(chain):
     assert pool.restore() == 2  # the old one, then its replacement
     assert hashes(for_block(pool)) == hashes([new])
     assert chain.pending_transactions() == [new]
+
+
+def test_an_impersonated_transaction_survives_a_restart_on_a_dev_chain(tmp_path):
+    """The impersonation ends with the process; what it sent was acknowledged and comes back."""
+    def dev_chain():
+        forks = CANCUN_ONLY.map_forks(lambda fork: dataclasses.replace(fork, impersonation=True))
+        genesis = dev_genesis(ChainConfig(forks=forks))
+        return Blockchain(ChainStore.open(tmp_path / "chain"), genesis, clock=lambda: NOW)
+
+    chain = dev_chain()
+    pool = Mempool(chain)
+    pool.impersonating.add(BOB.address)
+    marked = impersonation_signed(transfer(ALICE, 0), BOB.address, CHAIN_ID)
+    tx_hash = pool.add(marked)
+    chain.store.close()
+    reopened = dev_chain()
+    try:
+        restored = Mempool(reopened)
+        assert restored.restore() == 1 and restored.get(tx_hash).sender == BOB.address
+        assert not restored.impersonating
+        with pytest.raises(AdmissionError, match="invalid sender"):  # new ones need a new impersonation
+            restored.add(impersonation_signed(transfer(ALICE, 1), BOB.address, CHAIN_ID))
+    finally:
+        reopened.store.close()
 
 
 # --- blob transactions (an L1 chain) -------------------------------------------------

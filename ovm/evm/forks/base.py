@@ -41,6 +41,12 @@ have none. An L2 fork is made from the Ethereum fork whose EVM it runs by
 ``Fork.on_l2``, which keeps that fork's instruction set object, so the two
 share translations.
 
+A dev chain (plain ``ovm node``, as anvil and Hardhat) runs a copy of its
+fork with ``impersonation``: a transaction carrying the impersonation
+signature (``ovm.evm.signing.impersonation_signed``) is from the address it
+names. No other chain accepts one; which transactions get that signature is
+the node's business (``anvil_impersonateAccount``).
+
 A chain that restricts what may be deployed (``ovm.safety.bytecode_policy``)
 runs a copy of its fork with a ``deployment_check``: the machine asks it about
 every creation's initcode before it runs and about the code a creation returns
@@ -161,6 +167,7 @@ class Fork:
     calldata_floor_per_token: int = 0
     max_transaction_gas: int | None = None
     code_delegation: bool = False
+    impersonation: bool = False
 
     def derive(
         self,

@@ -5,7 +5,8 @@ JSON-RPC
 The node's Ethereum JSON-RPC interface over HTTP and WebSocket: the server
 (``server``) and its transport (``transport``), parameter converters (``params``), errors (``errors``), JSON
 shapes (``formatting``), logs, filters and subscriptions (``filters``), and
-one module per namespace — ``eth``, ``net``, ``web3``, ``debug``, ``txpool``
+one module per namespace — ``eth``, ``net``, ``web3``, ``debug``, ``txpool``,
+``personal`` (``personal_sign``, with the rest of ``signing``)
 and the dev controls (``dev``: ``evm``, ``anvil``, ``hardhat``, ``ovm``).
 
 ``default_modules(ctx)`` is the standard set; a caller adds its own modules
@@ -26,6 +27,7 @@ from .errors import RpcError
 from .eth import Eth
 from .net import Net
 from .server import RpcLimits, RpcServer
+from .signing import Personal
 from .transport import RunningServer, serve
 from .txpool import Txpool
 from .web3 import Web3
@@ -39,6 +41,7 @@ def default_modules(ctx: NodeContext, limits: RpcLimits = RpcLimits()) -> list[o
         Eth(ctx, limits),
         Debug(ctx, limits),
         Txpool(ctx),
+        Personal(ctx),
         Evm(ctx),
         Anvil(ctx),
         Hardhat(ctx),

@@ -21,12 +21,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
+from ... import __version__
 from ...chain import DevAccount
 from ..chain import Blockchain
 from ..mempool import Mempool
 from ..sequencer import Sequencer
 
-CLIENT_VERSION = "ovm/0.1.0"
+CLIENT_VERSION = f"ovm/{__version__}"
 
 
 @dataclass

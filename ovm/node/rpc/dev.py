@@ -9,6 +9,13 @@ name: ``Hardhat`` is ``Anvil`` under another namespace, and ``Ovm`` has the
 methods of both. ``anvil_getBlobsByTransactionHash`` gives back the blobs of
 a blob transaction on an L1 node, as anvil does.
 
+Impersonation: ``anvil_impersonateAccount`` (``hardhat_``, ``ovm_``) lets
+``eth_sendTransaction`` send from an address whose key the node does not hold,
+until ``anvil_stopImpersonatingAccount``. Only a dev chain, whose fork takes
+impersonated transactions (plain ``ovm node``), allows it: the transaction
+carries a marker in place of a signature (``ovm.evm.signing``), which a rollup's
+replicas could not derive, so a rollup's sequencer refuses.
+
 Time: ``evm_increaseTime`` moves the clock of future blocks forward;
 ``evm_setNextBlockTimestamp`` moves it so that the next block has the given
 timestamp (exactly when that block is made by ``evm_mine``; within the
@@ -142,6 +149,16 @@ class Anvil(_DevControls):
         self._chain.set_storage(address, slot, int.from_bytes(value, "big"))
         return True
 
+    def impersonateAccount(self, address: Address) -> None:
+        """Let ``eth_sendTransaction`` send from ``address`` without its key."""
+        if not self._chain.next_fork().fork.impersonation:
+            raise ServerError("impersonation is only on a dev chain (ovm node): no other node "
+                              "could tell who sent a transaction without a signature")
+        self._ctx.mempool.impersonating.add(address)
+
+    def stopImpersonatingAccount(self, address: Address) -> None:
+        self._ctx.mempool.impersonating.discard(address)
+
     def getBlobsByTransactionHash(self, tx_hash: Hash) -> list[str] | None:
         """The blobs a blob transaction came with (blocks hold only their hashes):
         how anvil lets a rollup read its blob batches back; null if unknown."""
@@ -164,6 +181,17 @@ class Anvil(_DevControls):
 
 class Hardhat(Anvil):
     namespace = "hardhat"
+
+    def impersonateAccount(self, address: Address) -> bool:
+        """As Hardhat answers: ``true``."""
+        super().impersonateAccount(address)
+        return True
+
+    def stopImpersonatingAccount(self, address: Address) -> bool:
+        """``true`` if the account was impersonated, as Hardhat answers."""
+        was = address in self._ctx.mempool.impersonating
+        super().stopImpersonatingAccount(address)
+        return was
 
 
 class Ovm(Evm, Anvil):

@@ -9,28 +9,34 @@ except on a rollup node, whose ``Blockchain.label_blocks`` says which.
 State at an older block is rebuilt from the store's undo records (slow, but
 exact). ``eth_call`` and ``eth_estimateGas`` run with a gas cap
 (``RpcLimits.call_gas_cap``), and answer a revert with code 3 and the revert
-data. Transactions the node refuses are answered -32000 with the admission
-message verbatim, as geth words it. Blob fees follow each block's fork
-(``eth_blobBaseFee`` is the next block's; ``eth_feeHistory`` gives
-``baseFeePerBlobGas`` and ``blobGasUsedRatio`` as geth does), and
-``eth_config`` reports the forks (EIP-7910, ``fork_config``).
+data; ``eth_createAccessList`` (``access_list``) runs with the same cap and
+answers a failure in its ``error`` field, as geth does. Transactions the node
+refuses are answered -32000 with the admission message verbatim, as geth
+words it. Blob fees follow each block's fork (``eth_blobBaseFee`` is the next
+block's; ``eth_feeHistory`` gives ``baseFeePerBlobGas`` and
+``blobGasUsedRatio`` as geth does), and ``eth_config`` reports the forks
+(EIP-7910, ``fork_config``).
 
-``eth_sendTransaction`` signs for the dev accounts (they are unlocked, as on
-anvil and Hardhat), filling what the request leaves out as geth does: the
-pending nonce, an estimated gas limit, and fees of ``2 × base fee + tip``
-with a tip of ``SUGGESTED_TIP`` (a legacy transaction when only ``gasPrice``
-is given).
+``eth_sign``, ``eth_signTypedData_v4`` and ``eth_signTransaction`` sign with
+the unlocked dev accounts (``signing``). ``eth_sendTransaction`` signs for
+them too (they are unlocked, as on anvil and Hardhat), or marks the
+transaction of an impersonated account (``dev``), filling what the request
+leaves out as geth does: the pending nonce, an estimated gas limit, and fees
+of ``2 × base fee + tip`` with the tip ``eth_maxPriorityFeePerGas`` suggests
+(``fees``: from recent blocks' tips, as geth's oracle); a legacy transaction
+when only ``gasPrice`` is given.
 """
 
 from __future__ import annotations
 
 import inspect
 from contextlib import contextmanager
-from typing import Any, Iterator
+from typing import Iterator
 
-from ...chain import Block, Header, Receipt
+from ...chain import Block, Receipt
 from ...evm.exceptions import Revert
-from ...evm.signing import sign_transaction
+from ...evm.observer import ExecutionAborted
+from ...evm.signing import impersonation_signed, sign_transaction
 from ...evm.transactions import (
     AccessListTransaction,
     DepositTransaction,
@@ -46,8 +52,10 @@ from ...state import State
 from ..call import CallRequest, InvalidOverride
 from ..chain import Blockchain
 from ..errors import ChainError, ExecutionReverted, GasEstimationError
+from .access_list import create_access_list
 from .context import NodeContext
 from .errors import InvalidParams, ResourceNotFound, ServerError, error_message, reverted
+from .fees import TipOracle, fee_history
 from .filters import Filters, Subscriptions, query_logs
 from .fork_config import eth_config
 from .formatting import block_json, data, quantity, receipt_json, transaction_json
@@ -70,11 +78,8 @@ from .params import (
     Uint64,
 )
 from .server import Connection, RpcLimits
+from .signing import key_of, message_bytes, personal_message_hash, signature, typed_data_hash
 
-GWEI = 10**9
-SUGGESTED_TIP = GWEI
-MAX_FEE_HISTORY_BLOCKS = 1024
-MAX_PERCENTILES = 100
 
 
 class Eth:
@@ -86,6 +91,7 @@ class Eth:
         self._limits = limits
         self._filters = Filters(ctx, limits)
         self._subscriptions = Subscriptions(ctx, limits)
+        self._tips = TipOracle(ctx.chain)
 
     # -- chain ------------------------------------------------------------------------
 
@@ -104,7 +110,10 @@ class Eth:
         return False
 
     def accounts(self) -> list[str]:
-        return [data(account.address) for account in self._ctx.dev_accounts]
+        """The unlocked dev accounts, then the impersonated ones (as anvil lists them)."""
+        unlocked = [account.address for account in self._ctx.dev_accounts]
+        impersonated = sorted(self._ctx.mempool.impersonating - set(unlocked))
+        return [data(address) for address in unlocked + impersonated]
 
     def coinbase(self) -> str:
         return data(self._chain.config.fee_recipient)
@@ -211,70 +220,32 @@ class Eth:
         with chain_errors():
             return quantity(self._chain.estimate_gas(self._request(call), overrides, number))
 
+    def createAccessList(self, call: Call, block: BlockId = "latest") -> dict:
+        """geth's answer: the slots and addresses the call touches, and its gas with them (``access_list``)."""
+        number = existing_block(self._chain, block).number
+        precompiles = set(self._chain.next_fork().fork.precompiles)
+        with chain_errors():
+            try:
+                return create_access_list(self._request(call),
+                                          lambda request, finish: self._chain.trace_call(request, number, None, finish),
+                                          precompiles, self._limits.trace_timeout)  # fmt: skip
+            except ExecutionAborted as exc:
+                raise ServerError(str(exc)) from None
+
     # -- fees -------------------------------------------------------------------------
 
     def gasPrice(self) -> str:
-        return quantity(self._chain.next_base_fee() + SUGGESTED_TIP)
+        return quantity(self._chain.next_base_fee() + self._tips.suggest())
 
     def maxPriorityFeePerGas(self) -> str:
-        return quantity(SUGGESTED_TIP)
+        return quantity(self._tips.suggest())
 
     def blobBaseFee(self) -> str:
         return quantity(self._chain.next_blob_base_fee())
 
     def feeHistory(self, block_count: Uint64, newest: BlockNumberOrTag, percentiles: Json = None) -> dict:
-        percentiles = _percentiles(percentiles)
         last = min(block_number(self._chain, newest), self._chain.head.number)
-        count = min(block_count, MAX_FEE_HISTORY_BLOCKS, last + 1)
-        blocks = [self._chain.block(n) for n in range(last - count + 1, last + 1)]
-        history = {
-            "oldestBlock": quantity(last - count + 1),
-            "baseFeePerGas": [quantity(b.header.base_fee_per_gas) for b in blocks],
-            "gasUsedRatio": [b.header.gas_used / b.header.gas_limit for b in blocks],
-            "baseFeePerBlobGas": [quantity(self._blob_base_fee(b.header)) for b in blocks],
-            "blobGasUsedRatio": [self._blob_gas_used_ratio(b.header) for b in blocks],
-        }
-        history["baseFeePerGas"].append(quantity(self._next_base_fee_after(last)))
-        history["baseFeePerBlobGas"].append(quantity(self._next_blob_base_fee_after(last)))
-        if percentiles is not None:
-            history["reward"] = [self._rewards(b, percentiles) for b in blocks]
-        return history
-
-    def _next_base_fee_after(self, number: int) -> int:
-        if number == self._chain.head.number:
-            return self._chain.next_base_fee()
-        return self._chain.block(number + 1).header.base_fee_per_gas
-
-    def _blob_base_fee(self, header: Header) -> int:
-        """A block's blob base fee, by its fork's blob parameters."""
-        return self._chain.fork_at(header.timestamp).fork.blobs.base_fee(header.excess_blob_gas)
-
-    def _blob_gas_used_ratio(self, header: Header) -> float:
-        return header.blob_gas_used / self._chain.fork_at(header.timestamp).fork.blobs.max_gas
-
-    def _next_blob_base_fee_after(self, number: int) -> int:
-        if number == self._chain.head.number:
-            return self._chain.next_blob_base_fee()
-        return self._blob_base_fee(self._chain.block(number + 1).header)
-
-    def _rewards(self, block: Block, percentiles: list[float]) -> list[str]:
-        """Tips at the given percentiles of gas used, as geth weighs them."""
-        if not block.transactions:
-            return ["0x0"] * len(percentiles)
-        records = self._chain.block_receipts(block.hash) or []
-        base_fee = block.header.base_fee_per_gas
-        # A deposit pays no gas price: its tip is 0, as op-geth counts it.
-        tips = sorted((max(r.details.effective_gas_price - base_fee, 0), r.details.gas_used)
-                      for r in records)  # fmt: skip
-        total = sum(used for _, used in tips) or 1
-        rewards, index, cumulative = [], 0, tips[0][1]
-        for percentile in percentiles:
-            threshold = total * percentile / 100
-            while cumulative < threshold and index < len(tips) - 1:
-                index += 1
-                cumulative += tips[index][1]
-            rewards.append(quantity(tips[index][0]))
-        return rewards
+        return fee_history(self._chain, block_count, last, percentiles)
 
     # -- transactions -----------------------------------------------------------------
 
@@ -291,13 +262,31 @@ class Eth:
         return data(tx_hash)
 
     async def sendTransaction(self, call: Call) -> str:
+        return await self._submit(self._signed(call, impersonated=True))
+
+    def _signed(self, call: CallObject, impersonated: bool = False) -> Transaction:
+        """The filled transaction, signed by an unlocked account or, with
+        ``impersonated``, marked as an impersonated account's (``anvil``)."""
         if call.sender is None:
             raise InvalidParams('invalid argument 0 (call): "from" is required')
-        key = next((a.private_key for a in self._ctx.dev_accounts if a.address == call.sender), None)
-        if key is None:
-            raise ServerError(f"unknown account 0x{call.sender.hex()}: only the dev accounts are unlocked")
-        tx = sign_transaction(self._fill(call), key, self._chain.chain_id)
-        return await self._submit(tx)
+        unlocked = any(account.address == call.sender for account in self._ctx.dev_accounts)
+        if impersonated and not unlocked and call.sender in self._ctx.mempool.impersonating:
+            return impersonation_signed(self._fill(call), call.sender, self._chain.chain_id)
+        key = key_of(self._ctx.dev_accounts, call.sender)
+        return sign_transaction(self._fill(call), key, self._chain.chain_id)
+
+    # -- signing with the unlocked accounts (``signing``) -----------------------------
+
+    def sign(self, address: Address, message: Json) -> str:
+        key = key_of(self._ctx.dev_accounts, address)
+        return signature(personal_message_hash(message_bytes(message, "1 (data)")), key)
+
+    def signTypedData_v4(self, address: Address, typed_data: Json) -> str:
+        key = key_of(self._ctx.dev_accounts, address)
+        return signature(typed_data_hash(typed_data), key)
+
+    def signTransaction(self, call: Call) -> str:
+        return data(encode_transaction(self._signed(call)))
 
     def _fill(self, call: CallObject) -> Transaction:
         """The transaction geth would make of ``call``."""
@@ -340,7 +329,7 @@ class Eth:
 
     def _fees(self, call: CallObject) -> tuple[int, int]:
         """The tip and fee cap of a call object, defaulted as geth does."""
-        tip = SUGGESTED_TIP if call.max_priority_fee_per_gas is None else call.max_priority_fee_per_gas
+        tip = self._tips.suggest() if call.max_priority_fee_per_gas is None else call.max_priority_fee_per_gas
         fee_cap = call.max_fee_per_gas
         if fee_cap is None:
             fee_cap = 2 * self._chain.next_base_fee() + tip
@@ -468,16 +457,3 @@ def chain_errors() -> Iterator[None]:
         raise reverted(error) from None
     except (InvalidTransaction, GasEstimationError, ChainError, InvalidOverride) as error:
         raise ServerError(str(error)) from None
-
-
-def _percentiles(value: Any) -> list[float] | None:
-    if value is None:
-        return None
-    if not isinstance(value, list) or len(value) > MAX_PERCENTILES:
-        raise InvalidParams(f"invalid argument 2 (percentiles): want an array of at most {MAX_PERCENTILES} numbers")
-    previous = 0.0
-    for item in value:
-        if isinstance(item, bool) or not isinstance(item, (int, float)) or not previous <= item <= 100:
-            raise InvalidParams("invalid argument 2 (percentiles): want increasing numbers from 0 to 100")
-        previous = item
-    return [float(item) for item in value]

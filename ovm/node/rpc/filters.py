@@ -8,7 +8,10 @@ range of at most ``max_log_range`` blocks, at most ``max_log_results`` logs).
 ``Filters`` keeps the polling filters of ``eth_newFilter``,
 ``eth_newBlockFilter`` and ``eth_newPendingTransactionFilter``: a log or block
 filter remembers the next block it has not reported and reads the chain when
-polled; a pending-transaction filter collects hashes from the mempool's
+polled (each poll answers every block sealed since the previous one, a
+``latest`` bound following the head; at most ``max_log_range`` blocks and
+``max_log_results`` logs a poll, the next poll going on where it stopped, so
+nothing is skipped); a pending-transaction filter collects hashes from the mempool's
 listeners (at most ``max_subscription_backlog`` of them). A filter not polled for
 ``filter_timeout`` seconds is removed, as geth does after five minutes.
 
@@ -27,7 +30,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from ..chain import BuiltBlock
+from ..chain import HEAD_TAGS, BuiltBlock
 from ..mempool import PooledTransaction
 from .context import NodeContext
 from .errors import InvalidParams, LimitExceeded, ResourceNotFound
@@ -141,16 +144,39 @@ class Filters:
             entry.pending.clear()
             return hashes
         head = self.ctx.chain.head.number
-        first, entry.next_block = entry.next_block, head + 1
         if entry.kind == "blocks":
-            return [data(self.ctx.chain.block(number).hash) for number in range(first, head + 1)]
-        return self._new_logs(entry.log_filter, first, head)
+            first = entry.next_block
+            last = min(head, first + self.limits.max_log_range - 1)
+            entry.next_block = last + 1
+            return [data(self.ctx.chain.block(number).hash) for number in range(first, last + 1)]
+        return self._new_logs(entry, head)
 
-    def _new_logs(self, flt: LogFilter, first_unseen: int, head: int) -> list[dict]:
+    def _new_logs(self, entry: _Filter, head: int) -> list[dict]:
+        """The matching logs of the blocks sealed since the last poll. A tag
+        (``latest``, the default) bounds nothing here: it names the head at
+        each poll, and every block sealed in between must be reported, as geth
+        reports them; only a block number bounds the range. A poll answers at
+        most ``max_log_range`` blocks, fewer if their logs pass
+        ``max_log_results``; the next poll goes on from there."""
+        flt = entry.log_filter
+        assert flt is not None
         if flt.block_hash is not None:
             return []  # its one block was sealed before the filter was installed
-        first, last = _range(self.ctx, flt)
-        return _matching_logs(self.ctx, flt, max(first, first_unseen), min(last, head), self.limits)
+        first = max(entry.next_block, _bound(self.ctx, flt.from_block, entry.next_block))
+        last = min(head, _bound(self.ctx, flt.to_block, head), first + self.limits.max_log_range - 1)
+        if last < first:
+            entry.next_block = max(entry.next_block, head + 1)
+            return []
+        while True:
+            try:
+                found = _matching_logs(self.ctx, flt, first, last, self.limits)
+                break
+            except LimitExceeded:
+                if last == first:
+                    raise  # one block's logs alone are too many: narrow the filter
+                last = first + (last - first) // 2
+        entry.next_block = last + 1
+        return found
 
     def logs(self, filter_id: str) -> list[dict]:
         """``eth_getFilterLogs``: everything a log filter matches."""
@@ -171,6 +197,14 @@ class Filters:
         deadline = self.clock() - self.limits.filter_timeout
         for filter_id in [i for i, entry in self._filters.items() if entry.last_used < deadline]:
             self.uninstall(filter_id)
+
+
+def _bound(ctx: NodeContext, tag: str | int, default: int) -> int:
+    """A filter's block bound for polling: a number (or ``earliest``) is one;
+    a tag that follows the head is ``default``."""
+    if tag in HEAD_TAGS:
+        return default
+    return ctx.chain.resolve_block_tag(tag)
 
 
 # --- subscriptions ------------------------------------------------------------------------

@@ -61,8 +61,9 @@ def optional_address(value: bytes | None) -> str | None:
 
 @lru_cache(maxsize=SENDER_CACHE_SIZE)
 def sender_of(tx: Transaction) -> bytes:
-    """The transaction's sender (signature recovery is the slow part of a reply)."""
-    return recover_sender(tx)
+    """The transaction's sender (signature recovery is the slow part of a reply);
+    an impersonated one's too, as only a dev chain's blocks hold them."""
+    return recover_sender(tx, impersonation=True)
 
 
 # --- blocks -------------------------------------------------------------------------

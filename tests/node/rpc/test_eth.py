@@ -242,6 +242,51 @@ def test_polling_filters(tmp_path):
     with_node(tmp_path, scenario)
 
 
+def test_filters_report_every_block_sealed_since_the_last_poll(tmp_path):
+    async def scenario(rpc):
+        address = await deploy(rpc)
+        target = bytes.fromhex(address[2:])
+        latest = await rpc("eth_newFilter", {"address": address})  # no fromBlock: "latest"
+        numbered = await rpc("eth_newFilter", {"address": address, "toBlock": hex(4)})
+        blocks = await rpc("eth_newBlockFilter")
+        first = int(await rpc("eth_blockNumber"), 16) + 1
+        sent = [await rpc("eth_sendRawTransaction", signed(nonce, target)) for nonce in range(3)]  # 3 blocks
+        assert [log["transactionHash"] for log in await rpc("eth_getFilterChanges", latest)] == sent
+        assert [int(log["blockNumber"], 16) for log in await rpc("eth_getFilterChanges", numbered)] == [
+            n for n in range(first, first + 3) if n <= 4]
+        hashes = [(await rpc("eth_getBlockByNumber", hex(n), False))["hash"] for n in range(first, first + 3)]
+        assert await rpc("eth_getFilterChanges", blocks) == hashes
+        assert await rpc("eth_getFilterChanges", latest) == []
+        more = [await rpc("eth_sendRawTransaction", signed(nonce, target)) for nonce in range(3, 5)]
+        assert [log["transactionHash"] for log in await rpc("eth_getFilterChanges", latest)] == more
+        assert await rpc("eth_getFilterChanges", numbered) == []  # past its toBlock
+    with_node(tmp_path, scenario)
+
+
+def test_a_poll_answers_a_bounded_range_and_the_next_goes_on(tmp_path):
+    async def scenario(rpc):
+        address = await deploy(rpc)
+        target = bytes.fromhex(address[2:])
+        logs = await rpc("eth_newFilter", {"address": address})
+        blocks = await rpc("eth_newBlockFilter")
+        sent = [await rpc("eth_sendRawTransaction", signed(nonce, target)) for nonce in range(5)]  # 5 blocks
+        polls = [[log["transactionHash"] for log in await rpc("eth_getFilterChanges", logs)] for _ in range(4)]
+        assert polls == [sent[:2], sent[2:4], sent[4:], []]
+        assert [len(await rpc("eth_getFilterChanges", blocks)) for _ in range(4)] == [2, 2, 1, 0]
+    with_node(tmp_path, scenario, limits=RpcLimits(max_log_range=2))
+
+
+def test_a_poll_with_too_many_logs_answers_fewer_blocks(tmp_path):
+    async def scenario(rpc):
+        address = await deploy(rpc)
+        target = bytes.fromhex(address[2:])
+        logs = await rpc("eth_newFilter", {"address": address})
+        sent = [await rpc("eth_sendRawTransaction", signed(nonce, target)) for nonce in range(4)]  # a log a block
+        polls = [[log["transactionHash"] for log in await rpc("eth_getFilterChanges", logs)] for _ in range(3)]
+        assert polls == [sent[:2], sent[2:], []]
+    with_node(tmp_path, scenario, limits=RpcLimits(max_log_results=2))
+
+
 def test_get_proof_verifies_against_the_state_root(tmp_path):
     async def scenario(rpc):
         address = await deploy(rpc)
