@@ -31,6 +31,7 @@ from ..chain.genesis import ChainConfig, Genesis, GenesisAccount, dev_genesis
 from ..evm.forks import OVM_CANCUN, Fork
 from ..evm.l2 import ORACLE_FLAGS_SLOT
 from .artifacts import PREDEPLOYS, load
+from .preinstalls import preinstall_alloc
 
 
 def predeploy_storage(fork: Fork) -> dict[bytes, dict[int, int]]:
@@ -59,4 +60,4 @@ def l2_genesis(
     funded dev accounts. ``timestamp`` is the genesis block's (the L1 anchor's on a rollup)."""
     config = config or ChainConfig()
     base = dev_genesis(config, timestamp) if dev_accounts else Genesis(config, timestamp=timestamp)
-    return dataclasses.replace(base, alloc={**base.alloc, **predeploy_alloc(fork)})
+    return dataclasses.replace(base, alloc={**base.alloc, **preinstall_alloc(config.chain_id), **predeploy_alloc(fork)})

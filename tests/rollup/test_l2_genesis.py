@@ -17,6 +17,7 @@ from ovm.chain.genesis import DEV_BALANCE, ChainConfig, genesis_block, genesis_s
 from ovm.evm.l2 import BASE_FEE_VAULT, DEPOSITOR_ACCOUNT, L1_FEE_VAULT, SEQUENCER_FEE_VAULT
 from ovm.rollup import artifacts
 from ovm.rollup.genesis import l2_genesis, predeploy_alloc
+from ovm.rollup.preinstalls import preinstall_alloc
 from ovm.safety import is_predeploy, is_system_sender
 
 
@@ -36,8 +37,8 @@ def test_dev_accounts_are_funded_on_chain_901():
         assert genesis.alloc[account.address].balance == DEV_BALANCE
 
 
-def test_without_dev_accounts_only_the_predeploys_are_there():
-    assert l2_genesis(dev_accounts=False).alloc == predeploy_alloc()
+def test_without_dev_accounts_only_the_predeploys_and_preinstalls_are_there():
+    assert l2_genesis(dev_accounts=False).alloc == {**preinstall_alloc(901), **predeploy_alloc()}
 
 
 def test_the_config_and_timestamp_are_used():
