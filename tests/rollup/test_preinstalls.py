@@ -9,7 +9,7 @@ OP Stack's own tests give; every L2 genesis holds them all at their addresses
 with nonce 1; Arachnid's deterministic deployment proxy is the code its keyless
 deployment transaction creates at its address, the code anvil ships, and it
 deploys with CREATE2 at the expected address (once: a second deployment with
-the same salt fails).
+the same salt fails); a replay of the keyless transaction cannot replace it.
 """
 
 from __future__ import annotations
@@ -17,9 +17,13 @@ from __future__ import annotations
 import rlp
 from coincurve import PublicKey
 from anvil_process import Anvil
-from support import SENDER, call_contract, rpc
+from support import SENDER, call_contract, make_env, rpc
 
 from ovm.chain.genesis import ChainConfig, genesis_state
+from ovm.evm.forks import CANCUN
+from ovm.evm.processor import process_transaction
+from ovm.evm.signing import recover_sender
+from ovm.evm.transactions import decode_transaction
 from ovm.primitives.crypto import keccak256
 from ovm.rollup import preinstalls
 from ovm.rollup.genesis import l2_genesis, predeploy_alloc
@@ -176,3 +180,17 @@ def test_the_proxy_is_the_create2_deployer_anvil_ships():
     finally:
         anvil.stop()
     assert code == "0x" + preinstall_code("DeterministicDeploymentProxy").hex()
+
+
+def test_replaying_the_keyless_deployment_cannot_replace_the_proxy():
+    """The keyless transaction is valid on every chain (no chain id), and its sender has nonce 0
+    on the L2; its CREATE meets the preinstalled account and fails, leaving the code as it is."""
+    tx = decode_transaction(ARACHNID_KEYLESS_TX)
+    proxy = preinstalls.address("DeterministicDeploymentProxy")
+    state = genesis_state(l2_genesis())
+    sender = recover_sender(tx)
+    state.load_account(sender, 0, 10**18, b"", {})
+    result = process_transaction(state, make_env(base_fee=7), tx, CANCUN)
+    assert not result.success and result.gas_used == 100_000  # a failed CREATE burns its gas
+    assert state.get_code(proxy) == preinstall_code("DeterministicDeploymentProxy")
+    assert state.get_nonce(sender) == 1 and state.get_nonce(proxy) == 1
