@@ -33,6 +33,7 @@ from ..chain.genesis import ChainConfig, Genesis, GenesisAccount, dev_account_al
 from ..evm.forks import Fork
 from ..evm.l2 import ORACLE_FLAGS_SLOT
 from .artifacts import PREDEPLOYS, load
+from .preinstalls import preinstall_alloc
 
 
 def predeploy_storage(fork: Fork) -> dict[bytes, dict[int, int]]:
@@ -56,14 +57,15 @@ def predeploy_alloc(fork: Fork) -> dict[bytes, GenesisAccount]:
 def l2_genesis(
     config: ChainConfig | None = None, *, dev_accounts: bool = True, timestamp: int = 0
 ) -> Genesis:
-    """The L2 genesis: the predeploys (with the storage the fork active at
-    ``timestamp`` needs) and, with ``dev_accounts``, the funded dev accounts.
-    ``timestamp`` is the genesis block's (the L1 anchor's on a rollup)."""
+    """The L2 genesis: the preinstalls, the predeploys (with the storage the
+    fork active at ``timestamp`` needs) and, with ``dev_accounts``, the funded
+    dev accounts. ``timestamp`` is the genesis block's (the L1 anchor's on a rollup)."""
     config = config or ChainConfig(forks=OP_STACK.only())
     row = config.forks.at(timestamp)
     alloc = {
         **(dev_account_alloc() if dev_accounts else {}),
         **system_contract_alloc((row,)),  # a later fork's come by its upgrade deposits
+        **preinstall_alloc(config.chain_id),
         **predeploy_alloc(row.fork),
     }
     return Genesis(config, alloc=alloc, timestamp=timestamp)

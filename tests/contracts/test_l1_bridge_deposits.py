@@ -102,3 +102,31 @@ def test_forced_withdrawal_takes_no_value(chain, bridge, roles):
     data = bridge.encode_abi("withdrawETH", args=[1])
     with reverts("execution reverted"):
         chain.w3.eth.send_transaction({"from": roles.alice, "to": bridge.address, "value": 1, "data": data})
+
+
+def test_the_op_stack_deposit_call_is_a_deposit_to_the_callers_own_account(chain, bridge, roles):
+    """OptimismPortal.depositTransaction, as viem's depositTransaction sends it: the same event as depositETH."""
+    call = bridge.functions.depositTransaction(roles.alice, 5, 21_000, False, b"")
+    receipt = chain.transact(call, sender=roles.alice, value=5)
+
+    (event,) = emitted(bridge, "DepositInitiated", receipt)
+    assert (event.args["from"], event.args.to, event.args.amount) == (roles.alice, roles.alice, 5)
+    assert event.args.gasLimit == 100_000 and event.args.nonce == 0
+    assert chain.balance(bridge.address) == 5
+
+
+def test_the_op_stack_deposit_call_refuses_what_the_bridge_does_not_carry(bridge, roles):
+    deposit = bridge.functions.depositTransaction
+    only_eth = "L1Bridge: only ETH deposits (no data, no contract creation)"
+    refused = [
+        (deposit(roles.bob, 5, 21_000, False, b""), 5, "L1Bridge: deposits go to the caller's own L2 account"),
+        (deposit(roles.alice, 4, 21_000, False, b""), 5, "L1Bridge: the L2 value must equal the ETH sent"),
+        (deposit(roles.alice, 5, 100_001, False, b""), 5, "L1Bridge: gas limit above DEPOSIT_GAS_LIMIT"),
+        (deposit(roles.alice, 5, 21_000, False, b"\x01"), 5, only_eth),
+        (deposit(roles.alice, 5, 21_000, True, b""), 5, only_eth),
+        (deposit(roles.alice, 0, 21_000, False, b""), 0, "L1Bridge: deposit amount is zero"),
+    ]
+    for call, value, reason in refused:
+        with reverts(reason):
+            call.transact({"from": roles.alice, "value": value})
+    assert bridge.functions.depositNonce().call() == 0

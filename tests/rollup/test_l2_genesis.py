@@ -22,6 +22,7 @@ from ovm.evm.forks import OVM_ISTHMUS
 from ovm.evm.l2 import BASE_FEE_VAULT, DEPOSITOR_ACCOUNT, L1_FEE_VAULT, ORACLE_FLAGS_SLOT, SEQUENCER_FEE_VAULT
 from ovm.rollup import artifacts
 from ovm.rollup.genesis import l2_genesis, predeploy_alloc
+from ovm.rollup.preinstalls import preinstall_alloc
 from ovm.safety import is_predeploy, is_system_sender
 
 
@@ -44,9 +45,10 @@ def test_dev_accounts_are_funded_on_chain_901():
         assert genesis.alloc[account.address].balance == DEV_BALANCE
 
 
-def test_without_dev_accounts_only_the_predeploys_are_there():
+def test_without_dev_accounts_only_the_predeploys_and_preinstalls_are_there():
     genesis = l2_genesis(dev_accounts=False)  # the latest fork: Isthmus, with EIP-2935's contract
-    assert genesis.alloc == {**predeploy_alloc(OVM_ISTHMUS), HISTORY_STORAGE.address: ANY}
+    expected = {**preinstall_alloc(901), **predeploy_alloc(OVM_ISTHMUS), HISTORY_STORAGE.address: ANY}
+    assert genesis.alloc == expected
     assert genesis.alloc[HISTORY_STORAGE.address].code == HISTORY_STORAGE.code
 
 

@@ -68,9 +68,27 @@ contract L1Bridge is IL1Bridge {
     /// @dev Burns `depositGasCharge(DEPOSIT_GAS_LIMIT)` L1 gas; reverts once this L1 block's
     ///      deposits have asked for `MAX_DEPOSIT_GAS_PER_BLOCK`.
     function depositETH() external payable {
-        require(msg.value > 0, "L1Bridge: deposit amount is zero");
-        uint256 nonce = _deposits.buy(DEPOSIT_GAS_LIMIT);
-        emit DepositInitiated(msg.sender, _l2Account(), msg.value, nonce, DEPOSIT_GAS_LIMIT);
+        _depositETH();
+    }
+
+    /// @notice The OP Stack's `OptimismPortal.depositTransaction`, for the one kind of deposit
+    ///         this bridge carries: ETH to the caller's own L2 account (what viem's
+    ///         `depositTransaction` sends with `to` the account and `mint` the amount). Otherwise
+    ///         the same as `depositETH`; any other deposit reverts with a reason.
+    /// @param to         The caller's L2 account (`_l2Account()`).
+    /// @param value      Equal to `msg.value`: the L2 transaction transfers what it mints.
+    /// @param gasLimit   At most `DEPOSIT_GAS_LIMIT`, which the L2 transaction gets.
+    /// @param isCreation False.
+    /// @param data       Empty.
+    function depositTransaction(address to, uint256 value, uint64 gasLimit, bool isCreation, bytes calldata data)
+        external
+        payable
+    {
+        require(!isCreation && data.length == 0, "L1Bridge: only ETH deposits (no data, no contract creation)");
+        require(to == _l2Account(), "L1Bridge: deposits go to the caller's own L2 account");
+        require(value == msg.value, "L1Bridge: the L2 value must equal the ETH sent");
+        require(gasLimit <= DEPOSIT_GAS_LIMIT, "L1Bridge: gas limit above DEPOSIT_GAS_LIMIT");
+        _depositETH();
     }
 
     /// @inheritdoc IL1Bridge
@@ -182,6 +200,13 @@ contract L1Bridge is IL1Bridge {
         bytes memory key = abi.encodePacked(keccak256(abi.encode(slot)));
         (bool found, bytes memory value) = MerkleTrie.get(key, storageProof, storageRoot);
         require(found && value.length == 1 && value[0] == 0x01, "L1Bridge: invalid storage proof");
+    }
+
+    /// @dev Locks `msg.value` for the caller's L2 account: buys the deposit's L2 gas, emits the deposit.
+    function _depositETH() private {
+        require(msg.value > 0, "L1Bridge: deposit amount is zero");
+        uint256 nonce = _deposits.buy(DEPOSIT_GAS_LIMIT);
+        emit DepositInitiated(msg.sender, _l2Account(), msg.value, nonce, DEPOSIT_GAS_LIMIT);
     }
 
     /// @dev The caller's L2 account: its own address for an EOA, the alias for a contract.
