@@ -53,7 +53,6 @@ from websockets.sync.client import connect
 from ovm.chain.dev_accounts import dev_accounts
 from ovm.evm.signing import sign_transaction
 from ovm.evm.transactions import (
-    Authorization,
     DepositTransaction,
     FeeMarketTransaction,
     LegacyTransaction,
@@ -459,14 +458,14 @@ def raw_transactions() -> list[tuple[str, str, str]]:
     unsigned_legacy = LegacyTransaction(nonce=1, gas_price=10**10, gas=21_000, to=OTHER.address, value=1,
                                         data=b"", v=27, r=0, s=0)
     deposit = DepositTransaction(b"\x11" * 32, SENDER.address, OTHER.address, 10**24, 10**24, 100_000, False, b"")
-    # Type 4 is a type this node's fork (OvmCancun, before Prague) does not take.
+    # The node runs Osaka: a set-code transaction needs at least one authorization.
     set_code = sign_transaction(SetCodeTransaction(
-        901, 1, 10**9, 10**10, 100_000, OTHER.address, 0, b"", (), (Authorization(901, OTHER.address, 0, 0, 1, 1),),
-        0, 0, 0), SENDER.private_key, 901)
+        901, 1, 10**9, 10**10, 100_000, OTHER.address, 0, b"", (), (), 0, 0, 0), SENDER.private_key, 901)
     return [
         ("empty", "0x", "invalid transaction: empty transaction"),
         ("unknown-type", "0x05c0", "transaction type not supported: type 5"),
-        ("set-code-type", "0x" + encode_transaction(set_code).hex(), "transaction type not supported: type 4"),
+        ("set-code-no-authorization", "0x" + encode_transaction(set_code).hex(),
+         "set code tx must have at least one authorization tuple"),
         ("set-code-no-fields", "0x04c0", "SetCodeTransaction: expected 13 fields, got 0"),
         ("deposit", "0x" + encode_transaction(deposit).hex(), "deposits come only from L1, through the bridge"),
         ("rlp-10k-deep-legacy", "0x" + nested(10_000).hex(), "invalid transaction: LegacyTransaction: expected 9 fields"),
@@ -491,7 +490,7 @@ def raw_transactions() -> list[tuple[str, str, str]]:
          "max initcode size exceeded: code size 49153, limit 49152"),
         ("tip-over-cap", signed(transfer(nonce=1, max_priority_fee_per_gas=10**11)),
          "max priority fee per gas higher than max fee per gas"),
-        ("gas-over-block", signed(transfer(nonce=1, gas=2**63)), "exceeds block gas limit"),
+        ("gas-over-the-cap", signed(transfer(nonce=1, gas=2**63)), "transaction gas limit too high (cap: 16777216"),
         ("fee-times-gas-overflows", signed(transfer(nonce=1, max_fee_per_gas=2**256 - 1,
                                                     max_priority_fee_per_gas=2**256 - 1)),
          "gas limit times fee per gas exceeds 256 bits"),
@@ -523,7 +522,8 @@ SEND_TRANSACTION = [
     ("other-chain", {"from": SENDER_HEX, "to": ADDRESS, "chainId": "0x1"}, -32000,
      "chainId does not match node's (have=1, want=901)"),
     ("gas-1", {"from": SENDER_HEX, "to": ADDRESS, "gas": "0x1"}, -32000, "intrinsic gas too low"),
-    ("gas-over-block", {"from": SENDER_HEX, "to": ADDRESS, "gas": "0xffffffffff"}, -32000, "exceeds block gas limit"),
+    ("gas-over-the-cap", {"from": SENDER_HEX, "to": ADDRESS, "gas": "0xffffffffff"}, -32000,
+     "transaction gas limit too high (cap: 16777216"),
     ("value-over-balance", {"from": SENDER_HEX, "to": ADDRESS, "value": "0x" + "f" * 32}, -32000,
      "insufficient funds"),
     ("nonce-2^64-1", {"from": SENDER_HEX, "to": ADDRESS, "nonce": "0xffffffffffffffff"}, -32000, "exceeds"),
@@ -547,7 +547,7 @@ EXECUTION = [
     ("gas-over-the-cap", "eth_call", [{"to": LOOPING, "gas": "0xffffffffffffffff"}, "latest",
                                       overrides(LOOPING, LOOP)], -32000, "out of gas"),
     ("estimate-endless-loop", "eth_estimateGas", [{"to": LOOPING}, "latest", overrides(LOOPING, LOOP)], -32000,
-     "gas required exceeds allowance (50000000)"),
+     "gas required exceeds allowance (16777216)"),
     ("memory-at-2^40", "eth_call", [{"to": LOOPING}, "latest", overrides(LOOPING, HUGE_MSTORE)], -32000, "out of gas"),
     ("growing-memory-at-the-cap", "eth_call", [{"to": LOOPING}, "latest", overrides(LOOPING, GROWING_MEMORY_LOOP)],
      -32000, "out of gas"),

@@ -17,6 +17,7 @@ import pytest
 from eth_abi import decode, encode
 from support import COINBASE, make_env
 
+from ovm.chain import ChainConfig, schedule_of
 from ovm.chain.dev_accounts import dev_accounts
 from ovm.chain.genesis import genesis_state
 from ovm.evm.environment import BlockEnv
@@ -72,7 +73,7 @@ def env() -> BlockEnv:
 
 def l2_state(fork=OVM_FJORD, origin: L1Origin = ORIGIN, scalars: tuple[int, int] = SCALARS) -> State:
     """The L2 genesis on ``fork`` after an L1-info deposit of ``origin``."""
-    state = genesis_state(l2_genesis(fork=fork))
+    state = genesis_state(l2_genesis(ChainConfig(forks=schedule_of(fork))))
     info = l1_info_deposit(origin, 0, BATCHER_HASH, *scalars)
     assert process_transaction(state, env(), info, fork).success
     return state

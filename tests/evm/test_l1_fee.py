@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import pytest
 from eth_abi import decode, encode
+from support import COINBASE, fee_market_tx, make_env
 
+from ovm.chain import OP_STACK, ChainConfig
 from ovm.chain.dev_accounts import dev_accounts
 from ovm.chain.genesis import genesis_state
 from ovm.evm.environment import BlockEnv
@@ -53,8 +55,6 @@ from ovm.rollup.genesis import l2_genesis
 from ovm.safety import AdmissionError, admit
 from ovm.state import State
 
-from support import COINBASE, fee_market_tx, make_env
-
 CHAIN_ID = 901
 GWEI = 10**9
 BASE_FEE = GWEI
@@ -74,7 +74,7 @@ def env() -> BlockEnv:
 
 def l2_state() -> State:
     """The L2 genesis state after an L1-info deposit of ``ORIGIN``."""
-    state = genesis_state(l2_genesis())
+    state = genesis_state(l2_genesis(ChainConfig(forks=OP_STACK.only("ecotone"))))
     info = l1_info_deposit(ORIGIN, 2, BATCHER_HASH, BASE_FEE_SCALAR, BLOB_BASE_FEE_SCALAR)
     assert process_transaction(state, env(), info, OVM_CANCUN).success
     return state
