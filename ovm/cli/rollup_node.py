@@ -23,6 +23,7 @@ from pathlib import Path
 from ..evm.forks.ovm_cancun import OVM_CANCUN
 from ..node.sequencer import Sequencer
 from ..rollup.config import RollupConfig, RollupConfigError, load_config
+from ..rollup.explorer import Explorer
 from ..rollup.genesis import l2_genesis
 from ..rollup.l1.client import L1Client
 from ..rollup.rpc import Optimism
@@ -39,7 +40,11 @@ class RollupNode:
     @property
     def modules(self) -> list[object]:
         services = self.services
-        return [Optimism(self.node.chain, services.outputs, services.config, services.status)]
+        chain = self.node.chain
+        return [
+            Optimism(chain, services.outputs, services.config, services.status),
+            Explorer(chain, services.client, services.config, services.status),
+        ]
 
 
 def open_l2(
@@ -108,6 +113,7 @@ async def _serve_replica(replica: RollupNode, host: str, port: int) -> None:
     print(f"ovm replica — deriving chain id {chain.chain_id} from L1 block {first_l1} on "
           f"(L2 head {chain.head.number})", flush=True)
     print(f"JSON-RPC: {running.url}  (WebSocket: {running.ws_url})", flush=True)
+    print(f"Dashboard: {running.dashboard_url}", flush=True)
     await stop.wait()
     await replica.services.stop()
     await running.stop()
