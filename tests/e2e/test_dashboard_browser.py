@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 import requests
+from node_process import NodeProcess
 from rollup_support import Devnet, wait_for
 from support import REPO, rpc
 
@@ -224,6 +225,26 @@ def test_the_explorer_methods_refuse_bad_arguments(devnet):
     assert reply["error"]["code"] == -32001
     status = rpc(devnet.url, "ovm_rollupStatus")
     assert status["challengePeriod"] == CHALLENGE_PERIOD and status["l1"]["head"] > 0
+
+
+def test_on_a_plain_node_the_dashboard_shows_the_chain_alone(browser, tmp_path):
+    node = NodeProcess(tmp_path / "chain", "--block-time", "1")
+    try:
+        driver = browser
+        driver.get(node.url + "/dashboard/")
+        page_wait(driver, lambda d: text(d, "#live.on"), "live updates over the WebSocket")
+        sender, recipient = dev_accounts()[0], dev_accounts()[1]
+        tx_hash = rpc(node.url, "eth_sendTransaction", {"from": "0x" + sender.address.hex(),
+                                                        "to": "0x" + recipient.address.hex(), "value": hex(3 * ETHER)})
+        page_wait(driver, lambda d: tx_hash in (row_attribute(d, "#transactions tbody a.mono", "title") or ""),
+                  "the transaction among the latest, without a reload")
+        assert texts(driver, "#deposits, #withdrawals, #batches, #outputs") == []
+        assert not driver.execute_script("return document.getElementById('card-l1').offsetParent !== null")
+        search(driver, tx_hash)
+        page_wait(driver, lambda d: tx_hash in text(d, "#tx"), "the transaction page")
+        assert "3 ETH" in text(driver, "#tx") and "success" in text(driver, "#tx")
+    finally:
+        node.stop()
 
 
 def search(driver, query: str) -> None:

@@ -73,6 +73,7 @@ class BatchDetails:
     transactions: int
     blobs: int
     error: str | None = None
+    lasting: bool = True  # False: the L1 could not give the data now (kept from being remembered)
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,8 +211,10 @@ class RollupIndex:
         details = self._batch_details.get(key)
         if details is None:
             details = self._open_batch(event)
-            if details.error is None or "does not have the blobs" not in details.error:
+            if details.lasting:
                 self._batch_details[key] = details
+                while len(self._batch_details) > KEPT:
+                    del self._batch_details[next(iter(self._batch_details))]
         return {
             "index": event.args["index"],
             "l1Block": log.block_number,
@@ -237,8 +240,10 @@ class RollupIndex:
             if data is None:
                 return BatchDetails(0, 0, -1, -1, 0, blobs, "not a batch of the rollup's batcher")
             blocks = decode_batch(data)
-        except (BatchError, L1Error) as exc:
+        except BatchError as exc:
             return BatchDetails(0, 0, -1, -1, 0, blobs, str(exc))
+        except L1Error as exc:  # the L1 node lacks the blobs now, or is not answering: try again later
+            return BatchDetails(0, 0, -1, -1, 0, blobs, str(exc), lasting=False)
         return BatchDetails(
             size=len(data), uncompressed=sum(len(encode_block(block)) for block in blocks),
             first=blocks[0].number, last=blocks[-1].number,

@@ -210,7 +210,7 @@ function withdrawalsPanel(withdrawals) {
     else if (w.status === "ready to finalize") shown = status("ready to finalize", "info");
     else shown = el("span", {}, status("in challenge period", "wait"), " ", countdown(w.challengePeriodEnds, "over"));
     return el("tr", { dataset: { hash: w.hash, status: w.status } },
-      el("td", { class: "mono", title: w.hash }, short(w.hash)), el("td", {}, addressLink(w.from)), el("td", {}, addressLink(w.to)),
+      el("td", { class: "mono", title: w.hash }, short(w.hash)), el("td", {}, addressLink(w.from, knownName(w.from))), el("td", {}, addressLink(w.to)),
       el("td", {}, eth(w.amount)), el("td", {}, blockLink(w.l2Block)), el("td", {}, txLink(w.l2Tx)),
       el("td", {}, w.outputIndex === null ? "–" : String(w.outputIndex)), el("td", { class: "withdrawal-status" }, shown));
   });
