@@ -82,7 +82,11 @@ def page_wait(driver, condition, what: str, timeout: float = 120):
             found.append(value)
         return bool(value)
 
-    wait_for(holds, what, timeout)
+    try:
+        wait_for(holds, what, timeout)
+    except TimeoutError as exc:
+        shown = driver.execute_script("return document.body.innerText;")[:2000]
+        raise AssertionError(f"{exc}; the page at {driver.current_url} shows:\n{shown}") from None
     return found[-1]
 
 
@@ -138,14 +142,19 @@ def test_the_dashboard_follows_a_deposit_and_a_withdrawal(devnet, browser, tmp_p
     row = f'#deposits tr[data-l1-tx="{l1_tx}"]'
     seen = []
 
+    waiting = []
+
     def deposit_on_l2(d):
         status = row_attribute(d, row, "data-status")
         if status and (not seen or seen[-1] != status):
             seen.append(status)
+        if status == "l1":
+            waiting.append(text(d, f"{row} .deposit-status"))
         return status in ("l2", "safe")
 
     page_wait(driver, deposit_on_l2, "the deposit on L2")
     assert seen[0] == "l1", f"the deposit was never shown waiting on L1: {seen}"
+    assert any(shown.endswith(" deep), waiting for L2") for shown in waiting), waiting
     assert "waiting for L2" not in text(driver, row)
     assert "2 ETH" in text(driver, row)
     page_wait(driver, lambda d: row_attribute(d, row, "data-status") == "safe", "the deposit's L2 block to be safe")
@@ -201,6 +210,8 @@ def test_the_dashboard_follows_a_deposit_and_a_withdrawal(devnet, browser, tmp_p
     search(driver, l2_tx)
     page_wait(driver, lambda d: "L2Bridge.withdrawETH()" in text(d, "#tx"), "the decoded withdrawal call")
     assert "L2ToL1MessagePasser.MessagePassed" in text(driver, "#logs")
+    calls = texts(driver, "#calls tbody tr")
+    assert len(calls) == 2 and "L2Bridge" in calls[0] and "L2ToL1MessagePasser" in calls[1] and "0.5 ETH" in calls[1], calls
     assert f"withdrawalHash = {withdrawal_hash}" in text(driver, "#logs")
 
     # Search by block number, block hash and address; a bad query says what it takes.
@@ -208,7 +219,8 @@ def test_the_dashboard_follows_a_deposit_and_a_withdrawal(devnet, browser, tmp_p
     page_wait(driver, lambda d: text(d, "#block h2") == "Block 3", "block 3 by number")
     block_hash = rpc(devnet.url, "eth_getBlockByNumber", "0x3", False)["hash"]
     search(driver, block_hash)
-    page_wait(driver, lambda d: text(d, "#block h2") == "Block 3" and block_hash in text(d, "#block"), "block 3 by hash")
+    page_wait(driver, lambda d: d.current_url.endswith(f"#/block/{block_hash}") and text(d, "#block h2") == "Block 3",
+              "block 3 by hash")
     address = "0x" + USER.address.hex()
     search(driver, address.upper().replace("0X", "0x"))
     page_wait(driver, lambda d: address in text(d, "#address h2"), "the account page")

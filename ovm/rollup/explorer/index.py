@@ -11,7 +11,9 @@ chain:
   it carries;
 - **deposits** (and forced withdrawals): the bridge's events, each with the
   hash of the L2 deposit transaction derivation makes of it, and where that
-  transaction is on L2 (not yet, in an unsafe block, in a safe one);
+  transaction is on L2 (not yet, in an unsafe block, in a safe one) — until
+  it is there, how deep its L1 block is (the sequencer takes an L1 block's
+  deposits once it is as deep as its ``--confirmations``);
 - **outputs**: the state commitment chain's proposals with the L1 time their
   challenge period ends;
 - **withdrawals**: the message passer's ``MessagePassed`` logs on L2, with the
@@ -27,7 +29,8 @@ from the first index an ``OutputsDeleted`` event (or a smaller count) removed.
 A batch is opened once, when it is first shown.
 
 Everything here runs on a worker thread (L1 reads block), one refresh at a
-time under the index's lock; L2 reads go through the chain, which has its own lock.
+time under the index's lock; L2 reads hold the chain's lock, as reads from
+other threads do, so that a block the sequencer replaces is not read half-way.
 """
 
 from __future__ import annotations
@@ -165,11 +168,13 @@ class RollupIndex:
             self._outputs.append(Output(index, bytes(root), timestamp, l2_block))
 
     def _read_withdrawals(self) -> None:
-        safe = min(self.safe_head(), self.chain.head.number)
-        if safe > self._l2_kept_to:
-            self._withdrawals.extend(self._l2_withdrawals(self._l2_kept_to + 1, safe))
-            self._l2_kept_to = safe
-        self._recent_withdrawals = self._l2_withdrawals(self._l2_kept_to + 1, self.chain.head.number)
+        with self.chain.lock:  # one chain: the sequencer may replace unsafe blocks on the event loop
+            head = self.chain.head.number
+            safe = min(self.safe_head(), head)
+            if safe > self._l2_kept_to:
+                self._withdrawals.extend(self._l2_withdrawals(self._l2_kept_to + 1, safe))
+                self._l2_kept_to = safe
+            self._recent_withdrawals = self._l2_withdrawals(self._l2_kept_to + 1, head)
 
     def _l2_withdrawals(self, first: int, last: int) -> list[WithdrawalLog]:
         found = []
@@ -259,13 +264,15 @@ class RollupIndex:
         deposit = deposit_transaction(event.name, event.args, event.log)
         assert deposit is not None  # one of DEPOSIT_EVENTS
         l2_hash = transaction_hash(deposit)
-        location = self.chain.transaction(l2_hash)
+        with self.chain.lock:
+            location = self.chain.transaction(l2_hash)
         l2_block = None if location is None else location.block_number
         status = "l1" if l2_block is None else "safe" if l2_block <= safe else "l2"
         return {
             "kind": "deposit" if event.name == "DepositInitiated" else "forced withdrawal",
             "l1Block": event.log.block_number,
             "l1Tx": "0x" + event.log.transaction_hash.hex(),
+            "l1Depth": self.l1_head - event.log.block_number,
             "from": "0x" + _address(event.args["from"]).hex(),
             "l2Account": "0x" + deposit.sender.hex(),
             "amount": str(event.args["amount"]),

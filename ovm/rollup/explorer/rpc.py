@@ -14,14 +14,17 @@ explorer) to show what the node knows of the rollup but the ``eth_`` and
 - ``ovm_decodeTransaction(hash)``: an L2 transaction's call and logs decoded
   where the contract is a predeploy.
 
-The index is refreshed from L1 at most every ``REFRESH_SECONDS``, on a worker
-thread; an L1 that cannot be reached is a -32000 error naming it.
+The index is refreshed from L1 at most every ``REFRESH_SECONDS``, on a thread
+of its own (not the event loop's shared pool, where the batcher, proposer and
+derivation poll: a slow L1 or many dashboards must not hold them up); an L1
+that cannot be reached is a -32000 error naming it.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
+from concurrent.futures import ThreadPoolExecutor
 from typing import Callable
 
 from ...node.rpc.errors import InvalidParams, ResourceNotFound, ServerError
@@ -49,6 +52,7 @@ class Explorer:
         self._known = known_contracts(config.contracts)
         self._decoder = Decoder(self._known, "L2")
         self._refreshed_at = -1.0
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ovm-explorer")
 
     async def rollupStatus(self) -> dict:
         await self._refresh()
@@ -116,6 +120,6 @@ class Explorer:
 
     async def _in_thread(self, work: Callable[[], object]):
         try:
-            return await asyncio.to_thread(work)
+            return await asyncio.get_running_loop().run_in_executor(self._worker, work)
         except L1Error as exc:
             raise ServerError(f"cannot read the L1 at {self._index.client.url}: {exc}") from None

@@ -9,7 +9,8 @@
 const RPC_URL = "/";
 const WS_URL = (location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/";
 const ROWS = 12;
-const state = { rollup: null, l1Time: null, fetchedAt: 0, refreshing: false, again: false };
+const RPC_TIMEOUT_MS = 30000; // a request the node does not answer fails, and the next refresh tries again
+const state = { rollup: null, l1Time: null, fetchedAt: 0, refreshing: false, again: false, searches: 0 };
 
 // --- JSON-RPC -------------------------------------------------------------------
 
@@ -21,7 +22,8 @@ let nextId = 1;
 
 async function rpcBatch(calls) {
   const body = calls.map(([method, params]) => ({ jsonrpc: "2.0", id: nextId++, method, params: params || [] }));
-  const reply = await fetch(RPC_URL, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+  const reply = await fetch(RPC_URL, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
+    signal: AbortSignal.timeout(RPC_TIMEOUT_MS) });
   const answers = await reply.json();
   const byId = new Map(answers.map((answer) => [answer.id, answer]));
   return body.map((request) => {
@@ -192,12 +194,13 @@ function transactionsPanel(blocks) {
 }
 
 function depositsPanel(deposits) {
-  const label = { l1: ["on L1, waiting for L2", "wait"], l2: ["on L2", "info"], safe: ["on L2, safe", "ok"] };
+  const label = (d) => (d.status === "l1" ? [`on L1 (${d.l1Depth} block${d.l1Depth === 1 ? "" : "s"} deep), waiting for L2`, "wait"]
+    : d.status === "l2" ? ["on L2", "info"] : ["on L2, safe", "ok"]);
   const rows = deposits.map((d) => el("tr", { dataset: { l1Tx: d.l1Tx, status: d.status } },
     el("td", {}, d.kind), el("td", {}, String(d.l1Block)), el("td", { class: "mono", title: d.l1Tx }, short(d.l1Tx)),
     el("td", {}, addressLink(d.l2Account)), el("td", {}, eth(d.amount)),
     el("td", {}, d.l2Block === null ? "–" : txLink(d.l2Tx)), el("td", {}, blockLink(d.l2Block)),
-    el("td", { class: "deposit-status" }, status(...label[d.status]))));
+    el("td", { class: "deposit-status" }, status(...label(d)))));
   return panel("deposits", "Deposits (L1 → L2)",
     table("deposits", ["kind", "L1 block", "L1 tx", "L2 account", "amount", "L2 tx", "L2 block", "status"], rows, "no deposits yet"));
 }
@@ -272,7 +275,8 @@ async function blockView(view, ref) {
 
 async function txView(view, hash) {
   await loadHeads();
-  const [tx, receipt, decoded] = await rpcBatch([["eth_getTransactionByHash", [hash]], ["eth_getTransactionReceipt", [hash]], ["ovm_decodeTransaction", [hash]]]);
+  const [tx, receipt, decoded, trace] = await rpcBatch([["eth_getTransactionByHash", [hash]], ["eth_getTransactionReceipt", [hash]],
+    ["ovm_decodeTransaction", [hash]], ["debug_traceTransaction", [hash, { tracer: "callTracer" }]]]);
   if (!tx || tx instanceof RpcError) return notFound(view, `no transaction ${hash}`);
   const call = decoded && !(decoded instanceof RpcError) ? decoded.call : null;
   const logs = receipt && !(receipt instanceof RpcError) ? receipt.logs : [];
@@ -295,7 +299,21 @@ async function txView(view, hash) {
     ["call", call ? (call.function ? `${call.contract}.${call.signature}` : `${call.contract} (unknown function)`) : undefined],
     ["arguments", call && call.args && call.args.length ? el("pre", { class: "args" }, call.args.map((a) => `${a.name} (${a.type}) = ${JSON.stringify(a.value)}`).join("\n")) : undefined],
     ["input", el("span", { class: "mono" }, tx.input.length > 202 ? tx.input.slice(0, 202) + "…" : tx.input)],
-  ]), el("h2", {}, "Logs"), table("logs", ["address", "event", "fields"], logRows, "no logs"))));
+  ]), el("h2", {}, "Calls"), callsTable(trace), el("h2", {}, "Logs"), table("logs", ["address", "event", "fields"], logRows, "no logs"))));
+}
+
+// The call tree geth's callTracer gives, one row per call, indented by depth.
+function callsTable(trace) {
+  if (!trace || trace instanceof RpcError) return table("calls", [], [], trace instanceof RpcError ? `no trace: ${trace.message}` : "no trace");
+  const rows = [];
+  const walk = (call, depth) => {
+    rows.push(el("tr", {}, el("td", {}, "· ".repeat(depth) + call.type), el("td", {}, addressLink(call.from, knownName(call.from))),
+      el("td", {}, call.to ? addressLink(call.to, knownName(call.to)) : "–"), el("td", {}, eth(call.value || "0x0")),
+      el("td", {}, num(call.gasUsed).toLocaleString("en")), el("td", {}, call.error ? status(call.error, "bad") : "")));
+    for (const inner of call.calls || []) walk(inner, depth + 1);
+  };
+  walk(trace, 0);
+  return table("calls", ["call", "from", "to", "value", "gas used", "error"], rows, "no calls");
 }
 
 async function addressView(view, address) {
@@ -354,12 +372,14 @@ async function refresh() {
 async function search(text) {
   const query = text.trim();
   const error = document.getElementById("search-error");
+  const ticket = ++state.searches; // only the latest search may move the page (a hash is looked up first)
   error.hidden = true;
   if (/^\d+$/.test(query)) { location.hash = `#/block/${query}`; return; }
   if (/^0x[0-9a-fA-F]{40}$/.test(query)) { location.hash = `#/address/${query.toLowerCase()}`; return; }
   if (/^0x[0-9a-fA-F]{64}$/.test(query)) {
     const hash = query.toLowerCase();
     const [tx, block] = await rpcBatch([["eth_getTransactionByHash", [hash]], ["eth_getBlockByHash", [hash, false]]]);
+    if (ticket !== state.searches) return;
     if (tx && !(tx instanceof RpcError)) { location.hash = `#/tx/${hash}`; return; }
     if (block && !(block instanceof RpcError)) { location.hash = `#/block/${hash}`; return; }
     error.textContent = `no block or transaction has the hash ${hash}`;
