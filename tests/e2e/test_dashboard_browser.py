@@ -133,9 +133,11 @@ def test_the_dashboard_follows_a_deposit_and_a_withdrawal(devnet, browser, tmp_p
     assert number(driver, "#l2-finalized") is not None
     assert number(driver, "#l2-safe") <= number(driver, "#l2-unsafe")
     assert text(driver, "#challenge-period") == f"{CHALLENGE_PERIOD} s"
+    config = load_config(devnet.datadir / "rollup.json")
+    contracts = text(driver, "#rollup-contracts")
+    assert "0x" + config.contracts.l1_bridge.hex() in contracts and "L2ToL1MessagePasser" in contracts
 
     # A deposit: on L1 first (waiting for its L1 block to be deep enough), then on L2.
-    config = load_config(devnet.datadir / "rollup.json")
     bridge = Contract.at(L1Client(devnet.l1_url), load("L1Bridge"), config.contracts.l1_bridge)
     receipt = bridge.transact(USER.private_key, "depositETH", value=2 * ETHER)
     l1_tx = "0x" + receipt.transaction_hash.hex()

@@ -169,7 +169,7 @@ async function overview(view) {
   const panels = [blocksPanel(blocks), transactionsPanel(blocks)];
   if (state.rollup) {
     panels.push(depositsPanel(valueOr(deposits)), withdrawalsPanel(valueOr(withdrawals)),
-      batchesPanel(valueOr(batches)), outputsPanel(valueOr(outputs)));
+      batchesPanel(valueOr(batches)), outputsPanel(valueOr(outputs)), rollupPanel(state.rollup));
   }
   view.classList.remove("detail");
   view.replaceChildren(...panels);
@@ -239,6 +239,18 @@ function outputsPanel(outputs) {
     el("td", {}, ago(o.proposedAt)),
     el("td", { class: "output-status" }, o.finalized ? status("final", "ok") : countdown(o.challengePeriodEnds, "final"))));
   return panel("outputs", "Outputs (state commitments on L1)", table("outputs", ["#", "L2 block", "output root", "proposed", "challenge period"], rows, "no outputs yet"));
+}
+
+function rollupPanel(rollup) {
+  const rows = [
+    ...rollup.contracts.map((c) => el("tr", {}, el("td", {}, c.name), el("td", {}, c.layer),
+      el("td", {}, c.layer === "L2" ? addressLink(c.address, c.address) : el("span", { class: "mono" }, c.address)))),
+    el("tr", {}, el("td", {}, "batcher"), el("td", {}, "L1"), el("td", { class: "mono" }, rollup.batcher)),
+    el("tr", {}, el("td", {}, "proposer"), el("td", {}, "L1"), el("td", { class: "mono" }, rollup.proposer)),
+  ];
+  const about = `L1 chain id ${rollup.l1.chainId}, L2 chain id ${rollup.l2.chainId}; an output every ${rollup.proposalInterval} L2 blocks, ` +
+    `final ${duration(rollup.challengePeriod)} after it is proposed`;
+  return panel("rollup", "The rollup", el("div", {}, el("p", {}, about), table("rollup-contracts", ["contract", "layer", "address"], rows, "")));
 }
 
 // --- details --------------------------------------------------------------------
