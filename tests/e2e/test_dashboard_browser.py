@@ -219,6 +219,8 @@ def test_the_dashboard_follows_a_deposit_and_a_withdrawal(devnet, browser, tmp_p
     # Search by block number, block hash and address; a bad query says what it takes.
     search(driver, "3")
     page_wait(driver, lambda d: text(d, "#block h2") == "Block 3", "block 3 by number")
+    origin = rpc(devnet.url, "ovm_blockOrigin", "0x3")
+    page_wait(driver, lambda d: text(d, "#block .l1-origin").startswith(f"L1 block {origin['number']} "), "block 3's L1 origin")
     block_hash = rpc(devnet.url, "eth_getBlockByNumber", "0x3", False)["hash"]
     search(driver, block_hash)
     page_wait(driver, lambda d: d.current_url.endswith(f"#/block/{block_hash}") and text(d, "#block h2") == "Block 3",
@@ -237,6 +239,12 @@ def test_the_explorer_methods_refuse_bad_arguments(devnet):
     assert reply["error"]["code"] == -32602 and "limit" in reply["error"]["message"]
     reply = rpc_raw(devnet.url, "ovm_decodeTransaction", ["0x" + "00" * 32])
     assert reply["error"]["code"] == -32001
+    assert rpc(devnet.url, "ovm_blockOrigin", "0x0") is None  # the genesis has no L1-info deposit
+    origin = rpc(devnet.url, "ovm_blockOrigin", "latest")
+    l1_block = rpc(devnet.l1_url, "eth_getBlockByNumber", hex(origin["number"]), False)
+    assert origin["hash"] == l1_block["hash"] and origin["timestamp"] == int(l1_block["timestamp"], 16)
+    assert rpc_raw(devnet.url, "ovm_blockOrigin", ["0xffffff"])["error"]["code"] == -32001
+    assert rpc_raw(devnet.url, "ovm_blockOrigin", ["soon"])["error"]["code"] == -32602
     status = rpc(devnet.url, "ovm_rollupStatus")
     assert status["challengePeriod"] == CHALLENGE_PERIOD and status["l1"]["head"] > 0
 

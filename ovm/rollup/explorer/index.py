@@ -125,6 +125,8 @@ class RollupIndex:
         self.l1_head, self.l1_time = head.number, head.timestamp
         self._read_l1_events(head.number)
         self._read_outputs()
+        if self._outputs:  # proposed in a block after the head read above: L1 time is at least that block's
+            self.l1_time = max(self.l1_time, self._outputs[-1].timestamp)
         self._read_withdrawals()
 
     def _read_l1_events(self, head: int) -> None:

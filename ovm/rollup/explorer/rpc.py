@@ -12,7 +12,9 @@ explorer) to show what the node knows of the rollup but the ``eth_`` and
   ``ovm_withdrawals(limit)``: the newest entries first (``limit`` at most
   ``MAX_LIMIT``, default ``DEFAULT_LIMIT``; see ``index`` for their fields);
 - ``ovm_decodeTransaction(hash)``: an L2 transaction's call and logs decoded
-  where the contract is a predeploy.
+  where the contract is a predeploy;
+- ``ovm_blockOrigin(block)``: the L1 block an L2 block was built on, as its
+  L1-info deposit records it (null for the genesis).
 
 The index is refreshed from L1 at most every ``REFRESH_SECONDS``, on a thread
 of its own (not the event loop's shared pool, where the batcher, proposer and
@@ -28,8 +30,9 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Callable
 
 from ...node.rpc.errors import InvalidParams, ResourceNotFound, ServerError
-from ...node.rpc.params import Hash, Quantity
+from ...node.rpc.params import BlockNumberOrTag, Hash, Quantity
 from ..config import RollupConfig
+from ..derivation.attributes import recorded_origin
 from ..l1.client import L1Client
 from ..l1.data import L1Error
 from ..rpc import SyncStatus
@@ -100,6 +103,20 @@ class Explorer:
             "call": self._decoder.call(tx.to, tx.data),
             "logs": [self._decoder.log(log.address, log.topics, log.data) for log in record.receipt.logs],
         }
+
+    def blockOrigin(self, block: BlockNumberOrTag) -> dict | None:
+        try:
+            number = self._chain.resolve_block_tag(block)
+        except ValueError as exc:
+            raise InvalidParams(f"invalid argument 0 (block): {exc}") from None
+        found = self._chain.block(number)
+        if found is None:
+            raise ResourceNotFound(f"no L2 block {number}")
+        origin = recorded_origin(found.transactions)
+        if origin is None:
+            return None
+        return {"number": origin.number, "hash": "0x" + bytes(origin.hash).hex(), "timestamp": origin.timestamp,
+                "sequenceNumber": origin.sequence_number}
 
     async def _view(self, view: Callable[[int], list[dict]], limit: int) -> list[dict]:
         if not 1 <= limit <= MAX_LIMIT:

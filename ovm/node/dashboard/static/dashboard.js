@@ -272,12 +272,16 @@ async function blockView(view, ref) {
   const byHash = ref.startsWith("0x") && ref.length === 66;
   const block = await rpc(byHash ? "eth_getBlockByHash" : "eth_getBlockByNumber", byHash ? ref : "0x" + Number(ref).toString(16), true);
   if (!block) return notFound(view, `no block ${ref}`);
+  const origin = state.rollup ? await rpc("ovm_blockOrigin", block.number) : undefined;
   const rows = block.transactions.map((tx) => el("tr", {}, el("td", {}, txLink(tx.hash)),
     el("td", {}, tx.type === "0x7e" ? status("deposit", "info") : `type ${num(tx.type)}`),
     el("td", {}, addressLink(tx.from, knownName(tx.from))), el("td", {}, tx.to ? addressLink(tx.to, knownName(tx.to)) : "create"), el("td", {}, eth(tx.value))));
   const number = num(block.number);
   showDetail(view, panel("block", `Block ${number}`, el("div", {}, fields([
     ["status", headStatus(number)], ["hash", el("span", { class: "mono" }, block.hash)],
+    ["L1 origin", origin === undefined ? undefined : origin === null ? "none (the genesis)"
+      : el("span", { class: "l1-origin" }, `L1 block ${origin.number} `, el("span", { class: "mono", title: origin.hash }, short(origin.hash)),
+        `, ${origin.sequenceNumber === 0 ? "first L2 block of its epoch" : `L2 block ${origin.sequenceNumber + 1} of its epoch`}`)],
     ["parent", number > 0 ? el("a", { href: `#/block/${number - 1}`, class: "mono" }, block.parentHash) : block.parentHash],
     ["time", `${new Date(num(block.timestamp) * 1000).toISOString()} (${ago(num(block.timestamp))})`],
     ["gas used", `${num(block.gasUsed).toLocaleString("en")} of ${num(block.gasLimit).toLocaleString("en")}`],
