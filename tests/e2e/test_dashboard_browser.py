@@ -6,7 +6,7 @@ Debian's Chromium, headless, driven by Selenium through Debian's chromedriver,
 loads the dashboard a running ``ovm devnet`` serves (``/dashboard/`` on the
 L2's JSON-RPC port) and watches what a user would: the L1, L2, safe and
 finalized heads; a deposit first seen on L1 and then on L2 (the devnet waits
-``--confirmations 8`` L1 blocks before an L1 block's deposits go into L2, so
+``--confirmations 12`` L1 blocks before an L1 block's deposits go into L2, so
 there is time to see it waiting); a withdrawal whose output counts down its
 challenge period, becomes ready, and is paid once ``ovm finalize`` runs; batches
 (blobs, compressed) and outputs; the decoded call and event of a withdrawal;
@@ -47,7 +47,7 @@ ARTIFACTS = REPO / "build" / "dashboard"
 @pytest.fixture(scope="module")
 def devnet(tmp_path_factory):
     devnet = Devnet(tmp_path_factory.mktemp("dashboard") / "data",
-                    "--challenge-period", str(CHALLENGE_PERIOD), "--confirmations", "8")
+                    "--challenge-period", str(CHALLENGE_PERIOD), "--confirmations", "12")
     try:
         yield devnet
     finally:
