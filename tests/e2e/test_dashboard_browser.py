@@ -234,6 +234,20 @@ def test_the_dashboard_follows_a_deposit_and_a_withdrawal(devnet, browser, tmp_p
     assert "block number" in text(driver, "#search-error")
 
 
+def test_the_batches_shown_carry_every_safe_block(devnet):
+    safe = devnet.sync_status()["safe_l2"]
+    batches = sorted(rpc(devnet.url, "ovm_batches", hex(200)), key=lambda b: b["index"])
+    carried = set()
+    for batch in batches:
+        assert batch["error"] is None and batch["kind"] == "blobs" and batch["blobs"] == 1, batch
+        assert batch["size"] > 0 and batch["uncompressedSize"] > 0 and batch["firstBlock"] <= batch["lastBlock"]
+        carried.update(range(batch["firstBlock"], batch["lastBlock"] + 1))
+    assert set(range(1, safe + 1)) <= carried
+    outputs = rpc(devnet.url, "ovm_outputs", hex(5))
+    assert outputs and [o["index"] for o in outputs] == list(range(outputs[0]["index"], outputs[0]["index"] - len(outputs), -1))
+    assert all(o["l2Block"] % 3 == 0 for o in outputs)  # --proposal-interval 3
+
+
 def test_the_explorer_methods_refuse_bad_arguments(devnet):
     reply = rpc_raw(devnet.url, "ovm_batches", [0])
     assert reply["error"]["code"] == -32602 and "limit" in reply["error"]["message"]
