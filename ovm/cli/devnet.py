@@ -58,6 +58,7 @@ from pathlib import Path
 from ..chain.dev_accounts import dev_accounts
 from ..chain.forks import CANCUN_ONLY, ETHEREUM, OP_STACK, ForkSchedule, ForkScheduleError
 from ..chain.genesis import ChainConfig, genesis_block, genesis_state
+from ..node.rpc.transport import DASHBOARD_PATH
 from ..rollup.config import L2_CHAIN_ID, MAX_SEQUENCER_DRIFT, Operator, RollupConfig, RollupConfigError, load_config
 from ..rollup.deploy import DeploymentError, deploy_rollup
 from ..rollup.genesis import l2_genesis
@@ -256,6 +257,7 @@ def banner(
         "ovm devnet",
         f"  L1 JSON-RPC:      {l1_url}  (chain id {config.l1_chain_id})",
         f"  L2 JSON-RPC:      {l2_url}  (chain id {config.l2_chain_id})",
+        f"  dashboard:        {l2_url}{DASHBOARD_PATH}",
         *([f"  replica:          {replica_url}"] if replica_url else []),
         f"  L1Bridge:             0x{contracts.l1_bridge.hex()}",
         f"  BatchInbox:           0x{contracts.batch_inbox.hex()}",

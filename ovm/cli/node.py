@@ -5,9 +5,10 @@
 Starts the sequencer node: the chain in an LMDB data directory (a fresh
 temporary one unless ``--datadir`` names one, which is then resumed), the
 mempool, block production every ``--block-time`` seconds or one block per
-transaction (``--instant``), and JSON-RPC over HTTP and WebSocket. It prints
-the RPC URL, its fork and the unlocked dev accounts, and stops cleanly on
-SIGINT or SIGTERM.
+transaction (``--instant``), and JSON-RPC over HTTP and WebSocket, with the
+dashboard (``ovm.node.dashboard``) under ``/dashboard/``. It prints the RPC
+URL, its fork, the dashboard's URL and the unlocked dev accounts, and stops
+cleanly on SIGINT or SIGTERM.
 
 Its forks: a ``--genesis`` file's schedule (geth's ``<fork>Time`` fields),
 else the dev genesis with one fork from genesis on, Ethereum's latest that
@@ -30,8 +31,10 @@ from ..chain.dev_accounts import dev_accounts
 from ..chain.forks import ETHEREUM, ForkScheduleError
 from ..chain.genesis import ChainConfig, Genesis, GenesisError, dev_genesis, load_genesis
 from ..node.chain import Blockchain, ChainError
+from ..node.dashboard import STATIC_DIR
 from ..node.mempool import Mempool
 from ..node.rpc import NodeContext, RpcServer, RunningServer, default_modules, serve
+from ..node.rpc.transport import DASHBOARD_PATH
 from ..node.sequencer import Sequencer
 from ..node.store import ChainStore, StoreError
 from ..safety.bytecode_policy import chain_deployment_policy, with_deployment_policy
@@ -144,6 +147,7 @@ def banner(node: Node, url: str, ws_url: str, datadir: Path, instant: bool, bloc
         f"ovm node — chain id {chain.chain_id}, {describe_forks(chain)}, head block {chain.head.number}, {mode}",
         f"data directory: {datadir}",
         f"JSON-RPC: {url}  (WebSocket: {ws_url})",
+        f"Dashboard: {url}{DASHBOARD_PATH}",
         "",
         "Dev accounts (unlocked for eth_sendTransaction; 10,000 ETH each at genesis):",
     ]
@@ -157,7 +161,7 @@ async def start_serving(node: Node, host: str, port: int, modules: Sequence[obje
     node.mempool.restore()
     await node.sequencer.start()
     try:
-        return await serve(RpcServer([*default_modules(node.context), *modules]), host, port)
+        return await serve(RpcServer([*default_modules(node.context), *modules]), host, port, static=STATIC_DIR)
     except OSError as exc:
         await node.sequencer.stop()
         raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror}") from None

@@ -25,6 +25,7 @@ from pathlib import Path
 from ..chain.genesis import ChainConfig
 from ..node.sequencer import Sequencer
 from ..rollup.config import RollupConfig, RollupConfigError, load_config
+from ..rollup.explorer import Explorer
 from ..rollup.genesis import l2_genesis
 from ..rollup.l1.client import L1Client
 from ..rollup.rpc import Optimism
@@ -45,7 +46,11 @@ class RollupNode:
     @property
     def modules(self) -> list[object]:
         services = self.services
-        return [Optimism(self.node.chain, services.outputs, services.config, services.status, services.scc)]
+        chain = self.node.chain
+        return [
+            Optimism(chain, services.outputs, services.config, services.status, services.scc),
+            Explorer(chain, services.client, services.config, services.status),
+        ]
 
 
 def open_l2(
@@ -118,6 +123,7 @@ async def _serve_replica(replica: RollupNode, host: str, port: int) -> None:
     print(f"ovm replica — deriving chain id {chain.chain_id} from L1 block {first_l1} on "
           f"(L2 head {chain.head.number})", flush=True)
     print(f"JSON-RPC: {running.url}  (WebSocket: {running.ws_url})", flush=True)
+    print(f"Dashboard: {running.dashboard_url}", flush=True)
     await stop.wait()
     await replica.services.stop()
     await running.stop()

@@ -219,6 +219,7 @@ class ReplicaServices(Services):
     def __init__(self, chain, client: L1Client, config: RollupConfig) -> None:
         self.config = config
         self.chain = chain
+        self.client = client
         contracts = l1_contracts(client, config)
         self.scc = contracts.scc
         self.outputs = OutputRoots(chain)

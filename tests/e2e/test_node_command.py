@@ -23,6 +23,7 @@ def test_prints_url_and_accounts_and_stops_on_sigint(start_node, tmp_path):
     node.log.close()
     output = (tmp_path / f"node-{node.port}.log").read_text()
     assert f"JSON-RPC: {node.url}" in output
+    assert f"Dashboard: {node.url}/dashboard/" in output
     assert "chain id 901" in output
     for account in dev_accounts():
         assert f"0x{account.address.hex()}  key 0x{account.private_key.hex()}" in output

@@ -14,6 +14,9 @@ aiohttp, so that the bound holds for what it decompresses to (a small bomb
 costs nothing) and a body that does not decode is HTTP 400 with a -32700
 parse error; another encoding is HTTP 415.
 
+Given a directory of static files (the dashboard, ``ovm.node.dashboard``),
+it serves them under ``DASHBOARD_PATH`` with GET; ``/`` stays JSON-RPC's.
+
 aiohttp's own log of HTTP it refuses (bad request lines, headers, bodies)
 is one debug line per request, without a traceback: malformed traffic must
 not be a way to flood the node's log.
@@ -26,6 +29,7 @@ import json
 import logging
 import sys
 import zlib
+from pathlib import Path
 from typing import Any
 
 from aiohttp import WSCloseCode, WSMsgType, web
@@ -34,6 +38,8 @@ from aiohttp.web_protocol import RequestPayloadError
 
 from .errors import InvalidRequest, ParseError
 from .server import Connection, RpcServer, error_response, shown
+
+DASHBOARD_PATH = "/dashboard/"
 
 CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
@@ -45,14 +51,19 @@ CORS_HEADERS = {
 class _Endpoints:
     """The routes of one server's aiohttp application."""
 
-    def __init__(self, server: RpcServer) -> None:
+    def __init__(self, server: RpcServer, static: Path | None = None) -> None:
         self.server = server
+        self.static = static
 
     def app(self) -> web.Application:
         app = web.Application(client_max_size=self.server.limits.max_body_bytes)
         app.router.add_route("POST", "/", self._http)
         app.router.add_route("GET", "/", self._websocket)
         app.router.add_route("OPTIONS", "/", self._preflight)
+        if self.static is not None:
+            app.router.add_route("GET", DASHBOARD_PATH.rstrip("/"), self._to_dashboard)
+            app.router.add_route("GET", DASHBOARD_PATH, self._dashboard_index)
+            app.router.add_static(DASHBOARD_PATH, self.static)
         app.on_shutdown.append(self._close_connections)
         return app
 
@@ -80,6 +91,13 @@ class _Endpoints:
         if answer is None:
             return web.Response(status=204, headers=CORS_HEADERS)
         return _json_response(answer)
+
+    async def _to_dashboard(self, request: web.Request) -> web.StreamResponse:
+        raise web.HTTPFound(DASHBOARD_PATH)
+
+    async def _dashboard_index(self, request: web.Request) -> web.StreamResponse:
+        assert self.static is not None
+        return web.FileResponse(self.static / "index.html")
 
     async def _preflight(self, request: web.Request) -> web.Response:
         headers = dict(CORS_HEADERS)
@@ -199,14 +217,21 @@ class RunningServer:
     def ws_url(self) -> str:
         return f"ws://{self.host}:{self.port}"
 
+    @property
+    def dashboard_url(self) -> str:
+        return self.url + DASHBOARD_PATH
+
     async def stop(self) -> None:
         await self._runner.cleanup()
 
 
-async def serve(server: RpcServer, host: str = "127.0.0.1", port: int = 8545) -> RunningServer:
-    """Start listening (port 0 picks a free port) on the running event loop."""
+async def serve(
+    server: RpcServer, host: str = "127.0.0.1", port: int = 8545, static: Path | None = None
+) -> RunningServer:
+    """Start listening (port 0 picks a free port) on the running event loop; with
+    ``static``, serve that directory's files under ``DASHBOARD_PATH``."""
     runner = web.AppRunner(
-        _Endpoints(server).app(), access_log=None, handle_signals=False, shutdown_timeout=1.0, auto_decompress=False,
+        _Endpoints(server, static).app(), access_log=None, handle_signals=False, shutdown_timeout=1.0, auto_decompress=False,
         logger=_HttpLog(logging.getLogger("aiohttp.server"), {}),
     )
     await runner.setup()
