@@ -9,9 +9,12 @@ sender is its ``from``, vouched for by the L1 event derivation made it from.
 
 A dev chain's impersonated transaction (``anvil_impersonateAccount``) has no
 key behind it: its signature is ``r = IMPERSONATION_R`` and ``s`` one more
-than the sender's address (a valid ``s``, the zero address's too), which only a fork with ``impersonation`` accepts (a real
-signature's ``r`` is the x coordinate of a random point: it is never this
-one). Everywhere else such a transaction has no sender.
+than the sender's address (a valid ``s``, the zero address's too), which
+only a fork with ``impersonation`` reads as that sender (a real signature's
+``r`` is the x coordinate of a random point: it is never this one).
+Everywhere else the signature is recovered as any other, as Ethereum would
+(to an address nobody holds a key for), and the pool refuses it
+(``ovm.safety.admission``).
 """
 
 from __future__ import annotations
@@ -99,10 +102,8 @@ def recover_sender(tx: Transaction, impersonation: bool = False) -> Address:
     if there is none."""
     if isinstance(tx, DepositTransaction):
         return tx.sender
-    impersonated = impersonated_sender(tx)
+    impersonated = impersonated_sender(tx) if impersonation else None
     if impersonated is not None:
-        if not impersonation:
-            raise InvalidSender("invalid signature: an impersonated sender's, which only a dev chain accepts")
         return impersonated
     y_parity = _legacy_y_parity(tx.v) if isinstance(tx, LegacyTransaction) else tx.y_parity
     try:

@@ -143,7 +143,7 @@ def admit(
     transactions are taken (``ovm.evm.signing``): any other is refused."""
     tx, sidecar = _decode(tx_or_raw, max_tx_size, transaction_types, blobs)
     _check_stateless(tx, chain_id, block_gas_limit, max_transaction_gas)
-    sender = _recover_sender(tx, chain_id, impersonated_sender(tx) in impersonating)
+    sender = _recover_sender(tx, chain_id, _impersonation(tx, impersonating))
     _check_sender(sender)
     if tx.to is None:
         _check_deployment(tx, sender, deployment_policy)
@@ -224,6 +224,18 @@ def _check_stateless(tx: Transaction, chain_id: int, block_gas_limit: int, max_g
         check_for_pool(tx, chain_id, block_gas_limit, max_gas)
     except InvalidTransaction as exc:
         raise AdmissionError(str(exc)) from None
+
+
+def _impersonation(tx: Transaction, impersonating: Collection[Address]) -> bool:
+    """Whether ``tx`` is an impersonated transaction of a sender impersonated
+    now; one marked for another sender is refused (it is no signature)."""
+    marked = impersonated_sender(tx)
+    if marked is None:
+        return False
+    if marked not in impersonating:
+        raise AdmissionError(f"{INVALID_SENDER}: an impersonated sender's signature, and 0x{marked.hex()} "
+                             "is not impersonated")
+    return True
 
 
 def _recover_sender(tx: Transaction, chain_id: int, impersonation: bool) -> Address:
