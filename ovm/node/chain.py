@@ -64,10 +64,10 @@ from ..primitives.types import (
     hex_to_int,
 )
 from ..state import State
-from ..trie import EMPTY_TRIE_ROOT
 from .call import CallRequest, CallResult, run_call
 from .errors import ChainError
 from .estimate import estimate_gas
+from .proofs import AccountProof, prove_account
 from .store import ChainStore, LogRecord, ReceiptRecord, TxLocation
 
 HEAD_TAGS = frozenset({"latest", "pending", "safe", "finalized"})
@@ -84,26 +84,6 @@ class BuiltBlock:
     # Valid but not for this block (no gas left, or a sender's earlier nonce
     # did not fit): they stay pending.
     deferred: list[Transaction] = dataclasses.field(default_factory=list)
-
-
-@dataclass(frozen=True, slots=True)
-class StorageProof:
-    key: int
-    value: int
-    proof: list[bytes]
-
-
-@dataclass(frozen=True, slots=True)
-class AccountProof:
-    """``eth_getProof``'s answer (EIP-1186), against the head's state root."""
-
-    address: bytes
-    balance: int
-    nonce: int
-    code_hash: bytes
-    storage_hash: bytes
-    account_proof: list[bytes]
-    storage_proof: list[StorageProof]
 
 
 def _serialized(method: Callable) -> Callable:
@@ -361,21 +341,7 @@ class Blockchain:
         """EIP-1186 proofs of an account and some of its slots after ``block``
         (default: the head; an older block's state is rebuilt, slowly)."""
         state, _ = self._state_after(block)
-        account = state.get_account(address)
-        return AccountProof(
-            address=address,
-            balance=state.get_balance(address),
-            nonce=state.get_nonce(address),
-            code_hash=state.get_code_hash(address),
-            storage_hash=EMPTY_TRIE_ROOT if account is None else state.storage_root(address),
-            account_proof=state.prove_account(address),
-            storage_proof=[
-                StorageProof(
-                    slot, state.get_storage(address, slot), state.prove_storage(address, slot)
-                )
-                for slot in slots
-            ],
-        )
+        return prove_account(state, address, slots)
 
     def block_setting(self, block_number: int) -> tuple[BlockEnv, Fork]:
         """The environment and the fork a stored block's transactions ran in."""

@@ -16,7 +16,7 @@ import json
 from rpc_support import node, run
 from support import REPO
 
-from ovm.chain import dev_accounts
+from ovm.chain import ChainConfig, dev_accounts, schedule_of
 from ovm.evm.forks import OVM_FJORD
 from ovm.evm.l2 import L1Origin, l1_info_deposit
 from ovm.primitives.crypto import keccak256
@@ -40,7 +40,7 @@ async def viem(url: str) -> dict:
 
 def test_viem_estimates_the_total_fee_with_a_zero_operator_fee(tmp_path):
     async def go():
-        async with node(tmp_path, genesis=l2_genesis(fork=OVM_FJORD), fork=OVM_FJORD) as rpc:
+        async with node(tmp_path, genesis=l2_genesis(ChainConfig(forks=schedule_of(OVM_FJORD)))) as rpc:
             rpc.ctx.chain.build_block([l1_info_deposit(ORIGIN, 0, bytes(32), 1368, 810949)])
             direct = await rpc("eth_call", {"to": "0x420000000000000000000000000000000000000f",
                                             "data": operator_fee_call(21_000)}, "latest")
