@@ -1,9 +1,10 @@
 // Compiles one Solidity file with solc (npm) and prints
 // {"Contract": {"abi": [...], "bytecode": "0x...", "evmVersion": "...", "compiler": "..."}}.
-// Usage: node compile.mjs [--latest] FILE.sol
+// Usage: node compile.mjs [--latest] [--evm-version NAME] FILE.sol
 // Without --latest: the repo's pinned solc ("solc") for evmVersion cancun, which every
 // fork ovm runs takes. With --latest: the newer solc of package.json ("solc-latest")
-// with its own default evmVersion, as users have it (none is given in the settings).
+// with its own default evmVersion, as users have it (none is given in the settings),
+// unless --evm-version names one.
 import fs from "node:fs";
 import path from "node:path";
 import { createRequire } from "node:module";
@@ -11,14 +12,16 @@ import { createRequire } from "node:module";
 const require = createRequire(import.meta.url);
 const args = process.argv.slice(2);
 const latest = args[0] === "--latest";
-const file = latest ? args[1] : args[0];
+if (latest) args.shift();
+const evmVersion = args[0] === "--evm-version" ? args.splice(0, 2)[1] : latest ? undefined : "cancun";
+const file = args[0];
 const solc = require(latest ? "solc-latest" : "solc");
 const input = {
   language: "Solidity",
   sources: { [path.basename(file)]: { content: fs.readFileSync(file, "utf8") } },
   settings: {
     optimizer: { enabled: true, runs: 200 },
-    ...(latest ? {} : { evmVersion: "cancun" }),
+    ...(evmVersion ? { evmVersion } : {}),
     outputSelection: { "*": { "*": ["abi", "evm.bytecode.object", "metadata"] } },
   },
 };

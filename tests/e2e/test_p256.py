@@ -107,8 +107,9 @@ def expected(has_p256: bool) -> dict[str, bool]:
             "other key's signature": False, "r = 0": False, "(r, n - s)": has_p256}  # fmt: skip
 
 
-def approve_then_refuse(url: str, code: dict) -> None:
-    """A transaction approves with a good signature; a wrong one reverts with the contract's reason."""
+def approve_then_refuse(url: str, code: dict) -> tuple[str, int]:
+    """A transaction approves with a good signature; a wrong one reverts with
+    the contract's reason. The contract's address and the approval's block."""
     w3 = web3_for(url)
     passkey = Passkey(0x256)
     contract = deploy_verifier(w3, code, passkey)
@@ -120,6 +121,7 @@ def approve_then_refuse(url: str, code: dict) -> None:
     with pytest.raises(ContractLogicError, match="P256Verifier: bad signature"):
         contract.functions.approve(MESSAGE + b"!", r, s).call()
     assert contract.functions.approvals().call() == 1
+    return contract.address, receipt.blockNumber
 
 
 def precompile_gas(url: str) -> int:
