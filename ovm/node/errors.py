@@ -13,6 +13,8 @@ errors, the call tracer and the L1 client all read reasons with it.
 
 from __future__ import annotations
 
+from ..evm.exceptions import EvmError
+
 ERROR_SELECTOR = bytes.fromhex("08c379a0")  # Error(string)
 PANIC_SELECTOR = bytes.fromhex("4e487b71")  # Panic(uint256)
 
@@ -48,7 +50,12 @@ class ExecutionReverted(ChainError):
 
 
 class GasEstimationError(ChainError):
-    """No gas limit up to the cap lets the call succeed."""
+    """No gas limit up to the cap lets the call succeed; ``error`` is the EVM's
+    error that stopped it, if one did (the RPC layer words it as geth does)."""
+
+    def __init__(self, message: str, error: EvmError | None = None) -> None:
+        super().__init__(message)
+        self.error = error
 
 
 def decode_revert_reason(data: bytes) -> str | None:

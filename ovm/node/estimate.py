@@ -84,4 +84,4 @@ def _estimation_failure(result: CallResult, cap: int) -> ChainError:
         return ExecutionReverted(result.output)
     if isinstance(result.error, OutOfGas):
         return GasEstimationError(f"gas required exceeds allowance ({cap})")
-    return GasEstimationError(str(result.error) or type(result.error).__name__)
+    return GasEstimationError(str(result.error) or type(result.error).__name__, result.error)

@@ -137,9 +137,10 @@ def test_cast_sponsors_an_authorization_signed_apart(prague, delegate_code):
     assert cast("call", fresh, "counter()(uint256)", "--rpc-url", url) == "4"
 
 
-def test_viem_sign_authorization_and_send(prague, delegate_code):
-    url = prague.url
-    delegate = deploy(url, delegate_code["bytecode"])
+def viem_flow(url: str, delegate: str) -> dict:
+    """viem's ``signAuthorization`` by FRESH and a type-4 ``sendTransaction``
+    from OWNER that delegates FRESH to ``delegate`` and bumps its counter by
+    42 (``viem_7702_flow.mjs``), checked; what viem saw."""
     bump = cast("calldata", "bump(uint256)", "42")
     read = cast("calldata", "counter()")
     result = subprocess.run(
@@ -158,3 +159,8 @@ def test_viem_sign_authorization_and_send(prague, delegate_code):
     assert seen["code"] == "0x" + designator(bytes.fromhex(delegate[2:])).hex()
     assert int(seen["slot"], 16) == 42 and int(seen["returned"], 16) == 42
     assert int(seen["gasUsed"]) <= int(seen["estimate"])
+    return seen
+
+
+def test_viem_sign_authorization_and_send(prague, delegate_code):
+    viem_flow(prague.url, deploy(prague.url, delegate_code["bytecode"]))

@@ -7,10 +7,11 @@ EIP-7702 on the devnet's L2: a delegation made with cast, then a call through th
 transaction pays its L1 data fee like any L2 transaction, and the replica,
 which rebuilds the L2 from the batches on L1 alone, ends with the same
 delegation and storage: set-code transactions survive batching and derivation.
+viem's ``signAuthorization`` and a sponsored type-4 ``sendTransaction`` make
+the same trip.
 
-This needs the L2 to run Prague's EVM (the OP Stack's Isthmus, ``OvmIsthmus``).
-While the devnet's L2 fork takes no type-4 transaction, the sequencer refuses
-it in geth's words and the test is an expected failure saying so.
+This needs the L2 to run Prague's EVM (the OP Stack's Isthmus, ``OvmIsthmus``),
+as a new devnet's L2 does.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import subprocess
 import pytest
 from node_process import NODE_BIN
 from rollup_support import Devnet, rpc
-from test_eip7702_cast_viem import EOA, OWNER, cast, delegate_code, deploy, hexaddr, hexkey  # noqa: F401
+from test_eip7702_cast_viem import EOA, FRESH, OWNER, cast, delegate_code, deploy, hexaddr, hexkey, viem_flow  # noqa: F401
 
 from ovm.evm.delegation import designator
 
@@ -62,3 +63,16 @@ def test_a_delegation_made_with_cast_then_a_call_through_the_eoa(devnet, delegat
                       "the replica to derive the block", 180)  # fmt: skip
     assert cast("code", eoa, "--rpc-url", devnet.replica_url) == code
     assert cast("call", eoa, "counter()(uint256)", "--rpc-url", devnet.replica_url) == "7"
+
+
+def test_viem_sign_authorization_and_send_on_the_l2(devnet, delegate_code):  # noqa: F811 (the fixture imported above)
+    url = devnet.url
+    delegate = deploy(url, delegate_code["bytecode"])
+    seen = viem_flow(url, delegate)
+    assert int(rpc(url, "eth_getTransactionReceipt", seen["hash"])["l1Fee"], 16) > 0
+    number = int(rpc(url, "eth_getTransactionReceipt", seen["hash"])["blockNumber"], 16)
+    devnet.wait_until(lambda: int(rpc(devnet.replica_url, "eth_blockNumber"), 16) >= number,
+                      "the replica to derive the block", 180)  # fmt: skip
+    fresh = hexaddr(FRESH)
+    assert cast("code", fresh, "--rpc-url", devnet.replica_url) == seen["code"]
+    assert cast("call", fresh, "counter()(uint256)", "--rpc-url", devnet.replica_url) == "42"

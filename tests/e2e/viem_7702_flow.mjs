@@ -32,6 +32,7 @@ const { data: returned } = await client.call({ to: authority.address, data: read
 
 console.log(JSON.stringify({
   authority: authority.address,
+  hash,
   signed: authorization,
   estimate,
   status: receipt.status,

@@ -148,6 +148,8 @@ def error_message(error: EvmError, op: int | None = None, stack_size: int = 0) -
         info = OPCODES[op]
         return f"stack limit reached {stack_size} ({STACK_LIMIT + info.inputs - info.outputs})"
     if isinstance(error, InvalidOpcode):
+        if op is None and error.args and isinstance(error.args[0], int):
+            op = error.args[0]  # the instruction that raised it names itself
         return "invalid opcode: " + opcode_name(op) if op is not None else "invalid opcode"
     for cls, message in ERROR_MESSAGES.items():
         if isinstance(error, cls):

@@ -218,7 +218,12 @@ class Eth:
     def estimateGas(self, call: Call, block: BlockId = "latest", overrides: StateOverrides = None) -> str:
         number = existing_block(self._chain, block).number
         with chain_errors():
-            return quantity(self._chain.estimate_gas(self._request(call), overrides, number))
+            try:
+                return quantity(self._chain.estimate_gas(self._request(call), overrides, number))
+            except GasEstimationError as failure:
+                if failure.error is not None:
+                    raise ServerError(error_message(failure.error)) from None
+                raise
 
     def createAccessList(self, call: Call, block: BlockId = "latest") -> dict:
         """geth's answer: the slots and addresses the call touches, and its gas with them (``access_list``)."""
