@@ -16,9 +16,13 @@ from ..evm.opcodes import BY_NAME
 FORK_IDS = {"Cancun": 1, "OvmCancun": 2, "Prague": 3}
 """The forks the verifier knows, by the id the commitment carries."""
 
-KECCAK_BLOCKS_PER_STEP = 64
-"""KECCAK256 of up to this many padded 136-byte blocks (8,703 bytes) is one
-step; longer ones absorb this many blocks per sub-step."""
+KECCAK_ONE_STEP_BLOCKS = 480
+"""KECCAK256 of up to this many padded 136-byte blocks (65,279 bytes) is one
+step, hashed with the L1's own KECCAK256."""
+
+KECCAK_BLOCKS_PER_PART = 32
+"""A longer KECCAK256 absorbs this many blocks per step through the sponge
+written out in Solidity (about 110,000 L1 gas a block)."""
 
 COPY_BYTES_PER_STEP = 8192
 """A copy (CALLDATACOPY, CODECOPY, MCOPY) writes at most this many bytes per step."""
@@ -65,3 +69,18 @@ def fork_of(fork_id_: int) -> Fork:
 def is_proven(fork: Fork, opcode: int) -> bool:
     """Whether a step executing ``opcode`` under ``fork`` can be proven now."""
     return fork.instruction_set.info[opcode] is None or opcode in PROVEN
+
+
+def opcode_table(fork: Fork) -> bytes:
+    """The fork's opcodes as the Solidity verifier holds them (``Opcodes.sol``):
+    5 bytes per byte value — 0x80 | immediate size (0 if undefined), inputs,
+    outputs, static gas (2 bytes, big-endian)."""
+    iset = fork.instruction_set
+    table = bytearray()
+    for opcode in range(256):
+        info = iset.info[opcode]
+        if info is None:
+            table += bytes(5)
+        else:
+            table += bytes((0x80 | info.immediate, info.inputs, info.outputs)) + iset.static_gas[opcode].to_bytes(2, "big")
+    return bytes(table)

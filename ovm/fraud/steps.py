@@ -6,7 +6,7 @@ One instruction as steps
 ``ovm.evm`` (``Machine.step``: the opcode table, the gas and the semantics
 stay there) and turns what happened into steps: the commitment before and
 after, and, for the steps asked for, the witness. Most instructions are one
-step. KECCAK256 over more than ``KECCAK_BLOCKS_PER_STEP`` blocks and copies
+step. KECCAK256 over more than ``KECCAK_ONE_STEP_BLOCKS`` blocks and copies
 of more than ``COPY_BYTES_PER_STEP`` bytes are several: the first charges
 all the gas, pops the operands, grows memory and does the first part; each
 later one does the next part; the last pushes the result and moves ``pc``.
@@ -44,7 +44,7 @@ from .commitment import (
 )
 from .context import UnsupportedStep
 from .frame_view import FrameView, tree_range
-from .rules import COPY_BYTES_PER_STEP, KECCAK_BLOCKS_PER_STEP, is_proven
+from .rules import COPY_BYTES_PER_STEP, KECCAK_BLOCKS_PER_PART, KECCAK_ONE_STEP_BLOCKS, is_proven
 from .witness import (
     BLOCK,
     CODE_REVEAL,
@@ -67,7 +67,7 @@ BLOCK_OPS = frozenset(OP[n] for n in ("COINBASE", "TIMESTAMP", "NUMBER", "PREVRA
                                        "BASEFEE", "BLOBBASEFEE"))
 TX_OPS = frozenset(OP[n] for n in ("ORIGIN", "GASPRICE"))
 MEMORY_ACCESS = {OP["MLOAD"]: 32, OP["MSTORE"]: 32, OP["MSTORE8"]: 1}
-KECCAK_STEP_BYTES = KECCAK_BLOCKS_PER_STEP * sponge.RATE
+KECCAK_PART_BYTES = KECCAK_BLOCKS_PER_PART * sponge.RATE
 
 
 @dataclass
@@ -101,9 +101,14 @@ def copy_parts(size: int, backward: bool) -> list[tuple[int, int]]:
 
 
 def keccak_parts(size: int) -> list[tuple[int, int]]:
-    """The data ranges ``[lo, hi)`` each KECCAK256 step absorbs (the last adds the padding)."""
-    count = -(-sponge.block_count(size) // KECCAK_BLOCKS_PER_STEP)
-    return [(j * KECCAK_STEP_BYTES, min((j + 1) * KECCAK_STEP_BYTES, size)) for j in range(count)]
+    """The data ranges ``[lo, hi)`` each KECCAK256 step hashes or absorbs (the
+    last adds the padding): one step up to ``KECCAK_ONE_STEP_BLOCKS`` blocks,
+    else ``KECCAK_BLOCKS_PER_PART`` blocks a step."""
+    blocks = sponge.block_count(size)
+    if blocks <= KECCAK_ONE_STEP_BLOCKS:
+        return [(0, size)]
+    count = -(-blocks // KECCAK_BLOCKS_PER_PART)
+    return [(j * KECCAK_PART_BYTES, min((j + 1) * KECCAK_PART_BYTES, size)) for j in range(count)]
 
 
 def copy_source(view: FrameView, op: int, operands: list[int]) -> tuple[int, int]:

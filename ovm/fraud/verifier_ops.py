@@ -29,7 +29,7 @@ from .commitment import (
     TxContext,
 )
 from .merkle import WORD_TREE_DEPTH, ZERO_WORD, range_root, word_span
-from .rules import COPY_BYTES_PER_STEP, KECCAK_BLOCKS_PER_STEP, MEMORY_LIMIT
+from .rules import COPY_BYTES_PER_STEP, KECCAK_BLOCKS_PER_PART, KECCAK_ONE_STEP_BLOCKS, MEMORY_LIMIT
 from .verifier import Halt, Run, WitnessError, open_chunk, open_code, require
 from .witness import (
     EXTRA_LAYOUTS,
@@ -45,7 +45,7 @@ from .witness import (
 
 OP = {name: info.code for name, info in BY_NAME.items()}
 M = (1 << 256) - 1
-KECCAK_STEP_BYTES = KECCAK_BLOCKS_PER_STEP * sponge.RATE
+KECCAK_PART_BYTES = KECCAK_BLOCKS_PER_PART * sponge.RATE
 
 _PURE = {
     BY_NAME[name].code: eval(  # noqa: S307 - ovm.evm's own expressions, as the interpreter compiles them
@@ -324,7 +324,7 @@ def finish(run: Run, *results: int) -> None:
 
 def keccak_part(run: Run, record: Pending, first: bool) -> None:
     size, done = record.size, record.done
-    single = first and sponge.block_count(size) <= KECCAK_BLOCKS_PER_STEP
+    single = first and sponge.block_count(size) <= KECCAK_ONE_STEP_BLOCKS
     if single:
         (words,) = extra(run, "keccak")
         finish(run, int.from_bytes(keccak256(read_bytes(run.memory, words, record.src, size)), "big"))
@@ -336,8 +336,8 @@ def keccak_part(run: Run, record: Pending, first: bool) -> None:
         _, lanes, words = extra(run, "keccak-continue")
         lanes = list(lanes)
         require(sponge.state_commitment(lanes) == record.sponge, "the sponge state does not open the record")
-    last = sponge.block_count(size - done) <= KECCAK_BLOCKS_PER_STEP
-    end = size if last else done + KECCAK_STEP_BYTES
+    last = sponge.block_count(size - done) <= KECCAK_BLOCKS_PER_PART
+    end = size if last else done + KECCAK_PART_BYTES
     data = read_bytes(run.memory, words, record.src + done, end - done)
     blocks = sponge.padded(data) if last else data
     for i in range(0, len(blocks), sponge.RATE):
@@ -378,9 +378,7 @@ def copy_part(run: Run, record: Pending, first: bool) -> None:
     elif opcode == OP["CALLDATACOPY"]:
         data = read_source(record.src_root, source, record.src + lo, record.src_end, hi - lo)
     else:
-        stop = min(record.src + hi, record.src_end)
-        reveal = CodeReveal.from_abi(source)
-        data = open_code(run, reveal, record.src + lo, max(stop, record.src + lo)).ljust(hi - lo, b"\x00")
+        data = open_code(run, CodeReveal.from_abi(source), record.src + lo, record.src + hi)
     write_bytes(run, dest, record.dest + lo, data)
     done += hi - lo
     if done == size:

@@ -1,0 +1,66 @@
+"""
+The one-step verifier on a real L1
+==================================
+
+Deploys the fraud-proof contracts (``CodeOracle``, the executors and the
+``OneStepVerifier``) from the shipped artifacts on an Ethereum JSON-RPC
+endpoint — a real anvil or the embedded L1 (``ovm.rollup.l1.devchain``, ovm's
+own EVM running them) — registers code with the oracle, and asks the
+verifier about steps by ``eth_call``. ``answer`` is what the verifier says:
+the post-commitment, or the revert.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from web3 import Web3
+from web3.exceptions import ContractLogicError, Web3RPCError
+
+from ovm.rollup.artifacts import load
+
+STEP_GAS = 30_000_000
+
+
+@dataclass(frozen=True)
+class Reverted:
+    reason: str
+
+
+class L1Verifier:
+    def __init__(self, url: str) -> None:
+        self.w3 = Web3(Web3.HTTPProvider(url, request_kwargs={"timeout": 300}))
+        self.account = self.w3.eth.accounts[0] if self.w3.eth.accounts else None
+        self.oracle = self._deploy("CodeOracle")
+        core = self._deploy("StepsCore")
+        memory = self._deploy("StepsMemory")
+        self.verifier = self._deploy("OneStepVerifier", self.oracle.address, core.address, memory.address)
+        self.registered: set[bytes] = set()
+
+    def _deploy(self, name: str, *args):
+        artifact = load(name)
+        factory = self.w3.eth.contract(abi=artifact.abi, bytecode="0x" + artifact.bytecode.hex())
+        tx = factory.constructor(*args).transact({"from": self.account, "gas": 10_000_000})
+        receipt = self.w3.eth.wait_for_transaction_receipt(tx)
+        assert receipt.status == 1, f"{name} was not deployed"
+        return self.w3.eth.contract(address=receipt.contractAddress, abi=artifact.abi)
+
+    def register(self, code: bytes) -> None:
+        from ovm.primitives.crypto import keccak256
+
+        code_hash = keccak256(code)
+        if code_hash in self.registered:
+            return
+        tx = self.oracle.functions.register(code).transact({"from": self.account, "gas": 25_000_000})
+        assert self.w3.eth.wait_for_transaction_receipt(tx).status == 1
+        self.registered.add(code_hash)
+
+    def answer(self, pre: bytes, witness: bytes) -> bytes | Reverted:
+        try:
+            return self.verifier.functions.step(pre, witness).call({"gas": STEP_GAS})
+        except (ContractLogicError, Web3RPCError) as exc:
+            return Reverted(str(exc))
+
+    def gas(self, pre: bytes, witness: bytes) -> int:
+        """Gas of a transaction making this call (21,000 and calldata included)."""
+        return self.verifier.functions.step(pre, witness).estimate_gas({"from": self.account})
