@@ -20,84 +20,19 @@ the static gas charged, and the instruction runs (``verifier_ops``).
 
 from __future__ import annotations
 
-from typing import Protocol
-
 from ..evm.gas import STACK_LIMIT
-from .code import CODE_TREE_DEPTH, CodeChunk
-from .commitment import (
-    EMPTY_VIEW,
-    HALT_EXCEPTIONAL,
-    PHASE_RUNNING,
-    ByteView,
-    Machine,
-    halted,
-    stack_push,
-)
-from .merkle import ZERO_WORD, ProofError, range_root
+from . import verifier_ops
+from .commitment import HALT_EXCEPTIONAL, PHASE_RUNNING, halted, stack_push
+from .merkle import ZERO_WORD, ProofError
+from .opening import CodeOracle, Halt, Run, WitnessError, open_code, require
 from .rules import fork_of
 from .witness import CodeReveal, Witness
 
-
-class CodeOracle(Protocol):
-    def lookup(self, code_hash: bytes) -> tuple[int, bytes] | None: ...
-
-
-class WitnessError(ValueError):
-    """The witness does not open the pre-commitment, or is not this step's."""
-
-
-def require(condition: bool, reason: str) -> None:
-    if not condition:
-        raise WitnessError(reason)
-
-
-class Halt(Exception):
-    """The frame halts in this step."""
-
-    def __init__(self, status: int, output: ByteView = EMPTY_VIEW) -> None:
-        self.status = status
-        self.output = output
-
-
-class Run:
-    """The machine while a step changes it."""
-
-    def __init__(self, machine: Machine, witness: Witness, code_size: int, code_root: bytes) -> None:
-        self.machine = machine
-        self.witness = witness
-        self.fork = fork_of(machine.fork)
-        self.code_size = code_size
-        self.code_root = code_root
-        self.pc = machine.pc
-        self.gas = machine.gas
-        self.stack_size = machine.stack_size
-        self.stack = machine.stack
-        self.memory_size = machine.memory_size
-        self.memory = machine.memory
-        self.pending = machine.pending
-
-    def charge(self, amount: int) -> None:
-        if amount > self.gas:
-            raise Halt(HALT_EXCEPTIONAL)
-        self.gas -= amount
-
-    def push(self, *values: int) -> None:
-        """Push ``values``, the first ending on top."""
-        for value in reversed(values):
-            self.stack = stack_push(self.stack, value)
-            self.stack_size += 1
-
-    def post(self) -> Machine:
-        return self.machine.replace(
-            pc=self.pc, gas=self.gas, stack_size=self.stack_size, stack=self.stack,
-            memory_size=self.memory_size, memory=self.memory, pending=self.pending,
-        )
+__all__ = ["CodeOracle", "WitnessError", "verify_step"]
 
 
 def verify_step(pre: bytes, witness_bytes: bytes, oracle: CodeOracle) -> bytes:
     """The post-commitment of the step from ``pre`` that ``witness_bytes`` shows."""
-    from . import verifier_ops
-
     try:
         witness = Witness.decode(witness_bytes)
     except Exception as exc:
@@ -118,7 +53,7 @@ def verify_step(pre: bytes, witness_bytes: bytes, oracle: CodeOracle) -> bytes:
             require(witness.code == CodeReveal(), "a continued step reveals no code")
             verifier_ops.continue_pending(run)
         else:
-            instruction(run, verifier_ops)
+            instruction(run)
     except Halt as halt:
         return halted(machine, halt.status, run.gas, halt.output).commitment()
     except ProofError as exc:
@@ -126,7 +61,7 @@ def verify_step(pre: bytes, witness_bytes: bytes, oracle: CodeOracle) -> bytes:
     return run.post().commitment()
 
 
-def instruction(run: Run, ops) -> None:
+def instruction(run: Run) -> None:
     """Fetch, check, reveal and run the instruction at ``pc``."""
     witness = run.witness
     opcode, immediate = fetch(run, witness.code)
@@ -143,7 +78,7 @@ def instruction(run: Run, ops) -> None:
         raise Halt(HALT_EXCEPTIONAL)
     operands = reveal(run, info.inputs)
     run.gas -= iset.static_gas[opcode]
-    ops.execute(run, opcode, info, operands, immediate)
+    verifier_ops.execute(run, opcode, info, operands, immediate)
 
 
 def reveal(run: Run, count: int) -> list[int]:
@@ -157,32 +92,6 @@ def reveal(run: Run, count: int) -> list[int]:
     run.stack = run.witness.stack_rest
     run.stack_size -= count
     return list(items)
-
-
-# -- code -------------------------------------------------------------------------
-
-
-def open_code(run: Run, reveal: CodeReveal, start: int, end: int) -> bytes:
-    """Code bytes ``[start, end)`` (zeros past the code) from ``reveal``, which
-    must hold exactly the chunks with code in that range."""
-    stop = min(end, run.code_size)
-    if start >= stop:
-        require(reveal == CodeReveal(), "no code to reveal here")
-        return bytes(end - start)
-    first, count = start // 32, (stop - 1) // 32 - start // 32 + 1
-    require(reveal.first == first and len(reveal.chunks) == count, "not the chunks this step reads")
-    leaves = [chunk.leaf for chunk in reveal.chunks]
-    require(range_root(CODE_TREE_DEPTH, first, leaves, reveal.siblings) == run.code_root,
-            "the code chunks do not open the code")
-    data = b"".join(chunk.chunk for chunk in reveal.chunks)
-    base = 32 * first
-    return (data[start - base:stop - base]).ljust(end - start, b"\x00")
-
-
-def open_chunk(run: Run, reveal: CodeReveal, position: int) -> CodeChunk:
-    """The chunk holding code byte ``position`` (< code size)."""
-    open_code(run, reveal, position, position + 1)
-    return reveal.chunks[0]
 
 
 def fetch(run: Run, reveal: CodeReveal) -> tuple[int, bytes]:

@@ -30,7 +30,7 @@ from .commitment import (
 )
 from .merkle import WORD_TREE_DEPTH, ZERO_WORD, range_root, word_span
 from .rules import COPY_BYTES_PER_STEP, KECCAK_BLOCKS_PER_PART, KECCAK_ONE_STEP_BLOCKS, MEMORY_LIMIT
-from .verifier import Halt, Run, WitnessError, open_chunk, open_code, require
+from .opening import Halt, Run, WitnessError, open_chunk, open_code, require
 from .witness import (
     EXTRA_LAYOUTS,
     PENDING,
