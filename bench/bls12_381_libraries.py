@@ -30,6 +30,7 @@ repository's root:
 
 from __future__ import annotations
 
+import functools
 import importlib
 import random
 import statistics
@@ -254,7 +255,7 @@ def print_ovm_table() -> None:
     print("| ovm precompile call | gas | time | Mgas/s |")
     print("|---|---|---|---|")
     for name, (precompile, data) in calls.items():
-        seconds = median_seconds(lambda: precompile.run(data))
+        seconds = median_seconds(functools.partial(precompile.run, data))
         gas = precompile.gas(data)
         print(f"| {name} | {gas:,} | {format_seconds(seconds)} | {gas / seconds / 1e6:.1f} |")
 

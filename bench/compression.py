@@ -52,7 +52,7 @@ from web3 import Web3
 from ovm.chain.dev_accounts import dev_accounts
 from ovm.evm.gas import GAS_PER_BLOB
 from ovm.primitives.crypto import keccak256
-from ovm.rollup import fastlz
+from ovm.primitives import fastlz
 from ovm.rollup.artifacts import load
 from ovm.rollup.batch import BatchBuilder, BlockFrameData, assemble_batch, encode_block, encode_frame
 from ovm.rollup.batcher import BLOB_BATCH_GAS

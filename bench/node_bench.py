@@ -38,7 +38,8 @@ import time
 from pathlib import Path
 
 from ovm.chain.dev_accounts import dev_accounts
-from ovm.evm.transactions import FeeMarketTransaction, encode_transaction, sign_transaction
+from ovm.evm.signing import sign_transaction
+from ovm.evm.transactions import FeeMarketTransaction, encode_transaction
 from ovm.primitives.crypto import keccak256
 
 REPO = Path(__file__).resolve().parents[1]

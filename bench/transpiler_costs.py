@@ -37,7 +37,8 @@ from ovm.cli.statetest import code_runner_for, collect_files, run_file
 from ovm.evm.environment import BlockEnv
 from ovm.evm.forks import CANCUN
 from ovm.evm.processor import process_transaction
-from ovm.evm.transactions import FeeMarketTransaction, sign_transaction
+from ovm.evm.signing import sign_transaction
+from ovm.evm.transactions import FeeMarketTransaction
 from ovm.state import State
 from ovm.transpiler import Budget, ProgramCache, TranspilingRunner
 

@@ -9,24 +9,16 @@ tests and stopped by its pid.
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import time
 
 from web3 import Web3
 
-from support import REPO
+from support import REPO, free_port
 
 ANVIL = REPO / "node_modules" / ".bin" / "anvil"
 L1_CHAIN_ID = 900
 START_TIMEOUT = 30.0
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Anvil:
@@ -50,7 +42,7 @@ class Anvil:
             if self.process.poll() is not None:
                 raise RuntimeError(f"anvil exited: {self.process.stderr.read().decode(errors='replace')}")
             try:
-                w3.eth.block_number
+                w3.eth.get_block_number()
                 return
             except Exception:
                 time.sleep(0.05)

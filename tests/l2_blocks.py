@@ -18,7 +18,8 @@ from __future__ import annotations
 import random
 
 from ovm.chain.dev_accounts import dev_accounts
-from ovm.evm.transactions import FeeMarketTransaction, encode_transaction, sign_transaction
+from ovm.evm.signing import sign_transaction
+from ovm.evm.transactions import FeeMarketTransaction, encode_transaction
 from ovm.primitives.crypto import keccak256, private_key_to_address
 from ovm.rollup.artifacts import load
 from ovm.rollup.batch import BlockFrameData

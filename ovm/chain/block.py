@@ -30,8 +30,10 @@ from ..evm.transactions import (
     encode_transaction,
     transaction_item,
 )
+from ..evm.forks import Fork
 from ..primitives import rlp
-from ..trie import EMPTY_TRIE_ROOT, trie_root
+from ..state import State
+from ..trie import trie_root
 from .header import (
     EMPTY_OMMERS_HASH,
     Header,
@@ -104,10 +106,18 @@ def withdrawals_root(withdrawals: Sequence[Withdrawal]) -> bytes:
     return ordered_trie_root([rlp.encode(withdrawal_item(w)) for w in withdrawals])
 
 
+def header_withdrawals_root(fork: Fork | None, state: State, withdrawals: Sequence[Withdrawal]) -> bytes:
+    """The ``withdrawalsRoot`` a header carries after a block left ``state``:
+    the root of its withdrawals, or, on an L2 fork that says so (Isthmus),
+    the storage root of the account it names (the L2ToL1MessagePasser)."""
+    account = fork.l2.withdrawals_root_account if fork is not None and fork.l2 is not None else None
+    return withdrawals_root(withdrawals) if account is None else state.storage_root(account)
+
+
 # --- encoding -------------------------------------------------------------------
 
 
-def _body_items(transactions: Sequence[Transaction], withdrawals: Sequence[Withdrawal] = ()) -> list:
+def _body_items(transactions: Sequence[Transaction], withdrawals: Sequence[Withdrawal] = ()) -> list[rlp.Item]:
     return [[transaction_item(tx) for tx in transactions], [], [withdrawal_item(w) for w in withdrawals]]
 
 
@@ -126,7 +136,7 @@ def encode_block(block: Block) -> bytes:
 # --- decoding -------------------------------------------------------------------
 
 
-def _rlp_list(data: bytes, name: str, length: int) -> list:
+def _rlp_list(data: bytes, name: str, length: int) -> list[rlp.Item]:
     try:
         item = rlp.decode(data)
     except rlp.DecodingError as exc:

@@ -9,7 +9,8 @@ system call where the chain does (``ChainConfig.beacon_roots``), runs
 transactions one at a time on the state, keeps the receipts and cumulative
 gas, and ``finish`` credits the block's withdrawals (EIP-4895; an L2 has none)
 and seals the header over the resulting state root, transactions, receipts,
-bloom and withdrawals.
+bloom and withdrawals (on an Isthmus L2 the header's withdrawals root is the
+L2ToL1MessagePasser's storage root instead: ``block.header_withdrawals_root``).
 
 A transaction that cannot be included raises ``InvalidTransaction`` from
 ``add_transaction``: every check (signature, chain id, nonce, balance, fee
@@ -35,7 +36,7 @@ from ..evm.validation import NotIncludableNow
 from ..primitives.types import UINT64_MAX, ZERO_HASH
 from ..state import State
 from .base_fee import next_base_fee, next_excess_blob_gas
-from .block import Block, InvalidBlock, Rule, transactions_root, withdrawals_root
+from .block import Block, InvalidBlock, Rule, header_withdrawals_root, transactions_root
 from .bloom import combine_blooms
 from .genesis import ChainConfig
 from .header import MAX_EXTRA_DATA_BYTES, Header, block_hash
@@ -82,6 +83,8 @@ class BlockBuilder:
                 f"extra data is {len(extra_data)} bytes, at most {MAX_EXTRA_DATA_BYTES} allowed",
                 Rule.EXTRA_DATA,
             )
+        if fork.l2 is not None and withdrawals:
+            raise InvalidBlock("an L2 block has no withdrawals", Rule.WITHDRAWALS_ROOT)
         self.parent = parent
         self.parent_hash = block_hash(parent)
         self.state = state
@@ -189,7 +192,7 @@ class BlockBuilder:
             base_fee_per_gas=env.base_fee,
             blob_gas_used=self.blob_gas_used,
             excess_blob_gas=env.excess_blob_gas,
-            withdrawals_root=withdrawals_root(self.withdrawals),
+            withdrawals_root=header_withdrawals_root(self.fork, self.state, self.withdrawals),
             parent_beacon_block_root=self.parent_beacon_block_root,
         )
         return Block(header, tuple(self.transactions), self.withdrawals)

@@ -28,12 +28,14 @@ and is optional. Any mistake is a ``GenesisError`` naming the file and field.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, Mapping
 
+from ..evm.forks import Fork
 from ..evm.l2 import SEQUENCER_FEE_VAULT  # the coinbase of every L2 block
+from ..primitives.json_fields import Fields, load_json_file
 from ..primitives.types import (
     UINT64_MAX,
     UINT256_MAX,
@@ -46,13 +48,14 @@ from ..primitives.types import (
 )
 from ..state import State
 from .base_fee import BaseFeeParams
-from .block import Block
+from .block import Block, header_withdrawals_root
 from .dev_accounts import dev_accounts
 from .header import MAX_EXTRA_DATA_BYTES, Header
 
 ETHER = 10**18
 GWEI = 10**9
 DEV_BALANCE = 10_000 * ETHER
+DEV_CHAIN_ID = 901  # the devnet's L2
 MIN_GAS_LIMIT = 5000  # the protocol's floor for a block gas limit
 
 
@@ -66,7 +69,7 @@ class ChainConfig:
     (``system_call.store_beacon_root``), as on Ethereum since Cancun and on
     OP Stack chains since Ecotone."""
 
-    chain_id: int = 901
+    chain_id: int = DEV_CHAIN_ID
     gas_limit: int = 30_000_000
     base_fee_params: BaseFeeParams = BaseFeeParams()
     initial_base_fee: int = GWEI
@@ -95,16 +98,8 @@ class Genesis:
 # --- field parsers ----------------------------------------------------------------
 
 
-def _object(value: Any, where: str) -> dict:
-    if not isinstance(value, dict):
-        raise GenesisError(f"{where}: expected an object")
-    return value
-
-
-def _required(obj: dict, key: str, where: str) -> Any:
-    if key not in obj:
-        raise GenesisError(f"{where}: missing")
-    return obj[key]
+def _fields(value: Any, where: str) -> Fields:
+    return Fields(value, where, error=GenesisError, name="genesis")
 
 
 def _quantity(value: Any, where: str, limit: int = UINT256_MAX) -> int:
@@ -118,6 +113,9 @@ def _quantity(value: Any, where: str, limit: int = UINT256_MAX) -> int:
     if not 0 <= number <= limit:
         raise GenesisError(f"{where}: {number} is out of range")
     return number
+
+
+_uint64 = partial(_quantity, limit=UINT64_MAX)
 
 
 def _data(value: Any, where: str) -> bytes:
@@ -138,109 +136,90 @@ def _address(text: Any, where: str) -> bytes:
         raise GenesisError(f"{where}: {exc}") from None
 
 
-def _optional(obj: dict, key: str, parse, default: Any, **kwargs) -> Any:
-    return parse(obj[key], key, **kwargs) if key in obj else default
-
-
 # --- sections ---------------------------------------------------------------------
 
 
 def _storage(value: Any, where: str) -> dict[int, int]:
-    slots = _object(value, where)
+    slots = _fields(value, where)
     return {
-        _quantity(key, f"{where}.{key} (key)"): _quantity(word, f"{where}.{key}")
+        _quantity(key, f"{slots.path(key)} (key)"): _quantity(word, slots.path(key))
         for key, word in slots.items()
     }
 
 
 def _account(value: Any, where: str) -> GenesisAccount:
-    account = _object(value, where)
+    account = _fields(value, where)
     return GenesisAccount(
-        balance=_quantity(account.get("balance", 0), f"{where}.balance"),
-        nonce=_quantity(account.get("nonce", 0), f"{where}.nonce", limit=UINT64_MAX),
-        code=_data(account.get("code", "0x"), f"{where}.code"),
-        storage=_storage(account.get("storage", {}), f"{where}.storage"),
+        balance=account.get("balance", _quantity, 0),
+        nonce=account.get("nonce", _uint64, 0),
+        code=account.get("code", _data, b""),
+        storage=account.get("storage", _storage, {}),
     )
 
 
-def _alloc(value: Any) -> dict[bytes, GenesisAccount]:
-    accounts = _object(value, "alloc")
+def _alloc(value: Any, where: str) -> dict[bytes, GenesisAccount]:
+    accounts = _fields(value, where)
     return {
-        _address(key, f"alloc.{key}"): _account(account, f"alloc.{key}")
+        _address(key, accounts.path(key)): _account(account, accounts.path(key))
         for key, account in accounts.items()
     }
 
 
-def _base_fee_params(config: dict) -> BaseFeeParams:
-    """op-geth's ``config.optimism`` parameters, or Ethereum's."""
+def _optimism(value: Any, where: str) -> BaseFeeParams:
+    """op-geth's ``config.optimism`` parameters (Ethereum's where left out)."""
     default = BaseFeeParams()
-    if "optimism" not in config:
-        return default
-    optimism = _object(config["optimism"], "config.optimism")
-    elasticity = optimism.get("eip1559Elasticity", default.elasticity_multiplier)
-    denominator = optimism.get("eip1559Denominator", default.max_change_denominator)
+    optimism = _fields(value, where)
     params = (
-        _quantity(elasticity, "config.optimism.eip1559Elasticity"),
-        _quantity(denominator, "config.optimism.eip1559Denominator"),
+        optimism.get("eip1559Elasticity", _quantity, default.elasticity_multiplier),
+        optimism.get("eip1559Denominator", _quantity, default.max_change_denominator),
     )
     if 0 in params:
-        raise GenesisError("config.optimism: elasticity and denominator must be positive")
+        raise GenesisError(f"{where}: elasticity and denominator must be positive")
     return BaseFeeParams(*params)
 
 
-def _chain_config(root: dict) -> ChainConfig:
-    config = _object(_required(root, "config", "config"), "config")
+def _chain_config(root: Fields) -> ChainConfig:
+    config = root.take("config", _fields)
     default = ChainConfig()
-    chain_id = _quantity(_required(config, "chainId", "config.chainId"), "config.chainId")
+    chain_id = config.take("chainId", _quantity)
     if chain_id == 0:
-        raise GenesisError("config.chainId: must not be 0")
-    gas_limit = _optional(root, "gasLimit", _quantity, default.gas_limit, limit=UINT64_MAX)
+        raise GenesisError(f"{config.path('chainId')}: must not be 0")
+    gas_limit = root.get("gasLimit", _uint64, default.gas_limit)
     if gas_limit < MIN_GAS_LIMIT:
         raise GenesisError(f"gasLimit: {gas_limit} is below the minimum {MIN_GAS_LIMIT}")
     return ChainConfig(
         chain_id=chain_id,
         gas_limit=gas_limit,
-        base_fee_params=_base_fee_params(config),
-        initial_base_fee=_optional(root, "baseFeePerGas", _quantity, default.initial_base_fee),
+        base_fee_params=config.get("optimism", _optimism, BaseFeeParams()),
+        initial_base_fee=root.get("baseFeePerGas", _quantity, default.initial_base_fee),
     )
 
 
 def parse_genesis(data: Any) -> Genesis:
-    """A ``Genesis`` from parsed JSON; ``GenesisError`` names the bad field."""
-    root = _object(data, "genesis")
-    extra_data = _optional(root, "extraData", _data, b"")
+    """A ``Genesis`` from parsed JSON; ``GenesisError`` names the bad field.
+    Fields it does not use (geth's ``difficulty``, ``nonce``, ...) are let be."""
+    root = _fields(data, "")
+    extra_data = root.get("extraData", _data, b"")
     if len(extra_data) > MAX_EXTRA_DATA_BYTES:
         raise GenesisError(
             f"extraData: {len(extra_data)} bytes, at most {MAX_EXTRA_DATA_BYTES} allowed"
         )
-    prev_randao = _optional(root, "mixHash", _data, ZERO_HASH)
+    prev_randao = root.get("mixHash", _data, ZERO_HASH)
     if len(prev_randao) != 32:
         raise GenesisError("mixHash: expected 32 bytes")
     return Genesis(
         config=_chain_config(root),
-        alloc=_alloc(_required(root, "alloc", "alloc")),
-        timestamp=_optional(root, "timestamp", _quantity, 0, limit=UINT64_MAX),
+        alloc=root.take("alloc", _alloc),
+        timestamp=root.get("timestamp", _uint64, 0),
         extra_data=extra_data,
-        coinbase=_optional(root, "coinbase", _address, ZERO_ADDRESS),
+        coinbase=root.get("coinbase", _address, ZERO_ADDRESS),
         prev_randao=prev_randao,
     )
 
 
 def load_genesis(path: str | Path) -> Genesis:
     """Read and parse a genesis JSON file."""
-    try:
-        text = Path(path).read_text()
-    except OSError as exc:
-        raise GenesisError(f"{path}: cannot read: {exc.strerror}") from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        where = f"line {exc.lineno}, column {exc.colno}"
-        raise GenesisError(f"{path}: invalid JSON at {where}: {exc.msg}") from None
-    try:
-        return parse_genesis(data)
-    except GenesisError as exc:
-        raise GenesisError(f"{path}: {exc}") from None
+    return load_json_file(path, parse_genesis, error=GenesisError)
 
 
 # --- state and block --------------------------------------------------------------
@@ -254,8 +233,10 @@ def genesis_state(genesis: Genesis) -> State:
     return state
 
 
-def genesis_block(genesis: Genesis, state: State) -> Block:
-    """Block 0: no parent, no transactions, ``state``'s root."""
+def genesis_block(genesis: Genesis, state: State, fork: Fork | None = None) -> Block:
+    """Block 0: no parent, no transactions, ``state``'s root; the header's
+    withdrawals root as ``fork`` makes it (Isthmus: the L2ToL1MessagePasser's
+    storage root, as the spec's "Genesis Block" says)."""
     header = Header(
         parent_hash=ZERO_HASH,
         coinbase=genesis.coinbase,
@@ -266,6 +247,7 @@ def genesis_block(genesis: Genesis, state: State) -> Block:
         extra_data=genesis.extra_data,
         prev_randao=genesis.prev_randao,
         base_fee_per_gas=genesis.config.initial_base_fee,
+        withdrawals_root=header_withdrawals_root(fork, state, ()),
     )
     return Block(header, ())
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from typing import Any
 
 from ..primitives import rlp
 from ..primitives.crypto import keccak256
@@ -85,7 +86,7 @@ UINT64_FIELDS = frozenset(
 # --- encoding -------------------------------------------------------------------
 
 
-def header_item(header: Header) -> list:
+def header_item(header: Header) -> list[bytes]:
     """The header as an RLP list item (to nest it in a block)."""
     return [
         getattr(header, name) if name in BYTES_FIELDS else rlp.int_to_be(getattr(header, name))
@@ -129,7 +130,8 @@ def header_from_item(item: rlp.Item) -> Header:
     if len(item) != len(FIELD_NAMES):
         raise InvalidHeader(f"header: expected {len(FIELD_NAMES)} fields (Cancun), got {len(item)}")
     values = zip(FIELD_NAMES, item, strict=True)
-    return Header(**{name: _decode_field(name, value) for name, value in values})
+    fields: dict[str, Any] = {name: _decode_field(name, value) for name, value in values}
+    return Header(**fields)
 
 
 def decode_header(data: bytes) -> Header:

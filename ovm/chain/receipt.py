@@ -101,15 +101,16 @@ def make_receipt(
 # --- encoding -------------------------------------------------------------------
 
 
-def _log_item(log: Log) -> list:
+def _log_item(log: Log) -> rlp.Item:
     return [log.address, list(log.topics), log.data]
 
 
 def _deposit_items(receipt: Receipt) -> list[bytes]:
     """What follows the logs: a deposit's nonce and receipt version, if it has them."""
-    if receipt.deposit_nonce is None:
+    nonce, version = receipt.deposit_nonce, receipt.deposit_receipt_version
+    if nonce is None or version is None:
         return []
-    return [rlp.int_to_be(receipt.deposit_nonce), rlp.int_to_be(receipt.deposit_receipt_version)]
+    return [rlp.int_to_be(nonce), rlp.int_to_be(version)]
 
 
 def encode_receipt(receipt: Receipt) -> bytes:
@@ -142,7 +143,7 @@ def _bytes(item: rlp.Item, name: str, size: int | None = None) -> bytes:
     return item
 
 
-def _list(item: rlp.Item, name: str, length: int | None = None) -> list:
+def _list(item: rlp.Item, name: str, length: int | None = None) -> list[rlp.Item]:
     if not isinstance(item, list):
         raise InvalidReceipt(f"{name}: expected a list, got a byte string")
     if length is not None and len(item) != length:
@@ -179,7 +180,7 @@ def _log(item: rlp.Item, name: str) -> Log:
     )
 
 
-def _receipt_fields(tx_type: int, item: rlp.Item) -> list:
+def _receipt_fields(tx_type: int, item: rlp.Item) -> list[rlp.Item]:
     """The receipt's items: four, or six for a deposit that carries its nonce
     and receipt version."""
     fields = _list(item, "receipt")

@@ -47,7 +47,9 @@ def system_call(
         account = state.get_account(address)
         if account is not None and account.is_empty():
             state.destroy_account(address)
-    return machine.result.output
+    result = machine.result
+    assert result is not None, "enter or run finishes the outermost frame"
+    return result.output
 
 
 def store_beacon_root(

@@ -38,7 +38,7 @@ class Withdrawal:
     amount: int  # gwei
 
 
-def withdrawal_item(withdrawal: Withdrawal) -> list:
+def withdrawal_item(withdrawal: Withdrawal) -> list[bytes]:
     return [
         rlp.int_to_be(withdrawal.index),
         rlp.int_to_be(withdrawal.validator_index),

@@ -38,7 +38,7 @@ from ..rollup.withdrawals import (
 from .errors import UsageError
 from .operators import read_key_file
 
-POINTER = Path.home() / ".ovm" / "devnet.json"
+POINTER = Path.home() / ".ovm" / "devnet.json"  # written by `ovm devnet`, read by these commands
 WEI = 10**18
 
 

@@ -53,15 +53,14 @@ from ..rollup.genesis import l2_genesis
 from ..rollup.l1.client import BlockRef, L1Client, L1Error
 from ..rollup.l1.devchain import DevChain
 from .arguments import address
-from .bridge import parse_amount
+from .bridge import POINTER, parse_amount
 from .errors import UsageError
-from .node import start_serving, until_signalled
+from .node import start_serving, stop_signal
 from .operators import OperatorKeys, deployment_cost, fund, funding_key, operator_keys, write_private
 from .rollup_node import open_sequencer
 
 EMBEDDED_FUNDER = dev_accounts()[0]  # funded in the embedded L1's genesis
 BOND = 10**17
-POINTER = Path.home() / ".ovm" / "devnet.json"
 
 
 def add_arguments(parser) -> None:
@@ -245,6 +244,7 @@ def write_pointer(datadir: Path, l1_url: str, l2_url: str) -> None:
 
 async def serve_devnet(rollup, args, l1_url: str, config: RollupConfig, datadir: Path) -> None:
     node, services = rollup.node, rollup.services
+    stop = asyncio.create_task(stop_signal().wait())
     running = await start_serving(node, args.host, args.port, rollup.modules)
     services.start()
     replica = None
@@ -256,7 +256,6 @@ async def serve_devnet(rollup, args, l1_url: str, config: RollupConfig, datadir:
             )
         write_pointer(datadir, l1_url, running.url)
         print(banner(l1_url, running.url, replica_url, config, datadir, services.batcher.blobs), flush=True)
-        stop = asyncio.create_task(until_signalled())
         while not stop.done():
             await asyncio.wait([stop], timeout=2.0)
             if not args.quiet:

@@ -23,7 +23,7 @@ from typing import Sequence
 
 from ..chain.dev_accounts import dev_accounts
 from ..chain.genesis import Genesis, GenesisError, dev_genesis, load_genesis
-from ..evm.forks import CANCUN
+from ..evm.forks import CANCUN, FORKS
 from ..node.chain import Blockchain, ChainError
 from ..node.mempool import Mempool
 from ..node.rpc import NodeContext, RpcServer, RunningServer, default_modules, serve
@@ -34,6 +34,9 @@ from ..transpiler import TranspilingRunner
 from .errors import UsageError
 
 
+ETHEREUM_FORKS = [name for name, fork in FORKS.items() if fork.l2 is None]
+
+
 def add_arguments(parser) -> None:
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8545, help="JSON-RPC port (default 8545)")
@@ -42,6 +45,8 @@ def add_arguments(parser) -> None:
                         help="seconds between blocks (default 2)")
     parser.add_argument("--instant", action="store_true", help="mine one block per transaction")
     parser.add_argument("--genesis", help="genesis JSON file (default: the dev genesis, chain id 901)")
+    parser.add_argument("--fork", default=CANCUN.name, choices=ETHEREUM_FORKS,
+                        help=f"the Ethereum fork the chain runs from genesis (default {CANCUN.name})")
     parser.add_argument("--replica", action="store_true",
                         help="derive the L2 from L1 alone (needs --l1-rpc and --rollup-config)")
     parser.add_argument("--l1-rpc", help="the L1's JSON-RPC URL (replica)")
@@ -98,7 +103,8 @@ def read_genesis(path: str | None) -> Genesis:
 def banner(node: Node, url: str, ws_url: str, datadir: Path, instant: bool, block_time: float) -> str:
     mode = "instant (a block per transaction)" if instant else f"a block every {block_time:g} s"
     lines = [
-        f"ovm node — chain id {node.chain.chain_id}, head block {node.chain.head.number}, {mode}",
+        f"ovm node — chain id {node.chain.chain_id}, {node.chain.fork.name}, "
+        f"head block {node.chain.head.number}, {mode}",
         f"data directory: {datadir}",
         f"JSON-RPC: {url}  (WebSocket: {ws_url})",
         "",
@@ -120,20 +126,23 @@ async def start_serving(node: Node, host: str, port: int, modules: Sequence[obje
         raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
 
 
-async def until_signalled() -> None:
-    """Wait for SIGINT or SIGTERM."""
+def stop_signal() -> asyncio.Event:
+    """An event that SIGINT or SIGTERM sets from now on. Call it before announcing
+    where the node listens: whoever reads that may signal at once, and until the
+    handlers are in place a SIGTERM kills the process outright."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
-    await stop.wait()
+    return stop
 
 
 async def run_node(node: Node, host: str, port: int, announce) -> None:
     """Serve until SIGINT or SIGTERM."""
+    stop = stop_signal()
     running = await start_serving(node, host, port)
     announce(running.url, running.ws_url)
-    await until_signalled()
+    await stop.wait()
     await running.stop()
     await node.sequencer.stop()
 
@@ -146,7 +155,8 @@ def main(args) -> int:
     datadir = Path(tempfile.mkdtemp(prefix="ovm-node-")) if temporary else Path(args.datadir)
     try:
         try:
-            node = open_node(datadir, genesis, block_time=args.block_time, instant=args.instant)
+            node = open_node(datadir, genesis, block_time=args.block_time, instant=args.instant,
+                             fork=FORKS[args.fork])
         except (StoreError, ChainError) as exc:
             raise UsageError(str(exc)) from None
 

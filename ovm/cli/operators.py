@@ -32,11 +32,12 @@ import os
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Mapping
+from typing import Any, Mapping
 
 from coincurve import PrivateKey
 
 from ..primitives.crypto import private_key_to_address
+from ..primitives.json_fields import load_json_file
 from ..primitives.types import HexError, hex_to_bytes, to_hex
 from ..rollup.l1.client import L1Client, L1Error
 from .errors import UsageError
@@ -91,15 +92,13 @@ def fresh_key() -> bytes:
 
 
 def _keys_in_file(path: Path) -> dict[str, bytes]:
-    try:
-        data = json.loads(path.read_text())
-    except OSError as exc:
-        raise UsageError(f"{path}: cannot read: {exc.strerror}") from None
-    except json.JSONDecodeError as exc:
-        raise UsageError(f"{path}: invalid JSON at line {exc.lineno}") from None
+    return load_json_file(path, _keys, error=UsageError)
+
+
+def _keys(data: Any) -> dict[str, bytes]:
     if not isinstance(data, dict) or not set(data) <= set(ROLES) or not all(isinstance(v, str) for v in data.values()):
-        raise UsageError(f"{path}: expected a JSON object with some of {', '.join(ROLES)} as hex keys")
-    return {role: parse_key(text, f"{path}: {role}") for role, text in data.items()}
+        raise UsageError(f"expected a JSON object with some of {', '.join(ROLES)} as hex keys")
+    return {role: parse_key(text, role) for role, text in data.items()}
 
 
 def operator_keys(datadir: Path, given: str | None, environ: Mapping[str, str]) -> OperatorKeys:

@@ -28,7 +28,7 @@ from ..rollup.l1.client import L1Client
 from ..rollup.rpc import Optimism
 from ..rollup.services import ReplicaSequencer, ReplicaServices, SequencerServices
 from .errors import UsageError
-from .node import Node, open_node, start_serving, until_signalled
+from .node import Node, open_node, start_serving, stop_signal
 
 
 @dataclass
@@ -101,12 +101,13 @@ def replica_main(args) -> int:
 
 
 async def _serve_replica(replica: RollupNode, host: str, port: int) -> None:
+    stop = stop_signal()
     running = await start_serving(replica.node, host, port, replica.modules)
     chain, first_l1 = replica.node.chain, replica.services.replica.next_l1
     replica.services.start()
     print(f"ovm replica — deriving chain id {chain.chain_id} from L1 block {first_l1} on "
           f"(L2 head {chain.head.number})", flush=True)
     print(f"JSON-RPC: {running.url}  (WebSocket: {running.ws_url})", flush=True)
-    await until_signalled()
+    await stop.wait()
     await replica.services.stop()
     await running.stop()

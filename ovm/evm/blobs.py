@@ -19,20 +19,17 @@ precompile already loads.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 
 import ckzg
 
 from ..primitives import rlp
+from .kzg import BYTES_PER_FIELD_ELEMENT, FIELD_ELEMENTS_PER_BLOB, versioned_hash
 from .precompiles.point_evaluation import trusted_setup
 from .transactions import BlobTransaction, InvalidTransaction, decode_transaction, encode_transaction
 
-FIELD_ELEMENTS_PER_BLOB = 4096
-BYTES_PER_FIELD_ELEMENT = 32
 BYTES_PER_BLOB = FIELD_ELEMENTS_PER_BLOB * BYTES_PER_FIELD_ELEMENT
 CELLS_PER_BLOB = 128
-VERSIONED_HASH_VERSION_KZG = 0x01
 WRAPPER_VERSION_CELL_PROOFS = 1
 
 
@@ -49,11 +46,6 @@ class BlobSidecar:
     commitments: tuple[bytes, ...]
     proofs: tuple[bytes, ...]
     version: int = 0
-
-
-def versioned_hash(commitment: bytes) -> bytes:
-    """The versioned hash a transaction carries for a blob with ``commitment``."""
-    return bytes((VERSIONED_HASH_VERSION_KZG,)) + hashlib.sha256(commitment).digest()[1:]
 
 
 def blob_commitment(blob: bytes) -> bytes:

@@ -73,6 +73,13 @@ TX_DATA_NONZERO = 16
 # transaction uses at least TX_BASE + TX_DATA_FLOOR_PER_TOKEN per token (EIP-7623).
 TX_DATA_TOKENS_PER_NONZERO = 4
 TX_DATA_FLOOR_PER_TOKEN = 10
+# From Osaka no transaction may have a larger gas limit (EIP-7825).
+MAX_TRANSACTION_GAS = 1 << 24
+# Set-code transactions (EIP-7702): each authorization costs PER_EMPTY_ACCOUNT_COST
+# up front; one whose authority already exists gets the difference to
+# PER_AUTH_BASE_COST back as a refund.
+PER_EMPTY_ACCOUNT_COST = 25000
+PER_AUTH_BASE_COST = 12500
 
 # Blobs (EIP-4844).
 GAS_PER_BLOB = 1 << 17

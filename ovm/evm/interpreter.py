@@ -86,9 +86,12 @@ class Machine:
 
     # -- entering and leaving frames -----------------------------------------
 
-    def enter(self, frame: Frame) -> bool:
+    def enter(self, frame: Frame, delegated: bool = False) -> bool:
         """Start a message. Returns True if ``frame`` was pushed and must run
-        next, False if it already finished (precompile, empty code)."""
+        next, False if it already finished (precompile, empty code).
+
+        A ``delegated`` frame runs a delegate's code (EIP-7702): a delegate
+        that is a precompile runs nothing, as if its code were empty."""
         if self.observer is not None:
             self.observer.frame_entered(frame)
         state = self.state
@@ -107,7 +110,7 @@ class Machine:
                 return False
         precompile = None if frame.is_create else self.precompiles.get(frame.code_address)
         if precompile is not None:
-            self._finish(frame, self._run_precompile(frame, precompile))
+            self._finish(frame, None if delegated else self._run_precompile(frame, precompile))
             return False
         if not frame.code_size:
             self._finish(frame, None)

@@ -91,6 +91,7 @@ def _table() -> dict[int, OpInfo]:
     op(0x1A, "BYTE", 2, 1, pure)
     for code, name in ((0x1B, "SHL"), (0x1C, "SHR"), (0x1D, "SAR")):
         op(code, name, 2, 1, pure, since="Constantinople")
+    op(0x1E, "CLZ", 1, 1, pure, since="Osaka")
     op(0x20, "KECCAK256", 2, 1, value_function)
     op(0x30, "ADDRESS", 0, 1, frame_value)
     op(0x31, "BALANCE", 1, 1)

@@ -9,7 +9,12 @@ access list, start the first frame), execute (the machine), and settle
 (refund, pay the coinbase its priority fee, delete self-destructed and touched
 empty accounts). On a fork with a calldata floor (``Fork.calldata_floor_per_token``,
 from Prague) the gas limit must cover the floor, and a transaction that used
-less, after its refund, pays for the floor.
+less, after its refund, pays for the floor. On a fork with code delegation
+(``Fork.code_delegation``, from Prague, ``ovm.evm.delegation``) preparing
+also applies a set-code transaction's authorizations (their refund goes into
+the refund counter, which the call's failure does not undo), and a target
+holding a delegation designator runs its delegate's code (the delegate warmed,
+no gas charged for it).
 
 On a fork with L2 rules (``Fork.l2``, ``ovm.evm.l2``) a transaction also pays
 the L1 data fee with its gas, and settling pays the base fee and the L1 fee
@@ -27,12 +32,14 @@ from dataclasses import dataclass
 
 from ..state import Log, State
 from . import gas as G
+from .delegation import apply_authorizations, delegated_address
 from .environment import BlockEnv, TxContext
 from .exceptions import AddressCollision, EvmError, FailedDeposit
 from .forks.base import Fork
 from .frame import Frame
 from .instructions.system import create_address
 from .interpreter import CodeRunner, Machine
+from .intrinsic import calldata_floor_gas, intrinsic_gas
 from .l2 import L1Charge, deposit_failure
 from .observer import Observer
 from .transactions import (
@@ -40,9 +47,8 @@ from .transactions import (
     DepositTransaction,
     LegacyTransaction,
     Transaction,
+    authorizations,
     blob_gas_used,
-    calldata_floor_gas,
-    intrinsic_gas,
 )
 from .validation import check_calldata_floor, check_fits_block, validate_against_state, validate_transaction
 
@@ -145,30 +151,49 @@ class Execution:
             state.warm_address(address)
             for key in keys:
                 state.warm_slot(address, int.from_bytes(key, "big"))
+        if authorizations(tx):
+            state.add_refund(apply_authorizations(state, self.env.chain_id, authorizations(tx)))
         frame = self._first_frame()
         if tx.to is None and (state.has_code_or_nonce(target) or state.has_storage(target)):
             self._end_early(frame, AddressCollision())
             return
-        self.machine.enter(frame)
+        # The message's code is another account's only when it is a delegate's.
+        self.machine.enter(frame, delegated=frame.code_address != target)
 
     @property
     def _target(self) -> bytes:
         return self.tx.to if self.tx.to is not None else self.contract_address
 
     def _first_frame(self) -> Frame:
+        """The transaction's message; its ``code_address`` is the target's
+        delegate where the target holds a designator (and the fork follows it)."""
         tx, target = self.tx, self._target
+        code_address, code = self._code_to_run()
         return Frame(
             self.machine,
             caller=self.sender,
             address=target,
-            code_address=target,
+            code_address=code_address,
             value=tx.value,
             data=tx.data if tx.to is not None else b"",
-            code=self.state.get_code(target) if tx.to is not None else tx.data,
+            code=code,
             gas=tx.gas - intrinsic_gas(tx),
             depth=0,
             is_create=tx.to is None,
         )
+
+    def _code_to_run(self) -> tuple[bytes, bytes]:
+        """(code address, code) of the transaction's message: the initcode of a
+        creation, the target's code, or its delegate's (warmed, EIP-7702)."""
+        tx, target, state = self.tx, self._target, self.state
+        if tx.to is None:
+            return target, tx.data
+        code = state.get_code(target)
+        delegate = delegated_address(code) if self.fork.code_delegation else None
+        if delegate is None:
+            return target, code
+        state.warm_address(delegate)
+        return delegate, state.get_code(delegate)
 
     def _end_early(self, frame: Frame, error: EvmError) -> None:
         """End before any code runs, with all the gas used."""
@@ -187,7 +212,8 @@ class Execution:
         frame, error = machine.result, machine.error
         gas_left = frame.gas
         used_before_refund = tx.gas - gas_left
-        refund = min(used_before_refund // G.MAX_REFUND_QUOTIENT, state.refund) if error is None else 0
+        # A failed call has undone its own refunds; what is left (authorizations') stays.
+        refund = min(used_before_refund // G.MAX_REFUND_QUOTIENT, state.refund)
         gas_used = max(used_before_refund - refund, self.floor_gas)
         self._pay_for_gas(gas_used, tx.gas - gas_used)
         for address in state.selfdestructed:

@@ -2,23 +2,29 @@
 Transactions
 ============
 
-The four Ethereum transaction types of Cancun — legacy, access list (type 1),
-fee market (type 2) and blob (type 3) — and the OP Stack's deposit (type
-0x7E) as frozen dataclasses, with strict decoding from the network form
+The Ethereum transaction types — legacy, access list (type 1), fee market
+(type 2), blob (type 3, from Cancun) and set code (type 4, from Prague,
+EIP-7702: a fee-market transaction with a list of signed authorizations,
+each letting an account delegate its code; what they do:
+``ovm.evm.delegation``) — and the OP Stack's deposit (type 0x7E) as frozen
+dataclasses, with strict decoding from the network form
 (EIP-2718: a legacy RLP list, or a type byte followed by an RLP list),
-encoding, hashing, signing, sender recovery and the gas a transaction pays
+encoding, hashing and the gas a transaction pays
 for up front. Whether a transaction is valid: ``ovm.evm.validation``.
 
 Each class lists its fields in RLP order, so one pair of generic functions
 encodes and decodes every type: a field's codec is chosen by its name
 (``FIELD_CODECS``). The last three fields of a signed type are its signature.
 A deposit has none: derivation makes it from an L1 event, which vouches for
-its sender, so ``recover_sender`` returns its ``from`` (and
+its sender, so ``ovm.evm.signing.recover_sender`` returns its ``from`` (and
 ``validate_transaction`` refuses it: it never comes from a user). How a
 deposit runs: ``ovm.evm.l2`` (the rules), ``ovm.evm.processor``
 (``DepositExecution``).
 
-The limits and costs here are Cancun's rules.
+Decoding is as strict as geth's and the spec's types: a blob or set-code
+transaction may not be a creation (its ``to`` must be 20 bytes), and an
+authorization's nonce must fit 64 bits and its ``y_parity`` 8 bits.
+Which fork accepts which type is the fork's (``Fork.transaction_types``).
 """
 
 from __future__ import annotations
@@ -30,13 +36,10 @@ from typing import Any, Callable, ClassVar, NamedTuple
 
 from ovm.evm import gas as G
 from ovm.primitives import rlp
-from ovm.primitives.crypto import (
-    InvalidSignature,
-    keccak256,
-    recover_address,
-    sign,
-)
+from ovm.primitives.crypto import keccak256
 from ovm.primitives.types import UINT64_MAX, Address, Hash32
+
+UINT8_MAX = 0xFF
 
 # EIP-2681: the largest nonce an account may have. A transaction's nonce must be
 # below it, and an account at it cannot create (its nonce would overflow).
@@ -135,6 +138,44 @@ class BlobTransaction:
 
 
 @dataclass(frozen=True, slots=True)
+class Authorization:
+    """EIP-7702: the signer of this tuple (its *authority*) lets its account run
+    ``address``'s code, once its nonce is ``nonce``, on chain ``chain_id`` (0:
+    any chain). ``address`` 0 clears a delegation."""
+
+    chain_id: int
+    address: Address
+    nonce: int
+    y_parity: int
+    r: int
+    s: int
+
+
+AuthorizationList = tuple[Authorization, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SetCodeTransaction:
+    """EIP-7702: a fee-market call that first applies its authorizations."""
+
+    TYPE: ClassVar[int] = 4
+
+    chain_id: int
+    nonce: int
+    max_priority_fee_per_gas: int
+    max_fee_per_gas: int
+    gas: int
+    to: Address
+    value: int
+    data: bytes
+    access_list: AccessList
+    authorization_list: AuthorizationList
+    y_parity: int
+    r: int
+    s: int
+
+
+@dataclass(frozen=True, slots=True)
 class DepositTransaction:
     """The OP Stack's deposit (EIP-2718 type 0x7E), made by derivation from L1:
     ``mint`` is created on L2 for ``sender`` (the spec's ``from``) before the
@@ -157,13 +198,20 @@ Transaction = (
     | AccessListTransaction
     | FeeMarketTransaction
     | BlobTransaction
+    | SetCodeTransaction
     | DepositTransaction
 )
-TypedTransaction = AccessListTransaction | FeeMarketTransaction | BlobTransaction | DepositTransaction
+TypedTransaction = (
+    AccessListTransaction | FeeMarketTransaction | BlobTransaction | SetCodeTransaction | DepositTransaction
+)
+DynamicFeeTransaction = FeeMarketTransaction | BlobTransaction | SetCodeTransaction
+"""The types priced by a fee cap and a priority fee (EIP-1559)."""
 
 TRANSACTION_TYPES: dict[int, type] = {
     cls.TYPE: cls
-    for cls in (AccessListTransaction, FeeMarketTransaction, BlobTransaction, DepositTransaction)
+    for cls in (
+        AccessListTransaction, FeeMarketTransaction, BlobTransaction, SetCodeTransaction, DepositTransaction
+    )
 }
 
 
@@ -261,6 +309,45 @@ def _decode_hashes(item: rlp.Item, name: str) -> tuple[Hash32, ...]:
     return tuple(_expect_sized(h, f"{name}[{i}]", 32) for i, h in enumerate(hashes))
 
 
+def _decode_bounded_uint(item: rlp.Item, name: str, limit: int) -> int:
+    value = _decode_uint(item, name)
+    if value > limit:
+        raise InvalidTransaction(f"{name}: {value} exceeds {limit.bit_length()} bits")
+    return value
+
+
+def _decode_authorization_list(item: rlp.Item, name: str) -> AuthorizationList:
+    entries = _expect_list(item, name)
+    return tuple(_decode_authorization(entry, f"{name}[{i}]") for i, entry in enumerate(entries))
+
+
+def _decode_authorization(item: rlp.Item, name: str) -> Authorization:
+    fields = _expect_list(item, name)
+    if len(fields) != 6:
+        raise InvalidTransaction(
+            f"{name}: expected [chain_id, address, nonce, y_parity, r, s], got {len(fields)} items"
+        )
+    chain_id, address, nonce, y_parity, r, s = fields
+    return Authorization(
+        chain_id=_decode_uint(chain_id, f"{name}.chain_id"),
+        address=_expect_sized(address, f"{name}.address", 20),
+        nonce=_decode_bounded_uint(nonce, f"{name}.nonce", UINT64_MAX),
+        y_parity=_decode_bounded_uint(y_parity, f"{name}.y_parity", UINT8_MAX),
+        r=_decode_uint(r, f"{name}.r"),
+        s=_decode_uint(s, f"{name}.s"),
+    )
+
+
+def authorization_fields(auth: Authorization) -> list:
+    """An authorization as the RLP list it travels as."""
+    int_ = rlp.int_to_be
+    return [int_(auth.chain_id), auth.address, int_(auth.nonce), int_(auth.y_parity), int_(auth.r), int_(auth.s)]
+
+
+def _encode_authorization_list(authorizations: AuthorizationList) -> list:
+    return [authorization_fields(auth) for auth in authorizations]
+
+
 UINT = FieldCodec(_decode_uint, rlp.int_to_be)
 BYTES = FieldCodec(_expect_bytes, bytes)
 DESTINATION = FieldCodec(_decode_destination, _encode_destination)
@@ -269,23 +356,33 @@ HASHES = FieldCodec(_decode_hashes, list)
 ADDRESS = FieldCodec(_decode_address, bytes)
 HASH = FieldCodec(_decode_hash, bytes)
 BOOL = FieldCodec(_decode_bool, _encode_bool)
+AUTHORIZATION_LIST = FieldCodec(_decode_authorization_list, _encode_authorization_list)
 
 FIELD_CODECS: dict[str, FieldCodec] = {
     "to": DESTINATION,
     "data": BYTES,
     "access_list": ACCESS_LIST,
     "blob_versioned_hashes": HASHES,
+    "authorization_list": AUTHORIZATION_LIST,
     "source_hash": HASH,
     "sender": ADDRESS,
     "is_system_tx": BOOL,
 }
 """Codecs by field name; every field not named here is an unsigned integer."""
 
+TYPE_FIELD_CODECS: dict[type, dict[str, FieldCodec]] = {
+    SetCodeTransaction: {"to": ADDRESS},
+}
+"""Where a type reads a field more strictly: a set-code transaction's ``to`` is
+an address, never empty (geth's and the spec's type has no creation). The blob
+transaction's empty ``to`` is refused by validation instead, with its own words."""
+
 
 @cache
 def _schema(cls: type) -> tuple[tuple[str, FieldCodec], ...]:
     """The (name, codec) pairs of a transaction class, in RLP order."""
-    return tuple((f.name, FIELD_CODECS.get(f.name, UINT)) for f in dataclasses.fields(cls))
+    codecs = {**FIELD_CODECS, **TYPE_FIELD_CODECS.get(cls, {})}
+    return tuple((f.name, codecs.get(f.name, UINT)) for f in dataclasses.fields(cls))
 
 
 # --- decoding and encoding --------------------------------------------------
@@ -301,7 +398,7 @@ def _from_fields(cls: type, items: rlp.Item) -> Transaction:
     return cls(*(codec.decode(item, name) for (name, codec), item in zip(schema, fields)))
 
 
-def _to_fields(tx: Transaction) -> list:
+def transaction_fields(tx: Transaction) -> list:
     return [codec.encode(getattr(tx, name)) for name, codec in _schema(type(tx))]
 
 
@@ -347,13 +444,13 @@ def decode_transaction_item(item: rlp.Item) -> Transaction:
 def transaction_item(tx: Transaction) -> rlp.Item:
     """The entry for ``tx`` in a block body's list (inverse of ``decode_transaction_item``)."""
     if isinstance(tx, LegacyTransaction):
-        return _to_fields(tx)
+        return transaction_fields(tx)
     return encode_transaction(tx)
 
 
 def encode_transaction(tx: Transaction) -> bytes:
     """The network form: the legacy RLP list, or type byte ‖ RLP payload."""
-    payload = rlp.encode(_to_fields(tx))
+    payload = rlp.encode(transaction_fields(tx))
     if isinstance(tx, LegacyTransaction):
         return payload
     return bytes((tx.TYPE,)) + payload
@@ -363,103 +460,12 @@ def transaction_hash(tx: Transaction) -> Hash32:
     return keccak256(encode_transaction(tx))
 
 
-# --- signatures -------------------------------------------------------------
+# --- fields the rules read ----------------------------------------------------
 
 
-def legacy_chain_id(v: int) -> int | None:
-    """The chain id a legacy ``v`` encodes (EIP-155), or ``None`` for an unprotected 27/28."""
-    if v in (27, 28):
-        return None
-    if v >= 35:
-        return (v - 35) // 2
-    raise InvalidTransaction(f"invalid legacy v value {v}")
-
-
-def _legacy_y_parity(v: int) -> int:
-    return (v - 27) if v in (27, 28) else (v - 35) % 2
-
-
-def _unsigned_fields(tx: Transaction) -> list:
-    return _to_fields(tx)[:-SIGNATURE_FIELD_COUNT]
-
-
-def _legacy_signing_hash(tx: LegacyTransaction, chain_id: int | None) -> Hash32:
-    """EIP-155 appends ``chain_id, 0, 0``; an unprotected transaction signs six fields."""
-    fields = _unsigned_fields(tx)
-    if chain_id is not None:
-        fields += [rlp.int_to_be(chain_id), b"", b""]
-    return keccak256(rlp.encode(fields))
-
-
-def signing_hash(tx: Transaction, chain_id: int | None = None) -> Hash32:
-    """The hash the sender signs.
-
-    For a legacy transaction the chain id comes from ``v`` unless ``chain_id`` is
-    given. A typed transaction signs over its own ``chain_id`` field, and a
-    different ``chain_id`` argument is an error. A deposit is not signed.
-    """
-    if isinstance(tx, DepositTransaction):
-        raise InvalidTransaction("a deposit transaction is not signed")
-    if isinstance(tx, LegacyTransaction):
-        return _legacy_signing_hash(tx, legacy_chain_id(tx.v) if chain_id is None else chain_id)
-    if chain_id is not None and chain_id != tx.chain_id:
-        raise InvalidTransaction(
-            f"chain id {chain_id} does not match the transaction's {tx.chain_id}"
-        )
-    return keccak256(bytes((tx.TYPE,)) + rlp.encode(_unsigned_fields(tx)))
-
-
-def sign_transaction(tx: Transaction, private_key: bytes, chain_id: int | None) -> Transaction:
-    """Return ``tx`` signed by ``private_key`` (its signature fields are replaced).
-
-    A legacy transaction is signed with EIP-155 for ``chain_id``, or unprotected
-    if it is ``None``; a typed transaction must already carry ``chain_id``.
-    """
-    if isinstance(tx, LegacyTransaction):
-        y_parity, r, s = sign(_legacy_signing_hash(tx, chain_id), private_key)
-        v = 27 + y_parity if chain_id is None else chain_id * 2 + 35 + y_parity
-        return dataclasses.replace(tx, v=v, r=r, s=s)
-    y_parity, r, s = sign(signing_hash(tx, chain_id), private_key)
-    return dataclasses.replace(tx, y_parity=y_parity, r=r, s=s)
-
-
-def recover_sender(tx: Transaction) -> Address:
-    """The address that signed ``tx`` (a deposit's ``from``); ``InvalidTransaction``
-    if there is none."""
-    if isinstance(tx, DepositTransaction):
-        return tx.sender
-    y_parity = _legacy_y_parity(tx.v) if isinstance(tx, LegacyTransaction) else tx.y_parity
-    try:
-        return recover_address(signing_hash(tx), y_parity, tx.r, tx.s)
-    except InvalidSignature as exc:
-        raise InvalidSender(f"invalid signature: {exc}") from None
-
-
-# --- gas ----------------------------------------------------------------------
-
-
-def intrinsic_gas(tx: Transaction) -> int:
-    """Gas charged before execution: base, calldata, creation and access list."""
-    zeros = tx.data.count(0)
-    cost = G.TX_BASE + G.TX_DATA_ZERO * zeros + G.TX_DATA_NONZERO * (len(tx.data) - zeros)
-    if tx.to is None:
-        cost += G.TX_CREATE + G.INITCODE_WORD * G.words(len(tx.data))
-    for _, keys in getattr(tx, "access_list", ()):
-        cost += G.ACCESS_LIST_ADDRESS + G.ACCESS_LIST_STORAGE_KEY * len(keys)
-    return cost
-
-
-def calldata_tokens(data: bytes) -> int:
-    zeros = data.count(0)
-    return zeros + G.TX_DATA_TOKENS_PER_NONZERO * (len(data) - zeros)
-
-
-def calldata_floor_gas(tx: Transaction, per_token: int) -> int:
-    """The least gas ``tx`` uses where a fork sets a floor of ``per_token`` gas
-    per calldata token (Prague: 10); no floor when ``per_token`` is 0."""
-    if not per_token:
-        return 0
-    return G.TX_BASE + per_token * calldata_tokens(tx.data)
+def authorizations(tx: Transaction) -> AuthorizationList:
+    """A set-code transaction's authorizations; none for the other types."""
+    return getattr(tx, "authorization_list", ())
 
 
 def max_fee_per_gas(tx: Transaction) -> int:

@@ -5,11 +5,12 @@ Transaction validation
 Every rule a transaction must meet before it runs, each written once:
 
 * ``validate_transaction`` — the rules that need no state (signature values,
-  chain id, limits, fee caps, blobs), then the sender; a block refuses a
+  chain id, limits, fee caps, blobs, a set-code transaction's non-empty
+  authorization list and target), then the sender; a block refuses a
   transaction that breaks one;
-* ``validate_against_state`` — the rules that need the state and the block
-  (type and gas room, base fee, blob fee, nonce, an EOA sender, funds),
-  raising ``NotIncludableNow`` for a transaction a later block may take;
+* ``validate_against_state`` — the rules that need the state, the block and
+  the fork (type, the fork's gas cap, gas room, base fee, blob fee, nonce, an
+  EOA sender, funds), raising ``NotIncludableNow`` for a transaction a later block may take;
 * ``check_for_pool`` and ``check_call`` — the rules geth's pool
   (``txpool.ValidateTransaction``) and its state transition (which
   ``eth_call`` runs) check, in their order and their words, for admission
@@ -33,27 +34,27 @@ from ..primitives.crypto import SECP256K1_HALF_N, SECP256K1_N
 from ..primitives.types import UINT256_CEIL, Address
 from ..state import State
 from . import gas as G
+from .delegation import is_designator
 from .environment import BlockEnv
+from .intrinsic import calldata_floor_gas, intrinsic_gas
+from .kzg import VERSIONED_HASH_VERSION_KZG
+from .signing import legacy_chain_id, recover_sender
 from .transactions import (
     MAX_BLOBS_PER_TRANSACTION,
     MAX_NONCE,
     BlobTransaction,
     DepositTransaction,
-    FeeMarketTransaction,
+    DynamicFeeTransaction,
     InvalidTransaction,
     LegacyTransaction,
+    SetCodeTransaction,
     Transaction,
     blob_gas_used,
-    calldata_floor_gas,
-    intrinsic_gas,
-    legacy_chain_id,
     max_fee_per_gas,
-    recover_sender,
     transaction_type,
 )
 
 GAS_LIMIT_CEIL = 1 << 64
-VERSIONED_HASH_VERSION_KZG = 0x01
 
 if TYPE_CHECKING:  # pragma: no cover
     from .forks.base import Fork
@@ -115,6 +116,20 @@ CALLDATA_FLOOR = Wording(
     pool="insufficient gas for floor data gas cost: gas {gas}, minimum needed {floor}",
     execution="insufficient gas for floor data gas cost: have {gas}, want {floor}",
 )
+# geth's words in its pool and state transition alike; its calls skip the rule.
+TRANSACTION_GAS_CAP = Wording(
+    block="transaction gas limit too high (cap: {cap}, tx: {gas})",
+    pool="transaction gas limit too high (cap: {cap}, tx: {gas})",
+)
+EMPTY_AUTHORIZATION_LIST = Wording(
+    block="set code transaction has an empty authorization list",
+    pool="set code tx must have at least one authorization tuple",
+    execution="EIP-7702 transaction with empty auth list (sender 0x{sender})",
+)
+SET_CODE_CREATION = Wording(
+    block="set code transaction cannot create a contract",
+    execution="EIP-7702 transaction cannot be used to create contract (sender 0x{sender})",
+)
 BAD_SIGNATURE_VALUES = "invalid sender: invalid transaction v, r, s values"  # geth's, for each fault
 
 
@@ -134,6 +149,13 @@ def check_calldata_floor(tx: Transaction, fork: "Fork", words: Words = "block") 
         raise CALLDATA_FLOOR.error(words, gas=tx.gas, floor=floor)
 
 
+def check_transaction_gas_cap(tx: Transaction, cap: int | None, words: Words = "block") -> None:
+    """EIP-7825: from Osaka a gas limit may not exceed the fork's cap
+    (``Fork.max_transaction_gas``; ``None``: no cap)."""
+    if cap is not None and tx.gas > cap:
+        raise TRANSACTION_GAS_CAP.error(words, cap=cap, gas=tx.gas)
+
+
 def check_initcode_size(tx: Transaction, words: Words = "block") -> None:
     """EIP-3860."""
     if tx.to is None and len(tx.data) > G.MAX_INITCODE_SIZE:
@@ -141,7 +163,7 @@ def check_initcode_size(tx: Transaction, words: Words = "block") -> None:
 
 
 def check_tip_cap(tx: Transaction, words: Words = "block") -> None:
-    if not isinstance(tx, (FeeMarketTransaction, BlobTransaction)):
+    if not isinstance(tx, DynamicFeeTransaction):
         return
     if tx.max_priority_fee_per_gas > tx.max_fee_per_gas:
         raise TIP_ABOVE_FEE_CAP.error(words, tip=tx.max_priority_fee_per_gas, cap=tx.max_fee_per_gas)
@@ -191,6 +213,15 @@ def check_blob_fee_cap(tx: BlobTransaction, sender: bytes, blob_base_fee: int, w
 def check_blob_target(tx: BlobTransaction) -> None:
     if tx.to is None:
         raise InvalidTransaction("blob transaction cannot create a contract")
+
+
+def check_set_code(tx: SetCodeTransaction, sender: bytes = b"", words: Words = "block") -> None:
+    """EIP-7702: a set-code transaction calls (never creates) and carries at
+    least one authorization."""
+    if tx.to is None:
+        raise SET_CODE_CREATION.error(words, sender=sender.hex())
+    if not tx.authorization_list:
+        raise EMPTY_AUTHORIZATION_LIST.error(words, sender=sender.hex())
 
 
 def require_funds(sender: bytes, balance: int, cost: int) -> None:
@@ -246,19 +277,27 @@ def validate_transaction(tx: Transaction, chain_id: int | None = None) -> Addres
     _check_limits(tx)
     if isinstance(tx, BlobTransaction):
         _check_blobs(tx)
+    if isinstance(tx, SetCodeTransaction):
+        check_set_code(tx)
     return recover_sender(tx)
 
 
-def check_for_pool(tx: Transaction, chain_id: int, block_gas_limit: int) -> None:
+def check_for_pool(
+    tx: Transaction, chain_id: int, block_gas_limit: int, max_transaction_gas: int | None = None
+) -> None:
     """geth's pool checks that need no state, in its order and words; admission
     runs them before ``validate_transaction``, so that what it refuses for these
-    reasons is refused as geth refuses it."""
+    reasons is refused as geth refuses it. ``max_transaction_gas`` is the
+    chain's fork's cap (``Fork.max_transaction_gas``)."""
     check_initcode_size(tx, "pool")
+    check_transaction_gas_cap(tx, max_transaction_gas, "pool")
     check_block_gas_limit(tx, block_gas_limit, "pool")
     check_tip_cap(tx, "pool")
     check_chain_id(tx, chain_id, "pool")
     check_signature_values(tx, "pool")
     check_intrinsic_gas(tx, "pool")
+    if isinstance(tx, SetCodeTransaction) and not tx.authorization_list:
+        raise EMPTY_AUTHORIZATION_LIST.error("pool")
 
 
 def check_call(state: State, env: BlockEnv, tx: Transaction, sender: bytes) -> None:
@@ -272,6 +311,8 @@ def check_call(state: State, env: BlockEnv, tx: Transaction, sender: bytes) -> N
     if isinstance(tx, BlobTransaction):
         check_blob_target(tx)
         check_blob_fee_cap(tx, sender, env.blob_base_fee, "execution")
+    if isinstance(tx, SetCodeTransaction):
+        check_set_code(tx, sender, "execution")
     cost = tx.gas * max_fee_per_gas(tx) + tx.value + blob_gas_used(tx) * env.blob_base_fee
     require_funds(sender, state.get_balance(sender), cost)
 
@@ -304,9 +345,10 @@ def check_nonce_not_too_low(tx: Transaction, sender: bytes, nonce: int) -> None:
         )
 
 
-def check_sender_is_eoa(sender: bytes, code: bytes) -> None:
-    """EIP-3607: an account with code cannot send transactions."""
-    if code:
+def check_sender_is_eoa(sender: bytes, code: bytes, code_delegation: bool = False) -> None:
+    """EIP-3607: an account with code cannot send transactions; where the fork
+    has ``code_delegation`` (EIP-7702), a delegation designator does not count."""
+    if code and not (code_delegation and is_designator(code)):
         raise InvalidTransaction(f"sender not an eoa: address 0x{sender.hex()}")
 
 
@@ -318,9 +360,11 @@ def check_funds(tx: Transaction, sender: bytes, balance: int, l1_fee: int = 0) -
 def check_fits_block(
     tx: Transaction, env: BlockEnv, fork: Fork, block_gas_available: int | None = None
 ) -> None:
-    """The fork must know the type, and the block must have room for the gas limit."""
+    """The fork must know the type and allow the gas limit (its cap), and the
+    block must have room for the gas limit."""
     if transaction_type(tx) not in fork.transaction_types:
         raise InvalidTransaction(f"transaction type {transaction_type(tx)} not supported")
+    check_transaction_gas_cap(tx, fork.max_transaction_gas)
     check_block_gas_limit(tx, env.gas_limit)
     if block_gas_available is not None and tx.gas > block_gas_available:
         raise NotIncludableNow(f"gas limit reached: tx gas {tx.gas} > block gas left {block_gas_available}")
@@ -342,5 +386,5 @@ def validate_against_state(
     check_nonce_not_too_low(tx, sender, nonce)
     if tx.nonce > nonce:
         raise NotIncludableNow(f"nonce too high: address 0x{sender.hex()}, tx: {tx.nonce} state: {nonce}")
-    check_sender_is_eoa(sender, state.get_code(sender))
+    check_sender_is_eoa(sender, state.get_code(sender), fork.code_delegation)
     check_funds(tx, sender, state.get_balance(sender), l1_fee)

@@ -13,7 +13,9 @@ overrides are applied in the journal, the call's own changes go into a second
 journal (``Execution.prepare`` starts a fresh one), and both are rolled back.
 The transaction is never settled, because settling deletes accounts outside
 the journal. The call's gas is computed as settling would (refund capped at a
-fifth of the gas used).
+fifth of the gas used). A request with an ``authorization_list`` (even an
+empty one, which fails as geth's does) runs as a set-code transaction: its
+signed authorizations apply before the call, as in a block (EIP-7702).
 """
 
 from __future__ import annotations
@@ -33,8 +35,10 @@ from ..evm.transactions import (
     AccessList,
     AccessListTransaction,
     BlobTransaction,
+    AuthorizationList,
     FeeMarketTransaction,
     InvalidTransaction,
+    SetCodeTransaction,
     Transaction,
 )
 from ..evm.validation import check_call
@@ -68,6 +72,7 @@ class CallRequest:
     access_list: AccessList = ()
     blob_versioned_hashes: tuple[bytes, ...] = ()  # a blob transaction's, for BLOBHASH
     max_fee_per_blob_gas: int | None = None
+    authorization_list: AuthorizationList | None = None  # a set-code transaction's (EIP-7702)
 
     @property
     def priced(self) -> bool:
@@ -106,7 +111,7 @@ def run_call(
     gas = env.gas_limit if request.gas is None else request.gas
     with _sandbox(state, overrides):
         tx = _call_transaction(request, state.get_nonce(request.sender), gas, env.chain_id)
-        _check_call(state, env, tx, request)
+        _check_call(state, env, tx, request, fork)
         code_runner = code_runner if finish is None else None
         execution = Execution(state, env, tx, request.sender, fork, code_runner)
         execution.prepare()
@@ -175,6 +180,13 @@ def _call_transaction(request: CallRequest, nonce: int, gas: int, chain_id: int)
         chain_id=chain_id, nonce=nonce, gas=gas, to=request.to, value=request.value,
         data=request.data, access_list=request.access_list, y_parity=0, r=0, s=0,
     )  # fmt: skip
+    if request.authorization_list is not None:
+        return SetCodeTransaction(
+            max_priority_fee_per_gas=request.max_priority_fee or 0,
+            max_fee_per_gas=request.fee_cap,
+            authorization_list=request.authorization_list,
+            **fields,
+        )
     if request.blob_versioned_hashes:
         return BlobTransaction(
             max_priority_fee_per_gas=request.max_priority_fee or 0,
@@ -192,14 +204,18 @@ def _call_transaction(request: CallRequest, nonce: int, gas: int, chain_id: int)
     )
 
 
-def _check_call(state: State, env: BlockEnv, tx: Transaction, request: CallRequest) -> None:
-    """geth's checks for a call (``check_call``), and that the request names one
-    kind of price."""
+def _check_call(state: State, env: BlockEnv, tx: Transaction, request: CallRequest, fork: Fork) -> None:
+    """geth's checks for a call (``check_call``), that the request names one
+    kind of price, and that the fork knows set-code transactions if it is one."""
+    if isinstance(tx, SetCodeTransaction) and tx.TYPE not in fork.transaction_types:
+        raise InvalidTransaction(f"transaction type {tx.TYPE} not supported: authorizationList needs Prague")
     dynamic = request.max_fee is not None or request.max_priority_fee is not None
     if request.gas_price is not None and dynamic:
         raise InvalidTransaction(
             "both gasPrice and (maxFeePerGas or maxPriorityFeePerGas) specified"
         )
+    if request.gas_price is not None and request.authorization_list is not None:
+        raise InvalidTransaction("both gasPrice and authorizationList specified")
     check_call(state, env, tx, request.sender)
 
 
@@ -208,6 +224,7 @@ def _call_result(execution: Execution) -> CallResult:
     machine, state = execution.machine, execution.state
     error = machine.error
     used = execution.tx.gas - machine.result.gas
-    refund = min(used // G.MAX_REFUND_QUOTIENT, state.refund) if error is None else 0
+    # A failed call has undone its own refunds; authorizations' stay (EIP-7702).
+    refund = min(used // G.MAX_REFUND_QUOTIENT, state.refund)
     logs = list(state.logs) if error is None else []
     return CallResult(error is None, machine.result.output, used - refund, error, logs, refund)

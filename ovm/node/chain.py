@@ -137,7 +137,7 @@ class Blockchain:
         self._clock = clock
         self.lock = threading.RLock()
         state = genesis_state(genesis)
-        block = genesis_block(genesis, state)
+        block = genesis_block(genesis, state, fork)
         self.genesis_hash = block.hash
         if store.is_empty():
             store.commit_genesis(block, state.take_diff())

@@ -33,7 +33,7 @@ def estimate_gas(
 ) -> int:
     """The least gas limit with which ``request`` succeeds, by binary search
     as geth does it (but to the exact unit)."""
-    hi = _gas_cap(state, env, request, overrides)
+    hi = _gas_cap(state, env, request, overrides, fork.max_transaction_gas)
 
     def run(gas: int) -> CallResult:
         limited = dataclasses.replace(request, gas=gas)
@@ -64,9 +64,12 @@ def estimate_gas(
     return hi
 
 
-def _gas_cap(state: State, env: BlockEnv, request: CallRequest, overrides) -> int:
-    """The request's gas (or the block's), capped by what the sender can pay for."""
+def _gas_cap(state: State, env: BlockEnv, request: CallRequest, overrides, fork_cap: int | None) -> int:
+    """The request's gas (or the block's), capped by the fork's cap on a
+    transaction's gas (EIP-7825, as geth caps it) and by what the sender can pay for."""
     cap = env.gas_limit if request.gas is None else request.gas
+    if fork_cap is not None:
+        cap = min(cap, fork_cap)
     if not request.priced or not request.fee_cap:
         return cap
     sender = request.sender

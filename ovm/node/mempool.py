@@ -22,6 +22,15 @@ it only if both its fee cap and its tip are at least ``price_bump`` percent
 with "replacement transaction underpriced". Resending the same transaction is
 "already known".
 
+Delegated accounts (EIP-7702, geth's pool rules): anyone may drain an
+account whose code is a delegation designator without its nonce moving, so
+the pool keeps at most one executable transaction from such a sender, or from
+one that a pooled set-code transaction authorizes: another is refused ("in-flight
+transaction limit reached for delegated accounts"; a replacement is fine), and
+so is one with a gapped nonce ("gapped-nonce tx from delegated accounts"). A
+set-code transaction whose authority already has more than one transaction in
+the pool is refused ("authority already reserved").
+
 Limits: ``max_transactions`` in all and ``max_per_sender`` per sender, each
 with its own error ("txpool is full", "account limit exceeded"). A full pool
 refuses new transactions rather than evicting cheaper ones: every transaction
@@ -51,20 +60,21 @@ from typing import Callable, Generic, Iterable, Iterator, Protocol, TypeVar
 
 from ..chain import ChainConfig
 from ..evm.blobs import BlobSidecar, encode_network_form
+from ..evm.delegation import is_designator, recover_authority
 from ..evm.gas import TX_BASE
 from ..evm.transactions import (
     AccessListTransaction,
     BlobTransaction,
+    DepositTransaction,
     LegacyTransaction,
     Transaction,
+    authorizations,
     max_fee_per_gas,
     transaction_hash,
 )
 from ..primitives.types import Address, Hash32
 from ..safety import (
     DEFAULT_DEPLOYMENT_POLICY,
-    L1_TRANSACTION_TYPES,
-    L2_TRANSACTION_TYPES,
     MAX_NONCE_GAP,
     MAX_TX_SIZE,
     AdmissionError,
@@ -140,6 +150,7 @@ class PooledTransaction:
     fee_cap: int
     tip_cap: int
     sidecar: BlobSidecar | None = None  # the blobs of a blob transaction (L1 mode)
+    authorities: tuple[Address, ...] = ()  # who signed a set-code transaction's authorizations
 
     @property
     def nonce(self) -> int:
@@ -167,6 +178,7 @@ class Mempool:
         self.new_pending: Listeners[PooledTransaction] = Listeners()
         self._by_hash: dict[Hash32, PooledTransaction] = {}
         self._by_sender: dict[Address, dict[int, PooledTransaction]] = {}
+        self._authorizing: dict[Address, set[Hash32]] = {}  # authority -> pooled set-code transactions
         self._arrivals = itertools.count()
 
     def __len__(self) -> int:
@@ -247,7 +259,9 @@ class Mempool:
             pool_nonce=self.pending_nonce,
             deployment_policy=self.deployment_policy,
             l2_rules=chain.fork.l2,
-            transaction_types=L2_TRANSACTION_TYPES if chain.fork.l2 else L1_TRANSACTION_TYPES,
+            max_transaction_gas=chain.fork.max_transaction_gas,
+            code_delegation=chain.fork.code_delegation,
+            transaction_types=chain.fork.transaction_types - {DepositTransaction.TYPE},
         )
         if admitted.hash in self._by_hash:
             raise AdmissionError("already known")
@@ -255,15 +269,42 @@ class Mempool:
             raise AdmissionError(f"transaction refused by the sequencer: sender 0x{admitted.sender.hex()}")
         tx = admitted.tx
         arrival = next(self._arrivals)
-        entry = PooledTransaction(
-            tx, admitted.sender, admitted.hash, arrival, max_fee_per_gas(tx), tip_cap(tx), admitted.sidecar
+        authorities = tuple(
+            authority for authority in map(recover_authority, authorizations(tx)) if authority is not None
         )
+        entry = PooledTransaction(
+            tx, admitted.sender, admitted.hash, arrival, max_fee_per_gas(tx), tip_cap(tx), admitted.sidecar,
+            authorities,
+        )
+        self._check_delegation_limit(entry)
+        self._check_authorities(entry)
         old = self._by_sender.get(entry.sender, {}).get(tx.nonce)
         if old is None:
             self._check_room(entry.sender)
         else:
             self._check_replacement(old, entry)
         return entry
+
+    def _check_delegation_limit(self, entry: PooledTransaction) -> None:
+        """geth's ``checkDelegationLimit``: one executable transaction at a time
+        from a delegated sender or one a pooled authorization names."""
+        sender = entry.sender
+        if not (is_designator(self.chain.state.get_code(sender)) or self._authorizing.get(sender)):
+            return
+        pending = {pooled.nonce for pooled in self._pending_run(sender)}
+        if not pending:
+            if entry.nonce != self.pending_nonce(sender):
+                raise AdmissionError("gapped-nonce tx from delegated accounts")
+            return
+        if entry.nonce not in pending:
+            raise AdmissionError("in-flight transaction limit reached for delegated accounts")
+
+    def _check_authorities(self, entry: PooledTransaction) -> None:
+        """geth's ``validateAuth``: no authority of a set-code transaction may
+        already have more than one transaction in the pool."""
+        for authority in entry.authorities:
+            if len(self._by_sender.get(authority, ())) > 1:
+                raise AdmissionError("authority already reserved")
 
     def _check_room(self, sender: Address) -> None:
         limits = self.limits
@@ -290,9 +331,11 @@ class Mempool:
         old = txs.get(entry.nonce)
         if old is not None:
             del self._by_hash[old.hash]
+            self._note_authorities(old, add=False)
             self.chain.forget_pending(old.hash)
         txs[entry.nonce] = entry
         self._by_hash[entry.hash] = entry
+        self._note_authorities(entry, add=True)
         self._announce_from(entry)
 
     def _announce_from(self, entry: PooledTransaction) -> None:
@@ -351,8 +394,19 @@ class Mempool:
             stale = [entry.hash for nonce, entry in txs.items() if nonce < state_nonce]
             self.drop(stale)
 
+    def _note_authorities(self, entry: PooledTransaction, add: bool) -> None:
+        for authority in entry.authorities:
+            hashes = self._authorizing.setdefault(authority, set())
+            if add:
+                hashes.add(entry.hash)
+                continue
+            hashes.discard(entry.hash)
+            if not hashes:
+                del self._authorizing[authority]
+
     def _remove(self, entry: PooledTransaction) -> None:
         del self._by_hash[entry.hash]
+        self._note_authorities(entry, add=False)
         txs = self._by_sender[entry.sender]
         del txs[entry.nonce]
         if not txs:

@@ -15,9 +15,10 @@ tiny, and the fixtures in ``RLPTests`` check it.
 
 from __future__ import annotations
 
-from typing import Union
+from typing import Any, Union
 
-Item = Union[bytes, list]
+Item = Union[bytes, list[Any]]
+"""Bytes or a list of items (a list's items are ``Any``: mypy has no cheap recursive form)."""
 
 
 class DecodingError(ValueError):
@@ -61,9 +62,10 @@ def _decode_at(data: bytes, pos: int) -> tuple[Item, int]:
     The lists being filled wait on an explicit stack, not Python's: input
     nested thousands of lists deep is decoded (or refused) like any other."""
     end = len(data)
-    items: list | None = None  # the list being filled (None: the item itself) ...
+    items: list[Item] | None = None  # the list being filled (None: the item itself) ...
     stop = end  # ... where its payload ends
-    outer: list[tuple[list | None, int]] = []  # the lists around it
+    outer: list[tuple[list[Item] | None, int]] = []  # the lists around it
+    item: Item
     while True:
         if pos >= end:
             raise DecodingError("unexpected end of input")

@@ -18,7 +18,7 @@ Byte layout (version 0; integers big-endian)
     batch  = version (u8, 0x00) ‖ count (u16, ≥ 1) ‖ ends (count × u32) ‖ frames
     frames = frame 0 ‖ frame 1 ‖ … ‖ frame count-1
     frame i = frames[ends[i-1] : ends[i]]            (ends[-1] = 0)
-    frame  = FastLZ level 1 (ovm.rollup.fastlz) of rlp(block), at most MAX_FRAME_SIZE bytes once decompressed
+    frame  = FastLZ level 1 (ovm.primitives.fastlz) of rlp(block), at most MAX_FRAME_SIZE bytes once decompressed
     block  = [l2BlockNumber, timestamp, l1OriginNumber, l1OriginHash, [tx 0, tx 1, …]]
 
 ``ends`` counts from the first byte of ``frames`` and must rise strictly,
@@ -35,15 +35,7 @@ consecutive: block i + 1's number is block i's plus one.
 it decodes (as the contract does); ``decode_batch`` checks every frame and that
 the numbers are consecutive.
 
-Blobs
------
-
-A batch sent as blobs (EIP-4844) is carried as ``u32 length ‖ batch``, zero
-padded, cut into 31-byte pieces, each stored in one field element as
-``0x00 ‖ piece``: the zero high byte keeps every element below the BLS modulus,
-and a blob carries 4096 × 31 = 126,976 bytes. (The OP Stack packs 4 × 254 bits
-per 4 elements to reach 130,044 bytes; this form gives up 2.4 % of a blob to be
-read with one slice per element.)
+A batch sent in blobs is packed into them as ``ovm.rollup.blob_data`` says.
 """
 
 from __future__ import annotations
@@ -51,10 +43,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
-from ovm.evm.transactions import MAX_BLOBS_PER_TRANSACTION, InvalidTransaction, decode_transaction
+from ovm.evm.transactions import InvalidTransaction, decode_transaction
 from ovm.primitives import rlp
 from ovm.primitives.types import Hash32
-from ovm.rollup import fastlz
+from ovm.primitives import fastlz
 
 VERSION = 0
 VERSION_SIZE = 1
@@ -69,13 +61,6 @@ HASH_SIZE = 32
 BLOCK_FIELDS = 5
 DEPOSIT_TX_TYPE = 0x7E
 CALLDATA_BATCH_LIMIT = 120_000  # what the batcher puts in one inbox call
-
-FIELD_ELEMENTS_PER_BLOB = 4096
-BYTES_PER_FIELD_ELEMENT = 32
-BLOB_SIZE = FIELD_ELEMENTS_PER_BLOB * BYTES_PER_FIELD_ELEMENT
-USABLE_BYTES_PER_FIELD_ELEMENT = 31
-USABLE_BYTES_PER_BLOB = FIELD_ELEMENTS_PER_BLOB * USABLE_BYTES_PER_FIELD_ELEMENT
-BLOB_LENGTH_SIZE = 4
 
 
 class BatchError(ValueError):
@@ -285,11 +270,6 @@ class BatchBuilder:
         self._frames: list[bytes] = []
         self._size = batch_size(())
 
-    @classmethod
-    def for_blobs(cls, blob_count: int) -> BatchBuilder:
-        """A builder for a batch carried by ``blob_count`` blobs (see ``encode_blobs``)."""
-        return cls(blob_capacity(blob_count))
-
     @property
     def blocks(self) -> tuple[BlockFrameData, ...]:
         return tuple(self._blocks)
@@ -322,54 +302,3 @@ class BatchBuilder:
     def build(self) -> bytes:
         """The batch of the blocks added (at least one)."""
         return assemble_batch(self._frames)
-
-
-# --- blobs --------------------------------------------------------------------
-
-
-def blob_capacity(blob_count: int) -> int:
-    """The largest batch that ``blob_count`` blobs carry."""
-    if not 1 <= blob_count <= MAX_BLOBS_PER_TRANSACTION:
-        raise ValueError(f"a transaction carries 1 to {MAX_BLOBS_PER_TRANSACTION} blobs, not {blob_count}")
-    return blob_count * USABLE_BYTES_PER_BLOB - BLOB_LENGTH_SIZE
-
-
-def blobs_needed(size: int) -> int:
-    """How many blobs a batch of ``size`` bytes takes."""
-    return -(-(size + BLOB_LENGTH_SIZE) // USABLE_BYTES_PER_BLOB)
-
-
-def encode_blobs(data: bytes) -> list[bytes]:
-    """The blobs carrying ``data`` (as few as hold it)."""
-    payload = len(data).to_bytes(BLOB_LENGTH_SIZE, "big") + bytes(data)
-    if blobs_needed(len(data)) > MAX_BLOBS_PER_TRANSACTION:
-        raise BatchError(f"{len(data)} bytes do not fit {MAX_BLOBS_PER_TRANSACTION} blobs")
-    payload += bytes(-len(payload) % USABLE_BYTES_PER_BLOB)
-    step = USABLE_BYTES_PER_FIELD_ELEMENT
-    elements = [b"\x00" + payload[at : at + step] for at in range(0, len(payload), step)]
-    return [b"".join(elements[at : at + FIELD_ELEMENTS_PER_BLOB])
-            for at in range(0, len(elements), FIELD_ELEMENTS_PER_BLOB)]
-
-
-def decode_blobs(blobs: Sequence[bytes]) -> bytes:
-    """The data that ``blobs`` carry; a malformed payload raises ``BatchError``."""
-    if not blobs:
-        raise BatchError("no blobs")
-    payload = b"".join(_blob_payload(bytes(blob), index) for index, blob in enumerate(blobs))
-    length = int.from_bytes(payload[:BLOB_LENGTH_SIZE], "big")
-    end = BLOB_LENGTH_SIZE + length
-    if end > len(payload):
-        raise BatchError(f"blob length {length} exceeds what {len(blobs)} blobs carry")
-    if any(payload[end:]):
-        raise BatchError("nonzero bytes after the data in the blobs' padding")
-    return payload[BLOB_LENGTH_SIZE:end]
-
-
-def _blob_payload(blob: bytes, index: int) -> bytes:
-    """The 31 usable bytes of each of a blob's field elements, in order."""
-    if len(blob) != BLOB_SIZE:
-        raise BatchError(f"blob {index} has {len(blob)} bytes, not {BLOB_SIZE}")
-    elements = [blob[at : at + BYTES_PER_FIELD_ELEMENT] for at in range(0, BLOB_SIZE, BYTES_PER_FIELD_ELEMENT)]
-    if any(element[0] for element in elements):
-        raise BatchError(f"blob {index}: a field element's high byte is not zero")
-    return b"".join(element[1:] for element in elements)

@@ -15,7 +15,8 @@ encoding and a replica never reads garbage as frames.
 
 from __future__ import annotations
 
-from ..evm.blobs import BYTES_PER_BLOB, BYTES_PER_FIELD_ELEMENT, FIELD_ELEMENTS_PER_BLOB
+from ..evm.blobs import BYTES_PER_BLOB
+from ..evm.kzg import BYTES_PER_FIELD_ELEMENT, FIELD_ELEMENTS_PER_BLOB
 from ..evm.transactions import MAX_BLOBS_PER_TRANSACTION
 
 USABLE_BYTES_PER_ELEMENT = BYTES_PER_FIELD_ELEMENT - 1

@@ -51,16 +51,16 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, TypeVar
+from typing import Any, Callable
 
+from ..chain.genesis import DEV_CHAIN_ID
 from ..primitives.crypto import private_key_to_address
+from ..primitives.json_fields import Fields, load_json_file
 from ..primitives.types import HexError, hex_to_bytes, to_hex
 from .l1.data import BlockRef
+from .l1.devchain import L1_CHAIN_ID
 
-T = TypeVar("T")
-
-L1_CHAIN_ID = 900
-L2_CHAIN_ID = 901
+L2_CHAIN_ID = DEV_CHAIN_ID
 L2_BLOCK_TIME = 2
 SEQUENCING_WINDOW = 3600  # L1 blocks: 12 hours of 12 s blocks, the OP Stack's
 CHALLENGE_PERIOD = 7 * 24 * 3600  # seconds
@@ -198,29 +198,8 @@ def _block_ref_json(ref: BlockRef) -> dict:
     return {"number": ref.number, "hash": to_hex(ref.hash), "timestamp": ref.timestamp}
 
 
-class _Fields:
-    """One JSON object being read: each field is taken once, and leftovers are an error."""
-
-    def __init__(self, value: Any, where: str) -> None:
-        if not isinstance(value, dict):
-            raise RollupConfigError(f"{where or 'the configuration'}: expected an object")
-        self.value = dict(value)
-        self.where = where
-
-    def path(self, key: str) -> str:
-        return f"{self.where}.{key}" if self.where else key
-
-    def take(self, key: str, parse: Callable[[Any, str], T], *, required: bool = True) -> T | None:
-        if key not in self.value:
-            if required:
-                raise RollupConfigError(f"{self.path(key)}: missing")
-            return None
-        return parse(self.value.pop(key), self.path(key))
-
-    def done(self) -> None:
-        if self.value:
-            unknown = ", ".join(sorted(self.path(key) for key in self.value))
-            raise RollupConfigError(f"unknown field {unknown}")
+def _fields(value: Any, where: str) -> Fields:
+    return Fields(value, where, error=RollupConfigError, name="the configuration")
 
 
 def _integer(value: Any, where: str) -> int:
@@ -253,7 +232,7 @@ _hash = _hex_bytes(32)
 
 
 def _contracts(value: Any, where: str) -> RollupContracts:
-    fields = _Fields(value, where)
+    fields = _fields(value, where)
     contracts = RollupContracts(
         l1_bridge=fields.take("l1_bridge", _address),
         batch_inbox=fields.take("batch_inbox", _address),
@@ -264,14 +243,14 @@ def _contracts(value: Any, where: str) -> RollupContracts:
 
 
 def _operator(value: Any, where: str) -> Operator:
-    fields = _Fields(value, where)
-    operator = Operator(fields.take("address", _address), fields.take("private_key", _hash, required=False))
+    fields = _fields(value, where)
+    operator = Operator(fields.take("address", _address), fields.get("private_key", _hash, None))
     fields.done()
     return operator
 
 
 def _block_ref(value: Any, where: str) -> BlockRef:
-    fields = _Fields(value, where)
+    fields = _fields(value, where)
     ref = BlockRef(fields.take("number", _integer), fields.take("hash", _hash), fields.take("timestamp", _integer))
     fields.done()
     return ref
@@ -279,7 +258,7 @@ def _block_ref(value: Any, where: str) -> BlockRef:
 
 def parse_config(data: Any) -> RollupConfig:
     """A ``RollupConfig`` from parsed JSON; ``RollupConfigError`` names the bad field."""
-    fields = _Fields(data, "")
+    fields = _fields(data, "")
     config = RollupConfig(
         l1_chain_id=fields.take("l1_chain_id", _integer),
         l2_chain_id=fields.take("l2_chain_id", _integer),
@@ -292,29 +271,13 @@ def parse_config(data: Any) -> RollupConfig:
         sequencing_window=fields.take("sequencing_window", _integer),
         challenge_period=fields.take("challenge_period", _integer),
         proposal_interval=fields.take("proposal_interval", _integer),
-        max_sequencer_drift=_or_default(fields.take("max_sequencer_drift", _integer, required=False),
-                                        MAX_SEQUENCER_DRIFT),
-        l2_dev_accounts=_or_default(fields.take("l2_dev_accounts", _boolean, required=False), True),
+        max_sequencer_drift=fields.get("max_sequencer_drift", _integer, MAX_SEQUENCER_DRIFT),
+        l2_dev_accounts=fields.get("l2_dev_accounts", _boolean, True),
     )
     fields.done()
     return config
 
 
-def _or_default(value: T | None, default: T) -> T:
-    return default if value is None else value
-
-
 def load_config(path: str | Path) -> RollupConfig:
     """Read ``rollup.json``; every problem is a one-line ``RollupConfigError`` naming the file."""
-    try:
-        text = Path(path).read_text()
-    except OSError as exc:
-        raise RollupConfigError(f"{path}: cannot read: {exc.strerror}") from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise RollupConfigError(f"{path}: invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
-    try:
-        return parse_config(data)
-    except RollupConfigError as exc:
-        raise RollupConfigError(f"{path}: {exc}") from None
+    return load_json_file(path, parse_config, error=RollupConfigError)

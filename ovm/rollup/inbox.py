@@ -18,7 +18,8 @@ data is ever read as a batch:
 
 from __future__ import annotations
 
-from ..evm.blobs import BlobError, blob_commitment, versioned_hash
+from ..evm.blobs import BlobError, blob_commitment
+from ..evm.kzg import versioned_hash
 from ..primitives.crypto import keccak256
 from ..primitives.types import to_hex
 from .blob_data import BlobDataError, from_blobs

@@ -49,7 +49,13 @@ def output_of(state: State, block_number: int, block_hash: bytes) -> Output:
 
 class OutputRoots:
     """Outputs of a chain's blocks: remembered as blocks are built, else
-    recomputed from the store's history (slow, but only for old blocks)."""
+    recomputed from the store's history (slow, but only for old blocks).
+
+    Read from worker threads (the proposer, JSON-RPC) while the event loop
+    replaces blocks (rewind, then build), so every read and write of what is
+    remembered happens under the chain's lock together with the chain reads it
+    comes from: an output is never one block's hash with another's state, and
+    never remembered after its block was rewound."""
 
     def __init__(self, chain) -> None:
         self.chain = chain
@@ -60,26 +66,27 @@ class OutputRoots:
         chain = self.chain
         with chain.lock:
             output = output_of(chain.state, chain.head.number, chain.head.hash)
-        self._known[output.block_number] = output
+            self._known[output.block_number] = output
         return output
 
     def forget_after(self, number: int) -> None:
         """Drop outputs of blocks above ``number`` (the chain was rewound)."""
-        for known in [n for n in self._known if n > number]:
-            del self._known[known]
+        with self.chain.lock:
+            for known in [n for n in self._known if n > number]:
+                del self._known[known]
 
     def at(self, number: int) -> Output:
-        output = self._known.get(number)
-        if output is not None:
-            return output
         chain = self.chain
-        block = chain.block(number)
-        if block is None:
-            raise LookupError(f"no L2 block {number}")
         with chain.lock:
+            output = self._known.get(number)
+            if output is not None:
+                return output
+            block = chain.block(number)
+            if block is None:
+                raise LookupError(f"no L2 block {number}")
             if number == chain.head.number:
                 return self.record_head()
             state = chain.store.load_state(before_block=number + 1)
-        output = output_of(state, number, block.hash)
-        self._known[number] = output
+            output = output_of(state, number, block.hash)
+            self._known[number] = output
         return output

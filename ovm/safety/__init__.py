@@ -7,6 +7,7 @@ rules for deployed code (``bytecode_policy``) and the addresses that belong to
 the rollup itself (``system_addresses``).
 """
 
+from ..evm.l2 import DEPOSITOR_ACCOUNT
 from .admission import (
     L1_TRANSACTION_TYPES,
     L2_TRANSACTION_TYPES,
@@ -32,7 +33,6 @@ from .bytecode_policy import (
     with_deployment_policy,
 )
 from .system_addresses import (
-    DEPOSITOR_ACCOUNT,
     PREDEPLOY_COUNT,
     PREDEPLOY_NAMESPACE,
     SYSTEM_SENDERS,

@@ -13,7 +13,8 @@ order of geth's txpool, cheapest first:
    (``L1_TRANSACTION_TYPES``) a blob transaction must come in its network form
    with the blobs beside it (``missing sidecar in blob transaction``), and the
    sidecar must be the blobs it commits to (``ovm.evm.blobs.verify_sidecar``);
-2. stateless: ``max initcode size exceeded``, ``exceeds block gas limit``,
+2. stateless: ``max initcode size exceeded``, ``transaction gas limit too
+   high`` (above the fork's cap, from Osaka), ``exceeds block gas limit``,
    ``max priority fee per gas higher than max fee per gas``, ``invalid sender:
    invalid chain id for signer``, ``invalid sender: invalid transaction v, r, s
    values``, ``intrinsic gas too low``; then ``validate_transaction`` — every
@@ -24,7 +25,9 @@ order of geth's txpool, cheapest first:
 4. state: ``max fee per gas less than block base fee`` (for the next block),
    ``nonce too low``, ``nonce too high`` (a gap of more than ``max_nonce_gap``
    after the sender's next nonce in the pool; smaller gaps wait in the pool),
-   ``sender not an eoa``, ``insufficient funds for gas * price + value`` (one
+   ``sender not an eoa`` (unless, where the chain's fork has code delegation,
+   its code is a delegation designator, EIP-7702),
+   ``insufficient funds for gas * price + value`` (one
    transaction's worst case against the balance, with the L1 data fee when
    ``l2_rules`` are given, as op-geth's pool counts it).
 
@@ -50,10 +53,14 @@ from ..evm.instructions.system import create_address
 from ..evm.l2 import L2Rules
 from ..evm.transactions import (
     TRANSACTION_TYPES,
+    AccessListTransaction,
     BlobTransaction,
     DepositTransaction,
+    FeeMarketTransaction,
     InvalidSender,
     InvalidTransaction,
+    LegacyTransaction,
+    SetCodeTransaction,
     Transaction,
     decode_transaction,
     encode_transaction,
@@ -93,6 +100,11 @@ class Admitted:
     sidecar: BlobSidecar | None = None
 
 
+UserTransaction = (
+    LegacyTransaction | AccessListTransaction | FeeMarketTransaction | BlobTransaction | SetCodeTransaction
+)
+"""What a user signs: every transaction type but a deposit, which comes only from L1."""
+
 PoolNonce = Callable[[Address], int]
 """The sender's next nonce counting the transactions already in the pool."""
 
@@ -110,19 +122,23 @@ def admit(
     transaction_types: frozenset[int] = L2_TRANSACTION_TYPES,
     deployment_policy: DeploymentPolicy = DEFAULT_DEPLOYMENT_POLICY,
     l2_rules: L2Rules | None = None,
+    max_transaction_gas: int | None = None,
+    code_delegation: bool = False,
 ) -> Admitted:
     """Check ``tx_or_raw`` (network form or decoded) for the pool; raises ``AdmissionError``.
 
     ``base_fee`` is the next block's; ``pool_nonce`` defaults to the state's nonce;
-    ``l2_rules`` (the chain fork's) add the L1 data fee to the funds needed."""
+    ``l2_rules`` (the chain fork's) add the L1 data fee to the funds needed;
+    ``max_transaction_gas`` is the chain fork's cap on a gas limit, if any;
+    ``code_delegation`` (the chain fork's) lets a delegated sender send."""
     tx, sidecar = _decode(tx_or_raw, max_tx_size, transaction_types)
-    _check_stateless(tx, chain_id, block_gas_limit)
+    _check_stateless(tx, chain_id, block_gas_limit, max_transaction_gas)
     sender = _recover_sender(tx, chain_id)
     _check_sender(sender)
     if tx.to is None:
         _check_deployment(tx, sender, deployment_policy)
     try:
-        _check_state(tx, sender, state, base_fee, pool_nonce, max_nonce_gap, l2_rules)
+        _check_state(tx, sender, state, base_fee, pool_nonce, max_nonce_gap, l2_rules, code_delegation)
     except InvalidTransaction as exc:
         raise AdmissionError(str(exc)) from None
     return Admitted(tx, sender, transaction_hash(tx), sidecar)
@@ -133,7 +149,7 @@ def admit(
 
 def _decode(
     tx_or_raw: bytes | Transaction, max_size: int, types: frozenset[int]
-) -> tuple[Transaction, BlobSidecar | None]:
+) -> tuple[UserTransaction, BlobSidecar | None]:
     if isinstance(tx_or_raw, (bytes, bytearray, memoryview)):
         tx, sidecar = _decode_raw(bytes(tx_or_raw), max_size)
     else:
@@ -189,9 +205,9 @@ def _check_type_byte(raw: bytes) -> None:
 # --- stateless ------------------------------------------------------------------
 
 
-def _check_stateless(tx: Transaction, chain_id: int, block_gas_limit: int) -> None:
+def _check_stateless(tx: Transaction, chain_id: int, block_gas_limit: int, max_gas: int | None) -> None:
     try:
-        check_for_pool(tx, chain_id, block_gas_limit)
+        check_for_pool(tx, chain_id, block_gas_limit, max_gas)
     except InvalidTransaction as exc:
         raise AdmissionError(str(exc)) from None
 
@@ -213,7 +229,7 @@ def _check_sender(sender: Address) -> None:
         raise AdmissionError(f"{INVALID_SENDER}: 0x{sender.hex()} is a system address")
 
 
-def _check_deployment(tx: Transaction, sender: Address, policy: DeploymentPolicy) -> None:
+def _check_deployment(tx: UserTransaction, sender: Address, policy: DeploymentPolicy) -> None:
     reason = policy.check_initcode(sender, create_address(sender, tx.nonce), tx.data)
     if reason is not None:
         raise AdmissionError(reason)
@@ -223,13 +239,14 @@ def _check_deployment(tx: Transaction, sender: Address, policy: DeploymentPolicy
 
 
 def _check_state(
-    tx: Transaction,
+    tx: UserTransaction,
     sender: Address,
     state: State,
     base_fee: int,
     pool_nonce: PoolNonce | None,
     max_nonce_gap: int,
     l2_rules: L2Rules | None,
+    code_delegation: bool,
 ) -> None:
     check_fee_cap(tx, sender, base_fee)
     nonce = state.get_nonce(sender)
@@ -240,6 +257,6 @@ def _check_state(
             f"nonce too high: address 0x{sender.hex()}, tx: {tx.nonce} state: {nonce}, "
             f"next: {next_nonce}, max gap: {max_nonce_gap}"
         )
-    check_sender_is_eoa(sender, state.get_code(sender))
+    check_sender_is_eoa(sender, state.get_code(sender), code_delegation)
     l1_fee = 0 if l2_rules is None else l2_rules.l1_charge(state, tx).fee
     check_funds(tx, sender, state.get_balance(sender), l1_fee)

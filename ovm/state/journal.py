@@ -15,6 +15,11 @@ self-destructed accounts, logs) starts empty at the beginning of a
 transaction, the journal alone also says what those sets hold.
 """
 
+from typing import Any
+
+Entry = tuple[Any, ...]
+"""(tag, *fields): the fields the tag's comment names."""
+
 # (tag, address) — the account did not exist before.
 ACCOUNT_CREATED = 0
 # (tag, address, old_balance)

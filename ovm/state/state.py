@@ -60,7 +60,7 @@ class State:
     # -- transaction substate -------------------------------------------------
 
     def _begin_substate(self) -> None:
-        self.journal: list[tuple] = []
+        self.journal: list[J.Entry] = []
         self.original: dict[tuple[bytes, int], int] = {}
         self.warm_addresses: set[bytes] = set()
         self.warm_slots: set[tuple[bytes, int]] = set()
@@ -84,7 +84,7 @@ class State:
         while len(entries) > checkpoint:
             self._undo(entries.pop())
 
-    def _undo(self, entry: tuple) -> None:
+    def _undo(self, entry: J.Entry) -> None:
         tag = entry[0]
         if tag == J.STORAGE:
             _, address, key, old = entry
@@ -296,7 +296,7 @@ class State:
 
     def restore_substate(
         self,
-        journal: list[tuple],
+        journal: list[J.Entry],
         accounts: dict[bytes, Account | None],
         slots: dict[tuple[bytes, int], int],
         transient: dict[tuple[bytes, int], int],
@@ -325,7 +325,7 @@ class State:
         for entry in journal:
             self._replay_substate(entry)
 
-    def _replay_substate(self, entry: tuple) -> None:
+    def _replay_substate(self, entry: J.Entry) -> None:
         """Rebuild the tx-scoped sets from one journal entry."""
         tag = entry[0]
         if tag == J.STORAGE:

@@ -369,5 +369,5 @@ def base_namespace(instruction_set: InstructionSet) -> dict:
         shared.update(Deopt=Deopt, InvalidJump=InvalidJump, InvalidOpcode=InvalidOpcode, Stop=Stop, leave=leave)
         shared.update({f"H{info.code}": instruction_set.handlers[info.code] for info in instruction_set.defined()})
         shared.update({function.__name__: function for function, _, _ in VALUE_FUNCTIONS.values()})
-        shared = _SHARED[instruction_set] = shared
+        _SHARED[instruction_set] = shared
     return {"__builtins__": shared}

@@ -24,14 +24,10 @@ from ovm.chain.block import (
     transactions_root,
     withdrawals_root,
 )
-from ovm.chain.withdrawal import Withdrawal, withdrawal_item
 from ovm.chain.header import Header, block_hash, header_item
-from ovm.evm.transactions import (
-    FeeMarketTransaction,
-    LegacyTransaction,
-    encode_transaction,
-    sign_transaction,
-)
+from ovm.chain.withdrawal import Withdrawal, withdrawal_item
+from ovm.evm.signing import sign_transaction
+from ovm.evm.transactions import FeeMarketTransaction, LegacyTransaction, encode_transaction
 from ovm.primitives import rlp
 from ovm.trie import EMPTY_TRIE_ROOT, trie_root
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
+from support import asm, fee_market_tx, legacy_tx
 
 from ovm.chain.base_fee import next_base_fee
 from ovm.chain.block import (
@@ -35,18 +36,16 @@ from ovm.chain.withdrawal import Withdrawal
 from ovm.evm import gas as G
 from ovm.evm.forks import CANCUN
 from ovm.evm.instructions.system import create_address
+from ovm.evm.signing import sign_transaction
 from ovm.evm.transactions import (
     BlobTransaction,
     FeeMarketTransaction,
     InvalidTransaction,
     LegacyTransaction,
-    sign_transaction,
     transaction_hash,
 )
 from ovm.state import Log
 from ovm.transpiler import TranspilingRunner
-
-from support import asm
 
 CHAIN_ID = 901
 COINBASE = bytes.fromhex("4200000000000000000000000000000000000011")
@@ -72,18 +71,12 @@ def fee_market(
     tip: int = TIP,
     chain_id: int = CHAIN_ID,
 ) -> FeeMarketTransaction:
-    tx = FeeMarketTransaction(
-        chain_id=chain_id, nonce=nonce, max_priority_fee_per_gas=tip, max_fee_per_gas=max_fee,
-        gas=gas, to=to, value=value, data=data, access_list=(), y_parity=0, r=0, s=0,
-    )  # fmt: skip
-    return sign_transaction(tx, key, chain_id)
+    return fee_market_tx(key, chain_id=chain_id, to=to, nonce=nonce, value=value, data=data, gas=gas,
+                         max_priority_fee_per_gas=tip, max_fee_per_gas=max_fee)
 
 
 def legacy(key: bytes, nonce: int, to: bytes, value: int) -> LegacyTransaction:
-    tx = LegacyTransaction(
-        nonce=nonce, gas_price=MAX_FEE, gas=21000, to=to, value=value, data=b"", v=0, r=0, s=0
-    )
-    return sign_transaction(tx, key, CHAIN_ID)
+    return legacy_tx(key, chain_id=CHAIN_ID, to=to, nonce=nonce, value=value, gas_price=MAX_FEE)
 
 
 def blockhash_logger(depth: int) -> bytes:

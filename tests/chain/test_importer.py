@@ -26,11 +26,11 @@ from ovm.chain.header import block_hash
 from ovm.chain.importer import MemoryChain, copy_state, import_block
 from ovm.chain.withdrawal import Withdrawal
 from ovm.evm.forks import CANCUN
-from ovm.evm.transactions import FeeMarketTransaction, sign_transaction
+from ovm.evm.transactions import FeeMarketTransaction
 from ovm.transpiler import TranspilingRunner
 from ovm.trie import EMPTY_TRIE_ROOT
 
-from support import asm
+from support import asm, fee_market_tx
 
 CONFIG = ChainConfig(chain_id=1)
 ALICE, BOB = dev_accounts()[:2]
@@ -45,12 +45,7 @@ BLOCKHASH_READER = asm(
 
 
 def transfer(nonce: int, value: int = 1, key: bytes = ALICE.private_key, **fields) -> FeeMarketTransaction:
-    values = dict(
-        chain_id=1, nonce=nonce, max_priority_fee_per_gas=GWEI, max_fee_per_gas=10 * GWEI,
-        gas=21_000, to=DAVE, value=value, data=b"", access_list=(), y_parity=0, r=0, s=0,
-    )  # fmt: skip
-    values.update(fields)
-    return sign_transaction(FeeMarketTransaction(**values), key, 1)
+    return fee_market_tx(key, chain_id=1, **{"to": DAVE, "nonce": nonce, "value": value, **fields})
 
 
 class Fixture:

@@ -29,16 +29,12 @@ from ovm.evm.l2 import (
     SEQUENCER_FEE_VAULT,
     L1FeeValues,
     L1Origin,
-    l1_fee,
+    ecotone_l1_fee,
     l1_info_deposit,
     user_deposit_source_hash,
 )
-from ovm.evm.transactions import (
-    DepositTransaction,
-    FeeMarketTransaction,
-    encode_transaction,
-    sign_transaction,
-)
+from ovm.evm.signing import sign_transaction
+from ovm.evm.transactions import DepositTransaction, FeeMarketTransaction, encode_transaction
 from ovm.rollup.artifacts import load
 from ovm.rollup.genesis import l2_genesis
 
@@ -124,7 +120,7 @@ def test_the_transfer_pays_the_three_vaults(built):
     transfer_tx, details = block.transactions[2], builder.details[2]
     base_fee = block.header.base_fee_per_gas
     values = L1FeeValues(ORIGIN.base_fee, ORIGIN.blob_base_fee, BASE_FEE_SCALAR, BLOB_BASE_FEE_SCALAR)
-    fee, l1_gas = l1_fee(encode_transaction(transfer_tx), values)
+    fee, l1_gas = ecotone_l1_fee(encode_transaction(transfer_tx), values)
     assert (details.l1_charge.fee, details.l1_charge.l1_gas_used, details.l1_charge.values) == (
         fee, l1_gas, values)
     assert details.effective_gas_price == base_fee + TIP

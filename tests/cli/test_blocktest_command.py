@@ -5,23 +5,16 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-import sys
 
 import pytest
 
-from support import ETHEREUM_TESTS
+from support import ETHEREUM_TESTS, run_ovm
 
 SUITE = ETHEREUM_TESTS / "BlockchainTests"
 VALID = SUITE / "ValidBlocks" / "bcExample" / "basefeeExample.json"
 WRONG_GAS_LIMIT = SUITE / "InvalidBlocks" / "bcInvalidHeaderTest" / "wrongGasLimit.json"
 NONCE_TOO_LOW = SUITE / "InvalidBlocks" / "bcStateTests" / "TransactionNonceCheck.json"
 CHECK_GAS_LIMIT = SUITE / "InvalidBlocks" / "bcEIP1559" / "checkGasLimit.json"
-
-
-def ovm(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "ovm.cli.main", *args], capture_output=True, text=True, timeout=300
-    )
 
 
 def summary(result: subprocess.CompletedProcess) -> str:
@@ -39,13 +32,13 @@ def edited(tmp_path, source, name: str, edit) -> str:
 
 
 def test_valid_and_invalid_blocks_pass():
-    result = ovm("blocktest", str(VALID), str(WRONG_GAS_LIMIT), str(NONCE_TOO_LOW))
+    result = run_ovm("blocktest", str(VALID), str(WRONG_GAS_LIMIT), str(NONCE_TOO_LOW))
     assert result.returncode == 0, result.stdout + result.stderr
     assert summary(result) == "3 passed, 0 failed, 0 skipped"
 
 
 def test_json_output_has_one_object_per_test():
-    result = ovm("blocktest", "--json", str(CHECK_GAS_LIMIT), str(SUITE / "ValidBlocks" / "bcExample"))
+    result = run_ovm("blocktest", "--json", str(CHECK_GAS_LIMIT), str(SUITE / "ValidBlocks" / "bcExample"))
     lines = result.stdout.strip().splitlines()
     tests = [json.loads(line) for line in lines[:-1]]
     assert len(tests) == 5
@@ -60,9 +53,9 @@ def test_json_output_has_one_object_per_test():
 
 
 def test_other_forks_are_skipped_or_filtered(tmp_path):
-    assert summary(ovm("blocktest", "--fork", "Shanghai", str(VALID))) == "0 passed, 0 failed, 0 skipped"
+    assert summary(run_ovm("blocktest", "--fork", "Shanghai", str(VALID))) == "0 passed, 0 failed, 0 skipped"
     older = edited(tmp_path, VALID, "older.json", lambda test: test.update(network="Shanghai"))
-    result = ovm("blocktest", older)
+    result = run_ovm("blocktest", older)
     assert result.returncode == 0
     assert summary(result) == "0 passed, 0 failed, 1 skipped"
 
@@ -110,7 +103,7 @@ BROKEN = {
 def test_failures_are_reported_with_file_test_and_reason(tmp_path):
     for file_name, (source, edit, _) in BROKEN.items():
         edited(tmp_path, source, file_name, edit)
-    result = ovm("blocktest", str(tmp_path))
+    result = run_ovm("blocktest", str(tmp_path))
     assert result.returncode == 1
     lines = result.stdout.strip().splitlines()
     assert len(lines) == len(BROKEN) + 1
@@ -127,7 +120,7 @@ def test_malformed_files_are_those_files_failures(tmp_path):
     (tmp_path / "b_state_test.json").write_text('{"x": {"post": {}}}')
     (tmp_path / "c_missing_genesis.json").write_text('{"x": {"network": "Cancun", "blocks": []}}')
     (tmp_path / "d_valid.json").write_text(VALID.read_text())
-    result = ovm("blocktest", str(tmp_path))
+    result = run_ovm("blocktest", str(tmp_path))
     assert result.returncode == 1
     assert "Traceback" not in result.stdout + result.stderr
     assert "not a blockchain test file" in result.stdout
@@ -143,7 +136,7 @@ def test_malformed_files_are_those_files_failures(tmp_path):
     ],
 )
 def test_bad_input_is_one_line_and_nonzero(args, message):
-    result = ovm(*args)
+    result = run_ovm(*args)
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert message in result.stderr

@@ -11,13 +11,11 @@ error is one line too, its traceback only at debug level.
 from __future__ import annotations
 
 import logging
-import subprocess
-import sys
 
 import pytest
 
 from ovm.cli import main as cli
-from support import REPO
+from support import run_ovm
 
 
 @pytest.fixture(autouse=True)
@@ -29,13 +27,8 @@ def root_logger_restored():
     root.handlers[:], root.level = handlers, level
 
 
-def ovm(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "ovm.cli.main", *args], capture_output=True, text=True,
-                          timeout=120, cwd=REPO)
-
-
 def test_a_malformed_censor_address_is_one_line_before_anything_starts():
-    result = ovm("devnet", "--censor", "0x12")
+    result = run_ovm("devnet", "--censor", "0x12")
     assert result.returncode == 2 and result.stdout == ""
     assert result.stderr == ("ovm devnet: argument --censor: not an address: '0x12' (want 0x and 40 hex digits); "
                              "see ovm devnet --help\n")

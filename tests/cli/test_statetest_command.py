@@ -3,31 +3,23 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import pytest
 
-from support import ETHEREUM_TESTS
+from support import ETHEREUM_TESTS, run_ovm
 
 SUITE = ETHEREUM_TESTS / "GeneralStateTests"
 ADD11 = SUITE / "stExample" / "add11.json"
 
 
-def ovm(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "ovm.cli.main", *args], capture_output=True, text=True, timeout=300
-    )
-
-
 def test_passing_file_prints_summary():
-    result = ovm("statetest", str(ADD11))
+    result = run_ovm("statetest", str(ADD11))
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "1 passed, 0 failed, 0 skipped"
 
 
 def test_json_output_has_one_object_per_case():
-    result = ovm("statetest", "--json", str(SUITE / "stExample"))
+    result = run_ovm("statetest", "--json", str(SUITE / "stExample"))
     lines = result.stdout.strip().splitlines()
     cases = [json.loads(line) for line in lines[:-1]]
     assert len(cases) >= 30
@@ -38,13 +30,13 @@ def test_json_output_has_one_object_per_case():
 
 def test_unimplemented_forks_are_skipped():
     # stExample's add11 has only Cancun; pick a file that lists older forks too
-    result = ovm("statetest", "--fork", "Shanghai", str(ADD11))
+    result = run_ovm("statetest", "--fork", "Shanghai", str(ADD11))
     assert result.stdout.strip().splitlines()[-1] == "0 passed, 0 failed, 0 skipped"
     older = next(
         p for p in sorted(SUITE.rglob("*.json"))
         if any(f != "Cancun" for t in json.loads(p.read_text()).values() for f in t["post"])
     )
-    result = ovm("statetest", "--fork", "Shanghai", str(older))
+    result = run_ovm("statetest", "--fork", "Shanghai", str(older))
     summary = result.stdout.strip().splitlines()[-1]
     assert summary.startswith("0 passed, 0 failed,") and not summary.endswith(" 0 skipped")
 
@@ -54,7 +46,7 @@ def test_failure_is_reported_with_file_name_and_indexes(tmp_path):
     test["add11"]["post"]["Cancun"][0]["hash"] = "0x" + "00" * 32
     broken = tmp_path / "broken.json"
     broken.write_text(json.dumps(test))
-    result = ovm("statetest", str(broken))
+    result = run_ovm("statetest", str(broken))
     assert result.returncode == 1
     assert "broken.json::add11 [Cancun d=0 g=0 v=0]" in result.stdout
     assert "state root" in result.stdout
@@ -65,7 +57,7 @@ def test_malformed_file_is_that_files_failure(tmp_path):
     (tmp_path / "a_garbage.json").write_text("{not json")
     (tmp_path / "b_wrong_shape.json").write_text('{"x": {"no": "post"}}')
     (tmp_path / "c_add11.json").write_text(ADD11.read_text())
-    result = ovm("statetest", str(tmp_path))
+    result = run_ovm("statetest", str(tmp_path))
     assert result.returncode == 1
     assert "Traceback" not in result.stdout + result.stderr
     assert result.stdout.strip().splitlines()[-1] == "1 passed, 2 failed, 0 skipped"
@@ -79,7 +71,7 @@ def test_malformed_file_is_that_files_failure(tmp_path):
     ],
 )
 def test_bad_input_is_one_line_and_nonzero(args, message):
-    result = ovm(*args)
+    result = run_ovm(*args)
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert message in result.stderr

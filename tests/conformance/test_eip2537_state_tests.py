@@ -37,7 +37,7 @@ from ovm.cli.statetest import collect_files, run_file
 from ovm.evm.forks import PRAGUE
 from ovm.evm.precompiles import CANCUN_PRECOMPILES, FlatPrice, Precompile, PrecompileError
 from ovm.evm.precompiles import bls12_381 as bls
-from support import ETHEREUM_TESTS
+from support import ETHEREUM_TESTS, load_known_failures
 
 SUITE = ETHEREUM_TESTS / "EIPTests" / "StateTests" / "stEIP2537"
 KNOWN_FAILURES_FILE = Path(__file__).with_name("eip2537_known_failures.txt")
@@ -91,18 +91,7 @@ def case_id(path: Path, name: str, indexes: dict) -> str:
     return f"{relative}::{name}::d{indexes.get('data')}g{indexes.get('gas')}v{indexes.get('value')}"
 
 
-def load_known_failures() -> dict[str, str]:
-    """``case id  reason`` per line; ``#`` starts a comment."""
-    known = {}
-    for line in KNOWN_FAILURES_FILE.read_text().splitlines():
-        line = line.split("#", 1)[0].strip()
-        if line:
-            case, _, reason = line.partition(" ")
-            known[case] = reason.strip()
-    return known
-
-
-KNOWN_FAILURES = load_known_failures()
+KNOWN_FAILURES = load_known_failures(KNOWN_FAILURES_FILE)
 FILES = collect_files([str(SUITE)]) if SUITE.is_dir() else []
 
 

@@ -10,11 +10,8 @@ put several transactions into one block.
 
 from __future__ import annotations
 
-import json
 import re
-import subprocess
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Iterator
 
 import pytest
@@ -26,9 +23,7 @@ from web3.logs import DISCARD
 from anvil_process import L1_CHAIN_ID, Anvil  # noqa: F401  (re-exported for the contract tests)
 from ovm.chain.dev_accounts import dev_accounts
 from ovm.rollup.artifacts import Artifact
-
-REPO = Path(__file__).resolve().parents[2]
-BUILD_SCRIPT = REPO / "contracts" / "build.mjs"
+from support import compile_sources  # noqa: F401  (re-exported for the contract tests)
 
 
 class Chain:
@@ -108,17 +103,6 @@ def emitted(contract: Contract, event: str, receipt) -> tuple:
 def reverts(reason: str):
     """``pytest.raises`` for a revert whose reason contains ``reason``."""
     return pytest.raises(ContractLogicError, match=re.escape(reason))
-
-
-def compile_sources(out_dir: Path, *source_dirs: str) -> dict[str, dict]:
-    """Compiles the given repo-relative source directories with the project's build
-    script into ``out_dir`` and returns the artifacts by contract name."""
-    subprocess.run(
-        ["node", str(BUILD_SCRIPT), "--root", str(REPO), "--out", str(out_dir), *source_dirs],
-        check=True,
-        capture_output=True,
-    )
-    return {path.stem: json.loads(path.read_text()) for path in out_dir.glob("*.json")}
 
 
 def _abi_and_bytecode(artifact: Artifact | dict) -> tuple[list, str]:

@@ -12,7 +12,7 @@ import hashlib
 import subprocess
 
 import pytest
-from anvil_chain import REPO
+from support import REPO
 
 from ovm.rollup import artifacts
 

@@ -13,8 +13,10 @@ import pytest
 from anvil_chain import L1_CHAIN_ID, emitted, reverts
 from web3 import Web3
 
-from ovm.evm.precompiles.point_evaluation import kzg_to_versioned_hash, trusted_setup
-from ovm.evm.transactions import BlobTransaction, encode_transaction, sign_transaction
+from ovm.evm.kzg import versioned_hash
+from ovm.evm.precompiles.point_evaluation import trusted_setup
+from ovm.evm.signing import sign_transaction
+from ovm.evm.transactions import BlobTransaction, encode_transaction
 from ovm.primitives import rlp
 from ovm.rollup.artifacts import load
 
@@ -38,7 +40,7 @@ def blob_transaction(chain, inbox, blobs: list[bytes]) -> bytes:
         chain_id=L1_CHAIN_ID, nonce=chain.w3.eth.get_transaction_count(batcher), max_priority_fee_per_gas=10**9,
         max_fee_per_gas=10**10, gas=300_000, to=bytes.fromhex(inbox.address[2:]), value=0,
         data=bytes.fromhex(inbox.encode_abi("appendBlobBatch", args=[])[2:]), access_list=(),
-        max_fee_per_blob_gas=10**10, blob_versioned_hashes=tuple(map(kzg_to_versioned_hash, commitments)),
+        max_fee_per_blob_gas=10**10, blob_versioned_hashes=tuple(map(versioned_hash, commitments)),
         y_parity=0, r=0, s=0,
     )
     signed = sign_transaction(tx, chain.private_key(batcher), L1_CHAIN_ID)

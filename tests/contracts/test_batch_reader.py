@@ -4,7 +4,7 @@ Batches on chain
 
 The Solidity side of the batch format, through harnesses: FastLZ.sol and
 Solady's LibZip (the npm ``solady`` package) agree byte for byte with
-ovm.rollup.fastlz, BatchReader returns exactly Python's frame and block for
+ovm.primitives.fastlz, BatchReader returns exactly Python's frame and block for
 batches of realistic L2 blocks, rejects what ovm.rollup.batch rejects with a
 reason, and takes one block out of a 100 kB batch within a few million gas.
 """
@@ -18,7 +18,7 @@ from anvil_chain import reverts
 from l2_blocks import make_blocks
 
 from ovm.primitives import rlp
-from ovm.rollup import fastlz
+from ovm.primitives import fastlz
 from ovm.rollup.batch import (
     MAX_FRAME_SIZE,
     BatchBuilder,

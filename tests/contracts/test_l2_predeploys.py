@@ -16,7 +16,8 @@ from anvil_chain import emitted, reverts
 from web3 import Web3
 from withdrawal_proofs import Withdrawal
 
-from ovm.rollup.artifacts import DEPOSITOR_ACCOUNT, PREDEPLOYS, load
+from ovm.evm.l2 import DEPOSITOR_ACCOUNT
+from ovm.rollup.artifacts import PREDEPLOYS, load
 
 ALIAS_OFFSET = 0x1111000000000000000000000000000000001111
 ECOTONE_SELECTOR = Web3.keccak(text="setL1BlockValuesEcotone()")[:4]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -12,9 +13,7 @@ from pathlib import Path
 
 import requests
 from coincurve import PrivateKey
-
-from conftest import free_port
-from support import REPO
+from support import REPO, free_port, rpc
 
 from ovm.primitives.crypto import private_key_to_address
 from ovm.rollup.artifacts import load
@@ -22,18 +21,19 @@ from ovm.rollup.config import load_config
 from ovm.rollup.l1.client import L1Client
 from ovm.rollup.l1.contract import Contract
 
-
-def rpc(url: str, method: str, *params):
-    reply = requests.post(url, json={"jsonrpc": "2.0", "id": 1, "method": method, "params": list(params)},
-                          timeout=30).json()
-    if "error" in reply:
-        raise RuntimeError(reply["error"])
-    return reply["result"]
+# Wide enough that the devnets' batches land in time on a loaded machine (a
+# sequencer stalled for 20 s otherwise misses a window of 20 one-second L1
+# blocks, and its blocks are replaced by forced ones, as they should be). The
+# tests of the window itself give their own --sequencing-window.
+SEQUENCING_WINDOW = "120"
+STOP_TIMEOUT = 120
 
 
 class Devnet:
     """``ovm devnet`` in a subprocess, with its own HOME so it leaves the
-    user's ``~/.ovm`` alone; stopped by its pid."""
+    user's ``~/.ovm`` alone; stopped by its pid. It runs in a session of its
+    own, so that if it does not stop on SIGTERM, or is killed, its process group
+    (the embedded L1 and the replica with it) can be ended with it."""
 
     def __init__(self, datadir: Path, *args: str, env: dict[str, str] | None = None) -> None:
         self.datadir = datadir
@@ -48,11 +48,16 @@ class Devnet:
             [sys.executable, "-m", "ovm.cli.main", "devnet", "--datadir", str(datadir),
              "--port", str(self.port), "--l1-port", str(self.l1_port),
              "--replica-port", str(self.replica_port), "--block-time", "1", "--l1-block-time", "1",
-             "--challenge-period", "6", "--proposal-interval", "3", "--quiet", *args],
-            stdout=self.log, stderr=subprocess.STDOUT, cwd=REPO,
+             "--challenge-period", "6", "--proposal-interval", "3", "--sequencing-window", SEQUENCING_WINDOW,
+             "--quiet", *args],
+            stdout=self.log, stderr=subprocess.STDOUT, cwd=REPO, start_new_session=True,
             env={**os.environ, **(env or {}), "HOME": str(self.home)},
         )  # fmt: skip
-        self.wait_until(lambda: self.sync_status()["safe_l2"] >= 1, "the devnet to batch a block", 120)
+        try:
+            self.wait_until(lambda: self.sync_status()["safe_l2"] >= 1, "the devnet to batch a block", 180)
+        except BaseException:
+            self.stop()  # a devnet that failed to come up must not run on under the next tests
+            raise
 
     @property
     def devnet_file(self) -> Path:
@@ -85,15 +90,29 @@ class Devnet:
         return result
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            os.kill(self.process.pid, signal.SIGTERM)
-            self.process.wait(timeout=60)
-        self.log.close()
+        """SIGTERM, and wait for it to stop (its L1 and replica with it); one that does
+        not within ``STOP_TIMEOUT`` s is killed with its process group, and that fails."""
+        try:
+            if self.process.poll() is None:
+                os.kill(self.process.pid, signal.SIGTERM)
+                try:
+                    self.process.wait(timeout=STOP_TIMEOUT)
+                except subprocess.TimeoutExpired:
+                    self._kill_group()
+                    raise AssertionError(f"ovm devnet did not stop within {STOP_TIMEOUT} s of SIGTERM") from None
+        finally:
+            self.log.close()
 
     def kill(self) -> None:
+        """SIGKILL the devnet alone (a crash: its embedded L1 and replica live on)."""
         os.kill(self.process.pid, signal.SIGKILL)
         self.process.wait(timeout=30)
         self.log.close()
+
+    def _kill_group(self) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=30)
 
 
 class Replica:
@@ -115,10 +134,18 @@ class Replica:
         return int(rpc(self.url, "eth_blockNumber"), 16)
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=30)
-        self.log.close()
+        """SIGTERM and wait; one that does not stop within ``STOP_TIMEOUT`` s is killed, and that fails."""
+        try:
+            if self.process.poll() is None:
+                self.process.terminate()
+                try:
+                    self.process.wait(timeout=STOP_TIMEOUT)
+                except subprocess.TimeoutExpired:
+                    self.process.kill()
+                    self.process.wait(timeout=30)
+                    raise AssertionError(f"the replica did not stop within {STOP_TIMEOUT} s of SIGTERM") from None
+        finally:
+            self.log.close()
 
     def kill(self) -> None:
         os.kill(self.process.pid, signal.SIGKILL)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import subprocess
 
-from conftest import HERE, NODE_BIN, rpc
+from node_process import HERE, NODE_BIN
+from support import rpc
+
 from ovm.chain.dev_accounts import dev_accounts
 
 OWNER, ALICE, BOB = dev_accounts()[0], dev_accounts()[1], dev_accounts()[2]

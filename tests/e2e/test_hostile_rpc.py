@@ -21,7 +21,7 @@ import json
 import zlib
 
 import pytest
-from conftest import NodeProcess
+from node_process import NodeProcess
 from hostile_rpc import (
     ADDRESS,
     ANSWER_TIMEOUT,
@@ -51,12 +51,14 @@ from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
 from ovm.chain.dev_accounts import dev_accounts
+from ovm.evm.signing import sign_transaction
 from ovm.evm.transactions import (
+    Authorization,
     DepositTransaction,
     FeeMarketTransaction,
     LegacyTransaction,
+    SetCodeTransaction,
     encode_transaction,
-    sign_transaction,
 )
 from ovm.primitives import rlp
 
@@ -457,10 +459,15 @@ def raw_transactions() -> list[tuple[str, str, str]]:
     unsigned_legacy = LegacyTransaction(nonce=1, gas_price=10**10, gas=21_000, to=OTHER.address, value=1,
                                         data=b"", v=27, r=0, s=0)
     deposit = DepositTransaction(b"\x11" * 32, SENDER.address, OTHER.address, 10**24, 10**24, 100_000, False, b"")
+    # Type 4 is a type this node's fork (OvmCancun, before Prague) does not take.
+    set_code = sign_transaction(SetCodeTransaction(
+        901, 1, 10**9, 10**10, 100_000, OTHER.address, 0, b"", (), (Authorization(901, OTHER.address, 0, 0, 1, 1),),
+        0, 0, 0), SENDER.private_key, 901)
     return [
         ("empty", "0x", "invalid transaction: empty transaction"),
         ("unknown-type", "0x05c0", "transaction type not supported: type 5"),
-        ("set-code-type", "0x04c0", "transaction type not supported: type 4"),
+        ("set-code-type", "0x" + encode_transaction(set_code).hex(), "transaction type not supported: type 4"),
+        ("set-code-no-fields", "0x04c0", "SetCodeTransaction: expected 13 fields, got 0"),
         ("deposit", "0x" + encode_transaction(deposit).hex(), "deposits come only from L1, through the bridge"),
         ("rlp-10k-deep-legacy", "0x" + nested(10_000).hex(), "invalid transaction: LegacyTransaction: expected 9 fields"),
         ("rlp-10k-deep-typed", "0x02" + nested(10_000).hex(), "expected 12 fields, got 1"),

@@ -19,7 +19,7 @@ import socket
 
 import pytest
 import requests
-from conftest import NodeProcess
+from node_process import NodeProcess
 from hostile_rpc import (
     ANSWER_TIMEOUT,
     CHAIN_ID,

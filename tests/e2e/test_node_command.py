@@ -9,9 +9,9 @@ import socket
 import subprocess
 import sys
 
-from conftest import rpc
+from support import REPO, rpc, run_ovm
+
 from ovm.chain.dev_accounts import dev_accounts
-from support import REPO
 
 
 def test_prints_url_and_accounts_and_stops_on_sigint(start_node, tmp_path):
@@ -37,11 +37,6 @@ def test_resumes_an_existing_datadir(start_node, tmp_path):
     assert node.stop() == 0
     resumed = start_node("--instant")
     assert rpc(resumed.url, "eth_getBlockByNumber", "latest", False)["hash"] == head["hash"]
-
-
-def run_ovm(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "ovm.cli.main", *args], capture_output=True,
-                          text=True, timeout=60, cwd=REPO)
 
 
 def test_bad_genesis_and_busy_port_are_one_line_errors(tmp_path, node):
@@ -81,3 +76,36 @@ def test_log_level_picks_what_the_node_logs_on_stderr(start_node, tmp_path):
     pattern = r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d DEBUG aiohttp.server: refused malformed HTTP: Invalid method encountered:\n"
     assert re.search(pattern, lines["debug"])
     assert "Traceback" not in lines["info"] + lines["debug"]
+
+
+# A supervisor that signals ``ovm node`` as soon as it prints where it listens (as
+# DevChain.stop may, right after DevChain.start read the URL): here the node's own
+# stdout sends the SIGTERM, the moment the URL line is written.
+SIGNAL_ON_ANNOUNCE = """
+import os, signal, sys
+from ovm.cli.main import main
+
+class SignalOnAnnounce:
+    def __init__(self, out):
+        self.out = out
+    def write(self, text):
+        written = self.out.write(text)
+        if "JSON-RPC:" in text:
+            self.out.flush()
+            os.kill(os.getpid(), signal.SIGTERM)
+        return written
+    def flush(self):
+        self.out.flush()
+
+sys.stdout = SignalOnAnnounce(sys.stdout)
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_a_sigterm_right_after_the_url_is_printed_stops_the_node_cleanly(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-c", SIGNAL_ON_ANNOUNCE, "node", "--instant", "--port", "0", "--datadir", str(tmp_path / "n")],
+        capture_output=True, text=True, timeout=60, cwd=REPO,
+    )  # fmt: skip
+    assert "JSON-RPC: http://127.0.0.1:" in result.stdout
+    assert result.returncode == 0 and result.stderr.strip().splitlines()[-1] == "ovm node: stopped"

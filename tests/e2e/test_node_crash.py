@@ -15,10 +15,11 @@ import time
 
 import pytest
 import requests
+from support import rpc
 
-from conftest import rpc
 from ovm.chain.dev_accounts import dev_accounts
-from ovm.evm.transactions import FeeMarketTransaction, encode_transaction, sign_transaction
+from ovm.evm.signing import sign_transaction
+from ovm.evm.transactions import FeeMarketTransaction, encode_transaction
 
 SENDER, RECIPIENT = dev_accounts()[3], dev_accounts()[4]
 KILLS = 4

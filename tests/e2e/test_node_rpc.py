@@ -11,11 +11,10 @@ import json
 import requests
 import rlp as pyrlp
 from eth_utils import keccak
+from support import fee_market_tx, raw_tx_hex, rpc
 from trie import HexaryTrie
 
-from conftest import rpc
 from ovm.chain.dev_accounts import dev_accounts
-from ovm.evm.transactions import FeeMarketTransaction, encode_transaction, sign_transaction
 
 OWNER, ALICE = dev_accounts()[0], dev_accounts()[1]
 STORE_CODE = bytes.fromhex("602a600755600160085500")  # SSTORE(7, 42); SSTORE(8, 1); STOP
@@ -68,8 +67,8 @@ def call(node, method: str, *params) -> dict:
 
 
 def raw_transfer(nonce: int, *, chain_id: int = 901, tip: int = 10**9, fee_cap: int = 10**10) -> str:
-    tx = FeeMarketTransaction(chain_id, nonce, tip, fee_cap, 21000, ALICE.address, 1, b"", (), 0, 0, 0)
-    return "0x" + encode_transaction(sign_transaction(tx, OWNER.private_key, chain_id)).hex()
+    return raw_tx_hex(fee_market_tx(OWNER.private_key, chain_id=chain_id, to=ALICE.address, nonce=nonce, value=1,
+                                    max_priority_fee_per_gas=tip, max_fee_per_gas=fee_cap))
 
 
 def test_bad_input_gets_specific_errors_and_the_node_keeps_serving(start_node):

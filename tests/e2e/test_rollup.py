@@ -14,18 +14,20 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from eth_abi import decode, encode
-
 from anvil_process import Anvil
+from eth_abi import decode, encode
+from rollup_support import Devnet, batch_kinds, funding_env, same_chain, same_outputs
+from support import rpc
+
 from ovm.chain.dev_accounts import dev_accounts
-from ovm.evm.transactions import FeeMarketTransaction, encode_transaction, sign_transaction
+from ovm.evm.signing import sign_transaction
+from ovm.evm.transactions import FeeMarketTransaction, encode_transaction
 from ovm.rollup.artifacts import load
 from ovm.rollup.config import load_config
 from ovm.rollup.inbox import BLOBS, CALLDATA
 from ovm.rollup.l1 import L1Client, L1Error
 from ovm.rollup.l1.contract import Contract
 from ovm.rollup.withdrawals import finalization_proof, withdrawals_in_receipt
-from rollup_support import Devnet, batch_kinds, funding_env, rpc, same_chain, same_outputs
 
 USER, CENSORED = dev_accounts()[3], dev_accounts()[5]
 ETHER = 10**18
@@ -39,18 +41,22 @@ def devnet(request, tmp_path_factory):
     if request.param == "anvil L1":
         anvil = Anvil("--block-time", "1")
         l1_args, env = ["--l1-rpc", anvil.url, "--batch-data", "calldata"], funding_env(anvil.url)
-    devnet = Devnet(
-        tmp_path_factory.mktemp("devnet") / "data", "--censor", "0x" + CENSORED.address.hex(), *l1_args, env=env
-    )
-    # The bridge pays withdrawals out of deposited ETH (on the embedded L1 the dev
-    # accounts' L2 genesis balances have none behind them; on anvil they have no
-    # L2 genesis balances), so deposits first, whatever order tests run in.
-    for account, amount in (("0", "5"), ("3", "1"), ("5", "1")):
-        devnet.command("deposit", "--amount", amount, "--account", account)
-    yield devnet
-    devnet.stop()
-    if anvil is not None:
-        anvil.stop()
+    try:
+        devnet = Devnet(
+            tmp_path_factory.mktemp("devnet") / "data", "--censor", "0x" + CENSORED.address.hex(), *l1_args, env=env
+        )
+        try:
+            # The bridge pays withdrawals out of deposited ETH (on the embedded L1 the dev
+            # accounts' L2 genesis balances have none behind them; on anvil they have no
+            # L2 genesis balances), so deposits first, whatever order tests run in.
+            for account, amount in (("0", "5"), ("3", "1"), ("5", "1")):
+                devnet.command("deposit", "--amount", amount, "--account", account)
+            yield devnet
+        finally:
+            devnet.stop()
+    finally:
+        if anvil is not None:
+            anvil.stop()
 
 
 def l1_bridge(devnet) -> Contract:

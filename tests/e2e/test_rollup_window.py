@@ -16,12 +16,14 @@ import time
 
 import pytest
 
+from support import fee_market_tx
 from ovm.chain.dev_accounts import dev_accounts
 from ovm.cli.rollup_node import open_replica, open_sequencer
-from ovm.evm.transactions import FeeMarketTransaction, encode_transaction, sign_transaction, transaction_hash
+from ovm.evm.transactions import encode_transaction, transaction_hash
 from ovm.rollup.artifacts import load
 from ovm.rollup.config import Operator, RollupConfig
 from ovm.rollup.deploy import deploy_rollup
+from ovm.rollup.derivation.attributes import recorded_origin
 from ovm.rollup.l1 import BlockRef, Contract, DevChain
 
 pytestmark = pytest.mark.slow
@@ -45,8 +47,8 @@ def deploy(client) -> RollupConfig:
 
 
 def user_tx() -> bytes:
-    tx = FeeMarketTransaction(901, 0, 10**9, 100 * 10**9, 21000, DEPOSITOR.address, 7, b"", (), 0, 0, 0)
-    return encode_transaction(sign_transaction(tx, USER.private_key, 901))
+    tx = fee_market_tx(USER.private_key, chain_id=901, to=DEPOSITOR.address, value=7, max_fee_per_gas=100 * 10**9)
+    return encode_transaction(tx)
 
 
 async def wait_for(condition, what: str, timeout: float = 120) -> None:
@@ -55,6 +57,11 @@ async def wait_for(condition, what: str, timeout: float = 120) -> None:
         if time.monotonic() > deadline:
             raise TimeoutError(f"waited {timeout} s for {what}")
         await asyncio.sleep(0.25)
+
+
+def safe_origin(chain, safe: int) -> int:
+    """The L1 origin of the safe head: past the epoch of an L1 block, its deposits are in."""
+    return recorded_origin(chain.block(safe).transactions).number
 
 
 def blocks_holding(chain, tx_hash: bytes) -> list[int]:
@@ -77,13 +84,15 @@ async def scenario(tmp_path, l1_url: str, client, config: RollupConfig) -> None:
         tx_hash = node.sequencer.submit(user_tx())
         await wait_for(lambda: blocks_holding(node.chain, tx_hash), "the user's block")
         bridge = Contract.at(client, load("L1Bridge"), config.contracts.l1_bridge)
-        await asyncio.to_thread(bridge.transact, DEPOSITOR.private_key, "depositETH", value=3 * ETHER)
-        await wait_for(lambda: services.safe_chain.replaced > 0, "the sequencer's blocks to be replaced")
-        assert services.derivation.status.forced_blocks > 0
+        deposit = await asyncio.to_thread(bridge.transact, DEPOSITOR.private_key, "depositETH", value=3 * ETHER)
+        # Derivation counts a forced block once the sequencer's chain has it: wait for both.
+        await wait_for(lambda: services.safe_chain.replaced > 0 and services.derivation.status.forced_blocks > 0,
+                       "the sequencer's blocks to be replaced by forced ones")
 
         batcher.start()  # posting again
-        await wait_for(lambda: any(n <= services.derivation.safe_head for n in blocks_holding(node.chain, tx_hash)),
-                       "the user's transaction in a safe block")
+        await wait_for(lambda: any(n <= services.derivation.safe_head for n in blocks_holding(node.chain, tx_hash))
+                       and safe_origin(node.chain, services.derivation.safe_head) >= deposit.block_number,
+                       "the user's transaction and the deposit in safe blocks")
         safe = services.derivation.safe_head
         await wait_for(lambda: replica.node.chain.head.number >= safe, "the replica")
         seq_chain, rep_chain = node.chain, replica.node.chain

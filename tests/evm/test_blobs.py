@@ -11,15 +11,15 @@ from ovm.chain.dev_accounts import dev_accounts
 from ovm.evm.blobs import (
     BYTES_PER_BLOB,
     CELLS_PER_BLOB,
-    FIELD_ELEMENTS_PER_BLOB,
     BlobError,
     decode_network_form,
     encode_network_form,
     make_sidecar,
     verify_sidecar,
-    versioned_hash,
 )
-from ovm.evm.transactions import BlobTransaction, encode_transaction, sign_transaction
+from ovm.evm.kzg import FIELD_ELEMENTS_PER_BLOB, versioned_hash
+from ovm.evm.signing import sign_transaction
+from ovm.evm.transactions import BlobTransaction, encode_transaction
 from ovm.primitives import rlp
 from ovm.primitives.crypto import keccak256
 

@@ -5,10 +5,11 @@ must cover the floor. Cancun has no floor."""
 from __future__ import annotations
 
 import pytest
+from support import COINBASE, CONTRACT, SENDER, asm, call_contract, make_state
 
 from ovm.evm.forks import CANCUN, PRAGUE
-from ovm.evm.transactions import InvalidTransaction, calldata_tokens
-from support import COINBASE, CONTRACT, SENDER, asm, call_contract, make_state
+from ovm.evm.intrinsic import calldata_tokens
+from ovm.evm.transactions import InvalidTransaction
 
 PRICE = 8  # call_contract's fee cap 10, tip 1, over make_env's base fee 7
 STOP = asm("STOP")

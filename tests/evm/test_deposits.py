@@ -18,6 +18,7 @@ import dataclasses
 import re
 
 import pytest
+from support import COINBASE, asm, make_env
 
 from ovm.chain.receipt import (
     DEPOSIT_RECEIPT_VERSION,
@@ -41,25 +42,20 @@ from ovm.evm.l2 import (
     user_deposit_source_hash,
 )
 from ovm.evm.processor import begin_transaction, process_transaction
-from ovm.evm.validation import NotIncludableNow
+from ovm.evm.signing import recover_sender, sign_transaction, signing_hash
 from ovm.evm.snapshot import run_with_snapshots
 from ovm.evm.transactions import (
     DepositTransaction,
     InvalidTransaction,
     decode_transaction,
     encode_transaction,
-    recover_sender,
-    sign_transaction,
-    signing_hash,
     transaction_hash,
 )
-from ovm.evm.validation import validate_transaction
+from ovm.evm.validation import NotIncludableNow, validate_transaction
 from ovm.primitives import rlp
 from ovm.primitives.crypto import keccak256
 from ovm.safety import AdmissionError, admit
 from ovm.state import State
-
-from support import COINBASE, asm, make_env
 
 # OP Mainnet block 124665056, transaction 0: the L1-info deposit (Ecotone form).
 # https://optimistic.etherscan.io/tx/0x312e290cf36df704a2217b015d6455396830b0ce678b860ebfcc30f41403d7b1

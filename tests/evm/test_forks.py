@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from ovm.evm.forks import CANCUN, OVM_CANCUN
+from ovm.evm.forks import CANCUN, FORKS, OSAKA, OVM_CANCUN, PRAGUE
 from ovm.evm.instructions import control_flow, system
 from ovm.evm.opcodes import BY_NAME
-from ovm.evm.precompiles import Precompile
+from ovm.evm.precompiles import MODEXP_ADDRESS, P256VERIFY_ADDRESS, Precompile
 
 ADD, CALL = BY_NAME["ADD"].code, BY_NAME["CALL"].code
 
@@ -57,3 +57,18 @@ def test_an_inlined_opcode_cannot_get_an_interpreter_only_handler():
 
 def test_the_l2_twin_shares_the_instruction_set():
     assert OVM_CANCUN.instruction_set is CANCUN.instruction_set
+
+
+def test_osaka_is_prague_with_what_osaka_lists():
+    assert FORKS["Osaka"] is OSAKA
+    prague, osaka = PRAGUE.instruction_set, OSAKA.instruction_set
+    changed = [op for op in range(256)
+               if (prague.info[op], prague.static_gas[op]) != (osaka.info[op], osaka.static_gas[op])]
+    assert changed == [BY_NAME["CLZ"].code] and osaka.static_gas[0x1E] == 5
+    assert [op for op in range(256) if prague.handlers[op] is not osaka.handlers[op]] == [0x1E]
+    differing = {a for a in OSAKA.precompiles if OSAKA.precompiles[a] is not PRAGUE.precompiles.get(a)}
+    assert differing == {MODEXP_ADDRESS, P256VERIFY_ADDRESS}
+    assert OSAKA.transaction_types == PRAGUE.transaction_types
+    assert OSAKA.calldata_floor_per_token == PRAGUE.calldata_floor_per_token == 10
+    assert (OSAKA.max_transaction_gas, PRAGUE.max_transaction_gas) == (1 << 24, None)
+    assert OSAKA.l2 is None and OSAKA.deployment_check is None

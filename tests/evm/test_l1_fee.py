@@ -6,7 +6,7 @@ Ecotone's L1 cost (specs ``exec-engine.md``, "Ecotone L1-Cost fee changes")
 against op-geth's reference numbers and the spec's formula; the L1Block
 storage it reads, against the compiled contract's layout; the GasPriceOracle
 predeploy run on our EVM after a real L1-info deposit, which must charge for
-an unsigned transaction exactly what ``l1_fee`` charges for it with 68
+an unsigned transaction exactly what ``ecotone_l1_fee`` charges for it with 68
 non-zero signature bytes; and the fee's place in a transaction on the
 ``OvmCancun`` fork: in the up-front balance check (of the block and of
 admission), taken with the gas, paid to the L1FeeVault, the base fee to the
@@ -34,7 +34,7 @@ from ovm.evm.l2 import (
     L1_FEE_VAULT,
     L1FeeValues,
     L1Origin,
-    l1_fee,
+    ecotone_l1_fee,
     l1_fee_values,
     l1_info_deposit,
 )
@@ -45,7 +45,6 @@ from ovm.evm.transactions import (
     FeeMarketTransaction,
     InvalidTransaction,
     encode_transaction,
-    sign_transaction,
 )
 from ovm.primitives import rlp
 from ovm.primitives.crypto import keccak256
@@ -54,7 +53,7 @@ from ovm.rollup.genesis import l2_genesis
 from ovm.safety import AdmissionError, admit
 from ovm.state import State
 
-from support import COINBASE, make_env
+from support import COINBASE, fee_market_tx, make_env
 
 CHAIN_ID = 901
 GWEI = 10**9
@@ -88,11 +87,8 @@ def l2() -> State:
 
 def transfer(nonce: int = 0, *, value: int = 10**18, data: bytes = b"", gas: int = 60_000,
              key: bytes = ALICE.private_key) -> FeeMarketTransaction:  # fmt: skip
-    tx = FeeMarketTransaction(
-        chain_id=CHAIN_ID, nonce=nonce, max_priority_fee_per_gas=GWEI // 10, max_fee_per_gas=2 * GWEI,
-        gas=gas, to=BOB.address, value=value, data=data, access_list=(), y_parity=0, r=0, s=0,
-    )  # fmt: skip
-    return sign_transaction(tx, key, CHAIN_ID)
+    return fee_market_tx(key, chain_id=CHAIN_ID, to=BOB.address, nonce=nonce, value=value, data=data, gas=gas,
+                         max_priority_fee_per_gas=GWEI // 10, max_fee_per_gas=2 * GWEI)
 
 
 def view(state: State, to: bytes, calldata: bytes) -> bytes:
@@ -120,7 +116,7 @@ def oracle(state: State, signature: str, *args) -> int:
 def test_op_geths_reference_numbers():
     """op-geth rollup_cost_test.go: 30 non-zero bytes, L1 base fee 1000e6, blob
     base fee 10e6, scalars 2 and 3 → 480 L1 gas and a fee of 960900."""
-    assert l1_fee(b"\x01" * 30, L1FeeValues(1000 * 10**6, 10 * 10**6, 2, 3)) == (960_900, 480)
+    assert ecotone_l1_fee(b"\x01" * 30, L1FeeValues(1000 * 10**6, 10 * 10**6, 2, 3)) == (960_900, 480)
 
 
 @pytest.mark.parametrize("data", [b"", bytes(100), b"\x01" * 7 + bytes(9) + b"\xff", bytes(range(256))])
@@ -128,11 +124,11 @@ def test_the_spec_formula(data):
     zeroes, ones = data.count(0), len(data) - data.count(0)
     weighted = 16 * ORIGIN.base_fee * BASE_FEE_SCALAR + ORIGIN.blob_base_fee * BLOB_BASE_FEE_SCALAR
     gas = zeroes * 4 + ones * 16
-    assert l1_fee(data, ORIGIN_VALUES) == (gas * weighted // 16_000_000, gas)
+    assert ecotone_l1_fee(data, ORIGIN_VALUES) == (gas * weighted // 16_000_000, gas)
 
 
 def test_the_fee_rounds_down():
-    assert l1_fee(b"\x01", L1FeeValues(1, 0, 999_999, 0)) == (15, 16)  # 16*16*999999/16e6 = 15.99…
+    assert ecotone_l1_fee(b"\x01", L1FeeValues(1, 0, 999_999, 0)) == (15, 16)  # 16*16*999999/16e6 = 15.99…
 
 
 def test_l1_block_slots_are_the_compiled_layout():
@@ -172,8 +168,8 @@ def _unsigned_legacy() -> bytes:
     ids=["empty", "zeros", "bytes", "legacy"],
 )
 def test_the_oracle_charges_what_the_node_charges(l2, unsigned):
-    """getL1Fee(unsigned) == l1_fee(unsigned + 68 non-zero bytes), gas too."""
-    fee, gas = l1_fee(unsigned + SIGNATURE_ALLOWANCE, l1_fee_values(l2))
+    """getL1Fee(unsigned) == ecotone_l1_fee(unsigned + 68 non-zero bytes), gas too."""
+    fee, gas = ecotone_l1_fee(unsigned + SIGNATURE_ALLOWANCE, l1_fee_values(l2))
     assert oracle(l2, "getL1Fee(bytes)", unsigned) == fee
     assert oracle(l2, "getL1GasUsed(bytes)", unsigned) == gas
 
@@ -185,7 +181,7 @@ def test_an_l2_transaction_pays_the_l1_fee_and_the_vaults(l2):
     tx = transfer(data=b"\x00\x01" * 20)
     before = l2.get_balance(ALICE.address)
     result = process_transaction(l2, env(), tx, OVM_CANCUN)
-    fee, l1_gas = l1_fee(encode_transaction(tx), ORIGIN_VALUES)
+    fee, l1_gas = ecotone_l1_fee(encode_transaction(tx), ORIGIN_VALUES)
     assert fee > 0 and result.success
     assert (result.l1_charge.fee, result.l1_charge.l1_gas_used, result.l1_charge.values) == (
         fee, l1_gas, ORIGIN_VALUES)

@@ -15,7 +15,8 @@ from support import CONTRACT, SENDER_KEY, asm, make_env, make_state
 from ovm.evm.forks import CANCUN
 from ovm.evm.observer import ExecutionAborted, Observer
 from ovm.evm.processor import begin_transaction
-from ovm.evm.transactions import FeeMarketTransaction, sign_transaction
+from ovm.evm.signing import sign_transaction
+from ovm.evm.transactions import FeeMarketTransaction
 from ovm.transpiler import TranspilingRunner
 
 CALLEE = bytes.fromhex("2000000000000000000000000000000000000002")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ovm.evm.forks import CANCUN
+from ovm.evm.forks import CANCUN, OSAKA
 from ovm.evm.instructions import VALUE_FUNCTIONS
 from ovm.evm.instructions.expressions import FRAME_VALUES, PURE
 from ovm.evm.opcodes import BY_NAME, JUMPDEST, OPCODES, Kind, jump_destinations, reachable, walk
@@ -41,8 +41,14 @@ def test_since_names_the_fork_that_introduced_the_opcode():
         "BLOBHASH", "BLOBBASEFEE", "TLOAD", "TSTORE", "MCOPY"}
 
 
-def test_cancun_defines_every_opcode_of_the_table():
-    assert {info.code for info in CANCUN.instruction_set.defined()} == set(OPCODES)
+def test_cancun_defines_every_opcode_of_the_table_up_to_cancun():
+    later = {info.code for info in OPCODES.values() if info.since == "Osaka"}
+    assert later == {BY_NAME["CLZ"].code}
+    assert {info.code for info in CANCUN.instruction_set.defined()} == set(OPCODES) - later
+
+
+def test_osaka_defines_every_opcode_of_the_table():
+    assert {info.code for info in OSAKA.instruction_set.defined()} == set(OPCODES)
 
 
 def test_walk_steps_over_push_data():

@@ -21,17 +21,17 @@ from __future__ import annotations
 import json
 
 import pytest
+from support import ETHEREUM_TESTS
 
+from ovm.evm.intrinsic import intrinsic_gas
 from ovm.evm.transactions import (
     InvalidTransaction,
     decode_transaction,
     encode_transaction,
-    intrinsic_gas,
     transaction_hash,
 )
 from ovm.evm.validation import validate_transaction
 from ovm.primitives.types import hex_to_bytes, hex_to_int
-from support import ETHEREUM_TESTS
 
 FIXTURES = ETHEREUM_TESTS
 TRANSACTION_TESTS = FIXTURES / "TransactionTests"

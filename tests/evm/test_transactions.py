@@ -13,6 +13,8 @@ import dataclasses
 import pytest
 
 from ovm.evm import gas as G
+from ovm.evm.intrinsic import intrinsic_gas
+from ovm.evm.signing import recover_sender, sign_transaction, signing_hash
 from ovm.evm.transactions import (
     AccessListTransaction,
     BlobTransaction,
@@ -22,10 +24,6 @@ from ovm.evm.transactions import (
     decode_transaction,
     decode_transaction_item,
     encode_transaction,
-    intrinsic_gas,
-    recover_sender,
-    sign_transaction,
-    signing_hash,
     transaction_hash,
     transaction_item,
 )

@@ -23,7 +23,8 @@ from typing import Iterator
 
 from ovm.chain import Genesis, GenesisAccount, dev_genesis
 from ovm.chain.dev_accounts import dev_accounts
-from ovm.evm.transactions import FeeMarketTransaction, Transaction, sign_transaction
+from ovm.evm.signing import sign_transaction
+from ovm.evm.transactions import FeeMarketTransaction, Transaction
 from ovm.node.chain import Blockchain
 from ovm.node.store import ChainStore
 from ovm.primitives.crypto import keccak256

@@ -22,7 +22,6 @@ from ovm.evm.instructions.system import create_address
 from ovm.evm.transactions import (
     FeeMarketTransaction,
     InvalidTransaction,
-    sign_transaction,
     transaction_hash,
 )
 from ovm.node.call import CallRequest, InvalidOverride
@@ -35,7 +34,7 @@ from ovm.state import Account, encode_account
 from ovm.transpiler import TranspilingRunner
 from ovm.trie import verify_proof
 
-from support import asm
+from support import asm, fee_market_tx
 
 CHAIN_ID = 901
 NOW = 1_700_000_000
@@ -120,11 +119,7 @@ def word(value: int) -> bytes:
 
 def signed(account, nonce: int, *, to: bytes | None = DAVE, value: int = 0, data: bytes = b"",
            gas: int = 100_000) -> FeeMarketTransaction:  # fmt: skip
-    tx = FeeMarketTransaction(
-        chain_id=CHAIN_ID, nonce=nonce, max_priority_fee_per_gas=GWEI, max_fee_per_gas=10 * GWEI,
-        gas=gas, to=to, value=value, data=data, access_list=(), y_parity=0, r=0, s=0,
-    )  # fmt: skip
-    return sign_transaction(tx, account.private_key, CHAIN_ID)
+    return fee_market_tx(account.private_key, chain_id=CHAIN_ID, to=to, nonce=nonce, value=value, data=data, gas=gas)
 
 
 def open_chain(path, **options) -> Blockchain:

@@ -3,7 +3,9 @@ Crash safety
 ============
 
 ``crash_writer.py`` builds blocks in a loop and says what it committed; it is
-killed with SIGKILL at random moments, several times. After each kill the
+killed with SIGKILL at random moments of its work, several times: after a
+random number of the lines it prints (so each life gets somewhere, however
+slow the machine), and a random fraction of a second more. After each kill the
 store reopens (``Blockchain`` verifies the head state against its root), the
 chain is continuous, every block the writer announced is there with the
 announced hash, and every transaction it acknowledged is in a block or still
@@ -32,7 +34,8 @@ from ovm.node.store import ChainStore
 
 WRITER = Path(__file__).with_name("crash_writer.py")
 KILLS = 6
-READY_TIMEOUT = 60
+LINES_PER_LIFE = 40  # at most, after "ready": about 8 blocks of 4 transactions
+WORK_TIMEOUT = 120
 
 
 class Writer:
@@ -42,17 +45,26 @@ class Writer:
         self.process = subprocess.Popen(
             [sys.executable, str(WRITER), str(datadir)], stdout=subprocess.PIPE, text=True
         )
-        self.lines: list[str] = []
-        self.ready = threading.Event()
+        self.lines: list[list[str]] = []
+        self._printed = threading.Condition()
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
 
     def _read(self) -> None:
         for line in self.process.stdout:
             if line.endswith("\n"):  # a line cut by the kill says nothing
-                self.lines.append(line.split())
-            if line == "ready\n":
-                self.ready.set()
+                with self._printed:
+                    self.lines.append(line.split())
+                    self._printed.notify_all()
+        with self._printed:
+            self._printed.notify_all()
+
+    def wait_for_lines(self, count: int, timeout: float) -> bool:
+        """Whether the writer printed ``count`` whole lines within ``timeout`` s."""
+        with self._printed:
+            return self._printed.wait_for(
+                lambda: len(self.lines) >= count or self.process.poll() is not None, timeout
+            ) and len(self.lines) >= count
 
     def kill(self) -> None:
         self.process.send_signal(signal.SIGKILL)
@@ -62,11 +74,15 @@ class Writer:
 
 
 def run_and_kill(datadir: Path, rng: random.Random) -> list[list[str]]:
+    """One life of the writer: killed once it has printed "ready" and then a random
+    number of acks and blocks, plus a random moment into what it does next. So every
+    life makes progress, and with the leftovers of the last one committed first, a
+    life after one that acked only commits a block."""
     writer = Writer(datadir)
-    if not writer.ready.wait(READY_TIMEOUT):
+    if not writer.wait_for_lines(1 + rng.randint(1, LINES_PER_LIFE), WORK_TIMEOUT):
         writer.kill()
-        pytest.fail("the crash writer did not start")
-    time.sleep(rng.uniform(0.05, 1.0))
+        pytest.fail(f"the crash writer did not get going: {writer.lines[-3:]}")
+    time.sleep(rng.uniform(0, 0.05))
     writer.kill()
     assert writer.process.returncode == -signal.SIGKILL, writer.lines[-3:]
     return writer.lines

@@ -14,20 +14,16 @@ blobs kept through inclusion and restarts).
 from __future__ import annotations
 
 import pytest
+from support import fee_market_tx, legacy_tx
 
 from ovm.chain import dev_genesis
 from ovm.chain.dev_accounts import dev_accounts
-from ovm.evm.blobs import BYTES_PER_BLOB, encode_network_form, make_sidecar, versioned_hash
+from ovm.evm.blobs import BYTES_PER_BLOB, encode_network_form, make_sidecar
 from ovm.evm.forks import OVM_CANCUN
 from ovm.evm.gas import GAS_PER_BLOB
-from ovm.evm.transactions import (
-    BlobTransaction,
-    FeeMarketTransaction,
-    LegacyTransaction,
-    encode_transaction,
-    sign_transaction,
-    transaction_hash,
-)
+from ovm.evm.kzg import versioned_hash
+from ovm.evm.signing import sign_transaction
+from ovm.evm.transactions import BlobTransaction, encode_transaction, transaction_hash
 from ovm.node.chain import Blockchain
 from ovm.node.mempool import Mempool, PoolLimits
 from ovm.node.store import ChainStore
@@ -42,16 +38,12 @@ GAS_LIMIT = 30_000_000
 
 
 def transfer(account, nonce: int, *, tip: int = GWEI, fee_cap: int = 10 * GWEI, gas: int = 21000):
-    tx = FeeMarketTransaction(
-        chain_id=CHAIN_ID, nonce=nonce, max_priority_fee_per_gas=tip, max_fee_per_gas=fee_cap,
-        gas=gas, to=TO, value=1, data=b"", access_list=(), y_parity=0, r=0, s=0,
-    )  # fmt: skip
-    return sign_transaction(tx, account.private_key, CHAIN_ID)
+    return fee_market_tx(account.private_key, chain_id=CHAIN_ID, to=TO, nonce=nonce, value=1, gas=gas,
+                         max_priority_fee_per_gas=tip, max_fee_per_gas=fee_cap)
 
 
 def legacy(account, nonce: int, gas_price: int):
-    tx = LegacyTransaction(nonce, gas_price, 21000, TO, 1, b"", 0, 0, 0)
-    return sign_transaction(tx, account.private_key, CHAIN_ID)
+    return legacy_tx(account.private_key, chain_id=CHAIN_ID, to=TO, nonce=nonce, value=1, gas_price=gas_price)
 
 
 def open_chain(path) -> Blockchain:

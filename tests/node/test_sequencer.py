@@ -18,9 +18,10 @@ import asyncio
 
 import pytest
 
+from support import fee_market_tx
 from ovm.chain import dev_genesis
 from ovm.chain.dev_accounts import dev_accounts
-from ovm.evm.transactions import FeeMarketTransaction, encode_transaction, sign_transaction
+from ovm.evm.transactions import encode_transaction
 from ovm.node.chain import Blockchain
 from ovm.node.mempool import Mempool
 from ovm.node.sequencer import MAX_CATCH_UP, BlockStart, Sequencer, SkipBlock
@@ -40,11 +41,8 @@ FAST = 0.02  # seconds between blocks in the interval tests
 
 def transfer(account, nonce: int, value: int = 1, *, to: bytes | None = TO, data: bytes = b"",
              gas: int = 21000) -> bytes:  # fmt: skip
-    tx = FeeMarketTransaction(
-        chain_id=CHAIN_ID, nonce=nonce, max_priority_fee_per_gas=GWEI, max_fee_per_gas=10 * GWEI,
-        gas=gas, to=to, value=value, data=data, access_list=(), y_parity=0, r=0, s=0,
-    )  # fmt: skip
-    return encode_transaction(sign_transaction(tx, account.private_key, CHAIN_ID))
+    tx = fee_market_tx(account.private_key, chain_id=CHAIN_ID, to=to, nonce=nonce, value=value, data=data, gas=gas)
+    return encode_transaction(tx)
 
 
 @pytest.fixture

@@ -16,10 +16,11 @@ import itertools
 
 import pytest
 
+from support import fee_market_tx
 from ovm.chain import Block, Genesis, GenesisAccount, Header, Receipt, ReceiptDetails
 from ovm.chain import combine_blooms, genesis_block, genesis_state, make_receipt
 from ovm.chain.dev_accounts import dev_accounts
-from ovm.evm.transactions import FeeMarketTransaction, sign_transaction, transaction_hash
+from ovm.evm.transactions import FeeMarketTransaction, transaction_hash
 from ovm.node.store import ChainStore, LogRecord, Position, StoreError, log_matches
 from ovm.state import Log, State
 
@@ -41,11 +42,7 @@ def rows(store: ChainStore, before_block: int | None = None) -> tuple[dict, dict
 
 
 def signed(nonce: int) -> FeeMarketTransaction:
-    tx = FeeMarketTransaction(
-        chain_id=CHAIN_ID, nonce=nonce, max_priority_fee_per_gas=1, max_fee_per_gas=10**10,
-        gas=21000, to=B, value=1, data=b"", access_list=(), y_parity=0, r=0, s=0,
-    )  # fmt: skip
-    return sign_transaction(tx, KEY, CHAIN_ID)
+    return fee_market_tx(KEY, chain_id=CHAIN_ID, to=B, nonce=nonce, value=1, max_priority_fee_per_gas=1)
 
 
 GENESIS = Genesis(alloc={A: GenesisAccount(balance=100, nonce=1, code=CODE, storage={1: 5, 2: 6})})

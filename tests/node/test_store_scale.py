@@ -22,7 +22,8 @@ import pytest
 
 from ovm.chain import dev_genesis
 from ovm.chain.dev_accounts import dev_accounts
-from ovm.evm.transactions import FeeMarketTransaction, sign_transaction
+from ovm.evm.signing import sign_transaction
+from ovm.evm.transactions import FeeMarketTransaction
 from ovm.node.chain import Blockchain
 from ovm.node.store import ChainStore
 

@@ -4,37 +4,29 @@ Batches
 
 ovm.rollup.batch: the byte layout, round trips of realistic L2 blocks, taking
 one block out, every kind of malformed batch with its ``BatchError``, the
-size-aware builder for calldata and blobs, and the blob encoding.
+size-aware builder.
 """
 
 from __future__ import annotations
 
 import random
 
-import ckzg
 import pytest
 from l2_blocks import make_blocks
 
-from ovm.evm.precompiles.point_evaluation import trusted_setup
 from ovm.primitives import rlp
-from ovm.rollup import fastlz
+from ovm.primitives import fastlz
 from ovm.rollup.batch import (
-    BLOB_SIZE,
     CALLDATA_BATCH_LIMIT,
     MAX_FRAME_SIZE,
-    USABLE_BYTES_PER_BLOB,
     BatchBuilder,
     BatchError,
     BlockFrameData,
     BlockTooLarge,
     assemble_batch,
-    blob_capacity,
-    blobs_needed,
     decode_batch,
-    decode_blobs,
     decode_frame,
     encode_batch,
-    encode_blobs,
     encode_frame,
     extract_block,
     frame_bounds,
@@ -253,52 +245,3 @@ def test_builder_stops_at_the_block_count_limit():
     assert all(builder.add(empty_block(number)) for number in range(65_535))
     assert builder.add(empty_block(65_535)) is False
     assert len(decode_batch(builder.build())) == 65_535
-
-
-def test_blob_builder_capacity():
-    assert BatchBuilder.for_blobs(1).max_bytes == 4096 * 31 - 4 == blob_capacity(1)
-    assert BatchBuilder.for_blobs(6).max_bytes == 6 * 4096 * 31 - 4
-    for count in (0, 7):
-        with pytest.raises(ValueError, match="1 to 6 blobs"):
-            blob_capacity(count)
-
-
-# --- blobs --------------------------------------------------------------------
-
-
-def test_blobs_round_trip_and_are_valid_blobs(mixed_blocks):
-    batch = encode_batch(mixed_blocks)
-    blobs = encode_blobs(batch)
-    assert len(blobs) == blobs_needed(len(batch)) == 1
-    assert all(len(blob) == BLOB_SIZE for blob in blobs)
-    assert all(blob[at] == 0 for blob in blobs for at in range(0, BLOB_SIZE, 32))
-    assert decode_blobs(blobs) == batch
-    ckzg.blob_to_kzg_commitment(blobs[0], trusted_setup())  # every element is a field element
-
-
-@pytest.mark.parametrize("size, count", [(0, 1), (USABLE_BYTES_PER_BLOB - 4, 1), (USABLE_BYTES_PER_BLOB - 3, 2),
-                                         (6 * USABLE_BYTES_PER_BLOB - 4, 6)])
-def test_blob_capacity_boundaries(size, count):
-    data = random.Random(size).randbytes(size)
-    blobs = encode_blobs(data)
-    assert len(blobs) == count
-    assert decode_blobs(blobs) == data
-
-
-def test_too_much_for_six_blobs():
-    with pytest.raises(BatchError, match="do not fit 6 blobs"):
-        encode_blobs(bytes(6 * USABLE_BYTES_PER_BLOB - 3))
-
-
-def test_malformed_blobs_raise_batch_error():
-    (blob,) = encode_blobs(b"batch")
-    with pytest.raises(BatchError, match="no blobs"):
-        decode_blobs([])
-    with pytest.raises(BatchError, match=f"blob 0 has {BLOB_SIZE - 1} bytes"):
-        decode_blobs([blob[:-1]])
-    with pytest.raises(BatchError, match="blob 1: a field element's high byte is not zero"):
-        decode_blobs([blob, b"\x01" + blob[1:]])
-    with pytest.raises(BatchError, match="blob length 4294967295 exceeds what 1 blobs carry"):
-        decode_blobs([b"\x00\xff\xff\xff\xff" + blob[5:]])
-    with pytest.raises(BatchError, match="nonzero bytes after the data"):
-        decode_blobs([blob[:-1] + b"\x01"])

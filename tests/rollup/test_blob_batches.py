@@ -12,7 +12,8 @@ import subprocess
 import pytest
 from support import REPO
 
-from ovm.evm.blobs import blob_commitment, versioned_hash
+from ovm.evm.blobs import blob_commitment
+from ovm.evm.kzg import versioned_hash
 from ovm.primitives.types import to_hex
 
 from ovm.rollup.artifacts import load

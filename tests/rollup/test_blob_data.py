@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ovm.evm.blobs import BYTES_PER_BLOB
+from ovm.evm.blobs import BYTES_PER_BLOB, blob_commitment
 from ovm.rollup.blob_data import USABLE_BYTES_PER_BLOB, BlobDataError, blob_count, from_blobs, to_blobs
 
 ONE_BLOB = USABLE_BYTES_PER_BLOB - 4  # the length prefix takes 4 bytes
@@ -17,6 +17,12 @@ def test_round_trip(length):
     assert len(blobs) == blob_count(length) and all(len(blob) == BYTES_PER_BLOB for blob in blobs)
     assert all(blob[offset] == 0 for blob in blobs for offset in range(0, BYTES_PER_BLOB, 32))
     assert from_blobs(blobs) == data
+
+
+def test_packed_blobs_are_valid_blobs():
+    """Every field element is below the BLS modulus: the blobs can be committed to."""
+    for blob in to_blobs(b"\xff" * (2 * USABLE_BYTES_PER_BLOB)):
+        assert len(blob_commitment(blob)) == 48
 
 
 def test_one_blob_holds_126972_bytes():

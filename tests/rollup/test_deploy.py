@@ -5,7 +5,7 @@ output from the proposer."""
 from __future__ import annotations
 
 import pytest
-from anvil_process import free_port
+from support import free_port
 
 from ovm.primitives.crypto import keccak256
 from ovm.rollup.artifacts import load

@@ -9,7 +9,7 @@ checked — again when its index is re-used after a deletion.
 from __future__ import annotations
 
 import pytest
-from fake_l1 import DEPOSIT_GAS, FakeL1, FakeL2, frame, rules
+from fake_l1 import FakeL1, FakeL2, frame, rules
 
 from ovm.chain.dev_accounts import dev_accounts
 from ovm.evm.transactions import DepositTransaction

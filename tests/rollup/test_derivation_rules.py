@@ -11,9 +11,10 @@ import dataclasses
 import pytest
 from fake_l1 import BATCHER, DEPOSIT_GAS, GAS_LIMIT, FakeL1, deposit, frame, rules
 
+from support import fee_market_tx
 from ovm.chain.dev_accounts import dev_accounts
 from ovm.evm.l2 import L1_INFO_DEPOSIT_GAS
-from ovm.evm.transactions import FeeMarketTransaction, encode_transaction, sign_transaction
+from ovm.evm.transactions import encode_transaction
 from ovm.rollup.derivation.attributes import L2Parent, Origin, recorded_origin
 from ovm.rollup.derivation.batches import (
     MAX_CANDIDATES,
@@ -40,8 +41,7 @@ RULES = rules(window=4, drift=600)
 
 
 def user_tx(nonce: int = 0) -> bytes:
-    tx = FeeMarketTransaction(901, nonce, 10**9, 10**10, 21000, BOB.address, 1, b"", (), 0, 0, 0)
-    return encode_transaction(sign_transaction(tx, ALICE.private_key, 901))
+    return encode_transaction(fee_market_tx(ALICE.private_key, chain_id=901, to=BOB.address, nonce=nonce, value=1))
 
 
 def origin_of(block, sequence_number: int = 0) -> Origin:

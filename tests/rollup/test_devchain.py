@@ -12,7 +12,8 @@ import pytest
 
 from ovm.chain.dev_accounts import dev_accounts
 from ovm.chain.genesis import DEV_BALANCE, parse_genesis
-from ovm.evm.transactions import FeeMarketTransaction, encode_transaction, sign_transaction
+from ovm.evm.signing import sign_transaction
+from ovm.evm.transactions import FeeMarketTransaction, encode_transaction
 from ovm.primitives.crypto import keccak256
 from ovm.rollup.l1 import DevChain, L1Client, L1Error
 from ovm.rollup.l1.devchain import l1_genesis_json

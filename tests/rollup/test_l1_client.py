@@ -7,10 +7,11 @@ import threading
 from contextlib import contextmanager
 
 import pytest
-from anvil_process import free_port
+from support import free_port
 
 from ovm.evm.gas import blob_base_fee
-from ovm.evm.transactions import FeeMarketTransaction, encode_transaction, sign_transaction
+from ovm.evm.signing import sign_transaction
+from ovm.evm.transactions import FeeMarketTransaction, encode_transaction
 from ovm.primitives.crypto import keccak256
 from ovm.rollup.artifacts import load
 from ovm.rollup.l1 import Contract, L1Client, L1Error, TransactionReverted, deploy

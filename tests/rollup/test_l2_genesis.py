@@ -14,7 +14,7 @@ import dataclasses
 
 from ovm.chain.dev_accounts import dev_accounts
 from ovm.chain.genesis import DEV_BALANCE, ChainConfig, genesis_block, genesis_state
-from ovm.evm.l2 import BASE_FEE_VAULT, DEPOSITOR_ACCOUNT, L1_BLOCK, L1_FEE_VAULT, SEQUENCER_FEE_VAULT
+from ovm.evm.l2 import BASE_FEE_VAULT, DEPOSITOR_ACCOUNT, L1_FEE_VAULT, SEQUENCER_FEE_VAULT
 from ovm.rollup import artifacts
 from ovm.rollup.genesis import l2_genesis, predeploy_alloc
 from ovm.safety import is_predeploy, is_system_sender
@@ -52,9 +52,9 @@ def test_fee_vaults_are_not_allocated():
     assert all(is_predeploy(vault) for vault in (SEQUENCER_FEE_VAULT, BASE_FEE_VAULT, L1_FEE_VAULT))
 
 
-def test_execution_rules_use_the_artifacts_addresses():
-    assert artifacts.PREDEPLOYS["L1Block"] == L1_BLOCK
-    assert artifacts.DEPOSITOR_ACCOUNT == DEPOSITOR_ACCOUNT
+def test_the_compiled_l1block_has_the_execution_rules_depositor():
+    """The depositor is a constant in L1Block.sol; the execution rules send the L1-info deposit from theirs."""
+    assert DEPOSITOR_ACCOUNT in artifacts.load("L1Block").deployed_bytecode
     assert is_system_sender(DEPOSITOR_ACCOUNT)
 
 

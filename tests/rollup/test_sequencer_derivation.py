@@ -15,9 +15,10 @@ from __future__ import annotations
 import pytest
 from fake_l1 import FakeL1, forced_withdrawal, rules
 
+from support import fee_market_tx
 from ovm.chain.dev_accounts import dev_accounts
 from ovm.evm.forks.ovm_cancun import OVM_CANCUN
-from ovm.evm.transactions import DepositTransaction, FeeMarketTransaction, encode_transaction, sign_transaction
+from ovm.evm.transactions import DepositTransaction, encode_transaction
 from ovm.node.chain import Blockchain
 from ovm.node.mempool import Mempool
 from ovm.node.sequencer import Sequencer
@@ -37,8 +38,9 @@ ETHER = 10**18
 
 
 def user_tx(nonce: int, account=USER) -> bytes:
-    tx = FeeMarketTransaction(901, nonce, 10**9, 100 * 10**9, 21000, VICTIM.address, 1, b"", (), 0, 0, 0)
-    return encode_transaction(sign_transaction(tx, account.private_key, 901))
+    tx = fee_market_tx(account.private_key, chain_id=901, to=VICTIM.address, nonce=nonce, value=1,
+                       max_fee_per_gas=100 * 10**9)
+    return encode_transaction(tx)
 
 
 def open_chain(path, l1: FakeL1, clock) -> Blockchain:

@@ -13,24 +13,22 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
+from support import fee_market_tx, legacy_tx
 
 from ovm.chain.dev_accounts import dev_accounts
 from ovm.evm import gas as G
 from ovm.evm.blobs import (
     BYTES_PER_BLOB,
-    FIELD_ELEMENTS_PER_BLOB,
     BlobSidecar,
     encode_network_form,
     make_sidecar,
-    versioned_hash,
 )
+from ovm.evm.kzg import FIELD_ELEMENTS_PER_BLOB, versioned_hash
+from ovm.evm.signing import sign_transaction
 from ovm.evm.transactions import (
     AccessListTransaction,
     BlobTransaction,
-    FeeMarketTransaction,
-    LegacyTransaction,
     encode_transaction,
-    sign_transaction,
     transaction_hash,
 )
 from ovm.primitives import rlp
@@ -42,8 +40,8 @@ from ovm.safety import (
     AdmissionError,
     admit,
     chain_deployment_policy,
+    system_addresses,
 )
-from ovm.safety import system_addresses
 from ovm.state import State
 
 CHAIN_ID = 901
@@ -56,18 +54,12 @@ NOT_ON_CURVE_R = 5  # no point on secp256k1 has x = 5
 
 
 def fee_market(key: bytes = ALICE.private_key, chain_id: int = CHAIN_ID, **fields):
-    values = dict(
-        chain_id=chain_id, nonce=0, max_priority_fee_per_gas=1, max_fee_per_gas=2 * BASE_FEE,
-        gas=21000, to=TO, value=1, data=b"", access_list=(), y_parity=0, r=0, s=0,
-    )  # fmt: skip
-    values.update(fields)
-    return sign_transaction(FeeMarketTransaction(**values), key, chain_id)
+    values = dict(to=TO, value=1, max_priority_fee_per_gas=1, max_fee_per_gas=2 * BASE_FEE)
+    return fee_market_tx(key, chain_id=chain_id, **{**values, **fields})
 
 
 def legacy(chain_id: int | None = CHAIN_ID, **fields):
-    values = dict(nonce=0, gas_price=BASE_FEE, gas=21000, to=TO, value=1, data=b"", v=0, r=0, s=0)
-    values.update(fields)
-    return sign_transaction(LegacyTransaction(**values), ALICE.private_key, chain_id)
+    return legacy_tx(ALICE.private_key, chain_id=chain_id, **{"to": TO, "value": 1, "gas_price": BASE_FEE, **fields})
 
 
 def raw(tx) -> bytes:

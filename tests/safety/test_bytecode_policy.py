@@ -20,7 +20,8 @@ from ovm.evm.exceptions import DeploymentRejected
 from ovm.evm.forks import CANCUN
 from ovm.evm.instructions.system import create_address
 from ovm.evm.processor import process_transaction
-from ovm.evm.transactions import FeeMarketTransaction, sign_transaction
+from ovm.evm.signing import sign_transaction
+from ovm.evm.transactions import FeeMarketTransaction
 from ovm.safety import (
     OVM1_RULES,
     OVM1_SAFE_BYTECODE,
@@ -35,7 +36,6 @@ from ovm.safety import (
 from ovm.safety.bytecode_policy import (
     OVM1_CALLER_SEQUENCES,
     OVM1_HALTING_OPCODES,
-    OVM1_RULES,
     SafeBytecodeRules,
     gate_mask,
 )

@@ -3,7 +3,7 @@ pragma solidity ^0.8.28;
 
 /// @title FastLZ
 /// @notice Decompression of FastLZ level 1, the stream Solady's LibZip.flzCompress writes and
-///         ovm.rollup.fastlz reads and writes (its docstring describes the format). Every
+///         ovm.primitives.fastlz reads and writes (its docstring describes the format). Every
 ///         instruction is checked: a stream cut short, a match reaching before the start of
 ///         the output, or output beyond the caller's bound reverts with a "FastLZ: ..." reason.
 /// @dev    The output is written straight to free memory and allocated at the end, so memory

@@ -20,10 +20,21 @@ transaction types it adds. A fork's file is that list; there are no
 
 From Prague a fork sets ``calldata_floor_per_token``: a transaction uses at
 least 21000 gas plus that much per calldata token, and its gas limit must
-cover that floor (``ovm.evm.transactions.calldata_floor_gas``); 0 is no floor.
+cover that floor (``ovm.evm.intrinsic.calldata_floor_gas``); 0 is no floor.
+From Osaka it sets ``max_transaction_gas``: no transaction may have a larger
+gas limit (``ovm.evm.validation.check_transaction_gas_cap``); ``None`` is no cap.
+
+From Prague a fork sets ``code_delegation`` (EIP-7702): a transaction whose
+target holds a delegation designator runs the delegate's code, and a sender
+holding one may still send (``ovm.evm.delegation``). Its call instructions
+follow designators too, but those are handlers like any other
+(``ovm.evm.instructions.system.CALLS_FOLLOWING_DELEGATION``).
 
 An L2 fork also carries ``l2``, the OP Stack's rules (``ovm.evm.l2.L2Rules``:
-fee vaults and the L1 data fee); Ethereum's forks have none.
+fee vaults, the L1 data fee, the header's withdrawals root); Ethereum's forks
+have none. An L2 fork is made from the Ethereum fork whose EVM it runs by
+``Fork.on_l2``, which keeps that fork's instruction set object, so the two
+share translations.
 
 A chain that restricts what may be deployed (``ovm.safety.bytecode_policy``)
 runs a copy of its fork with a ``deployment_check``: the machine asks it about
@@ -42,6 +53,7 @@ from ..instructions import control_flow, expressions, stack
 from ..l2 import L2Rules
 from ..opcodes import BY_NAME, Kind, OpInfo
 from ..precompiles import Precompile
+from ..transactions import BlobTransaction, DepositTransaction
 
 
 class DeploymentCheck(Protocol):
@@ -140,6 +152,8 @@ class Fork:
     deployment_check: DeploymentCheck | None = None
     l2: L2Rules | None = None
     calldata_floor_per_token: int = 0
+    max_transaction_gas: int | None = None
+    code_delegation: bool = False
 
     def derive(
         self,
@@ -161,4 +175,16 @@ class Fork:
             precompiles={**self.precompiles, **add_precompiles},
             transaction_types=self.transaction_types | frozenset(add_transaction_types),
             **fields,
+        )
+
+    def on_l2(self, name: str, rules: L2Rules, add_precompiles: Mapping[bytes, Precompile] = {}) -> Fork:
+        """This fork's EVM on an OP Stack L2: the same instructions, these
+        precompiles added, deposits (0x7E) accepted and blob transactions not
+        (Ecotone disables them on L2, specs ``exec-engine.md``), and ``rules``."""
+        return dataclasses.replace(
+            self,
+            name=name,
+            precompiles={**self.precompiles, **add_precompiles},
+            transaction_types=(self.transaction_types - {BlobTransaction.TYPE}) | {DepositTransaction.TYPE},
+            l2=rules,
         )

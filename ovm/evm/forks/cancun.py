@@ -88,15 +88,12 @@ _HANDLERS = {
     "TSTORE": storage.tstore,
     "MCOPY": memory.mcopy,
     "CREATE": system.create,
-    "CALL": system.call,
-    "CALLCODE": system.callcode,
     "RETURN": system.return_,
-    "DELEGATECALL": system.delegatecall,
     "CREATE2": system.create2,
-    "STATICCALL": system.staticcall,
     "REVERT": system.revert,
     "INVALID": control_flow.invalid,
     "SELFDESTRUCT": system.selfdestruct,
+    **system.CALLS,
     **{f"LOG{n}": log.make_log(n) for n in range(5)},
 }
 

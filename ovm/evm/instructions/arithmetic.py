@@ -7,10 +7,9 @@ EXP is the one arithmetic instruction whose cost depends on its operands
 bitwise instructions are expressions in ``expressions``.
 """
 
+from ...primitives.types import UINT256_CEIL as CEIL
 from ..exceptions import OutOfGas
 from ..gas import EXP_BYTE
-
-CEIL = 1 << 256
 
 
 def exp_cost(exponent: int) -> int:

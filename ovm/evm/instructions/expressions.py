@@ -18,11 +18,10 @@ from __future__ import annotations
 
 from typing import Callable
 
+from ...primitives.types import UINT256_CEIL as CEIL, UINT256_MAX as M
 from ..exceptions import StackOverflow
 from ..gas import STACK_LIMIT
 
-M = (1 << 256) - 1
-CEIL = 1 << 256
 SIGN = 1 << 255
 OPERANDS = ("a", "b", "c")
 
@@ -96,6 +95,9 @@ PURE: dict[str, tuple[int, str]] = {
     "SHL": (2, "({b} << {a}) & M if {a} < 256 else 0"),
     "SHR": (2, "{b} >> {a} if {a} < 256 else 0"),
     "SAR": (2, "sar({a}, {b})"),
+    # Leading zero bits of the word; 256 for zero. The parentheses let a
+    # literal operand be inlined (``(5).bit_length()``).
+    "CLZ": (1, "256 - ({a}).bit_length()"),
 }
 
 # Values a frame can read without side effects: name -> expression over ``f``.

@@ -7,11 +7,21 @@ its gas (EIP-150's all-but-one-64th, EIP-2929 access costs), checks what can
 fail without running code (balance, depth, address collision), and then hands
 a new frame to the machine, which runs it next (``FrameSwitch``) or, for a
 precompile or empty code, finishes it at once.
+
+The four calls are written once and built per way of finding the code to run
+(``call_instructions``): an account's own code (``CALLS``, to Cancun), or,
+from Prague, its delegate's where it holds a delegation designator
+(``CALLS_FOLLOWING_DELEGATION``, EIP-7702: the delegate's access is paid on top
+of the target's, warm 100 or cold 2600, and a delegate that is a precompile
+runs nothing).
 """
+
+from typing import Callable
 
 from ...primitives import rlp
 from ...primitives.crypto import keccak256
 from .. import gas as G
+from ..delegation import delegated_address
 from ..exceptions import FrameSwitch, OutOfGas, Revert, Stop, WriteInStaticContext
 from ..frame import Frame
 from ..memory import charge, expand, expand_for_two, read
@@ -22,75 +32,112 @@ from .environment import COLD_SURCHARGE, word_to_address
 # -- calls --------------------------------------------------------------------
 
 
-def call(f):
-    s = f.stack
-    gas = s.pop()
-    target = word_to_address(s.pop())
-    value = s.pop()
-    in_offset, in_size, out_offset, out_size = s.pop(), s.pop(), s.pop(), s.pop()
-    expand_for_two(f, in_offset, in_size, out_offset, out_size)
+CodeLoader = Callable[[Frame, bytes], "tuple[bytes, bytes, bool, int]"]
+"""How a call finds the code to run at an address: ``(code address, code,
+whether it is a delegate's, extra access gas)``; a fork's calls are built
+around one (``call_instructions``)."""
+
+
+def own_code(f: Frame, address: bytes) -> tuple[bytes, bytes, bool, int]:
+    """The account's own code (up to Cancun)."""
+    return address, f.state.get_code(address), False, 0
+
+
+def delegated_code(f: Frame, address: bytes) -> tuple[bytes, bytes, bool, int]:
+    """The delegate's code if the account holds a delegation designator
+    (EIP-7702), one step only, paying for the delegate's access (warm or cold)
+    and warming it; else the account's own code."""
     state = f.state
-    extra = 0 if state.warm_address(target) else COLD_SURCHARGE
-    if value:
-        extra += G.CALL_VALUE
-        if not state.is_alive(target):
-            extra += G.NEW_ACCOUNT
-    charge(f, extra)
-    if f.is_static and value:
-        raise WriteInStaticContext
-    _message_call(
-        f, gas, value, f.address, target, target, True, f.is_static,
-        in_offset, in_size, out_offset, out_size,
-    )
+    code = state.get_code(address)
+    delegate = delegated_address(code)
+    if delegate is None:
+        return address, code, False, 0
+    cost = G.WARM_ACCESS if state.warm_address(delegate) else G.COLD_ACCOUNT_ACCESS
+    return delegate, state.get_code(delegate), True, cost
 
 
-def callcode(f):
-    s = f.stack
-    gas = s.pop()
-    code_address = word_to_address(s.pop())
-    value = s.pop()
-    in_offset, in_size, out_offset, out_size = s.pop(), s.pop(), s.pop(), s.pop()
-    expand_for_two(f, in_offset, in_size, out_offset, out_size)
-    extra = 0 if f.state.warm_address(code_address) else COLD_SURCHARGE
-    if value:
-        extra += G.CALL_VALUE
-    charge(f, extra)
-    _message_call(
-        f, gas, value, f.address, f.address, code_address, True, f.is_static,
-        in_offset, in_size, out_offset, out_size,
-    )
+def call_instructions(load_code: CodeLoader) -> dict[str, Callable]:
+    """CALL, CALLCODE, DELEGATECALL and STATICCALL, finding code with ``load_code``."""
+
+    def call(f):
+        s = f.stack
+        gas = s.pop()
+        target = word_to_address(s.pop())
+        value = s.pop()
+        in_offset, in_size, out_offset, out_size = s.pop(), s.pop(), s.pop(), s.pop()
+        expand_for_two(f, in_offset, in_size, out_offset, out_size)
+        state = f.state
+        extra = 0 if state.warm_address(target) else COLD_SURCHARGE
+        code_address, code, delegated, access = load_code(f, target)
+        extra += access
+        if value:
+            extra += G.CALL_VALUE
+            if not state.is_alive(target):
+                extra += G.NEW_ACCOUNT
+        charge(f, extra)
+        if f.is_static and value:
+            raise WriteInStaticContext
+        _message_call(
+            f, gas, value, f.address, target, code_address, code, delegated, True, f.is_static,
+            in_offset, in_size, out_offset, out_size,
+        )
+
+    def callcode(f):
+        s = f.stack
+        gas = s.pop()
+        target = word_to_address(s.pop())
+        value = s.pop()
+        in_offset, in_size, out_offset, out_size = s.pop(), s.pop(), s.pop(), s.pop()
+        expand_for_two(f, in_offset, in_size, out_offset, out_size)
+        extra = 0 if f.state.warm_address(target) else COLD_SURCHARGE
+        code_address, code, delegated, access = load_code(f, target)
+        extra += access
+        if value:
+            extra += G.CALL_VALUE
+        charge(f, extra)
+        _message_call(
+            f, gas, value, f.address, f.address, code_address, code, delegated, True, f.is_static,
+            in_offset, in_size, out_offset, out_size,
+        )
+
+    def delegatecall(f):
+        s = f.stack
+        gas = s.pop()
+        target = word_to_address(s.pop())
+        in_offset, in_size, out_offset, out_size = s.pop(), s.pop(), s.pop(), s.pop()
+        expand_for_two(f, in_offset, in_size, out_offset, out_size)
+        extra = 0 if f.state.warm_address(target) else COLD_SURCHARGE
+        code_address, code, delegated, access = load_code(f, target)
+        charge(f, extra + access)
+        _message_call(
+            f, gas, f.value, f.caller, f.address, code_address, code, delegated, False, f.is_static,
+            in_offset, in_size, out_offset, out_size,
+        )
+
+    def staticcall(f):
+        s = f.stack
+        gas = s.pop()
+        target = word_to_address(s.pop())
+        in_offset, in_size, out_offset, out_size = s.pop(), s.pop(), s.pop(), s.pop()
+        expand_for_two(f, in_offset, in_size, out_offset, out_size)
+        extra = 0 if f.state.warm_address(target) else COLD_SURCHARGE
+        code_address, code, delegated, access = load_code(f, target)
+        charge(f, extra + access)
+        _message_call(
+            f, gas, 0, f.address, target, code_address, code, delegated, True, True,
+            in_offset, in_size, out_offset, out_size,
+        )
+
+    return {"CALL": call, "CALLCODE": callcode, "DELEGATECALL": delegatecall, "STATICCALL": staticcall}
 
 
-def delegatecall(f):
-    s = f.stack
-    gas = s.pop()
-    code_address = word_to_address(s.pop())
-    in_offset, in_size, out_offset, out_size = s.pop(), s.pop(), s.pop(), s.pop()
-    expand_for_two(f, in_offset, in_size, out_offset, out_size)
-    if not f.state.warm_address(code_address):
-        charge(f, COLD_SURCHARGE)
-    _message_call(
-        f, gas, f.value, f.caller, f.address, code_address, False, f.is_static,
-        in_offset, in_size, out_offset, out_size,
-    )
-
-
-def staticcall(f):
-    s = f.stack
-    gas = s.pop()
-    target = word_to_address(s.pop())
-    in_offset, in_size, out_offset, out_size = s.pop(), s.pop(), s.pop(), s.pop()
-    expand_for_two(f, in_offset, in_size, out_offset, out_size)
-    if not f.state.warm_address(target):
-        charge(f, COLD_SURCHARGE)
-    _message_call(
-        f, gas, 0, f.address, target, target, True, True,
-        in_offset, in_size, out_offset, out_size,
-    )
+CALLS = call_instructions(own_code)
+CALLS_FOLLOWING_DELEGATION = call_instructions(delegated_code)
+"""Prague's calls (EIP-7702): an account with a delegation designator runs its delegate's code."""
 
 
 def _message_call(
-    f, requested_gas, value, caller, target, code_address, transfers_value, is_static,
+    f, requested_gas, value, caller, target, code_address, code, delegated, transfers_value, is_static,
     in_offset, in_size, out_offset, out_size,
 ):
     """Common tail of the four calls, after memory and access costs are paid."""
@@ -115,7 +162,7 @@ def _message_call(
         code_address=code_address,
         value=value,
         data=read(f, in_offset, in_size),
-        code=f.state.get_code(code_address),
+        code=code,
         gas=gas,
         depth=f.depth + 1,
         is_static=is_static,
@@ -124,7 +171,7 @@ def _message_call(
         ret_size=out_size,
         parent=f,
     )
-    if f.machine.enter(child):
+    if f.machine.enter(child, delegated):
         raise FrameSwitch
 
 

@@ -3,8 +3,10 @@ Precompiled contracts
 =====================
 
 The Cancun precompiles at addresses 0x01–0x0a, Prague's BLS12-381 operations at
-0x0b–0x11, and P256VERIFY (0x100) for a fork to take up at the price it
-chooses, one module per family. Each is a :class:`Precompile`: a price for an
+0x0b–0x11, and what Osaka changes (``OSAKA_PRECOMPILES``: modexp repriced and
+bounded, ``modexp.OSAKA``; P256VERIFY added at 0x100 for 6900 gas), one module
+per family; P256VERIFY can be had at another price (``p256verify_precompile``)
+for a fork that chooses one. Each is a :class:`Precompile`: a price for an
 input, and a function from input to output. The interpreter charges
 ``gas(data)`` (refusing the call when it exceeds the gas available) before it
 calls ``run(data)``; a :class:`PrecompileError` from ``run`` fails the call and
@@ -60,7 +62,7 @@ CANCUN_PRECOMPILES: dict[bytes, Precompile] = {
     _address(0x02): Precompile("sha256", hashes.sha256_gas, hashes.sha256),
     _address(0x03): Precompile("ripemd160", hashes.ripemd160_gas, hashes.ripemd160),
     _address(0x04): Precompile("identity", hashes.identity_gas, hashes.identity),
-    _address(0x05): Precompile("modexp", modexp.gas, modexp.run),
+    _address(0x05): Precompile("modexp", modexp.BERLIN.gas, modexp.BERLIN.run),
     _address(0x06): Precompile("bn254_add", bn254.add_gas, bn254.add),
     _address(0x07): Precompile("bn254_mul", bn254.mul_gas, bn254.mul),
     _address(0x08): Precompile("bn254_pairing", bn254.pairing_gas, bn254.pairing),
@@ -95,10 +97,22 @@ def p256verify_precompile(gas: int = p256verify.OSAKA_GAS) -> Precompile:
     return Precompile("p256verify", FlatPrice(gas), p256verify.run)
 
 
+MODEXP_ADDRESS = _address(0x05)
+
+OSAKA_PRECOMPILES: dict[bytes, Precompile] = {
+    MODEXP_ADDRESS: Precompile("modexp", modexp.OSAKA.gas, modexp.OSAKA.run),
+    P256VERIFY_ADDRESS: p256verify_precompile(p256verify.OSAKA_GAS),
+}
+"""What Osaka changes: modexp's price and bounds (EIP-7883, EIP-7823), and
+P256VERIFY (EIP-7951)."""
+
+
 __all__ = [
     "BLS12_381_PRECOMPILES",
     "CANCUN_PRECOMPILES",
     "FlatPrice",
+    "MODEXP_ADDRESS",
+    "OSAKA_PRECOMPILES",
     "P256VERIFY_ADDRESS",
     "Precompile",
     "PrecompileError",

@@ -17,18 +17,15 @@ process.
 from __future__ import annotations
 
 import functools
-import hashlib
 from importlib import resources
 
 import ckzg
 
+from ..kzg import BLS_MODULUS, FIELD_ELEMENTS_PER_BLOB, versioned_hash
 from . import PrecompileError
 
 POINT_EVALUATION_GAS = 50000
 INPUT_SIZE = 192
-VERSIONED_HASH_VERSION_KZG = 0x01
-FIELD_ELEMENTS_PER_BLOB = 4096
-BLS_MODULUS = 0x73EDA753299D7D483339D80809A1D80553BDA402FFFE5BFEFFFFFFFF00000001
 SUCCESS_OUTPUT = FIELD_ELEMENTS_PER_BLOB.to_bytes(32, "big") + BLS_MODULUS.to_bytes(32, "big")
 TRUSTED_SETUP_FILE = "trusted_setup.txt"
 # ckzg's precomputation only speeds up cell proofs (EIP-7594); 0 loads fastest.
@@ -43,10 +40,6 @@ def trusted_setup() -> object:
         return ckzg.load_trusted_setup(str(path), TRUSTED_SETUP_PRECOMPUTE)
 
 
-def kzg_to_versioned_hash(commitment: bytes) -> bytes:
-    return bytes((VERSIONED_HASH_VERSION_KZG,)) + hashlib.sha256(commitment).digest()[1:]
-
-
 def gas(data: bytes) -> int:
     return POINT_EVALUATION_GAS
 
@@ -54,9 +47,9 @@ def gas(data: bytes) -> int:
 def run(data: bytes) -> bytes:
     if len(data) != INPUT_SIZE:
         raise PrecompileError("point evaluation input must be 192 bytes")
-    versioned_hash, z, y = data[0:32], data[32:64], data[64:96]
+    claimed_hash, z, y = data[0:32], data[32:64], data[64:96]
     commitment, proof = data[96:144], data[144:192]
-    if kzg_to_versioned_hash(commitment) != versioned_hash:
+    if versioned_hash(commitment) != claimed_hash:
         raise PrecompileError("commitment does not match the versioned hash")
     try:
         valid = ckzg.verify_kzg_proof(commitment, z, y, proof, trusted_setup())

@@ -27,15 +27,16 @@ from typing import Any, Iterator
 from ...chain import Block, Receipt, next_excess_blob_gas
 from ...evm.exceptions import Revert
 from ...evm.gas import blob_base_fee
+from ...evm.signing import sign_transaction
 from ...evm.transactions import (
     AccessListTransaction,
     DepositTransaction,
     FeeMarketTransaction,
     InvalidTransaction,
     LegacyTransaction,
+    SetCodeTransaction,
     Transaction,
     encode_transaction,
-    sign_transaction,
 )
 from ...safety import AdmissionError
 from ...state import State
@@ -287,19 +288,39 @@ class Eth:
             with chain_errors():
                 gas = self._chain.estimate_gas(self._request(call))
         common = dict(nonce=nonce, gas=gas, to=call.to, value=call.value or 0, data=call.data or b"")
+        if call.authorization_list is not None:
+            return self._set_code_transaction(call, common)
         if call.gas_price is not None and call.access_list is None:
             return LegacyTransaction(gas_price=call.gas_price, v=0, r=0, s=0, **common)
         if call.gas_price is not None:
             return AccessListTransaction(chain_id=self._chain.chain_id, gas_price=call.gas_price,
                                          access_list=call.access_list, y_parity=0, r=0, s=0, **common)
-        tip = SUGGESTED_TIP if call.max_priority_fee_per_gas is None else call.max_priority_fee_per_gas
-        fee_cap = call.max_fee_per_gas
-        if fee_cap is None:
-            fee_cap = 2 * self._chain.next_base_fee() + tip
+        tip, fee_cap = self._fees(call)
         return FeeMarketTransaction(
             chain_id=self._chain.chain_id, max_priority_fee_per_gas=tip, max_fee_per_gas=fee_cap,
             access_list=call.access_list or (), y_parity=0, r=0, s=0, **common,
         )  # fmt: skip
+
+    def _set_code_transaction(self, call: CallObject, common: dict) -> SetCodeTransaction:
+        """geth's type-4 transaction for a call object with an ``authorizationList``."""
+        if call.gas_price is not None:
+            raise ServerError("both gasPrice and authorizationList specified")
+        if call.to is None:
+            raise ServerError('authorizationList provided for contract creation, but "to" field is missing')
+        tip, fee_cap = self._fees(call)
+        return SetCodeTransaction(
+            chain_id=self._chain.chain_id, max_priority_fee_per_gas=tip, max_fee_per_gas=fee_cap,
+            access_list=call.access_list or (), authorization_list=call.authorization_list,
+            y_parity=0, r=0, s=0, **common,
+        )  # fmt: skip
+
+    def _fees(self, call: CallObject) -> tuple[int, int]:
+        """The tip and fee cap of a call object, defaulted as geth does."""
+        tip = SUGGESTED_TIP if call.max_priority_fee_per_gas is None else call.max_priority_fee_per_gas
+        fee_cap = call.max_fee_per_gas
+        if fee_cap is None:
+            fee_cap = 2 * self._chain.next_base_fee() + tip
+        return tip, fee_cap
 
     def getTransactionByHash(self, tx_hash: Hash) -> dict | None:
         location = self._chain.transaction(tx_hash)
@@ -406,6 +427,7 @@ def call_request(call: CallObject, gas_cap: int) -> CallRequest:
         max_priority_fee=call.max_priority_fee_per_gas, value=call.value or 0,
         data=call.data or b"", access_list=call.access_list or (),
         blob_versioned_hashes=call.blob_versioned_hashes or (), max_fee_per_blob_gas=call.max_fee_per_blob_gas,
+        authorization_list=call.authorization_list,
     )  # fmt: skip
     if call.sender is not None:
         fields["sender"] = call.sender

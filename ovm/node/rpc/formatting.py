@@ -14,6 +14,10 @@ L2 additions follow op-geth: a deposit (type 0x7E) shows ``sourceHash``,
 ``depositNonce`` and ``depositReceiptVersion``, and every other L2 receipt the
 L1 data fee (``l1Fee``, ``l1GasUsed``, ``l1GasPrice``, ``l1BaseFeeScalar``,
 ``l1BlobBaseFee``, ``l1BlobBaseFeeScalar``).
+
+A set-code transaction (type 4, EIP-7702) shows its ``authorizationList`` as
+geth does (``chainId``, ``address``, ``nonce``, ``yParity``, ``r``, ``s``); its
+receipt is like any other's, with type ``0x4``.
 """
 
 from __future__ import annotations
@@ -24,15 +28,17 @@ from typing import Sequence
 from ...chain import Block, Header, Receipt, ReceiptDetails, block_hash, encode_block
 from ...evm.l2 import L1Charge
 from ...evm.processor import effective_gas_price
+from ...evm.signing import recover_sender
 from ...evm.transactions import (
     AccessListTransaction,
+    Authorization,
     BlobTransaction,
     DepositTransaction,
-    FeeMarketTransaction,
+    DynamicFeeTransaction,
     LegacyTransaction,
+    SetCodeTransaction,
     Transaction,
     max_fee_per_gas,
-    recover_sender,
     transaction_hash,
 )
 from ...state import Log
@@ -156,13 +162,27 @@ def transaction_json(
         {"address": data(address), "storageKeys": [data(key) for key in keys]}
         for address, keys in tx.access_list
     ]
-    if isinstance(tx, (FeeMarketTransaction, BlobTransaction)):
+    if isinstance(tx, DynamicFeeTransaction):
         out["maxFeePerGas"] = quantity(tx.max_fee_per_gas)
         out["maxPriorityFeePerGas"] = quantity(tx.max_priority_fee_per_gas)
     if isinstance(tx, BlobTransaction):
         out["maxFeePerBlobGas"] = quantity(tx.max_fee_per_blob_gas)
         out["blobVersionedHashes"] = [data(h) for h in tx.blob_versioned_hashes]
+    if isinstance(tx, SetCodeTransaction):
+        out["authorizationList"] = [authorization_json(auth) for auth in tx.authorization_list]
     return out
+
+
+def authorization_json(auth: Authorization) -> dict:
+    """geth's ``SetCodeAuthorization`` JSON (EIP-7702)."""
+    return {
+        "chainId": quantity(auth.chain_id),
+        "address": data(auth.address),
+        "nonce": quantity(auth.nonce),
+        "yParity": quantity(auth.y_parity),
+        "r": quantity(auth.r),
+        "s": quantity(auth.s),
+    }
 
 
 def _deposit_fields(tx: DepositTransaction, receipt: Receipt | None) -> dict:
@@ -250,7 +270,7 @@ def receipt_json(record: ReceiptRecord) -> dict:
 
 
 def l1_fee_json(charge: L1Charge) -> dict:
-    """op-geth's L1 data fee fields of a receipt (Ecotone)."""
+    """op-geth's L1 data fee fields of a receipt (the same from Ecotone on)."""
     values = charge.values
     return {
         "l1Fee": quantity(charge.fee),

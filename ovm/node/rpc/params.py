@@ -20,8 +20,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Annotated, Any, Callable
 
+from ...evm.transactions import Authorization
+from ...primitives.json_fields import json_type, within
 from ...primitives.types import UINT64_MAX, UINT256_MAX
 
 BLOCK_TAGS = ("latest", "pending", "safe", "finalized", "earliest")
@@ -32,32 +35,22 @@ class ParamError(ValueError):
     """A parameter value that cannot be converted; the message says why."""
 
 
+_field = partial(within, error=ParamError)
+"""``_field(convert, value, name)``: the converted value; an error names the field."""
+
+
 # --- scalars ----------------------------------------------------------------------
 
 
 def _hex_digits(value: Any, what: str) -> str:
     if not isinstance(value, str):
-        raise ParamError(f"expected a hex string for {what}, got {_json_type(value)}")
+        raise ParamError(f"expected a hex string for {what}, got {json_type(value)}")
     if value[:2] not in ("0x", "0X"):
         raise ParamError(f"hex string without 0x prefix for {what}")
     digits = value[2:]
     if not HEX_DIGITS.fullmatch(digits):
         raise ParamError(f"invalid hex string for {what}")
     return digits
-
-
-def _json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "an array"
-    return "an object"
 
 
 def quantity(value: Any, limit: int = UINT256_MAX, what: str = "a quantity") -> int:
@@ -114,13 +107,13 @@ def storage_slot(value: Any) -> int:
 
 def boolean(value: Any) -> bool:
     if not isinstance(value, bool):
-        raise ParamError(f"expected a boolean, got {_json_type(value)}")
+        raise ParamError(f"expected a boolean, got {json_type(value)}")
     return value
 
 
 def obj(value: Any, what: str) -> dict:
     if not isinstance(value, dict):
-        raise ParamError(f"expected an object for {what}, got {_json_type(value)}")
+        raise ParamError(f"expected an object for {what}, got {json_type(value)}")
     return value
 
 
@@ -130,7 +123,7 @@ def any_json(value: Any) -> Any:
 
 def text(value: Any) -> str:
     if not isinstance(value, str):
-        raise ParamError(f"expected a string, got {_json_type(value)}")
+        raise ParamError(f"expected a string, got {json_type(value)}")
     return value
 
 
@@ -139,7 +132,7 @@ def list_of(convert: Callable[[Any], Any]) -> Callable[[Any], list]:
 
     def convert_list(value: Any) -> list:
         if not isinstance(value, list):
-            raise ParamError(f"expected an array, got {_json_type(value)}")
+            raise ParamError(f"expected an array, got {json_type(value)}")
         return [_field(convert, item, f"[{i}]") for i, item in enumerate(value)]
 
     return convert_list
@@ -203,11 +196,12 @@ class CallObject:
     type: int | None = None
     blob_versioned_hashes: tuple[bytes, ...] | None = None
     max_fee_per_blob_gas: int | None = None
+    authorization_list: tuple | None = None  # of ``ovm.evm.transactions.Authorization``
 
 
 def blob_hashes(value: Any) -> tuple[bytes, ...]:
     if not isinstance(value, list):
-        raise ParamError(f"expected an array, got {_json_type(value)}")
+        raise ParamError(f"expected an array, got {json_type(value)}")
     return tuple(_field(hash32, item, f"[{i}]") for i, item in enumerate(value))
 
 
@@ -229,16 +223,9 @@ CALL_FIELDS: dict[str, tuple[str, Callable[[Any], Any]]] = {
 IGNORED_CALL_FIELDS = frozenset({"blobs", "commitments", "proofs", "cellProofs", "sidecar", "hash"})
 
 
-def _field(convert: Callable[[Any], Any], raw: Any, name: str) -> Any:
-    try:
-        return convert(raw)
-    except ParamError as exc:
-        raise ParamError(f"{name}: {exc}") from None
-
-
 def access_list(value: Any) -> tuple:
     if not isinstance(value, list):
-        raise ParamError(f"expected an array, got {_json_type(value)}")
+        raise ParamError(f"expected an array, got {json_type(value)}")
     entries = []
     for i, entry in enumerate(value):
         entry = obj(entry, f"entry {i}")
@@ -252,12 +239,40 @@ def access_list(value: Any) -> tuple:
     return tuple(entries)
 
 
+AUTHORIZATION_FIELDS: dict[str, tuple[str, Callable[[Any], Any]]] = {
+    "chainId": ("chain_id", quantity),
+    "address": ("address", address),
+    "nonce": ("nonce", uint64),
+    "yParity": ("y_parity", lambda value: quantity(value, 0xFF, "an 8-bit quantity")),
+    "r": ("r", quantity),
+    "s": ("s", quantity),
+}
+"""geth's JSON of an EIP-7702 authorization (``SetCodeAuthorization``), every
+field required; other keys (a ``v`` some clients add) are ignored, as geth does."""
+
+
+def authorization(value: Any) -> Authorization:
+    fields = obj(value, "an authorization")
+    values = {}
+    for key, (name, convert) in AUTHORIZATION_FIELDS.items():
+        if fields.get(key) is None:
+            raise ParamError(f"missing required field '{key}' for SetCodeAuthorization")
+        values[name] = _field(convert, fields[key], key)
+    return Authorization(**values)
+
+
+def authorization_list(value: Any) -> tuple:
+    if not isinstance(value, list):
+        raise ParamError(f"expected an array, got {json_type(value)}")
+    return tuple(_field(authorization, item, f"[{i}]") for i, item in enumerate(value))
+
+
 def call_object(value: Any) -> CallObject:
     """A call object; ``input`` and ``data`` are synonyms but must agree."""
     fields = obj(value, "a transaction call")
     values: dict[str, Any] = {}
     for key, raw in fields.items():
-        if raw is None or key in IGNORED_CALL_FIELDS or key in ("input", "data", "accessList"):
+        if raw is None or key in IGNORED_CALL_FIELDS or key in ("input", "data", "accessList", "authorizationList"):
             continue
         if key not in CALL_FIELDS:
             raise ParamError(f"unknown field {key!r} in transaction call")
@@ -270,6 +285,8 @@ def call_object(value: Any) -> CallObject:
         values["data"] = next(iter(inputs.values()))
     if fields.get("accessList") is not None:
         values["access_list"] = _field(access_list, fields["accessList"], "accessList")
+    if fields.get("authorizationList") is not None:
+        values["authorization_list"] = _field(authorization_list, fields["authorizationList"], "authorizationList")
     if values.get("gas_price") is not None and (
         values.get("max_fee_per_gas") is not None or values.get("max_priority_fee_per_gas") is not None
     ):

@@ -161,6 +161,7 @@ class Connection:
         self.ws = ws
         self.queue: asyncio.Queue[str] = asyncio.Queue(backlog)
         self.closers: list[Callable[[], None]] = []
+        self.closing: asyncio.Future[None] | None = None
 
     def send(self, message: dict) -> None:
         self.send_text(encode(message))
@@ -171,8 +172,11 @@ class Connection:
         try:
             self.queue.put_nowait(text)
         except asyncio.QueueFull:
+            if self.closing is not None:
+                return
             log.warning("closing a WebSocket client that does not read its notifications")
-            asyncio.ensure_future(
+            # Held here: the event loop keeps only a weak reference to a task.
+            self.closing = asyncio.ensure_future(
                 self.ws.close(code=WSCloseCode.POLICY_VIOLATION, message=b"notification backlog exceeded")
             )
 

@@ -21,19 +21,17 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from ...evm.l2 import L1_BLOCK
+
 ARTIFACTS_DIR = Path(__file__).resolve().parent
 
 PREDEPLOYS: dict[str, bytes] = {
     "GasPriceOracle": bytes.fromhex("420000000000000000000000000000000000000f"),
     "L2Bridge": bytes.fromhex("4200000000000000000000000000000000000010"),
-    "L1Block": bytes.fromhex("4200000000000000000000000000000000000015"),
+    "L1Block": L1_BLOCK,
     "L2ToL1MessagePasser": bytes.fromhex("4200000000000000000000000000000000000016"),
 }
 """Predeploy name → L2 address."""
-
-DEPOSITOR_ACCOUNT = bytes.fromhex("deaddeaddeaddeaddeaddeaddeaddeaddead0001")
-"""The sender of system deposits (the L1-info deposit of each L2 block)."""
-
 
 @dataclass(frozen=True)
 class StorageVariable:

@@ -34,12 +34,13 @@ import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Sequence
 
-from ...evm.blobs import BlobSidecar, decode_network_form, encode_network_form, make_sidecar, versioned_hash
+from ...evm.blobs import BlobSidecar, decode_network_form, encode_network_form, make_sidecar
+from ...evm.kzg import versioned_hash
+from ...evm.signing import sign_transaction
 from ...evm.transactions import (
     BlobTransaction,
     FeeMarketTransaction,
     encode_transaction,
-    sign_transaction,
     transaction_hash,
 )
 from ...node.errors import decode_revert_reason

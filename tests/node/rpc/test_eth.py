@@ -14,10 +14,9 @@ from __future__ import annotations
 import dataclasses
 
 from rpc_support import RpcFailure, node, run
-from support import asm
+from support import asm, fee_market_tx, raw_tx_hex
 
 from ovm.chain import dev_accounts
-from ovm.evm.transactions import FeeMarketTransaction, encode_transaction, sign_transaction
 from ovm.node.rpc import RpcLimits
 from ovm.node.rpc.server import room_for_deep_answers
 from ovm.primitives import rlp
@@ -60,10 +59,8 @@ INITCODE = asm(f"PUSH1 {len(RUNTIME)}", "PUSH1 12", "PUSH1 0", "CODECOPY",
 
 def signed(nonce: int, to: bytes | None, value: int = 0, data: bytes = b"", gas: int = 100_000,
            key: bytes = BOB.private_key, fee_cap: int = 10**10) -> str:
-    tx = FeeMarketTransaction(chain_id=CHAIN_ID, nonce=nonce, max_priority_fee_per_gas=min(10**9, fee_cap),
-                              max_fee_per_gas=fee_cap, gas=gas, to=to, value=value, data=data,
-                              access_list=(), y_parity=0, r=0, s=0)
-    return "0x" + encode_transaction(sign_transaction(tx, key, CHAIN_ID)).hex()
+    return raw_tx_hex(fee_market_tx(key, chain_id=CHAIN_ID, to=to, nonce=nonce, value=value, data=data, gas=gas,
+                                    max_priority_fee_per_gas=min(10**9, fee_cap), max_fee_per_gas=fee_cap))
 
 
 async def deploy(rpc) -> str:

@@ -15,14 +15,14 @@ from __future__ import annotations
 
 from rpc_support import node, run
 
+from support import fee_market_tx
 from ovm.chain import dev_accounts
 from ovm.evm.forks import OVM_CANCUN
-from ovm.evm.l2 import L1Origin, l1_fee, l1_fee_values, l1_info_deposit, user_deposit_source_hash
+from ovm.evm.l2 import L1Origin, ecotone_l1_fee, l1_fee_values, l1_info_deposit, user_deposit_source_hash
 from ovm.evm.transactions import (
     DepositTransaction,
     FeeMarketTransaction,
     encode_transaction,
-    sign_transaction,
     transaction_hash,
 )
 from ovm.rollup.genesis import l2_genesis
@@ -50,11 +50,8 @@ def user_deposit() -> DepositTransaction:
 
 
 def transfer(nonce: int) -> FeeMarketTransaction:
-    tx = FeeMarketTransaction(
-        chain_id=CHAIN_ID, nonce=nonce, max_priority_fee_per_gas=GWEI, max_fee_per_gas=3 * GWEI,
-        gas=21_000, to=BOB.address, value=1, data=b"", access_list=(), y_parity=0, r=0, s=0,
-    )  # fmt: skip
-    return sign_transaction(tx, ALICE.private_key, CHAIN_ID)
+    return fee_market_tx(ALICE.private_key, chain_id=CHAIN_ID, to=BOB.address, nonce=nonce, value=1,
+                         max_fee_per_gas=3 * GWEI)
 
 
 def with_l2_node(tmp_path, scenario):
@@ -114,7 +111,7 @@ def test_l1_fee_fields_of_a_receipt(tmp_path):
 
     async def scenario(rpc):
         receipt = await rpc("eth_getTransactionReceipt", hex_(transaction_hash(tx)))
-        fee, gas = l1_fee(encode_transaction(tx), l1_fee_values(rpc.ctx.chain.state))
+        fee, gas = ecotone_l1_fee(encode_transaction(tx), l1_fee_values(rpc.ctx.chain.state))
         assert receipt["l1Fee"] == hex(fee) and receipt["l1GasUsed"] == hex(gas)
         assert receipt["l1GasPrice"] == hex(ORIGIN.base_fee)
         assert receipt["l1BlobBaseFee"] == hex(ORIGIN.blob_base_fee)

@@ -16,7 +16,11 @@ import pytest
 from support import CONTRACT, SENDER, SENDER_KEY, asm, make_env, make_state
 
 from ovm.evm.forks import CANCUN
+from ovm.evm.instructions.system import create_address
 from ovm.evm.processor import begin_transaction
+from ovm.evm.signing import sign_transaction
+from ovm.evm.transactions import FeeMarketTransaction
+from ovm.node.errors import decode_revert_reason
 from ovm.node.rpc.tracers import (
     CallTracerOptions,
     StructLogOptions,
@@ -28,9 +32,6 @@ from ovm.node.rpc.tracers import (
 from ovm.node.rpc.tracers.call_tracer import CallTracer
 from ovm.node.rpc.tracers.running import run_observed
 from ovm.node.rpc.tracers.struct_logger import StructLogger
-from ovm.evm.instructions.system import create_address
-from ovm.evm.transactions import FeeMarketTransaction, sign_transaction
-from ovm.node.errors import decode_revert_reason
 
 CALLER = bytes.fromhex("2000000000000000000000000000000000000002")
 TX_GAS = 100_000

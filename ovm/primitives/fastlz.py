@@ -6,7 +6,9 @@ The LZ77 codec of Ariya Hidayat's FastLZ at level 1, in the form Solady's
 ``LibZip.flzCompress`` / ``flzDecompress`` implement on chain: what makes it
 the batch codec is that an L1 contract can decompress one block's frame for a
 few gas per byte (``contracts/src/lib/FastLZ.sol``), which zlib's Huffman
-stages and brotli's dictionaries cannot offer.
+stages and brotli's dictionaries cannot offer. The length of its output is
+also what the OP Stack's Fjord L1 data fee measures (``ovm.evm.l2``; op-geth's
+``FlzCompressLen`` counts the same bytes).
 
 The stream
 ----------

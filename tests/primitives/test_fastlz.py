@@ -2,7 +2,7 @@
 FastLZ level 1
 ==============
 
-ovm.rollup.fastlz: the exact bytes Solady's LibZip.flzCompress writes (vectors
+ovm.primitives.fastlz: the exact bytes Solady's LibZip.flzCompress writes (vectors
 taken from it; tests/contracts/test_batch_reader.py compares the two live),
 round trips on random, structured and real batch data with fixed seeds, the
 stream's limits (runs, lengths, distances), and malformed streams, each with
@@ -17,7 +17,7 @@ import pytest
 from l2_blocks import make_blocks
 
 from ovm.rollup.batch import encode_block
-from ovm.rollup.fastlz import MAX_DISTANCE, MAX_LITERAL_RUN, MAX_MATCH_LENGTH, FastLZError, compress, decompress
+from ovm.primitives.fastlz import MAX_DISTANCE, MAX_LITERAL_RUN, MAX_MATCH_LENGTH, FastLZError, compress, decompress
 
 # Inputs and LibZip.flzCompress's output for them (solady 0.1.26, on anvil).
 LIBZIP_VECTORS = [
