@@ -81,6 +81,11 @@ class Step:
     pre: Machine
     post: Machine
     witness: Witness | None = None
+    ending: str = ""
+    """How the frame halted in this step ("" while it runs on): ``"success"``,
+    ``"Revert"`` or the exceptional halt's class (``"OutOfGas"``, ``"StackUnderflow"``, …)."""
+    output: ByteView = EMPTY_VIEW
+    """What a halting RETURN or REVERT gives back: a view of the memory's tree."""
 
     @property
     def name(self) -> str:
@@ -167,7 +172,9 @@ class InstructionSteps:
             return self._split(op, operands, index, want, pre, witness)
         extra = self._extra(op, operands, exit) if reveals and want(index) else b""
         if exit is not None:
-            return [Step(index, op, 0, 1, pre, self._halted(pre, op, operands, exit), witness(extra))]
+            ending = "success" if exit.halt is None else type(exit.halt).__name__
+            post, output = self._halted(pre, op, operands, exit)
+            return [Step(index, op, 0, 1, pre, post, witness(extra), ending, output)]
         if op in MEMORY_ACCESS and operands:
             view.sync_memory(operands[0], MEMORY_ACCESS[op])
         view.memory_size = len(frame.memory)
@@ -177,7 +184,7 @@ class InstructionSteps:
 
     # -- halts ----------------------------------------------------------------
 
-    def _halted(self, pre: Machine, op: int, operands: list[int], exit: FrameExit) -> Machine:
+    def _halted(self, pre: Machine, op: int, operands: list[int], exit: FrameExit) -> tuple[Machine, ByteView]:
         if exit.halt is None:
             status = HALT_SUCCESS
         elif isinstance(exit.halt, Revert):
@@ -187,7 +194,7 @@ class InstructionSteps:
         output = EMPTY_VIEW
         if status != HALT_EXCEPTIONAL and op in (OP["RETURN"], OP["REVERT"]) and operands[1]:
             output = ByteView(self.view.memory.root, operands[0], operands[1])
-        return halted(pre, status, exit.gas_at_halt, output)
+        return halted(pre, status, exit.gas_at_halt, output), output
 
     # -- what an instruction opens --------------------------------------------
 

@@ -26,7 +26,7 @@ from ..evm.environment import BlockEnv
 from ..evm.forks import Fork
 from ..evm.frame import Frame
 from ..evm.observer import FrameExit, Observer
-from ..evm.processor import Execution, begin_transaction
+from ..evm.processor import Execution, TransactionResult, begin_transaction
 from ..evm.snapshot import restore, snapshot
 from ..evm.transactions import Transaction
 from ..state import State
@@ -54,6 +54,18 @@ class TraceInput:
     parent_hash: bytes = ZERO_WORD
     header: bytes = ZERO_WORD
     progress: BlockProgress = field(default_factory=BlockProgress)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The whole trace run to its end: the step that halted the frame, the
+    frame's memory tree then (it opens the output view of the halted
+    commitment), and the transaction settled after it as ``ovm.evm`` settles it."""
+
+    last: Step
+    memory: WordTree
+    result: TransactionResult
+    state: State
 
 
 @dataclass(frozen=True)
@@ -192,6 +204,16 @@ class StepMachine:
             count += 1
         self.step_count = count
         return count
+
+    def run_to_end(self) -> Outcome:
+        """Every step, then the transaction's end (``Execution.settle``)."""
+        execution, runner = self._begin()
+        last = None
+        for step in self._run(runner, 0, lambda index: False):
+            last = step
+        if last is None or not execution.machine.done:
+            raise AssertionError("the trace ended before its frame halted")
+        return Outcome(last, runner.view.memory, execution.settle(), execution.state)
 
     def _step(self, index: int, witness: bool) -> Step:
         for step in self.steps(lambda i: witness and i == index, start=index):

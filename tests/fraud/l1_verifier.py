@@ -7,19 +7,24 @@ Deploys the fraud-proof contracts (``CodeOracle``, the executors and the
 endpoint — a real anvil or the embedded L1 (``ovm.rollup.l1.devchain``, ovm's
 own EVM running them) — registers code with the oracle, and asks the
 verifier about steps by ``eth_call``. ``answer`` is what the verifier says:
-the post-commitment, or the revert.
+the post-commitment, or the revert; ``answers`` asks about many steps in
+JSON-RPC batches.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+import requests
 from web3 import Web3
 from web3.exceptions import ContractLogicError, Web3RPCError
 
+from ovm.primitives.crypto import keccak256
 from ovm.rollup.artifacts import load
 
 STEP_GAS = 30_000_000
+BATCH = 50
+BATCH_BYTES = 400_000
 
 
 @dataclass(frozen=True)
@@ -29,6 +34,8 @@ class Reverted:
 
 class L1Verifier:
     def __init__(self, url: str) -> None:
+        self.url = url
+        self.session = requests.Session()
         self.w3 = Web3(Web3.HTTPProvider(url, request_kwargs={"timeout": 300}))
         self.account = self.w3.eth.accounts[0] if self.w3.eth.accounts else None
         self.oracle = self._deploy("CodeOracle")
@@ -46,8 +53,6 @@ class L1Verifier:
         return self.w3.eth.contract(address=receipt.contractAddress, abi=artifact.abi)
 
     def register(self, code: bytes) -> None:
-        from ovm.primitives.crypto import keccak256
-
         code_hash = keccak256(code)
         if code_hash in self.registered:
             return
@@ -60,6 +65,39 @@ class L1Verifier:
             return self.verifier.functions.step(pre, witness).call({"gas": STEP_GAS})
         except (ContractLogicError, Web3RPCError) as exc:
             return Reverted(str(exc))
+
+    def answers(self, steps: list[tuple[bytes, bytes]]) -> list[bytes | Reverted]:
+        """``answer`` for each ``(pre, witness)``, asked in JSON-RPC batches
+        of at most ``BATCH`` calls and ``BATCH_BYTES`` of call data."""
+        out: list[bytes | Reverted] = []
+        batch: list[str] = []
+        for pre, witness in steps:
+            data = self.verifier.functions.step(pre, witness)._encode_transaction_data()
+            if batch and (len(batch) == BATCH or sum(map(len, batch)) + len(data) > 2 * BATCH_BYTES):
+                out += self._ask(batch)
+                batch = []
+            batch.append(data)
+        return out + (self._ask(batch) if batch else [])
+
+    def _ask(self, batch: list[str]) -> list[bytes | Reverted]:
+        calls = [{"jsonrpc": "2.0", "id": i, "method": "eth_call",
+                  "params": [{"to": self.verifier.address, "gas": hex(STEP_GAS), "data": data}, "latest"]}
+                 for i, data in enumerate(batch)]
+        response = self.session.post(self.url, json=calls, timeout=300)
+        response.raise_for_status()
+        answered = response.json()
+        if not isinstance(answered, list):
+            raise RuntimeError(f"the batch of {len(batch)} calls was answered {str(answered)[:300]}")
+        by_id = {item["id"]: item for item in answered}
+        out: list[bytes | Reverted] = []
+        for i in range(len(batch)):
+            item = by_id[i]
+            if "error" in item:
+                out.append(Reverted(str(item["error"].get("message"))))
+            else:
+                result = bytes.fromhex(item["result"][2:])
+                out.append(result if len(result) == 32 else Reverted(f"not a word: {item['result']}"))
+        return out
 
     def gas(self, pre: bytes, witness: bytes) -> int:
         """Gas of a transaction making this call (21,000 and calldata included)."""

@@ -18,7 +18,8 @@ import random
 from ovm.evm.environment import BlockEnv
 from ovm.evm.forks import OVM_CANCUN
 from ovm.evm.opcodes import BY_NAME
-from ovm.evm.transactions import FeeMarketTransaction, LegacyTransaction, sign_transaction
+from ovm.evm.signing import sign_transaction
+from ovm.evm.transactions import FeeMarketTransaction, LegacyTransaction
 from ovm.fraud.rules import ARITHMETIC, BITWISE, BLOCK_VALUES, COMPARISON, TX_VALUES
 from ovm.fraud.trace import TraceInput
 from ovm.primitives.crypto import keccak256, private_key_to_address
