@@ -69,19 +69,36 @@ class L1Verifier:
     def answers(self, steps: list[tuple[bytes, bytes]]) -> list[bytes | Reverted]:
         """``answer`` for each ``(pre, witness)``, asked in JSON-RPC batches
         of at most ``BATCH`` calls and ``BATCH_BYTES`` of call data."""
-        out: list[bytes | Reverted] = []
+        return [self._word(item) for item in self._batched("eth_call", steps)]
+
+    def gases(self, steps: list[tuple[bytes, bytes]]) -> list[int | Reverted]:
+        """``gas`` for each ``(pre, witness)``, asked in batches as ``answers``."""
+        return [Reverted(str(item["error"].get("message"))) if "error" in item else int(item["result"], 16)
+                for item in self._batched("eth_estimateGas", steps)]
+
+    def _batched(self, method: str, steps: list[tuple[bytes, bytes]]) -> list[dict]:
+        out: list[dict] = []
         batch: list[str] = []
         for pre, witness in steps:
             data = self.verifier.functions.step(pre, witness)._encode_transaction_data()
             if batch and (len(batch) == BATCH or sum(map(len, batch)) + len(data) > 2 * BATCH_BYTES):
-                out += self._ask(batch)
+                out += self._ask(method, batch)
                 batch = []
             batch.append(data)
-        return out + (self._ask(batch) if batch else [])
+        return out + (self._ask(method, batch) if batch else [])
 
-    def _ask(self, batch: list[str]) -> list[bytes | Reverted]:
-        calls = [{"jsonrpc": "2.0", "id": i, "method": "eth_call",
-                  "params": [{"to": self.verifier.address, "gas": hex(STEP_GAS), "data": data}, "latest"]}
+    @staticmethod
+    def _word(item: dict) -> bytes | Reverted:
+        if "error" in item:
+            return Reverted(str(item["error"].get("message")))
+        result = bytes.fromhex(item["result"][2:])
+        return result if len(result) == 32 else Reverted(f"not a word: {item['result']}")
+
+    def _ask(self, method: str, batch: list[str]) -> list[dict]:
+        params: dict = {"to": self.verifier.address, "gas": hex(STEP_GAS)}
+        if method == "eth_estimateGas":
+            params["from"] = self.account
+        calls = [{"jsonrpc": "2.0", "id": i, "method": method, "params": [dict(params, data=data), "latest"]}
                  for i, data in enumerate(batch)]
         response = self.session.post(self.url, json=calls, timeout=300)
         response.raise_for_status()
@@ -89,15 +106,7 @@ class L1Verifier:
         if not isinstance(answered, list):
             raise RuntimeError(f"the batch of {len(batch)} calls was answered {str(answered)[:300]}")
         by_id = {item["id"]: item for item in answered}
-        out: list[bytes | Reverted] = []
-        for i in range(len(batch)):
-            item = by_id[i]
-            if "error" in item:
-                out.append(Reverted(str(item["error"].get("message"))))
-            else:
-                result = bytes.fromhex(item["result"][2:])
-                out.append(result if len(result) == 32 else Reverted(f"not a word: {item['result']}"))
-        return out
+        return [by_id[i] for i in range(len(batch))]
 
     def gas(self, pre: bytes, witness: bytes) -> int:
         """Gas of a transaction making this call (21,000 and calldata included)."""

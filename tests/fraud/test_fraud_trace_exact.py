@@ -69,3 +69,22 @@ def test_every_proven_instruction_runs_exactly_as_ordinary_execution():
     assert {case.target for case in cases} >= set(SUCCESS_TARGETS)
     for case in cases:
         assert_exact(case.trace())
+
+
+def test_commitment_and_witness_at_any_step_replay_from_checkpoints():
+    """``index`` keeps checkpoints of the ``ovm.evm`` machine; ``commitment(k)``
+    and ``witness(k)`` replayed from them equal those of a run from the start."""
+    cases = [c for c in success_cases(seed=31, reps=3) if c.label.split()[0] in ("SDIV", "JUMPI", "CALLDATACOPY",
+                                                                               "MSTORE", "BLOBHASH")]
+    for case in cases + split_cases()[1:2]:
+        trace = case.trace()
+        full = list(StepMachine(trace).steps(lambda index: True))
+        machine = StepMachine(trace)
+        count = machine.index(checkpoint_every=2)
+        assert count == len(full) and machine.checkpoints
+        for k, step in enumerate(full):
+            assert machine.commitment(k) == step.pre.commitment(), (case.label, k)
+            assert machine.witness(k).encode() == step.witness.encode(), (case.label, k)
+        assert machine.commitment(count) == full[-1].post.commitment()
+        with pytest.raises(IndexError):
+            machine.witness(count)
