@@ -33,8 +33,9 @@ class Reverted:
 
 
 class L1Verifier:
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, batch: int = BATCH) -> None:
         self.url = url
+        self.batch = batch
         self.session = requests.Session()
         self.w3 = Web3(Web3.HTTPProvider(url, request_kwargs={"timeout": 300}))
         self.account = self.w3.eth.accounts[0] if self.w3.eth.accounts else None
@@ -68,7 +69,7 @@ class L1Verifier:
 
     def answers(self, steps: list[tuple[bytes, bytes]]) -> list[bytes | Reverted]:
         """``answer`` for each ``(pre, witness)``, asked in JSON-RPC batches
-        of at most ``BATCH`` calls and ``BATCH_BYTES`` of call data."""
+        of at most ``batch`` calls and ``BATCH_BYTES`` of call data."""
         return [self._word(item) for item in self._batched("eth_call", steps)]
 
     def gases(self, steps: list[tuple[bytes, bytes]]) -> list[int | Reverted]:
@@ -81,7 +82,7 @@ class L1Verifier:
         batch: list[str] = []
         for pre, witness in steps:
             data = self.verifier.functions.step(pre, witness)._encode_transaction_data()
-            if batch and (len(batch) == BATCH or sum(map(len, batch)) + len(data) > 2 * BATCH_BYTES):
+            if batch and (len(batch) == self.batch or sum(map(len, batch)) + len(data) > 2 * BATCH_BYTES):
                 out += self._ask(method, batch)
                 batch = []
             batch.append(data)

@@ -162,3 +162,22 @@ def _decode(witness: bytes):
     from ovm.fraud import Witness
 
     return Witness.decode(witness)
+
+
+# -- the embedded L1 ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("full", [False, pytest.param(True, marks=SLOW)])
+def test_the_verifier_run_by_ovms_own_evm_agrees(embedded_l1, full):
+    """The same checks on the embedded L1, where ``ovm.evm`` runs the Solidity
+    verifier: each proven instruction once (the slow tier: three times, the
+    split ones included, and the error paths and random programs)."""
+    cases = success_cases(seed=41, reps=3 if full else 1)
+    if full:
+        cases += split_cases() + underflow_cases(seed=42) + invalid_jump_cases() + memory_limit_cases(seed=43)
+        cases += out_of_gas_cases(seed=44, cases=success_cases(seed=45, reps=1))
+        cases += [Case(f"program {seed}", random_program(random.Random(seed), 40), gas=300_000) for seed in range(40)]
+    else:
+        cases = [case for case in cases if case.target is None or NAME[case.target] != "KECCAK256"]
+    seen = check_on_l1(embedded_l1, cases)
+    assert {name for name, _ in seen} >= {NAME[code] for code in SUCCESS_TARGETS} - ({"KECCAK256"} if not full else set())
