@@ -23,6 +23,7 @@ from .commitment import (
     Machine,
     Message,
     Pending,
+    Substate,
     TxContext,
     stack_push,
 )
@@ -34,7 +35,7 @@ class FrameView:
     """The commitment of one running frame, kept in step with ``frame``."""
 
     def __init__(self, frame: Frame, *, fork: int, block: BlockContext, progress: BlockProgress, tx: TxContext,
-                 blob_hashes: tuple[bytes, ...], substate: bytes, callers: bytes, message: Message, code: CodeTree,
+                 blob_hashes: tuple[bytes, ...], substate: Substate, callers: bytes, message: Message, code: CodeTree,
                  calldata: WordTree) -> None:
         self.frame = frame
         self.fields = dict(fork=fork, block=block, progress=progress, tx=tx, blob_hashes=blob_hashes,
@@ -46,7 +47,8 @@ class FrameView:
         self.tx = tx
         self.tx_hash = tx.hash()
         self.blob_hashes = blob_hashes
-        self.substate = substate
+        self.substate_record = substate
+        self.substate = substate.hash()
         self.callers = callers
         self.message = message
         self.message_hash = message.hash()

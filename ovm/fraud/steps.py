@@ -51,6 +51,7 @@ from .witness import (
     LANES,
     MESSAGE,
     PENDING,
+    SUBSTATE,
     TX,
     WORD_RANGE,
     CodeReveal,
@@ -209,6 +210,10 @@ class InstructionSteps:
             return encode_extra([BLOCK], [view.block.values()])
         if op in TX_OPS:
             return encode_extra([TX], [view.tx.values()])
+        if op == OP["SELFBALANCE"]:
+            proof = view.frame.state.prove_account(view.message.address)
+            return encode_extra([MESSAGE, SUBSTATE, "bytes[]"],
+                                [view.message.values(), view.substate_record.values(), proof])
         if op == OP["BLOBHASH"]:
             return encode_extra([TX, "bytes32[]"], [view.tx.values(), list(view.blob_hashes)])
         if op in (OP["JUMP"], OP["JUMPI"]):

@@ -139,7 +139,7 @@ class StepMachine:
             progress=trace.progress,
             tx=tx_context(trace.tx, execution.sender, execution.gas_price, original_root),
             blob_hashes=tuple(machine.tx.blob_hashes),
-            substate=substate_of(state).hash(),
+            substate=substate_of(state),
             callers=ZERO_WORD,
             message=message,
         )

@@ -16,7 +16,10 @@ from ..evm.gas import COPY_WORD, KECCAK256_WORD, memory_cost
 from ..evm.instructions.arithmetic import exp_cost
 from ..evm.instructions.expressions import NAMESPACE, PURE
 from ..evm.opcodes import BY_NAME, Kind, OpInfo
+from ..primitives import rlp
 from ..primitives.crypto import keccak256
+from ..trie.proof import ProofError as TrieProofError
+from ..trie.proof import verify_proof
 from . import sponge
 from .commitment import (
     EMPTY_VIEW,
@@ -40,6 +43,7 @@ from .witness import (
     decode_extra,
     message_from_abi,
     pending_from_abi,
+    substate_from_abi,
     tx_from_abi,
 )
 
@@ -202,6 +206,8 @@ def execute(run: Run, opcode: int, info: OpInfo, a: list[int], immediate: bytes)
         run.push(BLOCK_VALUES[name](block))
     elif name in TX_VALUES or name == "BLOBHASH":
         run.push(tx_value(run, name, a))
+    elif name == "SELFBALANCE":
+        run.push(self_balance(run))
     elif name == "CODESIZE":
         no_extra(run)
         run.push(run.code_size)
@@ -226,6 +232,26 @@ def tx_value(run: Run, name: str, a: list[int]) -> int:
         return TX_VALUES[name](tx)
     require(TxContext.blob_hashes_commitment(tuple(hashes)) == tx.blob_hashes, "not the blob hashes")
     return int.from_bytes(hashes[a[0]], "big") if a[0] < len(hashes) else 0
+
+
+def self_balance(run: Run) -> int:
+    """The balance of the message's address, from an MPT proof of its account
+    under the substate's state root (the account exists: it is running)."""
+    message_value, substate_value, proof = extra(run, "selfbalance")
+    message = open_message(run, message_value)
+    substate = substate_from_abi(substate_value)
+    require(substate.hash() == run.machine.substate, "the substate does not open the commitment")
+    try:
+        account = verify_proof(substate.state_root, message.address, proof, secure=True)
+    except TrieProofError as exc:
+        raise WitnessError(f"the account proof: {exc}") from None
+    require(account is not None, "no proof of the running account")
+    try:
+        fields = rlp.decode(account)
+    except Exception as exc:
+        raise WitnessError(f"not an account: {exc}") from None
+    require(isinstance(fields, list) and len(fields) == 4 and isinstance(fields[1], bytes), "not an account")
+    return int.from_bytes(fields[1], "big")
 
 
 def jump(run: Run, a: list[int]) -> None:

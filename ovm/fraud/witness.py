@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from eth_abi import decode, encode
 
 from .code import CodeChunk
-from .commitment import BlockContext, Machine, Message, Pending, TxContext
+from .commitment import BlockContext, Machine, Message, Pending, Substate, TxContext
 from .merkle import ZERO_WORD
 
 MACHINE = "(uint256,uint256,bytes32,bytes32,bytes32,bytes32,bytes32,bytes32,bytes32,uint256,uint256,uint256,bytes32,uint256,bytes32,bytes32,bytes32)"  # noqa: E501
@@ -35,6 +35,7 @@ WORD_RANGE = "(uint256,bytes32[],bytes32[])"
 MESSAGE = "(address,address,uint256,bytes32,uint256,uint256,uint256,uint256,bytes32,uint256,uint256)"
 BLOCK = "(uint256,address,uint256,uint256,uint256,uint256,bytes32,uint256,bytes32,bytes32)"
 TX = "(address,uint256,bytes32,bytes32,bytes32)"
+SUBSTATE = "(bytes32,bytes32,bytes32,bytes32,bytes32,bytes32,bytes32,bytes32,uint256,int256)"
 PENDING = "(uint256,uint256,uint256,uint256,uint256,bytes32,uint256,bytes32)"
 LANES = "uint64[25]"
 WITNESS = [MACHINE, "uint256[]", "bytes32", CODE_REVEAL, "bytes"]
@@ -138,6 +139,7 @@ EXTRA_LAYOUTS: dict[str, list[str]] = {
     "block": [BLOCK],
     "tx": [TX],
     "blobhash": [TX, "bytes32[]"],
+    "selfbalance": [MESSAGE, SUBSTATE, "bytes[]"],
     "memory": [WORD_RANGE],
     "keccak": [WORD_RANGE],
     "keccak-continue": [PENDING, LANES, WORD_RANGE],
@@ -149,6 +151,10 @@ EXTRA_LAYOUTS: dict[str, list[str]] = {
     "mcopy-continue": [PENDING, WORD_RANGE, WORD_RANGE],
 }
 """The ``extra`` of each witness kind, as ABI types (see ``docs/fraud-proofs.md``)."""
+
+
+def substate_from_abi(value: tuple) -> Substate:
+    return Substate(*value)
 
 
 def pending_from_abi(value: tuple) -> Pending:

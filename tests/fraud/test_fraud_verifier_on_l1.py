@@ -21,10 +21,13 @@ from __future__ import annotations
 
 import random
 from collections import Counter
+from dataclasses import replace
 
 import pytest
+from eth_abi import decode, encode
 from cases import (
     INFO,
+    ISET_CODE,
     NAME,
     SUCCESS_TARGETS,
     UNDEFINED,
@@ -40,10 +43,12 @@ from cases import (
     underflow_cases,
 )
 from l1_verifier import L1Verifier, Reverted
-from programs import random_program
+from programs import SENDER, op, random_program
 from tamper import tamperings
 
+from ovm.evm.processor import begin_transaction
 from ovm.fraud import WitnessError, verify_step
+from ovm.fraud.witness import EXTRA_LAYOUTS
 
 SLOW = pytest.mark.slow
 
@@ -114,7 +119,7 @@ def test_random_programs_step_alike_on_l1(l1, programs):
 
 # -- tampering ---------------------------------------------------------------------------
 
-TAMPER_KINDS = ("EXP", "PUSH2", "SWAP2", "JUMPI", "MSTORE8", "CALLDATALOAD", "TIMESTAMP", "ORIGIN", "BLOBHASH",
+TAMPER_KINDS = ("SELFBALANCE", "EXP", "PUSH2", "SWAP2", "JUMPI", "MSTORE8", "CALLDATALOAD", "TIMESTAMP", "ORIGIN", "BLOBHASH",
                 "KECCAK256", "MCOPY", "CALLDATACOPY", "CODECOPY", "RETURN")
 """The kinds of step the fast tier tampers with: one of each witness layout."""
 
@@ -156,6 +161,28 @@ def test_a_tampered_witness_is_caught(l1, names, full):
     assert not taken, f"L1 took {len(taken)} of {len(tampered)} tampered witnesses, e.g. {taken[:5]}"
     assert all(kinds[name] for name in names), "a kind of step was not tampered with"
     assert any(isinstance(a, Reverted) for a in answers)
+
+
+def test_selfbalance_takes_no_other_accounts_proof(l1):
+    """SELFBALANCE's proof must be of the running account: the sender's (rich)
+    account, proven under the same state root, is refused by both verifiers."""
+    case = Case("SELFBALANCE", op("SELFBALANCE") + op("STOP"), target=ISET_CODE["SELFBALANCE"])
+    machine, steps, checks = run_case(case)
+    l1.register(case.code)
+    (check,) = checks
+    witness = _decode(check.witness)
+    layout = EXTRA_LAYOUTS["selfbalance"]
+    message, substate, _ = decode(layout, witness.extra)
+    state = machine.trace.pre_state()
+    execution = begin_transaction(state, machine.trace.env, machine.trace.tx, machine.trace.fork)
+    assert state.state_root() == substate[0]  # the state the step's substate commits to
+    assert execution.machine.frames
+    forged = replace(witness, extra=encode(layout, [message, substate, state.prove_account(SENDER)]))
+    with pytest.raises(WitnessError):
+        verify_step(check.pre, forged.encode(), machine.registry)
+    (answer,) = l1.answers([(check.pre, forged.encode())])
+    assert isinstance(answer, Reverted)
+    assert l1.answers([(check.pre, check.witness)]) == [check.post]
 
 
 def _decode(witness: bytes):

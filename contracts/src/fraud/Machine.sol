@@ -62,6 +62,21 @@ struct TxContext {
     bytes32 txHash;
 }
 
+/// What a reverted frame restores: the world state's MPT root with the transaction's changes
+/// so far, the transaction's sets as secure-key MPT roots, the logs and the refund counter.
+struct Substate {
+    bytes32 stateRoot;
+    bytes32 transientStorage;
+    bytes32 warmAddresses;
+    bytes32 warmSlots;
+    bytes32 created;
+    bytes32 destructed;
+    bytes32 touched;
+    bytes32 logs;
+    uint256 logCount;
+    int256 refund;
+}
+
 /// An instruction split into parts, half-way.
 struct Pending {
     uint256 opcode;

@@ -22,7 +22,8 @@ import {WordTrees} from "./WordTrees.sol";
 /// (`pending` set) reveals no stack and no code and goes to the executor of its instruction.
 ///
 /// This slice proves the steps of a running frame: arithmetic, comparison, bitwise, stack,
-/// memory, control flow, KECCAK256, the copies and the message, block and transaction values.
+/// memory, control flow, KECCAK256, the copies, the message, block and transaction values, and
+/// SELFBALANCE (an MPT proof of the running account).
 contract OneStepVerifier {
     using MachineLib for Machine;
 

@@ -2,14 +2,18 @@
 pragma solidity 0.8.28;
 
 import {IStepExecutor} from "./IStepExecutor.sol";
-import {BlockContext, CodeReveal, Machine, MachineLib, Message, TxContext, WordRange} from "./Machine.sol";
+import {MerkleTrie} from "../lib/MerkleTrie.sol";
+import {RLPItem, RLPReader} from "../lib/RLPReader.sol";
+import {BlockContext, CodeReveal, Machine, MachineLib, Message, Substate, TxContext, WordRange} from "./Machine.sol";
 import {WordTrees} from "./WordTrees.sol";
 
 /// The instructions that compute a word, shuffle the stack, jump, halt without output or read
-/// a value of the message, block or transaction (docs/fraud-proofs.md, "Instructions").
+/// a value of the message, block or transaction, and SELFBALANCE from an MPT proof of the running
+/// account under the substate's state root (docs/fraud-proofs.md, "The witness").
 /// Arithmetic runs on the L1's own opcodes, whose semantics are the L2's.
 contract StepsCore is IStepExecutor {
     using MachineLib for Machine;
+    using RLPReader for RLPItem;
 
     function execute(
         Machine calldata pre,
@@ -78,6 +82,8 @@ contract StepsCore is IStepExecutor {
             m.push(blockValue(m, op, extra));
         } else if (op == 0x32 || op == 0x3a || op == 0x49) {
             m.push(txValue(m, op, a, extra));
+        } else if (op == 0x47) {
+            m.push(selfBalance(m, extra));
         } else {
             revert("StepsCore: instruction not proven here");
         }
@@ -230,6 +236,25 @@ contract StepsCore is IStepExecutor {
         if (op == 0x32) return uint256(uint160(t.origin));
         if (op == 0x3a) return t.gasPrice;
         return a[0] < hashes.length ? uint256(hashes[a[0]]) : 0;
+    }
+
+    /// The running account's balance: its MPT proof under the substate's state root (it must be
+    /// there: the account is running), its RLP fields [nonce, balance, storageRoot, codeHash].
+    function selfBalance(Machine memory m, bytes calldata extra) internal pure returns (uint256 balance) {
+        (Message memory message, Substate memory s, bytes[] memory proof) =
+            abi.decode(extra, (Message, Substate, bytes[]));
+        openMessage(m, message);
+        require(keccak256(abi.encode(s)) == m.substate, "StepsCore: the substate does not open the commitment");
+        (bool found, bytes memory account) =
+            MerkleTrie.get(abi.encodePacked(keccak256(abi.encodePacked(message.self))), proof, s.stateRoot);
+        require(found, "StepsCore: no proof of the running account");
+        RLPItem[] memory fields = RLPReader.toItem(account).readList();
+        require(fields.length == 4, "StepsCore: not an account");
+        bytes memory value = fields[1].readBytes();
+        require(value.length <= 32, "StepsCore: not an account");
+        for (uint256 i = 0; i < value.length; i++) {
+            balance = (balance << 8) | uint8(value[i]);
+        }
     }
 
     function noExtra(bytes calldata extra) internal pure {
