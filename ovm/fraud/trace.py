@@ -8,8 +8,11 @@ time and turns it into the steps of the fraud-proof trace
 commitment ``i+1`` after it. This slice traces the transaction's top frame
 from its first instruction to its halt; the steps before it (transaction
 start, frame entry) and after it (frame exit, transaction end) are later
-slices', as are instructions that touch accounts or frames
+slices', as are instructions that change accounts or touch storage, logs or frames
 (``UnsupportedStep`` says which).
+
+``run_to_end()`` runs every step and then settles the transaction as
+``ovm.evm`` does, for checking that the step machine changes nothing.
 
 Nothing of the trace is kept: ``steps()`` replays it from the start, and
 ``commitment(i)`` and ``witness(i)`` replay to step ``i``, from the nearest
