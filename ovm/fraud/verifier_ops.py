@@ -206,6 +206,8 @@ def execute(run: Run, opcode: int, info: OpInfo, a: list[int], immediate: bytes)
         run.push(BLOCK_VALUES[name](block))
     elif name in TX_VALUES or name == "BLOBHASH":
         run.push(tx_value(run, name, a))
+    elif name in ("RETURNDATASIZE", "RETURNDATACOPY"):
+        return_data(run, name, a)
     elif name == "SELFBALANCE":
         run.push(self_balance(run))
     elif name == "CODESIZE":
@@ -232,6 +234,16 @@ def tx_value(run: Run, name: str, a: list[int]) -> int:
         return TX_VALUES[name](tx)
     require(TxContext.blob_hashes_commitment(tuple(hashes)) == tx.blob_hashes, "not the blob hashes")
     return int.from_bytes(hashes[a[0]], "big") if a[0] < len(hashes) else 0
+
+
+def return_data(run: Run, name: str, a: list[int]) -> None:
+    """The return data is empty until a call (calls are a later slice's)."""
+    no_extra(run)
+    require(run.machine.return_data == ZERO_WORD, "return data comes with calls, not proven yet")
+    if name == "RETURNDATASIZE":
+        run.push(0)
+    elif a[1] or a[2]:
+        raise Halt(HALT_EXCEPTIONAL)  # out of bounds
 
 
 def self_balance(run: Run) -> int:

@@ -135,6 +135,8 @@ def operands(rng: random.Random, name: str) -> list[int]:
         return [near(rng), near(rng) if rng.random() < 0.8 else word(rng), size(rng, name)]
     if name == "BLOBHASH":
         return [rng.randint(0, 3)]
+    if name == "RETURNDATACOPY":
+        return [word(rng), 0, 0]  # the only copy in bounds of no return data
     return [word(rng) for _ in range(count)]
 
 
@@ -290,6 +292,17 @@ def invalid_jump_cases() -> list[Case]:
             if target < 256:
                 code += op("PUSH2") + b"\x5b\x5b" + op("STOP") + op("ADD") + op("STOP")
             cases.append(Case(f"{name} to {target}", code, target=ISET_CODE[name], expect="InvalidJump"))
+    return cases
+
+
+def return_data_cases(seed: int) -> list[Case]:
+    """RETURNDATACOPY past the end of the (empty) return data, from and of any size."""
+    rng = random.Random(seed)
+    code = ISET_CODE["RETURNDATACOPY"]
+    cases = []
+    for args in ([near(rng), 1, 0], [near(rng), 0, 1], [0, word(rng) | 1, rng.randint(0, 40)], [0, 0, 1 << 64]):
+        cases.append(Case(f"RETURNDATACOPY {args}", pushes(args) + bytes((code,)), target=code,
+                          expect="ReturnDataOutOfBounds"))
     return cases
 
 

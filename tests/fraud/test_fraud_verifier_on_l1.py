@@ -37,6 +37,7 @@ from cases import (
     memory_limit_cases,
     out_of_gas_cases,
     overflow_cases,
+    return_data_cases,
     run_case,
     split_cases,
     success_cases,
@@ -87,6 +88,7 @@ def test_every_error_path_halts_alike_on_l1(l1, full):
         + overflow_cases(None if full else rng.sample(overflowing, 4))
         + memory_limit_cases(seed=2)
         + invalid_jump_cases()
+        + return_data_cases(seed=5)
         + invalid_opcode_cases(undefined)
         + out_of_gas_cases(seed=3, cases=success_cases(seed=4, reps=2 if full else 1), per_case=4 if full else 1)
     )
@@ -101,6 +103,7 @@ def test_every_error_path_halts_alike_on_l1(l1, full):
             assert seen[(name, "OutOfGas")], f"{name}: no out-of-gas checked"
     for name in ("JUMP", "JUMPI"):
         assert seen[(name, "InvalidJump")] >= 5
+    assert seen[("RETURNDATACOPY", "ReturnDataOutOfBounds")] == 4
     for code in undefined:
         assert seen[(f"0x{code:02x}", "InvalidOpcode")] == 1
     assert seen[("INVALID", "InvalidOpcode")] == 1
@@ -119,7 +122,7 @@ def test_random_programs_step_alike_on_l1(l1, programs):
 
 # -- tampering ---------------------------------------------------------------------------
 
-TAMPER_KINDS = ("SELFBALANCE", "EXP", "PUSH2", "SWAP2", "JUMPI", "MSTORE8", "CALLDATALOAD", "TIMESTAMP", "ORIGIN", "BLOBHASH",
+TAMPER_KINDS = ("SELFBALANCE", "RETURNDATACOPY", "EXP", "PUSH2", "SWAP2", "JUMPI", "MSTORE8", "CALLDATALOAD", "TIMESTAMP", "ORIGIN", "BLOBHASH",
                 "KECCAK256", "MCOPY", "CALLDATACOPY", "CODECOPY", "RETURN")
 """The kinds of step the fast tier tampers with: one of each witness layout."""
 

@@ -23,7 +23,8 @@ import {WordTrees} from "./WordTrees.sol";
 ///
 /// This slice proves the steps of a running frame: arithmetic, comparison, bitwise, stack,
 /// memory, control flow, KECCAK256, the copies, the message, block and transaction values, and
-/// SELFBALANCE (an MPT proof of the running account).
+/// SELFBALANCE (an MPT proof of the running account), and the (empty) return data of a frame
+/// that has made no call.
 contract OneStepVerifier {
     using MachineLib for Machine;
 

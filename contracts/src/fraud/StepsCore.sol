@@ -84,6 +84,16 @@ contract StepsCore is IStepExecutor {
             m.push(txValue(m, op, a, extra));
         } else if (op == 0x47) {
             m.push(selfBalance(m, extra));
+        } else if (op == 0x3d || op == 0x3e) {
+            // RETURNDATASIZE, RETURNDATACOPY: the return data is empty until a call (a later slice)
+            noExtra(extra);
+            require(m.returnData == 0, "StepsCore: return data comes with calls, not proven yet");
+            if (op == 0x3d) {
+                m.push(0);
+            } else if (a[1] != 0 || a[2] != 0) {
+                m.haltExceptionally(); // out of bounds
+                return m;
+            }
         } else {
             revert("StepsCore: instruction not proven here");
         }
