@@ -47,6 +47,7 @@ from cases import (  # noqa: E402
     memory_limit_cases,
     out_of_gas_cases,
     pushes,
+    return_data_cases,
     run_case,
     split_cases,
     success_cases,
@@ -85,7 +86,7 @@ def kind(check, part: int, parts: int) -> str:
 
 def measure(reps: int) -> dict[str, list[int]]:
     cases = (success_cases(seed=101, reps=reps) + split_cases() + worst_cases() + underflow_cases(seed=102)
-             + memory_limit_cases(seed=103) + invalid_jump_cases() + invalid_opcode_cases()
+             + memory_limit_cases(seed=103) + invalid_jump_cases() + return_data_cases(seed=106) + invalid_opcode_cases()
              + out_of_gas_cases(seed=104, cases=success_cases(seed=105, reps=1)))
     anvil = Anvil()
     try:
