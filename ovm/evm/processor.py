@@ -41,6 +41,7 @@ from .instructions.system import create_address
 from .interpreter import CodeRunner, Machine
 from .intrinsic import calldata_floor_gas, intrinsic_gas
 from .l2 import L1Charge, deposit_failure
+from .observer import Observer
 from .transactions import (
     AccessListTransaction,
     DepositTransaction,
@@ -301,8 +302,11 @@ def _credit(state: State, address: bytes, amount: int) -> None:
 def begin_transaction(
     state: State, env: BlockEnv, tx: Transaction, fork: Fork,
     block_gas_available: int | None = None, code_runner: CodeRunner | None = None,
+    observer: Observer | None = None,
 ) -> Execution:
     """Validate and prepare ``tx``; raises ``InvalidTransaction`` if it cannot be included.
+    An ``observer`` is set on the machine before the first frame is entered, so
+    it sees that frame start too.
 
     A deposit is checked for its type and gas only: derivation vouches for the rest."""
     if isinstance(tx, DepositTransaction):
@@ -315,6 +319,7 @@ def begin_transaction(
         l1_fee = 0 if l1_charge is None else l1_charge.fee
         validate_against_state(state, env, tx, sender, fork, block_gas_available, l1_fee)
         execution = Execution(state, env, tx, sender, fork, code_runner, l1_charge)
+    execution.machine.observer = observer
     execution.prepare()
     return execution
 

@@ -96,10 +96,13 @@ class State:
             self._mark_slot(address, key)
         elif tag == J.BALANCE:
             self.accounts[entry[1]].balance = entry[2]
+            self._dirty_accounts.add(entry[1])  # a root taken since may hold the undone value
         elif tag == J.NONCE:
             self.accounts[entry[1]].nonce = entry[2]
+            self._dirty_accounts.add(entry[1])
         elif tag == J.CODE:
             self.accounts[entry[1]].set_code(entry[2])
+            self._dirty_accounts.add(entry[1])
         elif tag == J.ACCOUNT_CREATED:
             del self.accounts[entry[1]]
             self._dirty_accounts.add(entry[1])

@@ -1,0 +1,136 @@
+#!/usr/bin/env python3
+"""
+L1 gas of the one-step proof, per kind of step
+==============================================
+
+On a real anvil (Cancun, its default 30M block gas limit) with the fraud-proof
+contracts deployed from the shipped artifacts (``CodeOracle``, ``StepsCore``,
+``StepsMemory``, ``OneStepVerifier``), asks ``eth_estimateGas`` of a
+transaction calling ``OneStepVerifier.step(pre, witness)`` — the whole
+transaction: 21,000, the witness as calldata, and the verification — for the
+steps of the seeded cases of the differential tests (``tests/fraud/cases.py``:
+every proven instruction on random operands, its error paths) and of the
+worst cases this slice allows by construction:
+
+- KECCAK256 of 65,279 bytes at an unaligned offset (480 blocks, the most
+  hashed in one step with the L1's KECCAK256) and a sponge part (32 blocks);
+- a copy part of 8,192 bytes at unaligned offsets (MCOPY, CALLDATACOPY of
+  real calldata, CODECOPY of 24 KiB of code), forwards and backwards;
+- MLOAD/MSTORE straddling two words near the top of a large memory.
+
+Each row: a kind of step (the instruction; its first, middle and last part
+when split; the error it halts with), how many were measured, the median
+("typical") and the largest ("worst"). Before any gas is taken, every step's
+answer is checked against the step machine. Run from the repository's root:
+
+    .venv/bin/python bench/fraud_step_gas.py [--reps 3] [--json out.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(REPO / "tests"), str(REPO / "tests" / "fraud")]
+
+from anvil_process import Anvil  # noqa: E402
+from cases import (  # noqa: E402
+    Case,
+    ISET_CODE,
+    invalid_jump_cases,
+    invalid_opcode_cases,
+    memory_limit_cases,
+    out_of_gas_cases,
+    pushes,
+    return_data_cases,
+    run_case,
+    split_cases,
+    success_cases,
+    underflow_cases,
+)
+from l1_verifier import L1Verifier  # noqa: E402
+from programs import op  # noqa: E402
+
+
+def worst_cases() -> list[Case]:
+    code_tail = bytes(range(256)) * 96  # 24 KiB of code after the program
+    calldata = bytes(range(256)) * 40
+    keccak, mcopy = ISET_CODE["KECCAK256"], ISET_CODE["MCOPY"]
+    return [
+        Case("KECCAK256 of 480 blocks", pushes([1, 65_279]) + bytes((keccak,)) + op("STOP"), target=keccak),
+        Case("KECCAK256 in parts", pushes([1, 200_000]) + bytes((keccak,)) + op("STOP"), target=keccak),
+        Case("MCOPY 8 KiB parts forwards", pushes([5, 40_003, 30_000]) + bytes((mcopy,)) + op("STOP"), target=mcopy),
+        Case("MCOPY 8 KiB parts backwards", pushes([40_003, 5, 30_000]) + bytes((mcopy,)) + op("STOP"), target=mcopy),
+        Case("CALLDATACOPY 8 KiB parts", pushes([3, 1, 10_000]) + op("CALLDATACOPY") + op("STOP"), calldata,
+             target=ISET_CODE["CALLDATACOPY"]),
+        Case("CODECOPY 8 KiB parts", pushes([3, 1, 20_000]) + op("CODECOPY") + op("STOP") + code_tail,
+             target=ISET_CODE["CODECOPY"]),
+        Case("MSTORE/MLOAD far and unaligned",
+             pushes([300_001, 7]) + op("MSTORE") + pushes([300_001]) + op("MLOAD") + op("STOP"), gas=5_000_000,
+             target=None),
+    ]
+
+
+def kind(check, part: int, parts: int) -> str:
+    if check.ending not in ("", "success", "Revert"):
+        return f"{check.name} ({check.ending})"
+    if parts == 1:
+        return check.name
+    return f"{check.name} ({'first' if part == 0 else 'last' if part == parts - 1 else 'middle'} part)"
+
+
+def measure(reps: int) -> dict[str, list[int]]:
+    cases = (success_cases(seed=101, reps=reps) + split_cases() + worst_cases() + underflow_cases(seed=102)
+             + memory_limit_cases(seed=103) + invalid_jump_cases() + return_data_cases(seed=106) + invalid_opcode_cases()
+             + out_of_gas_cases(seed=104, cases=success_cases(seed=105, reps=1)))
+    anvil = Anvil()
+    try:
+        l1 = L1Verifier(anvil.url)
+        checks, labels = [], []
+        for case in cases:
+            _, steps, case_checks = run_case(case)
+            l1.register(case.code)
+            by_pre = {step.pre.commitment(): step for step in steps}
+            for check in case_checks:
+                step = by_pre[check.pre]
+                labels.append(kind(check, step.part, step.parts))
+                checks.append(check)
+        answers = l1.answers([(c.pre, c.witness) for c in checks])
+        wrong = [c.label for c, a in zip(checks, answers) if a != c.post]
+        if wrong:
+            raise SystemExit(f"{len(wrong)} steps answered differently on L1, e.g. {wrong[:3]}")
+        gases = l1.gases([(c.pre, c.witness) for c in checks])
+    finally:
+        anvil.stop()
+    table: dict[str, list[int]] = defaultdict(list)
+    for label, gas in zip(labels, gases):
+        if not isinstance(gas, int):
+            raise SystemExit(f"no gas estimate for {label}: {gas}")
+        table[label].append(gas)
+    return table
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--reps", type=int, default=3, help="runs of each instruction on random operands")
+    parser.add_argument("--json", type=Path, help="also write the measurements here")
+    args = parser.parse_args()
+    table = measure(args.reps)
+    print("| step | steps | typical (median) | worst |")
+    print("|---|---|---|---|")
+    for label in sorted(table, key=lambda k: -max(table[k])):
+        values = table[label]
+        print(f"| {label} | {len(values)} | {int(statistics.median(values)):,} | {max(values):,} |")
+    every = [g for values in table.values() for g in values]
+    print(f"\n{len(every)} steps; worst {max(every):,} gas; median {int(statistics.median(every)):,}")
+    if args.json:
+        args.json.write_text(json.dumps(table, indent=1, sort_keys=True))
+
+
+if __name__ == "__main__":
+    main()
