@@ -4,18 +4,13 @@
 // sent, and its receipt as viem's OP Stack formatters read it. Prints one JSON object.
 //
 // Usage: node viem_op_stack.mjs RPC_URL PRIVATE_KEY TO DATA_HEX
-import { createPublicClient, createWalletClient, defineChain, http, parseGwei } from "viem";
+import { createPublicClient, createWalletClient, http, parseGwei } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
-import { chainConfig, publicActionsL2 } from "viem/op-stack";
+import { publicActionsL2 } from "viem/op-stack";
+import { ovmL2 } from "./ovm_chain.mjs";
 
 const [url, key, to, data] = process.argv.slice(2);
-const chain = defineChain({
-  ...chainConfig,
-  id: 901,
-  name: "ovm",
-  nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
-  rpcUrls: { default: { http: [url] } },
-});
+const chain = ovmL2(url);
 const account = privateKeyToAccount(key);
 const client = createPublicClient({ chain, transport: http(url) }).extend(publicActionsL2());
 const wallet = createWalletClient({ account, chain, transport: http(url) });

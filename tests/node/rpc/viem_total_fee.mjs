@@ -3,18 +3,13 @@
 // made of for the same prepared request. Prints one JSON object.
 //
 // Usage: node viem_total_fee.mjs RPC_URL PRIVATE_KEY TO
-import { createPublicClient, defineChain, http } from "viem";
+import { createPublicClient, http } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
-import { chainConfig, publicActionsL2 } from "viem/op-stack";
+import { publicActionsL2 } from "viem/op-stack";
+import { ovmL2 } from "./ovm_chain.mjs";
 
 const [url, key, to] = process.argv.slice(2);
-const chain = defineChain({
-  ...chainConfig,
-  id: 901,
-  name: "ovm",
-  nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
-  rpcUrls: { default: { http: [url] } },
-});
+const chain = ovmL2(url);
 const account = privateKeyToAccount(key);
 const client = createPublicClient({ chain, transport: http(url) }).extend(publicActionsL2());
 
