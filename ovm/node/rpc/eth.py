@@ -227,8 +227,10 @@ class Eth:
 
     def createAccessList(self, call: Call, block: BlockId = "latest") -> dict:
         """geth's answer: the slots and addresses the call touches, and its gas with them (``access_list``)."""
-        number = existing_block(self._chain, block).number
-        precompiles = set(self._chain.next_fork().fork.precompiles)
+        found = existing_block(self._chain, block)
+        number = found.number
+        # the call runs under the fork of the block it runs on (``Blockchain._call_setting``)
+        precompiles = set(self._chain.fork_at(found.header.timestamp).fork.precompiles)
         with chain_errors():
             try:
                 return create_access_list(self._request(call),
