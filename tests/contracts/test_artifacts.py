@@ -19,8 +19,9 @@ from ovm.rollup import artifacts
 BUILD = REPO / "bin" / "build-contracts"
 SOURCES = REPO / "contracts" / "src"
 EXPECTED = {"BatchInbox", "GasPriceOracle", "IL1Bridge", "L1Block", "L1Bridge", "L2Bridge", "L2ToL1MessagePasser",
-            "StateCommitmentChain", "CodeOracle", "IStepExecutor", "OneStepVerifier", "StepsCore", "StepsMemory"}
-INTERFACES = {"IL1Bridge", "IStepExecutor"}
+            "StateCommitmentChain", "CodeOracle", "IStepExecutor", "OneStepVerifier", "StepsCore", "StepsMemory",
+            "DisputeGame", "FrameBlockTrace", "IBlockTrace", "IOutputDisputes"}
+INTERFACES = {"IL1Bridge", "IStepExecutor", "IBlockTrace", "IOutputDisputes"}
 
 
 @pytest.fixture(scope="module")

@@ -181,6 +181,7 @@ contract L1Bridge is IL1Bridge {
     /// @dev Output `index` exists, is final, and `outputRootProof` is its preimage.
     function _checkOutput(uint256 index, OutputRoots.Proof memory outputRootProof) private view {
         require(index < stateCommitmentChain.outputCount(), "L1Bridge: unknown or deleted output");
+        require(!stateCommitmentChain.isDisputed(index), "L1Bridge: output disputed");
         require(stateCommitmentChain.isFinalized(index), "L1Bridge: output not finalized");
         require(outputRootProof.version == OutputRoots.VERSION_0, "L1Bridge: unsupported output version");
         require(

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
+import {IOutputDisputes} from "../interfaces/IOutputDisputes.sol";
+
 /// @title StateCommitmentChain
 /// @notice The L2 output roots on L1. A bonded proposer appends one root per proposed L2
 ///         block (block numbers strictly increasing), each stamped with the L1 time it
@@ -152,9 +154,17 @@ contract StateCommitmentChain {
         return latest > l2GenesisTimestamp ? latest - l2GenesisTimestamp : 0;
     }
 
-    /// @notice Whether output `index` exists and its challenge period has passed.
+    /// @notice Whether output `index` exists, its challenge period has passed and no game that
+    ///         could delete it is open (`isDisputed`).
     function isFinalized(uint256 index) public view returns (bool) {
-        return index < outputCount && block.timestamp >= _outputs[index].timestamp + challengePeriod;
+        return index < outputCount && block.timestamp >= _outputs[index].timestamp + challengePeriod
+            && !isDisputed(index);
+    }
+
+    /// @notice Whether the challenger (the dispute game) has a game open against output `index`
+    ///         or an output before it. A challenger without code (a key) keeps no games.
+    function isDisputed(uint256 index) public view returns (bool) {
+        return challenger.code.length > 0 && IOutputDisputes(challenger).disputes(index);
     }
 
     /// @dev Moves the whole bond to the challenger.
