@@ -140,7 +140,9 @@ class Rollup:
         return GameClient(self.client, self.game.address, key, trace)
 
     def pass_time(self, seconds: int) -> None:
-        self.client.request("evm_increaseTime", seconds)
+        """Mines a block ``seconds`` after the latest (whose time may run ahead of the wall
+        clock on a node that makes a block per transaction)."""
+        self.client.request("evm_setNextBlockTimestamp", self.client.block("latest").timestamp + seconds)
         self.client.request("evm_mine")
 
 

@@ -19,6 +19,8 @@ from eth_abi import encode
 from game_world import CHALLENGE_BOND, CHALLENGE_PERIOD, CLOCK, MOVE_BOND, PROPOSER_BOND, STEP_BOND, Chain, Lie, Rollup, play_out
 
 from ovm.fraud.game import CHALLENGER_WON, DEFENDER_WON, STEPS, Move
+from ovm.rollup.deploy import GameParameters, deploy_rollup
+from ovm.rollup.l1 import DevChain
 from ovm.rollup.l1.data import L1Error
 
 BLOCKS_IN_CHAIN = 6
@@ -49,7 +51,7 @@ def refused(reason: str):
 
 def test_an_honest_challenger_deletes_a_wrong_output_and_those_after_it(rollup, chain):
     liar = Lie(chain, block=3, step=5)
-    rollup.propose(chain, 2)
+    rollup.propose(chain, 1)  # (three blocks to output 1: the honest side is the one to prove the step)
     rollup.propose(liar, 4, 6)
     challenger = rollup.client_for(rollup.challenger, chain)
     defender = rollup.client_for(rollup.proposer, liar)
@@ -60,7 +62,7 @@ def test_an_honest_challenger_deletes_a_wrong_output_and_those_after_it(rollup, 
     receipts = play_out(rollup, game_id, challenger, defender)
 
     state = challenger.state(game_id)
-    assert state.status == CHALLENGER_WON
+    assert state.status == CHALLENGER_WON and state.challenger_to_move  # won by its one-step proof
     assert state.phase == STEPS and state.step_block == 3  # the first block the liar got wrong
     assert rollup.scc.call("outputCount") == 1  # outputs 1 and 2 deleted
     assert rollup.scc.call("bond") == 0  # the proposer's bond slashed …
@@ -74,7 +76,7 @@ def test_an_honest_challenger_deletes_a_wrong_output_and_those_after_it(rollup, 
     assert paid == PROPOSER_BOND + bonds
     assert not rollup.scc.call("isDisputed", 0)
     # Moves: the challenge, then ⌈log2(blocks)⌉ + ⌈log2(steps)⌉ bisections and the proof at most.
-    assert state.moves + 1 <= math.ceil(math.log2(4 - 2)) + math.ceil(math.log2(chain.max_steps)) + 2
+    assert state.moves + 1 <= math.ceil(math.log2(4 - 1)) + math.ceil(math.log2(chain.max_steps)) + 2
 
 
 def test_a_game_of_degree_8_bisects_in_fewer_moves(anvil, chain):
@@ -224,3 +226,32 @@ def withdrawal_proof(output_index: int) -> bytes:
     proof is not the output's: the bridge must refuse before it looks)."""
     return encode(["(uint256,address,address,uint256)", "uint256", "(bytes32,bytes32,bytes32,bytes32)", "bytes[]"],
                   [(0, b"\x01" * 20, b"\x02" * 20, 1), output_index, (bytes(32),) * 4, []])
+
+
+@pytest.fixture(scope="module")
+def embedded(tmp_path_factory):
+    with DevChain.start(tmp_path_factory.mktemp("embedded-l1"), instant=True) as l1:
+        yield l1
+
+
+def test_a_whole_game_on_the_embedded_l1(embedded, chain):
+    """The same game as the first, with ovm's own EVM running the contracts."""
+    rollup = Rollup(embedded.url, chain)
+    liar = Lie(chain, block=3, step=5)
+    rollup.propose(chain, 1)
+    rollup.propose(liar, 4, 6)
+    challenger = rollup.client_for(rollup.challenger, chain)
+    game_id, _ = challenger.challenge(1)
+    play_out(rollup, game_id, challenger, rollup.client_for(rollup.proposer, liar))
+    state = challenger.state(game_id)
+    assert state.status == CHALLENGER_WON and state.challenger_to_move  # won by its one-step proof
+    assert rollup.scc.call("outputCount") == 1 and rollup.scc.call("bond") == 0
+
+
+def test_a_game_is_the_only_challenger_of_its_deployment(anvil, chain):
+    rollup = Rollup(anvil.url, chain)
+    with pytest.raises(ValueError, match="the game is the challenger"):
+        deploy_rollup(rollup.client, rollup.deployer, batcher=b"\x01" * 20, proposer=b"\x02" * 20,
+                      challenge_period=1, bond=1, l2_genesis_timestamp=0, challenger=b"\x03" * 20,
+                      game=GameParameters(2, 64, 1, 1, 1, 1, bytes(32), 0))  # fmt: skip
+    assert bytes(rollup.scc.call("challenger")) == rollup.game.address
