@@ -146,8 +146,8 @@ def test_a_game_lost_on_purpose_does_not_save_a_wrong_output(rollup, chain):
 
 
 def test_moves_against_the_rules_are_refused(rollup, chain):
-    liar = Lie(chain, block=3, step=5)
-    rollup.propose(chain, 2)
+    liar = Lie(chain, block=3, step=6)
+    rollup.propose(chain, 1)
     rollup.propose(liar, 4)
     challenger = rollup.client_for(rollup.challenger, chain)
     defender = rollup.client_for(rollup.proposer, liar)
@@ -189,14 +189,18 @@ def test_moves_against_the_rules_are_refused(rollup, chain):
                 side.play(game_id, Move(move.index, witness=chain.step_proof(state.step_block, start)))
             proved_wide = True
         side.play(game_id, move)
-    assert proved_wide
+    assert proved_wide and side is challenger  # the honest side is left a single step to prove
+    with refused("not your move"):
+        defender.play(game_id, move)
     forged = bytearray(move.witness)
-    forged[-40] ^= 1  # a word of the revealed machine
-    with pytest.raises(L1Error):
+    forged[3 * 32 + 9 * 32 + 31] ^= 1  # the pc of the machine the proof opens
+    with refused("the witness does not open the pre-state"):
         side.play(game_id, Move(move.index, witness=bytes(forged)))
-    if side is defender:  # the liar's proof of a true step gives the claim it disputes
-        with refused("the step gives the disputed claim"):
-            side.play(game_id, move)
+    positions = state.positions()
+    true_end = [i for i in range(len(positions) - 1) if state.claims[i + 1] == chain.step_commitment(3, positions[i + 1])]
+    assert true_end  # the liar's last bisection goes from a true claim to a true one somewhere
+    with refused("the step gives the disputed claim"):  # a right step does not disprove a right claim
+        side.play(game_id, Move(true_end[0], witness=chain.step_proof(3, positions[true_end[0]])))
     rollup.pass_time(CLOCK + 1)
     with refused("your clock has run out"):
         side.play(game_id, move)
