@@ -155,7 +155,7 @@ def play_out(rollup: Rollup, game_id: int, challenger: GameClient, defender: Gam
         state = challenger.state(game_id)
         if state.status != OPEN:
             return receipts
-        side = challenger if state.challenger_to_move else defender
+        side = challenger if challenger.my_turn(state) else defender
         try:
             receipts.append(side.play(game_id))
         except (GameError, L1Error):

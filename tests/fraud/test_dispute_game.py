@@ -111,9 +111,10 @@ def test_a_lying_challenger_loses_its_bonds_and_the_output_finalizes(rollup, cha
 
 def test_a_clock_run_out_loses_the_game(rollup, chain):
     liar = Lie(chain, block=1, step=3)
-    rollup.propose(liar, 2)
+    rollup.propose(liar, 1)
     challenger = rollup.client_for(rollup.challenger, chain)
     game_id, _ = challenger.challenge(0)
+    assert challenger.state(game_id).phase == STEPS  # one block from the anchor: its steps at once
     anyone = rollup.client_for(rollup.anyone, chain)
     rollup.pass_time(CLOCK - 5)
     with refused("the clock has not run out"):

@@ -6,9 +6,10 @@ import {IOutputDisputes} from "../interfaces/IOutputDisputes.sol";
 /// @title StateCommitmentChain
 /// @notice The L2 output roots on L1. A bonded proposer appends one root per proposed L2
 ///         block (block numbers strictly increasing), each stamped with the L1 time it
-///         arrived; an output is final once `challengePeriod` seconds have passed since.
-///         The challenger (the dispute game contract) deletes a disproven output and every
-///         output after it, and takes the proposer's bond.
+///         arrived; an output is final once `challengePeriod` seconds have passed since and no
+///         game of the challenger that could delete it is open (`isDisputed`). The challenger
+///         (the dispute game contract) deletes a disproven output and every output after it,
+///         and takes the proposer's bond.
 ///
 ///         Every role is fixed by the constructor: no setter exists, so no one can race the
 ///         deployer to one. A dispute game that needs this contract's address in its own
