@@ -222,8 +222,10 @@ def test_a_withdrawal_is_refused_while_a_game_is_open(rollup, chain):
     with refused("the challenge period is over"):
         rollup.client_for(rollup.other, chain).challenge(0)
     assert rollup.scc.call("isFinalized", 0)  # the output before it is not disputed
+    with refused("SCC: outputs still in challenge period"):  # the proposer's bond cannot leave mid-game
+        rollup.scc.transact(rollup.proposer, "withdrawBond")
     rollup.client_for(rollup.anyone, chain).resolve_timeout(game_id)  # the proposer never answered
-    assert rollup.scc.call("outputCount") == 1
+    assert rollup.scc.call("outputCount") == 1 and rollup.scc.call("bond") == 0
 
 
 def withdrawal_proof(output_index: int) -> bytes:
