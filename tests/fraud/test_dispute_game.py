@@ -262,3 +262,28 @@ def test_a_game_is_the_only_challenger_of_its_deployment(anvil, chain):
                       challenge_period=1, bond=1, l2_genesis_timestamp=0, challenger=b"\x03" * 20,
                       game=GameParameters(2, 64, 1, 1, 1, 1, bytes(32), 0))  # fmt: skip
     assert bytes(rollup.scc.call("challenger")) == rollup.game.address
+
+
+def test_the_disputed_outputs_are_every_one_from_the_lowest_open_game_on(rollup, chain):
+    rollup.propose(chain, 1, 2, 3, 4)
+    opened = {}
+    for index, salt in ((2, b"a"), (0, b"b"), (1, b"c"), (1, b"d")):  # out of order, twice at 1
+        client = rollup.client_for(rollup.challenger, Lie(chain, block=index + 1, step=3, salt=salt))
+        opened.setdefault(index, []).append(client.challenge(index)[0])
+    assert rollup.game.call("openHint", 2) == 2  # output 1 (+1) is the highest disputed below 2
+
+    def disputed():
+        return [rollup.scc.call("isDisputed", index) for index in range(4)]
+
+    assert disputed() == [True, True, True, True]
+    rollup.pass_time(CLOCK + 1)  # the proposer answers none of them
+    anyone = rollup.client_for(rollup.anyone, chain)
+    anyone.resolve_timeout(opened[1][0])
+    assert disputed() == [True, True, True, True]  # the other game at output 1 and the one at 0 are open
+    anyone.resolve_timeout(opened[0][0])
+    assert disputed() == [False, True, True, True]
+    anyone.resolve_timeout(opened[1][1])
+    assert disputed() == [False, False, True, True]
+    anyone.resolve_timeout(opened[2][0])
+    assert disputed() == [False, False, False, False]
+    assert rollup.game.call("openHint", 3) == 0
