@@ -89,8 +89,8 @@ def play_one(url: str, chain: Chain, degree: int, blocks: int, max_steps: int, h
         winner = challenger if honest_challenger else defender
         gas["withdrawal of the winnings"].append(winner.withdraw().gas_used)
         gas.update(timeouts(rollup, chain))
-    return {"transactions": transactions, "whole_game_gas": whole, "proven": proven,
-            "gas": {kind: {"count": len(v), "median": int(statistics.median(v)), "max": max(v)} for kind, v in gas.items()}}  # fmt: skip
+    summary = {kind: {"count": len(v), "median": int(statistics.median(v)), "max": max(v)} for kind, v in gas.items()}
+    return {"transactions": transactions, "whole_game_gas": whole, "proven": proven, "gas": summary}
 
 
 def timeouts(rollup: Rollup, chain: Chain) -> dict[str, list[int]]:

@@ -118,7 +118,8 @@ class Rollup:
         self.contracts = deploy_rollup(
             self.client, self.deployer, batcher=accounts[5].address, proposer=accounts[1].address,
             challenge_period=CHALLENGE_PERIOD, bond=PROPOSER_BOND, l2_genesis_timestamp=genesis,
-            game=GameParameters(degree, max_steps or chain.max_steps, CLOCK, CHALLENGE_BOND, MOVE_BOND, STEP_BOND, ANCHOR_ROOT, 0),
+            game=GameParameters(degree, max_steps or chain.max_steps, CLOCK, CHALLENGE_BOND, MOVE_BOND, STEP_BOND,
+                                ANCHOR_ROOT, 0),
         )  # fmt: skip
         self.game = dispute_game(self.client, self.contracts)
         self.scc = Contract.at(self.client, load("StateCommitmentChain"), self.contracts.state_commitment_chain)

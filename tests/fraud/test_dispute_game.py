@@ -16,7 +16,18 @@ import math
 import pytest
 from anvil_process import Anvil
 from eth_abi import encode
-from game_world import CHALLENGE_BOND, CHALLENGE_PERIOD, CLOCK, MOVE_BOND, PROPOSER_BOND, STEP_BOND, Chain, Lie, Rollup, play_out
+from game_world import (
+    CHALLENGE_BOND,
+    CHALLENGE_PERIOD,
+    CLOCK,
+    MOVE_BOND,
+    PROPOSER_BOND,
+    STEP_BOND,
+    Chain,
+    Lie,
+    Rollup,
+    play_out,
+)
 
 from ovm.fraud.game import CHALLENGER_WON, DEFENDER_WON, STEPS, Move
 from ovm.rollup.deploy import GameParameters, deploy_rollup
@@ -198,7 +209,8 @@ def test_moves_against_the_rules_are_refused(rollup, chain):
     with refused("the witness does not open the pre-state"):
         side.play(game_id, Move(move.index, witness=bytes(forged)))
     positions = state.positions()
-    true_end = [i for i in range(len(positions) - 1) if state.claims[i + 1] == chain.step_commitment(3, positions[i + 1])]
+    true_end = [i for i in range(len(positions) - 1)
+                if state.claims[i + 1] == chain.step_commitment(3, positions[i + 1])]  # fmt: skip
     assert true_end  # the liar's last bisection goes from a true claim to a true one somewhere
     with refused("the step gives the disputed claim"):  # a right step does not disprove a right claim
         side.play(game_id, Move(true_end[0], witness=chain.step_proof(3, positions[true_end[0]])))
