@@ -130,7 +130,9 @@ def test_a_clock_run_out_loses_the_game(rollup, chain):
     rollup.pass_time(CLOCK - 5)
     with refused("the clock has not run out"):
         anyone.resolve_timeout(game_id)
+    assert 0 < rollup.game.call("timeLeft", game_id) <= 5
     rollup.pass_time(10)  # the proposer never answered
+    assert rollup.game.call("timeLeft", game_id) == 0
     anyone.resolve_timeout(game_id)
     assert challenger.state(game_id).status == CHALLENGER_WON
     assert rollup.scc.call("outputCount") == 0
