@@ -201,7 +201,7 @@ class Blockchain:
             ancestor_hash=self._ancestor_hash,
             code_runner=self.code_runner,
         )  # fmt: skip
-        included, rejected, deferred = [], [], []
+        included, rejected, deferred, touched = [], [], [], []
         with self._reloading_on_failure():
             for tx in txs:
                 try:
@@ -213,9 +213,10 @@ class Blockchain:
                     rejected.append((tx, exc))
                     continue
                 included.append((tx, receipt, details))
+                touched.append(frozenset(self.state.touched))  # calls' targets, for the address index
             block = builder.finish()
             diff = self.state.take_diff()
-            self.store.commit_block(block, builder.receipts, builder.details, diff)
+            self.store.commit_block(block, builder.receipts, builder.details, diff, touched)
         self.head = block
         return BuiltBlock(block, included, rejected, deferred)
 

@@ -36,6 +36,7 @@ from .tracers import (
     trace_calls,
     trace_struct_logs,
 )
+from ..chain import Blockchain
 from .context import NodeContext
 from .errors import InvalidParams, LimitExceeded, ResourceNotFound, ServerError
 from .eth import call_request, chain_errors, existing_block
@@ -65,16 +66,7 @@ class Debug:
         self._limits = limits
 
     def traceTransaction(self, tx_hash: Hash, config: Json = None) -> dict:
-        tracer = _tracer(config, self._limits)
-        location = self._chain.transaction(tx_hash)
-        if location is None:
-            raise ResourceNotFound(f"transaction 0x{tx_hash.hex()} not found")
-        chain = self._chain
-        state = chain.state_before(location.block_number, location.index)
-        env, fork = chain.block_setting(location.block_number)
-        execution = begin_transaction(state, env, location.tx, fork)
-        with _bounded():
-            return tracer(execution)
+        return trace_mined(self._chain, tx_hash, _tracer(config, self._limits))
 
     def traceCall(self, call: Call, block: BlockId = "latest", config: Json = None) -> dict:
         """Trace a call; state overrides go in ``config.stateOverrides``, as on geth."""
@@ -84,6 +76,19 @@ class Debug:
         request = call_request(call, self._limits.call_gas_cap)
         with chain_errors(), _bounded():
             return self._chain.trace_call(request, number, overrides, tracer)
+
+
+def trace_mined(chain: Blockchain, tx_hash: bytes, tracer: Tracer) -> dict:
+    """Run a mined transaction again, on the state it ran on, under ``tracer``;
+    -32001 if there is no such transaction."""
+    location = chain.transaction(tx_hash)
+    if location is None:
+        raise ResourceNotFound(f"transaction 0x{tx_hash.hex()} not found")
+    state = chain.state_before(location.block_number, location.index)
+    env, fork = chain.block_setting(location.block_number)
+    execution = begin_transaction(state, env, location.tx, fork)
+    with _bounded():
+        return tracer(execution)
 
 
 @contextmanager

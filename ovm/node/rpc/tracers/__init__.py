@@ -20,7 +20,9 @@ Tenderly-style viewers, Foundry, Hardhat plugins) read them unchanged:
 * ``trace_calls`` — geth's ``callTracer``: the tree of call frames, each
   ``{type, from, to, value, gas, gasUsed, input, output, error, revertReason,
   calls, logs}`` with quantities as hex, empty fields left out (``to`` of a
-  failed creation included). The top frame's ``gas`` is the transaction's gas
+  failed creation included). A frame that self-destructs has a last child
+  ``{type: "SELFDESTRUCT", from, to: beneficiary, value: the balance sent,
+  gas: 0, gasUsed: 0, input: "0x"}``, as on geth. The top frame's ``gas`` is the transaction's gas
   limit and its ``gasUsed`` the receipt's (refund applied); an inner frame's
   ``gas`` is what it received (a value call's 2300 stipend included) and its
   ``gasUsed`` what it did not give back.
