@@ -87,6 +87,19 @@ def test_the_verbose_devnet_prints_a_line_per_transaction(devnet):
     assert any(deposit in entry and entry.endswith(" ok") for entry in Path(devnet.log.name).read_text().splitlines())
 
 
+def test_mining_many_blocks_at_once_stops_at_the_sequencer_drift(devnet):
+    """anvil_mine without an interval: each block is a second of L2 time; the
+    sequencer refuses to run L2 time past the drift (its blocks would take no
+    transactions) and mines what fits."""
+    head = int(rpc(devnet.url, "eth_blockNumber"), 16)
+    with pytest.raises(RuntimeError) as refused:
+        rpc(devnet.url, "anvil_mine", hex(5000))
+    error = refused.value.args[0]
+    assert error["code"] == -32602 and "past the L1 head's time plus the maximum sequencer drift" in error["message"]
+    rpc(devnet.url, "anvil_mine", hex(3))
+    assert int(rpc(devnet.url, "eth_blockNumber"), 16) >= head + 3
+
+
 def test_deposit_appears_on_l2(devnet):
     before = int(rpc(devnet.url, "eth_getBalance", "0x" + USER.address.hex(), "latest"), 16)
     devnet.command("deposit", "--amount", "2", "--account", "3")
