@@ -377,6 +377,17 @@ class Blockchain:
                 builder.add_transaction(tx)
         return state
 
+    def block_start(self, block_number: int) -> tuple[State, BlockEnv, Fork]:
+        """The state a stored block's first transaction ran on (its parent's, with
+        the block's system calls made), and the block's setting: a fresh ``State``
+        to run the block's transactions on again, in order (``debug_traceBlock*``)."""
+        block = self.store.block(block_number)
+        if block is None:
+            raise ChainError(f"block {block_number} not found")
+        state = self.store.load_state(before_block=block_number)
+        builder = self._rebuilder(block.header, state)
+        return state, builder.env, builder.fork
+
     def _rebuilder(self, header: Header, state: State) -> BlockBuilder:
         """A builder that makes ``header``'s block again on its parent's state."""
         return BlockBuilder(

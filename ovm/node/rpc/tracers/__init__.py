@@ -2,7 +2,7 @@
 Tracers
 =======
 
-Two views of one transaction's execution, in the JSON shapes go-ethereum's
+Three views of one transaction's execution, in the JSON shapes go-ethereum's
 ``debug_traceTransaction`` returns, so that tools written for geth (Remix,
 Tenderly-style viewers, Foundry, Hardhat plugins) read them unchanged:
 
@@ -27,10 +27,14 @@ Tenderly-style viewers, Foundry, Hardhat plugins) read them unchanged:
   ``gas`` is what it received (a value call's 2300 stipend included) and its
   ``gasUsed`` what it did not give back.
 
-Both take a prepared ``Execution`` and run it to the end with ``Machine.step``
+* ``trace_prestate`` — geth's ``prestateTracer``, the accounts a transaction
+  reached as they were before it, or with ``diffMode`` what it changed
+  (``prestate`` has the format and how the "before" is read).
+
+All take a prepared ``Execution`` and run it to the end with ``Machine.step``
 (the interpreter, never the transpiler), returning the tracer's JSON object
 and the ``TransactionResult``. ``struct_logger`` and ``call_tracer`` hold
-them; ``running`` the hex helpers and ``run_observed``; ``budget`` the
+them (and ``prestate``); ``running`` the hex helpers and ``run_observed``; ``budget`` the
 bounds on a trace's time and size.
 
 How gasCost is counted
@@ -66,13 +70,16 @@ and exit and around every instruction.
 
 from .budget import TraceBudget, TraceLimitExceeded
 from .call_tracer import CallTracerOptions, trace_calls
+from .prestate import PrestateOptions, trace_prestate
 from .struct_logger import StructLogOptions, trace_struct_logs
 
 __all__ = [
     "CallTracerOptions",
+    "PrestateOptions",
     "StructLogOptions",
     "TraceBudget",
     "TraceLimitExceeded",
     "trace_calls",
+    "trace_prestate",
     "trace_struct_logs",
 ]
