@@ -207,6 +207,12 @@ def check_histories(node, history: dict) -> None:
 def test_address_histories_page_through_every_transaction(chain):
     node, _, history = chain
     check_histories(node, history)
+    head = int(call(node, "eth_blockNumber"), 16)
+    for block in (head, head + 5, 2**64 - 1):  # nothing after the head
+        assert call(node, "ots_searchTransactionsAfter", hexa(OWNER), block, PAGE) == {
+            "txs": [], "receipts": [], "firstPage": True, "lastPage": False}
+    newest = call(node, "ots_searchTransactionsBefore", hexa(OWNER), 0, PAGE)
+    assert call(node, "ots_searchTransactionsBefore", hexa(OWNER), 2**64 - 1, PAGE)["txs"] == newest["txs"]
     page = call(node, "ots_searchTransactionsBefore", hexa(OWNER), 0, PAGE)
     receipt = page["receipts"][0]
     block = call(node, "eth_getBlockByHash", receipt["blockHash"], False)
@@ -239,6 +245,8 @@ def test_sender_nonces_and_contract_creators(chain):
     ("ots_searchTransactionsBefore", [OWNER, 0, 0], -32602),
     ("ots_searchTransactionsAfter", [OWNER, 0, 100_000], -32602),
     ("ots_searchTransactionsBefore", ["0x1234", 0, 5], -32602),
+    ("ots_searchTransactionsAfter", [OWNER, hex(2**64), 5], -32602),
+    ("ots_searchTransactionsBefore", [OWNER, -1, 5], -32602),
     ("ots_getBlockTransactions", [1, 0, 5000], -32602),
     ("ots_traceTransaction", ["0x" + "ab" * 32], -32001),
     ("ots_getInternalOperations", ["0x12"], -32602),

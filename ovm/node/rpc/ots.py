@@ -46,7 +46,7 @@ from .debug import trace_mined
 from .errors import InvalidParams, ResourceNotFound
 from .eth import existing_block, find_block
 from .formatting import block_json, data, header_json, quantity, receipt_json, transaction_json
-from .params import Address, BlockId, BlockNumberOrTag, Hash, Quantity, Uint64
+from .params import Address, BlockId, BlockNumberOrTag, Hash, Uint64
 from .server import RpcLimits
 from .tracers import CallTracerOptions, TraceBudget, trace_calls
 
@@ -161,30 +161,34 @@ class Ots:
 
     # -- address history ---------------------------------------------------------------
 
-    def searchTransactionsBefore(self, address: Address, block: Quantity, page_size: Uint64) -> dict:
+    def searchTransactionsBefore(self, address: Address, block: Uint64, page_size: Uint64) -> dict:
         _check_page_size(page_size, "argument 2 (pageSize)")
         first_page = block == 0
-        start = self._chain.head.number if first_page else block - 1
-        if start < 0:
-            return _search_result([], [], first_page, True)
+        head = self._chain.head.number
+        start = head if first_page else min(block - 1, head)
         page = self._chain.store.address_transactions(address, start, True, page_size)
         return self._search_answer(page.places, first_page, not page.more)
 
-    def searchTransactionsAfter(self, address: Address, block: Quantity, page_size: Uint64) -> dict:
+    def searchTransactionsAfter(self, address: Address, block: Uint64, page_size: Uint64) -> dict:
         _check_page_size(page_size, "argument 2 (pageSize)")
+        if block >= self._chain.head.number:
+            return self._search_answer([], True, block == 0)
         page = self._chain.store.address_transactions(address, block + 1, False, page_size)
         return self._search_answer(page.places[::-1], not page.more, block == 0)
 
     def _search_answer(self, places: list[TxPlace], first_page: bool, last_page: bool) -> dict:
         txs, receipts = [], []
+        blocks: dict[int, tuple[Block, list[ReceiptRecord]]] = {}
         for place in places:
-            block = self._chain.block(place.number)
-            record = self._record(place)
-            tx = block.transactions[place.index]
-            txs.append(transaction_json(tx, block.hash, place.number, place.index,
+            if place.number not in blocks:
+                block = self._chain.block(place.number)
+                blocks[place.number] = block, self._chain.block_receipts(block.hash)
+            block, records = blocks[place.number]
+            record = records[place.index]
+            txs.append(transaction_json(block.transactions[place.index], block.hash, place.number, place.index,
                                         block.header.base_fee_per_gas, record.receipt))
             receipts.append({**receipt_json(record), "timestamp": block.header.timestamp})
-        return _search_result(txs, receipts, first_page, last_page)
+        return {"txs": txs, "receipts": receipts, "firstPage": first_page, "lastPage": last_page}
 
     # -- helpers -----------------------------------------------------------------------
 
@@ -232,10 +236,6 @@ def _slim_block(block: Block) -> dict:
 
 def _slim_receipt(record: ReceiptRecord) -> dict:
     return {**receipt_json(record), "logs": None, "logsBloom": None}
-
-
-def _search_result(txs: list, receipts: list, first_page: bool, last_page: bool) -> dict:
-    return {"txs": txs, "receipts": receipts, "firstPage": first_page, "lastPage": last_page}
 
 
 def _trace_entries(frame: dict, depth: int) -> Iterator[dict]:
