@@ -20,7 +20,8 @@ The whole rollup on one machine, in one command:
 read) into the data directory and points ``~/.ovm/devnet.json`` at them, and
 keeps a status line: L2 head, safe head (derived from L1), finalized (derived
 from finalized L1 data), L1 head, batch backlog, and the
-replica's head and output check.
+replica's head and output check. With ``--verbose`` it also prints a line
+per L2 transaction as its block is sealed (``activity``).
 
 With ``--datadir`` naming a devnet's directory, it resumes that devnet (its
 L1, its L2 chain, its batches) instead of deploying a new one.
@@ -64,6 +65,7 @@ from ..rollup.deploy import DeploymentError, deploy_rollup
 from ..rollup.genesis import l2_genesis
 from ..rollup.l1.client import BlockRef, L1Client, L1Error
 from ..rollup.l1.devchain import DevChain, l1_forks
+from .activity import transaction_lines
 from .arguments import address
 from .bridge import POINTER, parse_amount
 from .children import child_env
@@ -104,6 +106,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("--censor", action="append", default=[], metavar="ADDRESS", type=address,
                         help="the sequencer refuses this sender's L2 transactions (to try the forced exit)")
     parser.add_argument("--quiet", action="store_true", help="no live status line")
+    parser.add_argument("--verbose", action="store_true",
+                        help="print one line per L2 transaction (block, hash, from → to, value, gas used, status)")
     parser.add_argument("--operator-keys", metavar="FILE",
                         help="JSON file with keys for some of deployer, batcher, proposer (default: fresh keys; "
                              "also OVM_DEPLOYER_KEY, OVM_BATCHER_KEY, OVM_PROPOSER_KEY)")
@@ -285,10 +289,17 @@ def write_pointer(datadir: Path, l1_url: str, l2_url: str) -> None:
     POINTER.write_text(json.dumps(info, indent=1))
 
 
+def print_transactions(built) -> None:
+    for line in transaction_lines(built):
+        print(line, flush=True)
+
+
 async def serve_devnet(rollup, args, l1_url: str, config: RollupConfig, datadir: Path) -> None:
     node, services = rollup.node, rollup.services
     stop = asyncio.create_task(stop_signal().wait())
     running = await start_serving(node, args.host, args.port, rollup.modules)
+    if args.verbose:
+        node.sequencer.new_blocks.subscribe(print_transactions)
     services.start()
     replica = None
     replica_url = None

@@ -83,7 +83,16 @@ def open_sequencer(
         node.sequencer, client, config, batch_interval=batch_interval, confirmations=confirmations,
         blob_batches=blob_batches,
     )
+    node.context.latest_timestamp = lambda: _drift_bound(services)
     return RollupNode(node, services)
+
+
+def _drift_bound(services: SequencerServices) -> int:
+    """The latest timestamp an L2 block can have and still take transactions:
+    the L1 head's time plus the maximum sequencer drift."""
+    source = services.opener.source
+    head = source.block(source.head_number())
+    return (0 if head is None else head.timestamp) + services.config.max_sequencer_drift
 
 
 def open_replica(datadir: Path, config: RollupConfig, client: L1Client) -> RollupNode:

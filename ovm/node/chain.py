@@ -201,7 +201,7 @@ class Blockchain:
             ancestor_hash=self._ancestor_hash,
             code_runner=self.code_runner,
         )  # fmt: skip
-        included, rejected, deferred = [], [], []
+        included, rejected, deferred, touched = [], [], [], []
         with self._reloading_on_failure():
             for tx in txs:
                 try:
@@ -213,9 +213,10 @@ class Blockchain:
                     rejected.append((tx, exc))
                     continue
                 included.append((tx, receipt, details))
+                touched.append(frozenset(self.state.touched))  # calls' targets, for the address index
             block = builder.finish()
             diff = self.state.take_diff()
-            self.store.commit_block(block, builder.receipts, builder.details, diff)
+            self.store.commit_block(block, builder.receipts, builder.details, diff, touched)
         self.head = block
         return BuiltBlock(block, included, rejected, deferred)
 
@@ -375,6 +376,17 @@ class Blockchain:
             for tx in block.transactions[:tx_index]:
                 builder.add_transaction(tx)
         return state
+
+    def block_start(self, block_number: int) -> tuple[State, BlockEnv, Fork]:
+        """The state a stored block's first transaction ran on (its parent's, with
+        the block's system calls made), and the block's setting: a fresh ``State``
+        to run the block's transactions on again, in order (``debug_traceBlock*``)."""
+        block = self.store.block(block_number)
+        if block is None:
+            raise ChainError(f"block {block_number} not found")
+        state = self.store.load_state(before_block=block_number)
+        builder = self._rebuilder(block.header, state)
+        return state, builder.env, builder.fork
 
     def _rebuilder(self, header: Header, state: State) -> BlockBuilder:
         """A builder that makes ``header``'s block again on its parent's state."""

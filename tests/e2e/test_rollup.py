@@ -43,7 +43,8 @@ def devnet(request, tmp_path_factory):
         l1_args, env = ["--l1-rpc", anvil.url, "--batch-data", "calldata"], funding_env(anvil.url)
     try:
         devnet = Devnet(
-            tmp_path_factory.mktemp("devnet") / "data", "--censor", "0x" + CENSORED.address.hex(), *l1_args, env=env
+            tmp_path_factory.mktemp("devnet") / "data", "--censor", "0x" + CENSORED.address.hex(), "--verbose",
+            *l1_args, env=env
         )
         try:
             # The bridge pays withdrawals out of deposited ETH (on the embedded L1 the dev
@@ -72,6 +73,31 @@ def test_the_devnet_logs_what_an_operator_follows(devnet):
     devnet.wait_until(lambda: lines[2] in (devnet.datadir / "replica.log").read_text(),
                       "the replica to log the deposit it derived", 120)
     assert "Traceback" not in Path(devnet.log.name).read_text() + (devnet.datadir / "replica.log").read_text()
+
+
+def test_the_verbose_devnet_prints_a_line_per_transaction(devnet):
+    sender, to = "0x" + USER.address.hex(), "0x" + CENSORED.address.hex()
+    tx_hash = rpc(devnet.url, "eth_sendTransaction", {"from": sender, "to": to, "value": hex(12345)})
+    devnet.wait_until(lambda: rpc(devnet.url, "eth_getTransactionReceipt", tx_hash), "the transfer's block", 30)
+    receipt = rpc(devnet.url, "eth_getTransactionReceipt", tx_hash)
+    line = (f"L2 block {int(receipt['blockNumber'], 16)} {tx_hash} {sender} → {to} 0.000000000000012345 ETH "
+            "gas 21000 ok")
+    devnet.wait_until(lambda: line in Path(devnet.log.name).read_text(), "the devnet to print the transfer", 30)
+    deposit = " deposit (minted 5 ETH) "  # the fixture's first deposit, from account 0
+    assert any(deposit in entry and entry.endswith(" ok") for entry in Path(devnet.log.name).read_text().splitlines())
+
+
+def test_mining_many_blocks_at_once_stops_at_the_sequencer_drift(devnet):
+    """anvil_mine without an interval: each block is a second of L2 time; the
+    sequencer refuses to run L2 time past the drift (its blocks would take no
+    transactions) and mines what fits."""
+    head = int(rpc(devnet.url, "eth_blockNumber"), 16)
+    with pytest.raises(RuntimeError) as refused:
+        rpc(devnet.url, "anvil_mine", hex(5000))
+    error = refused.value.args[0]
+    assert error["code"] == -32602 and "past the L1 head's time plus the maximum sequencer drift" in error["message"]
+    rpc(devnet.url, "anvil_mine", hex(3))
+    assert int(rpc(devnet.url, "eth_blockNumber"), 16) >= head + 3
 
 
 def test_deposit_appears_on_l2(devnet):

@@ -362,3 +362,52 @@ def test_receipt_type_is_kept(store):
     block = child_block(store.head().header, store.state_root(), [tx])
     store.commit_block(block, [receipt], [details_for(tx, 0, 0)], store.load_state().take_diff())
     assert store.receipt(transaction_hash(tx)).receipt == receipt
+
+
+# --- transactions by address ------------------------------------------------------------
+
+C = bytes.fromhex("cc" * 20)
+D = bytes.fromhex("dd" * 20)
+
+
+def commit_indexed(store: ChainStore, nonces: list[int], touched: list[set[bytes]]) -> Block:
+    """A block of transfers A → B with these nonces; each touched ``touched[i]``."""
+    txs = [signed(n) for n in nonces]
+    receipts = [make_receipt(2, True, 21000 * (i + 1), []) for i in range(len(txs))]
+    details = [details_for(tx, i, 0) for i, tx in enumerate(txs)]
+    block = child_block(store.head().header, store.state_root(), txs)
+    store.commit_block(block, receipts, details, State().take_diff(), touched)
+    return block
+
+
+def test_transactions_are_indexed_by_every_address_they_touch(store):
+    commit_indexed(store, [0, 1], [{C}, set()])  # block 1
+    commit_indexed(store, [2], [{C, D}])  # block 2
+    commit_indexed(store, [3, 4, 5], [set(), set(), {D}])  # block 3
+    assert store.address_transactions(A, 0, False, 100) == ([(1, 0), (1, 1), (2, 0), (3, 0), (3, 1), (3, 2)], False)
+    assert store.address_transactions(C, 0, False, 100).places == [(1, 0), (2, 0)]
+    assert store.address_transactions(D, 3, True, 100).places == [(3, 2), (2, 0)]
+    assert store.address_transactions(D, 2, True, 100).places == [(2, 0)]
+    assert store.address_transactions(bytes(20), 0, False, 100) == ([], False)
+    # a page holds whole blocks: past the page size only to finish the block
+    assert store.address_transactions(A, 0, False, 1) == ([(1, 0), (1, 1)], True)
+    assert store.address_transactions(A, 3, True, 2) == ([(3, 2), (3, 1), (3, 0)], True)
+    assert store.address_transactions(A, 2, True, 1) == ([(2, 0)], True)
+    assert store.address_transactions(A, 1, True, 5) == ([(1, 1), (1, 0)], False)
+    assert store.sent_transaction(A, 4) == (3, 1) and store.sent_transaction(A, 9) is None
+    assert store.sent_transaction(B, 0) is None  # B received, never sent
+
+
+def test_the_address_index_survives_reopening_and_leaves_with_rewound_blocks(store, tmp_path):
+    commit_indexed(store, [0], [{C}])
+    commit_indexed(store, [1], [{C}])
+    store.close()
+    reopened = ChainStore.open(tmp_path / "db")
+    try:
+        assert reopened.address_transactions(C, 0, False, 10).places == [(1, 0), (2, 0)]
+        reopened.rewind(1)
+        assert reopened.address_transactions(C, 0, False, 10).places == [(1, 0)]
+        assert reopened.address_transactions(A, 0, False, 10).places == [(1, 0)]
+        assert reopened.sent_transaction(A, 1) is None and reopened.sent_transaction(A, 0) == (1, 0)
+    finally:
+        reopened.close()

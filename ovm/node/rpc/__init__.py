@@ -6,6 +6,7 @@ The node's Ethereum JSON-RPC interface over HTTP and WebSocket: the server
 (``server``) and its transport (``transport``), parameter converters (``params``), errors (``errors``), JSON
 shapes (``formatting``), logs, filters and subscriptions (``filters``), and
 one module per namespace — ``eth``, ``net``, ``web3``, ``debug``, ``txpool``,
+``ots`` (Otterscan's, with ``erigon_getHeaderByNumber``),
 ``personal`` (``personal_sign``, with the rest of ``signing``)
 and the dev controls (``dev``: ``evm``, ``anvil``, ``hardhat``, ``ovm``).
 
@@ -26,6 +27,7 @@ from .dev import Anvil, Evm, Hardhat, Ovm
 from .errors import RpcError
 from .eth import Eth
 from .net import Net
+from .ots import Erigon, Ots
 from .server import RpcLimits, RpcServer
 from .signing import Personal
 from .transport import RunningServer, serve
@@ -40,6 +42,8 @@ def default_modules(ctx: NodeContext, limits: RpcLimits = RpcLimits()) -> list[o
         Net(ctx),
         Eth(ctx, limits),
         Debug(ctx, limits),
+        Ots(ctx, limits),
+        Erigon(ctx),
         Txpool(ctx),
         Personal(ctx),
         Evm(ctx),

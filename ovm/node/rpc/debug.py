@@ -3,12 +3,15 @@ The ``debug`` namespace
 =======================
 
 ``debug_traceTransaction`` re-executes a mined transaction on the state it
-ran on (rebuilt from the store) under a tracer; ``debug_traceCall`` traces a
-call the way ``eth_call`` runs it. The tracer is geth's struct logger by
-default, or ``{"tracer": "callTracer"}`` (``tracers``); the options
-are geth's: ``enableMemory``, ``disableStack``, ``disableStorage``,
-``enableReturnData``, ``limit``, and ``tracerConfig`` with ``onlyTopCall``
-and ``withLog`` for the call tracer. Tracing always interprets, one
+ran on (rebuilt from the store) under a tracer; ``debug_traceBlockByNumber``
+and ``debug_traceBlockByHash`` do so for each transaction of a block in turn
+(``[{txHash, result}]``); ``debug_traceCall`` traces a call the way
+``eth_call`` runs it. The tracer is geth's struct logger by default,
+``{"tracer": "callTracer"}`` or ``{"tracer": "prestateTracer"}``
+(``tracers``); the options are geth's: ``enableMemory``, ``disableStack``,
+``disableStorage``, ``enableReturnData``, ``limit``, and ``tracerConfig``
+with ``onlyTopCall`` and ``withLog`` for the call tracer, ``diffMode``,
+``disableCode`` and ``disableStorage`` for the prestate tracer. Tracing always interprets, one
 instruction at a time.
 
 A trace is bounded (``RpcLimits``): it stops after ``timeout`` (a Go
@@ -27,19 +30,25 @@ from contextlib import contextmanager
 from typing import Any, Callable, Iterator
 
 from ...evm.observer import ExecutionAborted
+from ...chain import Block
 from ...evm.processor import Execution, begin_transaction
+from ...evm.transactions import transaction_hash
 from .tracers import (
     CallTracerOptions,
+    PrestateOptions,
     StructLogOptions,
     TraceBudget,
     TraceLimitExceeded,
     trace_calls,
+    trace_prestate,
     trace_struct_logs,
 )
+from ..chain import Blockchain
 from .context import NodeContext
 from .errors import InvalidParams, LimitExceeded, ResourceNotFound, ServerError
 from .eth import call_request, chain_errors, existing_block
-from .params import BlockId, Call, Hash, Json, ParamError, state_overrides
+from .formatting import data
+from .params import BlockId, BlockNumberOrTag, Call, Hash, Json, ParamError, state_overrides
 from .server import RpcLimits, room_for_deep_answers
 
 Tracer = Callable[[Execution], dict]
@@ -51,6 +60,11 @@ STRUCT_LOG_OPTIONS = {
     "enableReturnData": "enable_return_data",
 }
 CALL_TRACER_OPTIONS = {"onlyTopCall": "only_top_call", "withLog": "with_log"}
+PRESTATE_OPTIONS = {"diffMode": "diff_mode", "disableCode": "disable_code", "disableStorage": "disable_storage"}
+NAMED_TRACERS = {
+    "callTracer": (trace_calls, CallTracerOptions, CALL_TRACER_OPTIONS),
+    "prestateTracer": (trace_prestate, PrestateOptions, PRESTATE_OPTIONS),
+}
 IGNORED_OPTIONS = frozenset({"reexec", "disableMemory", "stateOverrides", "blockOverrides"})
 DURATION = re.compile(r"(?:(?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|ms|s|m|h))+")
 DURATION_PART = re.compile(r"(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)")
@@ -65,16 +79,27 @@ class Debug:
         self._limits = limits
 
     def traceTransaction(self, tx_hash: Hash, config: Json = None) -> dict:
+        return trace_mined(self._chain, tx_hash, _tracer(config, self._limits))
+
+    def traceBlockByNumber(self, block: BlockNumberOrTag, config: Json = None) -> list[dict]:
+        return self._trace_block(existing_block(self._chain, block), config)
+
+    def traceBlockByHash(self, block_hash: Hash, config: Json = None) -> list[dict]:
+        return self._trace_block(existing_block(self._chain, block_hash), config)
+
+    def _trace_block(self, block: Block, config: Json) -> list[dict]:
+        """Every transaction of the block traced in turn, each on the state the
+        ones before it left: ``[{txHash, result}]`` as geth answers."""
         tracer = _tracer(config, self._limits)
-        location = self._chain.transaction(tx_hash)
-        if location is None:
-            raise ResourceNotFound(f"transaction 0x{tx_hash.hex()} not found")
-        chain = self._chain
-        state = chain.state_before(location.block_number, location.index)
-        env, fork = chain.block_setting(location.block_number)
-        execution = begin_transaction(state, env, location.tx, fork)
-        with _bounded():
-            return tracer(execution)
+        if block.number == 0:
+            raise ServerError("genesis is not traceable")
+        state, env, fork = self._chain.block_start(block.number)
+        traces = []
+        for tx in block.transactions:
+            execution = begin_transaction(state, env, tx, fork)
+            with _bounded():
+                traces.append({"txHash": data(transaction_hash(tx)), "result": tracer(execution)})
+        return traces
 
     def traceCall(self, call: Call, block: BlockId = "latest", config: Json = None) -> dict:
         """Trace a call; state overrides go in ``config.stateOverrides``, as on geth."""
@@ -84,6 +109,19 @@ class Debug:
         request = call_request(call, self._limits.call_gas_cap)
         with chain_errors(), _bounded():
             return self._chain.trace_call(request, number, overrides, tracer)
+
+
+def trace_mined(chain: Blockchain, tx_hash: bytes, tracer: Tracer) -> dict:
+    """Run a mined transaction again, on the state it ran on, under ``tracer``;
+    -32001 if there is no such transaction."""
+    location = chain.transaction(tx_hash)
+    if location is None:
+        raise ResourceNotFound(f"transaction 0x{tx_hash.hex()} not found")
+    state = chain.state_before(location.block_number, location.index)
+    env, fork = chain.block_setting(location.block_number)
+    execution = begin_transaction(state, env, location.tx, fork)
+    with _bounded():
+        return tracer(execution)
 
 
 @contextmanager
@@ -115,13 +153,15 @@ def _tracer(config: Any, limits: RpcLimits) -> Tracer:
         options = StructLogOptions(**_options(config, STRUCT_LOG_OPTIONS, {"tracer", "tracerConfig", "timeout"}),
                                    limit=_limit(config.get("limit", 0)))
         return lambda execution: trace_struct_logs(execution, options, budget())[0]
-    if name != "callTracer":
-        raise ServerError(f"tracer not found: {name!r} (available: callTracer, or none for struct logs)")
+    if not isinstance(name, str) or name not in NAMED_TRACERS:
+        raise ServerError(f"tracer not found: {name!r} (available: callTracer, prestateTracer, "
+                          "or none for struct logs)")
     tracer_config = config.get("tracerConfig") or {}
     if not isinstance(tracer_config, dict):
         raise InvalidParams("invalid argument (config): tracerConfig must be an object")
-    call_options = CallTracerOptions(**_options(tracer_config, CALL_TRACER_OPTIONS, set()))
-    return lambda execution: trace_calls(execution, call_options, budget())[0]
+    run, options_type, names = NAMED_TRACERS[name]
+    named_options = options_type(**_options(tracer_config, names, set()))
+    return lambda execution: run(execution, named_options, budget())[0]
 
 
 def _timeout(value: Any, limits: RpcLimits) -> float:

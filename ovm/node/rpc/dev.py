@@ -35,7 +35,12 @@ replica can derive from L1 (balances, code, nonces and storage set by hand,
 snapshots and reverts, the clock, blocks mined at a chosen time) are refused
 with -32601 and the reason ``NodeContext.underivable_refused`` gives: they
 would make every later output root wrong. ``evm_mine`` without a timestamp
-stays: the sequencer builds that block as it builds any other.
+stays: the sequencer builds that block as it builds any other. Each block
+takes a second of L2 time at least, so mining many at once runs L2 time
+ahead of L1; past the maximum sequencer drift a rollup block takes no
+transactions (the OP Stack's rule), and every user would wait until L1 time
+caught up. So where the context gives ``latest_timestamp`` (a rollup's
+sequencer), mining past it is refused with -32602 saying how many blocks fit.
 """
 
 from __future__ import annotations
@@ -84,9 +89,26 @@ class _DevControls:
             raise ServerError(f"timestamp {timestamp} is not after the head block's ({head})")
         first = timestamp or self._ctx.next_timestamp or self._chain.next_timestamp()
         _check_clock(first + count - 1, f"{count} blocks from timestamp {first}")
+        self._check_drift(first, count)
         if timestamp is None:
             timestamp, self._ctx.next_timestamp = self._ctx.next_timestamp, None
         self._ctx.sequencer.mine(count, timestamp)
+
+
+    def _check_drift(self, first: int, count: int) -> None:
+        """Refuse blocks that would run ahead of L1 past the sequencer drift: each
+        block takes a second at least, and past the drift blocks take no transactions,
+        so every user would wait until L1 time caught up."""
+        bound = self._ctx.latest_timestamp
+        if bound is None:
+            return
+        latest = bound()
+        if first + count - 1 > latest:
+            room = max(0, latest - first + 1)
+            raise InvalidParams(
+                f"{count} blocks from timestamp {first} would run L2 time to {first + count - 1}, past the L1 "
+                f"head's time plus the maximum sequencer drift ({latest}): blocks past it take no transactions; "
+                f"at most {room} block(s) can be mined now")
 
 
 class Evm(_DevControls):

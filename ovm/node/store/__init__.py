@@ -25,7 +25,13 @@ pending        tx hash                     arrival number (8 bytes) ‖ network 
 sidecars       tx hash                     network form of an included blob transaction
 snapshots      snapshot id (8 bytes)       position
 meta           name                        head hash, genesis hash, state root, counters
+address_txs    address ‖ number ‖ index    the nonce if the address sent it, else empty
+tx_addresses   number ‖ index              the addresses indexed for the transaction
 =============  ==========================  ================================================
+
+``address_index`` keeps the last two: every transaction an address took part
+in (sent, received, created, or touched by a call inside it), for an
+explorer's address history (``ots_searchTransactions*``).
 
 State is kept flat (accounts, code, storage), not as trie nodes: the node
 keeps the whole state in memory (``State``) and rebuilds its tries at start-up
@@ -74,6 +80,7 @@ Only one process may open a data directory at a time (an ``flock`` on
 ``ovm.lock`` in it); readers of the same process share the environment.
 """
 
+from .address_index import TxPage, TxPlace
 from .blocks import ReceiptRecord, TxLocation
 from .chain_store import ChainStore
 from .logs import LogRecord, Topics, log_matches
@@ -87,5 +94,7 @@ __all__ = [
     "StoreError",
     "Topics",
     "TxLocation",
+    "TxPage",
+    "TxPlace",
     "log_matches",
 ]

@@ -16,6 +16,7 @@ from ...chain.block import Block, decode_body, encode_body
 from ...chain.header import Header, decode_header, encode_header
 from ...chain.receipt import Receipt, ReceiptDetails
 from ...evm.transactions import Transaction
+from .address_index import unindex_block
 from .codecs import decode_receipts, encode_receipts
 from .schema import INDEX_BYTES, META_HEAD, NUMBER_BYTES, Tables, be_int, number_key
 
@@ -109,7 +110,9 @@ def put_block(
 
 def delete_block(txn, db: Tables, number: int) -> None:
     block_hash = txn.pop(number_key(number), db=db.canonical)
-    for _, details in decode_receipts(txn.pop(block_hash, db=db.receipts)):
+    receipts = decode_receipts(txn.pop(block_hash, db=db.receipts))
+    for _, details in receipts:
         txn.delete(details.transaction_hash, db=db.transactions)
+    unindex_block(txn, db, number, len(receipts))
     txn.delete(block_hash, db=db.headers)
     txn.delete(block_hash, db=db.bodies)

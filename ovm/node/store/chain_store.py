@@ -15,7 +15,7 @@ from __future__ import annotations
 import fcntl
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Iterator, Sequence
+from typing import IO, Iterable, Iterator, Sequence
 
 import lmdb
 
@@ -23,10 +23,11 @@ from ...chain.block import Block
 from ...chain.header import Header
 from ...chain.receipt import Receipt, ReceiptDetails
 from ...evm.blobs import BlobSidecar, encode_network_form
-from ...evm.transactions import Transaction, encode_transaction, transaction_hash
+from ...evm.transactions import DepositTransaction, Transaction, encode_transaction, transaction_hash
 from ...primitives import rlp
 from ...state import State, StateDiff
-from . import blocks, flat_state
+from . import address_index, blocks, flat_state
+from .address_index import TxPage, TxPlace
 from .blocks import ReceiptRecord, TxLocation
 from .logs import LogRecord, Topics, find_logs
 from .pending import include_pending, keep_pending, pending_in_arrival_order, read_sidecar
@@ -208,6 +209,19 @@ class ChainStore:
         with self._read() as txn:
             return find_logs(txn, self._db, from_number, to_number, addresses, topics)
 
+    # -- transactions by address ------------------------------------------------
+
+    def address_transactions(self, address: bytes, start: int, descending: bool, page_size: int) -> TxPage:
+        """A page of the transactions ``address`` took part in, from block ``start``
+        down (``descending``) or up; a page never splits a block (``address_index``)."""
+        with self._read() as txn:
+            return address_index.search(txn, self._db, address, start, descending, page_size)
+
+    def sent_transaction(self, sender: bytes, nonce: int) -> TxPlace | None:
+        """Where the transaction ``sender`` sent with ``nonce`` is, if mined."""
+        with self._read() as txn:
+            return address_index.sent_with_nonce(txn, self._db, sender, nonce)
+
     # -- state ------------------------------------------------------------------
 
     def load_state(self, before_block: int | None = None) -> State:
@@ -244,9 +258,13 @@ class ChainStore:
         receipts: Sequence[Receipt],
         details: Sequence[ReceiptDetails],
         diff: StateDiff,
+        touched: Sequence[Iterable[bytes]] = (),
     ) -> None:
         """Append ``block`` on the head, with its receipts and the state diff it
-        made, in one transaction; its transactions leave ``pending``."""
+        made, in one transaction; its transactions leave ``pending``. Each
+        transaction is indexed under its sender, recipient, created contract
+        and the accounts in ``touched`` (one collection per transaction, if
+        given: the accounts its execution touched)."""
         if not len(block.transactions) == len(receipts) == len(details):
             raise StoreError(
                 f"block {block.number}: {len(block.transactions)} transactions, "
@@ -260,8 +278,16 @@ class ChainStore:
             flat_state.put_undo(txn, db, Position(block.number), old_values)
             for entry in details:
                 include_pending(txn, db, entry.transaction_hash)
+            self._index_addresses(txn, block, receipts, details, touched)
             txn.put(META_HEAD, block.hash, db=db.meta)
             txn.put(META_STATE_ROOT, block.header.state_root, db=db.meta)
+
+    def _index_addresses(self, txn, block: Block, receipts: Sequence[Receipt],
+                         details: Sequence[ReceiptDetails], touched: Sequence[Iterable[bytes]]) -> None:
+        for i, (tx, receipt, entry) in enumerate(zip(block.transactions, receipts, details)):
+            nonce = receipt.deposit_nonce if isinstance(tx, DepositTransaction) else tx.nonce
+            addresses = [entry.to, entry.contract_address, *(touched[i] if touched else ())]
+            address_index.index_transaction(txn, self._db, block.number, i, entry.sender, nonce, addresses)
 
     def _check_extends_head(self, txn, block: Block) -> None:
         head = self._head_header(txn)

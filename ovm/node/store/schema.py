@@ -48,6 +48,8 @@ class Tables(NamedTuple):
     sidecars: object
     snapshots: object
     meta: object
+    address_txs: object
+    tx_addresses: object
 
 
 class Position(NamedTuple):

@@ -12,6 +12,8 @@ a timestamp still builds a block.
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from rpc_support import node, run
 
@@ -60,5 +62,25 @@ def test_underivable_dev_methods_are_refused_with_the_reason(tmp_path, method, p
             assert await rpc("eth_blockNumber") == "0x0"
             await rpc("evm_mine")  # a block the sequencer builds as any other
             assert await rpc("eth_blockNumber") == "0x1"
+
+    run(go())
+
+
+def test_mining_past_the_sequencer_drift_is_refused_and_nothing_is_built(tmp_path):
+    async def go():
+        async with node(tmp_path) as rpc:
+            ahead = int(time.time()) + 1000  # the head ahead of the clock: the next block is the head's + 1
+            await rpc("evm_mine", hex(ahead))
+            rpc.ctx.underivable_refused = REASON
+            rpc.ctx.latest_timestamp = lambda: ahead + 10  # room for 10 blocks
+            for method, params in (("anvil_mine", ["0xb"]), ("evm_mine", [{"blocks": 1000}]),
+                                   ("hardhat_mine", ["0x2710"])):
+                failure = await rpc.failure(method, *params)
+                assert failure.code == -32602, failure.message
+                assert "past the L1 head's time plus the maximum sequencer drift" in failure.message
+                assert "at most 10 block(s) can be mined now" in failure.message
+            assert await rpc("eth_blockNumber") == "0x1"
+            await rpc("anvil_mine", "0xa")
+            assert await rpc("eth_blockNumber") == "0xb"
 
     run(go())

@@ -2,7 +2,7 @@
 Tracers
 =======
 
-Two views of one transaction's execution, in the JSON shapes go-ethereum's
+Three views of one transaction's execution, in the JSON shapes go-ethereum's
 ``debug_traceTransaction`` returns, so that tools written for geth (Remix,
 Tenderly-style viewers, Foundry, Hardhat plugins) read them unchanged:
 
@@ -20,15 +20,21 @@ Tenderly-style viewers, Foundry, Hardhat plugins) read them unchanged:
 * ``trace_calls`` — geth's ``callTracer``: the tree of call frames, each
   ``{type, from, to, value, gas, gasUsed, input, output, error, revertReason,
   calls, logs}`` with quantities as hex, empty fields left out (``to`` of a
-  failed creation included). The top frame's ``gas`` is the transaction's gas
+  failed creation included). A frame that self-destructs has a last child
+  ``{type: "SELFDESTRUCT", from, to: beneficiary, value: the balance sent,
+  gas: 0, gasUsed: 0, input: "0x"}``, as on geth. The top frame's ``gas`` is the transaction's gas
   limit and its ``gasUsed`` the receipt's (refund applied); an inner frame's
   ``gas`` is what it received (a value call's 2300 stipend included) and its
   ``gasUsed`` what it did not give back.
 
-Both take a prepared ``Execution`` and run it to the end with ``Machine.step``
+* ``trace_prestate`` — geth's ``prestateTracer``, the accounts a transaction
+  reached as they were before it, or with ``diffMode`` what it changed
+  (``prestate`` has the format and how the "before" is read).
+
+All take a prepared ``Execution`` and run it to the end with ``Machine.step``
 (the interpreter, never the transpiler), returning the tracer's JSON object
 and the ``TransactionResult``. ``struct_logger`` and ``call_tracer`` hold
-them; ``running`` the hex helpers and ``run_observed``; ``budget`` the
+them (and ``prestate``); ``running`` the hex helpers and ``run_observed``; ``budget`` the
 bounds on a trace's time and size.
 
 How gasCost is counted
@@ -64,13 +70,16 @@ and exit and around every instruction.
 
 from .budget import TraceBudget, TraceLimitExceeded
 from .call_tracer import CallTracerOptions, trace_calls
+from .prestate import PrestateOptions, trace_prestate
 from .struct_logger import StructLogOptions, trace_struct_logs
 
 __all__ = [
     "CallTracerOptions",
+    "PrestateOptions",
     "StructLogOptions",
     "TraceBudget",
     "TraceLimitExceeded",
     "trace_calls",
+    "trace_prestate",
     "trace_struct_logs",
 ]

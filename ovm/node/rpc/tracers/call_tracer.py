@@ -22,6 +22,7 @@ from .budget import FRAME_BYTES, WORD_BYTES, TraceBudget
 from .running import address_hex, hex_data, run_observed
 
 LOG_OPS = frozenset(BY_NAME[f"LOG{n}"].code for n in range(5))
+SELFDESTRUCT = BY_NAME["SELFDESTRUCT"].code
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +110,7 @@ class CallTracer(Observer):
         self._op = 0
         self._stack_size = 0
         self._log_count = 0
+        self._selfdestruct: tuple[Frame, bytes, int] | None = None
         machine = execution.machine
         if machine.done:
             error = machine.error
@@ -122,6 +124,9 @@ class CallTracer(Observer):
         self._op = frame.code[frame.pc]
         self._stack_size = len(frame.stack)
         self._log_count = len(self.state.logs)
+        if self._op == SELFDESTRUCT and frame.stack and not self.options.only_top_call:
+            beneficiary = (frame.stack[-1] & ((1 << 160) - 1)).to_bytes(20, "big")
+            self._selfdestruct = (frame, beneficiary, self.state.get_balance(frame.address))
 
     def after_step(self, frame: Frame) -> None:
         if not self.options.with_log or self._op not in LOG_OPS:
@@ -156,6 +161,7 @@ class CallTracer(Observer):
         if entry is None:
             return
         node, gas_at_entry = entry
+        self._record_selfdestruct(frame, node, exit)
         self.budget.charge(2 * len(frame.output))
         node.gas_used = gas_at_entry - frame.gas
         error = exit.error
@@ -165,6 +171,16 @@ class CallTracer(Observer):
         node.finish(frame.output, error, message)
         if node is not self.top:
             self._open.pop()
+
+    def _record_selfdestruct(self, frame: Frame, node: CallFrame, exit: FrameExit) -> None:
+        """A frame that ended in SELFDESTRUCT gets geth's SELFDESTRUCT child:
+        from the contract to the beneficiary, with the balance it sent."""
+        pending, self._selfdestruct = self._selfdestruct, None
+        if pending is None or pending[0] is not frame or exit.error is not None:
+            return
+        _, beneficiary, balance = pending
+        self.budget.charge(FRAME_BYTES)
+        node.calls.append(CallFrame("SELFDESTRUCT", frame.address, beneficiary, balance, 0, b""))
 
     def result_json(self, result: TransactionResult) -> dict:
         self.top.gas_used = result.gas_used
