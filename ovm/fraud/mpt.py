@@ -165,6 +165,8 @@ def _walk(root: bytes, path: str, proof: tuple[bytes, ...]):
     while True:
         if len(items) == 17:
             if depth == len(path):
+                if type(items[16]) is not bytes:
+                    raise WitnessError("a branch's value is a list")
                 frames.append((items, 16))
                 end: tuple = ("value",)
                 break
@@ -289,6 +291,16 @@ def mpt_update(root: bytes, key: bytes, witness: MptWitness, value: bytes,
     if sibling is None and not used and witness.sibling:
         raise WitnessError("the witness has a sibling node no collapse uses")
     return old, new_root
+
+
+def mpt_read(root: bytes, key: bytes, proof: tuple[bytes, ...]) -> bytes:
+    """The value under ``key`` (``b""`` when absent), proven as ``mpt_update`` proves it."""
+    frames, end, rest = _walk(root, key.hex(), tuple(proof))
+    if end[0] == "value":
+        return frames[-1][0][16]
+    if end[0] == "leaf" and end[1] == rest:
+        return end[2]
+    return b""
 
 
 def mpt_witness(trie: Trie, key: bytes, value: bytes) -> MptWitness:

@@ -7,8 +7,8 @@ trie) on secure tries (keccak keys, as the state and storage tries) and on
 plain tries (short keys sharing long prefixes, keys of different lengths
 that end at a branch's value, one-byte values that make embedded nodes):
 for each operation, ``ovm.fraud.mpt.mpt_witness`` makes the witness from
-the trie, and the Python reference ``mpt_update`` and the Solidity
-``MptUpdate`` library on a real anvil (through the test harness
+the trie, and the Python reference ``mpt_update`` (and ``mpt_read`` of the key before)
+and the Solidity ``MptUpdate`` library on a real anvil (through the test harness
 ``contracts/MptHarness.sol``) must both give the old value and the root
 ``ovm.trie`` has after the operation. Tampered witnesses (each proof node
 altered, one node short or long, the sibling node altered, missing or
@@ -19,6 +19,7 @@ either refused by both or gives both the true answer.
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import json
 import random
 import subprocess
@@ -28,7 +29,7 @@ import pytest
 from support import REPO
 from web3.exceptions import ContractLogicError, Web3RPCError
 
-from ovm.fraud.mpt import MptWitness, mpt_update, mpt_witness
+from ovm.fraud.mpt import MptWitness, mpt_read, mpt_update, mpt_witness
 from ovm.fraud.opening import WitnessError
 from ovm.primitives import rlp
 from ovm.primitives.crypto import keccak256
@@ -52,7 +53,10 @@ class Op:
 def harness(l1, tmp_path_factory):
     """The harness contract, compiled once per test session (shared by the
     xdist workers under a lock) and deployed on the session's anvil."""
-    shared = tmp_path_factory.getbasetemp().parent / "mpt-harness"
+    sources = [REPO / "contracts/src/lib/RLPReader.sol", REPO / "contracts/src/fraud/MptUpdate.sol",
+               REPO / HARNESS_SOURCES / "MptHarness.sol"]
+    digest = hashlib.sha256(b"".join(path.read_bytes() for path in sources)).hexdigest()[:16]
+    shared = tmp_path_factory.getbasetemp().parent / f"mpt-harness-{digest}"
     shared.mkdir(exist_ok=True)
     with open(shared / "lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
@@ -139,8 +143,11 @@ def run_sequence(seed: int, steps: int) -> list[Op]:
 
 
 def check_ops(harness, ops: list[Op]) -> None:
+    """Each update on L1, and each read of the key before it (Python and L1)."""
     for op in ops:
         assert on_l1(harness, op.root, op.path, op.witness, op.value) == (op.old, op.new_root)
+        assert mpt_read(op.root, op.path, op.witness.proof) == op.old
+        assert bytes(harness.functions.read(op.root, op.path, list(op.witness.proof)).call()) == op.old
 
 
 def tamperings(witness: MptWitness):

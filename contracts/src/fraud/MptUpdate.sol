@@ -99,6 +99,18 @@ library MptUpdate {
         newRoot = sub.kind == Kind.None ? EMPTY_ROOT : keccak256(_encode(sub));
     }
 
+    /// @notice The value under `key` (empty when absent) in the trie of root `root`: as
+    ///         `update`, the proof must prove the key's path (absence included) and be used up.
+    function read(bytes32 root, bytes memory key, bytes[] memory proof) internal pure returns (bytes memory) {
+        bytes memory path = _nibbles(key);
+        Walk memory w = _walk(root, path, proof);
+        if (w.end == End.Value) return w.frames[w.count - 1].items[VALUE_SLOT].readBytes();
+        if (w.end == End.Leaf && keccak256(w.endPath) == keccak256(_slice(path, w.depth, path.length))) {
+            return w.endItem.readBytes();
+        }
+        return "";
+    }
+
     // -- walking down ------------------------------------------------------
 
     function _walk(bytes32 root, bytes memory path, bytes[] memory proof) private pure returns (Walk memory w) {

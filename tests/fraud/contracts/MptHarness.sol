@@ -13,4 +13,8 @@ contract MptHarness {
     {
         return MptUpdate.update(root, key, proof, sibling, value);
     }
+
+    function read(bytes32 root, bytes memory key, bytes[] memory proof) external pure returns (bytes memory) {
+        return MptUpdate.read(root, key, proof);
+    }
 }
