@@ -27,7 +27,7 @@ import random
 from dataclasses import dataclass, field, replace
 from typing import Callable
 
-from programs import WORDS, op, push, trace_input
+from programs import STATE_OPS, WORDS, op, push, state_access, trace_input
 
 from ovm.evm.forks import OVM_CANCUN
 from ovm.evm.opcodes import Kind
@@ -135,6 +135,8 @@ def operands(rng: random.Random, name: str) -> list[int]:
         return [near(rng), near(rng) if rng.random() < 0.8 else word(rng), size(rng, name)]
     if name == "BLOBHASH":
         return [rng.randint(0, 3)]
+    if name in STATE_OPS:
+        return state_access(rng, name)
     if name == "RETURNDATACOPY":
         return [word(rng), 0, 0]  # the only copy in bounds of no return data
     return [word(rng) for _ in range(count)]

@@ -1,0 +1,198 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {IStepExecutor} from "./IStepExecutor.sol";
+import {RLPItem, RLPReader} from "../lib/RLPReader.sol";
+import {Machine, MachineLib, Message, Substate} from "./Machine.sol";
+import {MptUpdate} from "./MptUpdate.sol";
+
+/// The instructions that read the world state or read and write the transaction's sets, through
+/// MPT proofs (MptUpdate) under the substate's roots: BALANCE and SLOAD (warming the address or
+/// slot: EIP-2929's cold surcharge on first access), TLOAD and TSTORE (EIP-1153). Every trie is
+/// secure: the state trie by keccak256(address), a storage trie by keccak256(slot), the transient
+/// storage and the warm slots by keccak256(address ‖ slot), the warm addresses by
+/// keccak256(address); a word is stored as its RLP (0: no entry), a set member as 0x01
+/// (docs/fraud-proofs.md, "The witness"; ovm/fraud/state_access.py). Every proof is checked
+/// before gas is charged.
+contract StepsState is IStepExecutor {
+    using MachineLib for Machine;
+    using RLPReader for RLPItem;
+
+    uint256 internal constant BALANCE = 0x31;
+    uint256 internal constant SLOAD = 0x54;
+    uint256 internal constant TLOAD = 0x5c;
+    uint256 internal constant TSTORE = 0x5d;
+    uint256 internal constant COLD_ACCOUNT_SURCHARGE = 2500; // COLD_ACCOUNT_ACCESS - WARM_ACCESS
+    uint256 internal constant COLD_SLOAD_SURCHARGE = 2000; // COLD_SLOAD - WARM_ACCESS
+    uint256 internal constant FLAG_STATIC = 1;
+
+    function execute(
+        Machine calldata pre,
+        uint256 op,
+        uint256[] calldata a,
+        uint256,
+        bytes calldata extra,
+        uint256,
+        bytes32
+    ) external pure returns (Machine memory m) {
+        m = pre;
+        bool ok = true;
+        if (op == TLOAD) {
+            tload(m, a[0], extra);
+        } else if (op == TSTORE) {
+            ok = tstore(m, a[0], a[1], extra);
+        } else if (op == SLOAD) {
+            ok = sload(m, a[0], extra);
+        } else if (op == BALANCE) {
+            ok = balance(m, a[0], extra);
+        } else {
+            revert("StepsState: instruction not proven here");
+        }
+        if (!ok) {
+            m.haltExceptionally();
+            return m;
+        }
+        m.pc += 1;
+    }
+
+    function continuePending(Machine calldata, bytes calldata, uint256, bytes32)
+        external
+        pure
+        returns (Machine memory)
+    {
+        revert("StepsState: no instruction in parts here");
+    }
+
+    // -- the instructions ------------------------------------------------------------
+
+    function tload(Machine memory m, uint256 slot, bytes calldata extra) internal pure {
+        (Message memory message, Substate memory s, bytes[] memory proof) =
+            abi.decode(extra, (Message, Substate, bytes[]));
+        openMessage(m, message);
+        openSubstate(m, s);
+        m.push(decodeWord(MptUpdate.read(s.transientStorage, slotKey(message.self, slot), proof)));
+    }
+
+    /// False: the frame halts exceptionally (a write in a static frame).
+    function tstore(Machine memory m, uint256 slot, uint256 value, bytes calldata extra)
+        internal
+        pure
+        returns (bool)
+    {
+        (Message memory message, Substate memory s, bytes[] memory proof, bytes memory sibling) =
+            abi.decode(extra, (Message, Substate, bytes[], bytes));
+        openMessage(m, message);
+        openSubstate(m, s);
+        if (message.flags & FLAG_STATIC != 0) {
+            require(proof.length == 0 && sibling.length == 0, "StepsState: a static write opens no trie");
+            return false;
+        }
+        (, s.transientStorage) =
+            MptUpdate.update(s.transientStorage, slotKey(message.self, slot), proof, sibling, encodeWord(value));
+        m.substate = keccak256(abi.encode(s));
+        return true;
+    }
+
+    /// False: out of gas for a cold slot.
+    function sload(Machine memory m, uint256 slot, bytes calldata extra) internal pure returns (bool) {
+        (
+            Message memory message,
+            Substate memory s,
+            bytes[] memory warmProof,
+            bytes[] memory accountProof,
+            bytes[] memory storageProof
+        ) = abi.decode(extra, (Message, Substate, bytes[], bytes[], bytes[]));
+        openMessage(m, message);
+        openSubstate(m, s);
+        bytes memory wasWarm;
+        (wasWarm, s.warmSlots) = MptUpdate.update(s.warmSlots, slotKey(message.self, slot), warmProof, "", hex"01");
+        (bool exists,, bytes32 storageRoot) = readAccount(s.stateRoot, message.self, accountProof);
+        require(exists, "StepsState: no proof of the running account");
+        bytes memory stored =
+            MptUpdate.read(storageRoot, abi.encodePacked(keccak256(abi.encodePacked(slot))), storageProof);
+        if (wasWarm.length == 0 && !m.charge(COLD_SLOAD_SURCHARGE)) return false;
+        m.push(decodeWord(stored));
+        m.substate = keccak256(abi.encode(s));
+        return true;
+    }
+
+    /// False: out of gas for a cold address.
+    function balance(Machine memory m, uint256 word, bytes calldata extra) internal pure returns (bool) {
+        (Substate memory s, bytes[] memory warmProof, bytes[] memory accountProof) =
+            abi.decode(extra, (Substate, bytes[], bytes[]));
+        openSubstate(m, s);
+        address target = address(uint160(word));
+        bytes memory wasWarm;
+        (wasWarm, s.warmAddresses) = MptUpdate.update(s.warmAddresses, accountKey(target), warmProof, "", hex"01");
+        (, uint256 amount,) = readAccount(s.stateRoot, target, accountProof);
+        if (wasWarm.length == 0 && !m.charge(COLD_ACCOUNT_SURCHARGE)) return false;
+        m.push(amount);
+        m.substate = keccak256(abi.encode(s));
+        return true;
+    }
+
+    // -- opening -------------------------------------------------------------------------
+
+    function openMessage(Machine memory m, Message memory message) internal pure {
+        require(MachineLib.messageHash(message) == m.message, "StepsState: the message does not open the commitment");
+    }
+
+    function openSubstate(Machine memory m, Substate memory s) internal pure {
+        require(keccak256(abi.encode(s)) == m.substate, "StepsState: the substate does not open the commitment");
+    }
+
+    /// The account at `who` under `stateRoot` from its proof: whether it exists, its balance
+    /// and storage root (0 and the empty trie's root when it does not).
+    function readAccount(bytes32 stateRoot, address who, bytes[] memory proof)
+        internal
+        pure
+        returns (bool exists, uint256 amount, bytes32 storageRoot)
+    {
+        bytes memory encoded = MptUpdate.read(stateRoot, accountKey(who), proof);
+        if (encoded.length == 0) return (false, 0, MptUpdate.EMPTY_ROOT);
+        RLPItem[] memory fields = RLPReader.toItem(encoded).readList();
+        require(fields.length == 4, "StepsState: not an account");
+        bytes memory root = fields[2].readBytes();
+        require(root.length == 32 && fields[3].readBytes().length == 32, "StepsState: not an account");
+        require(fields[0].readBytes().length <= 32, "StepsState: not an account");
+        return (true, toUint(fields[1].readBytes()), bytes32(root));
+    }
+
+    // -- keys and words ----------------------------------------------------------------
+
+    function accountKey(address who) internal pure returns (bytes memory) {
+        return abi.encodePacked(keccak256(abi.encodePacked(who)));
+    }
+
+    function slotKey(address who, uint256 slot) internal pure returns (bytes memory) {
+        return abi.encodePacked(keccak256(abi.encodePacked(who, slot)));
+    }
+
+    /// A stored word: the RLP string of its big-endian bytes, empty (no entry) for 0.
+    function encodeWord(uint256 value) internal pure returns (bytes memory) {
+        if (value == 0) return "";
+        if (value < 0x80) return abi.encodePacked(uint8(value));
+        uint256 size;
+        for (uint256 v = value; v > 0; v >>= 8) {
+            ++size;
+        }
+        bytes memory out = new bytes(1 + size);
+        out[0] = bytes1(uint8(0x80 + size));
+        for (uint256 i; i < size; ++i) {
+            out[size - i] = bytes1(uint8(value >> (8 * i)));
+        }
+        return out;
+    }
+
+    function decodeWord(bytes memory stored) internal pure returns (uint256) {
+        if (stored.length == 0) return 0;
+        return toUint(RLPReader.toItem(stored).readBytes());
+    }
+
+    function toUint(bytes memory data) internal pure returns (uint256 value) {
+        require(data.length <= 32, "StepsState: a word of more than 32 bytes");
+        for (uint256 i; i < data.length; ++i) {
+            value = (value << 8) | uint8(data[i]);
+        }
+    }
+}
