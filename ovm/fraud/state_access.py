@@ -4,7 +4,7 @@ The state and the substate's sets, as the state instructions open them
 
 What the step machine and the verifier share about the instructions that
 read or write the world state and the transaction's sets (BALANCE, SLOAD,
-TLOAD, TSTORE): the keys of each trie, how a word is stored, how an account
+SSTORE, TLOAD, TSTORE): the keys of each trie, how a word is stored, how an account
 is read. Every trie is a secure MPT (``ovm.fraud.context.substate_of``):
 
 - the state trie: ``keccak256(address)`` → the account's RLP ``[nonce,
@@ -31,7 +31,7 @@ from .mpt import mpt_read
 from .opening import WitnessError
 
 ADDRESS_MASK = (1 << 160) - 1
-STATE_OPS = frozenset(("BALANCE", "SLOAD", "TLOAD", "TSTORE"))
+STATE_OPS = frozenset(("BALANCE", "SLOAD", "SSTORE", "TLOAD", "TSTORE"))
 """The instructions run by ``verifier_state`` (on L1, ``StepsState``)."""
 
 __all__ = ["PRESENT", "STATE_OPS", "Account", "account_key", "decode_word", "encode_word", "read_account", "slot_key",

@@ -2,24 +2,28 @@
 The state instructions as steps
 ===============================
 
-The ``extra`` of BALANCE, SLOAD, TLOAD and TSTORE (``docs/fraud-proofs.md``,
+The ``extra`` of BALANCE, SLOAD, SSTORE, TLOAD and TSTORE (``docs/fraud-proofs.md``,
 "The witness"), taken from the ``ovm.evm`` state *before* the instruction
 runs: the proofs open the pre-step substate (an instruction that halts out
 of gas on a cold access leaves the state's sets changed, and the frame's
 halt may roll the state back). The sets are built as tries afresh from the
 state's sets (``ovm.fraud.state_access`` gives their keys), so that their
-roots are the ones ``substate_of`` commits to.
+roots are the ones ``substate_of`` commits to. SSTORE's original value is
+proven under the state before the transaction (``TxContext.original_state_root``).
 """
 
 from __future__ import annotations
+
+from typing import Callable
 
 from ..state import State
 from ..trie import SecureTrie, Trie
 from ..trie.proof import prove
 from .mpt import mpt_witness
 from .state_access import PRESENT, STATE_OPS, encode_word, word_address
+from .context import UnsupportedStep
 from .frame_view import FrameView
-from .witness import MESSAGE, SUBSTATE, encode_extra
+from .witness import EXTRA_LAYOUTS, MESSAGE, SUBSTATE, encode_extra
 
 __all__ = ["STATE_OPS", "state_extra"]
 
@@ -44,8 +48,33 @@ def _warm_addresses(state: State) -> Trie:
     return _trie({address: PRESENT for address in state.warm_addresses})
 
 
-def state_extra(view: FrameView, name: str, operands: list[int]) -> bytes:
-    """The ``extra`` of the state instruction ``name`` on ``operands``, before it runs."""
+def _storage(state: State, address: bytes) -> Trie:
+    """The account's storage trie, built from the state's slots (checked
+    against the state's own storage root)."""
+    trie = _trie({slot.to_bytes(32, "big"): encode_word(value)
+                  for slot, value in state.storage.get(address, {}).items() if value})
+    if trie.root_hash() != state.storage_root(address):
+        raise UnsupportedStep("a storage trie whose slots are not all loaded")
+    return trie
+
+
+def sstore_extra(view: FrameView, operands: list[int], original: State) -> bytes:
+    state = view.frame.state
+    address = view.message.address
+    slot, new = operands
+    warm = prove(_warm_slots(state), address + slot.to_bytes(32, "big"))
+    storage = mpt_witness(_storage(state, address), slot.to_bytes(32, "big"), encode_word(new))
+    return encode_extra(EXTRA_LAYOUTS["sstore"], [
+        view.message.values(), view.substate_record.values(), view.tx.values(), warm, state.prove_account(address),
+        list(storage.proof), storage.sibling, original.prove_account(address), original.prove_storage(address, slot),
+    ])
+
+
+def state_extra(view: FrameView, name: str, operands: list[int], original: Callable[[], State]) -> bytes:
+    """The ``extra`` of the state instruction ``name`` on ``operands``, before
+    it runs (``original``: the state before the transaction, for SSTORE)."""
+    if name == "SSTORE":
+        return sstore_extra(view, operands, original())
     state = view.frame.state
     message, substate = view.message.values(), view.substate_record.values()
     address = view.message.address

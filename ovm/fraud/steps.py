@@ -132,8 +132,9 @@ def copy_source(view: FrameView, op: int, operands: list[int]) -> tuple[int, int
 class InstructionSteps:
     """Runs the next instruction of ``view``'s frame on ``evm`` and returns its steps."""
 
-    def __init__(self, view: FrameView, evm: EvmMachine, fork: Fork) -> None:
+    def __init__(self, view: FrameView, evm: EvmMachine, fork: Fork, original: Callable) -> None:
         self.view = view
+        self.original = original  # the state before the transaction (SSTORE's original values)
         self.evm = evm
         self.fork = fork
         self.exit: FrameExit | None = None  # set by the trace's observer when the frame halts
@@ -156,7 +157,7 @@ class InstructionSteps:
         )
         operands = [frame.stack[-1 - i] for i in range(info.inputs)] if reveals else []
         state_op = info is not None and info.name in STATE_OPS
-        before = state_extra(view, info.name, operands) if state_op and reveals and want(index) else None
+        before = state_extra(view, info.name, operands, self.original) if state_op and reveals and want(index) else None
         self.exit = None
         self.evm.step()
         exit = self.exit

@@ -2,7 +2,7 @@
 The state instructions, as the verifier runs them
 =================================================
 
-BALANCE, SLOAD, TLOAD and TSTORE (``docs/fraud-proofs.md``, "The witness"):
+BALANCE, SLOAD, SSTORE, TLOAD and TSTORE (``docs/fraud-proofs.md``, "The witness"):
 each opens the substate, reads what it needs through MPT proofs
 (``ovm.fraud.mpt``) and, where it warms an address or slot or writes
 transient storage, sets the substate's new root. Every proof in the witness
@@ -16,8 +16,11 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ..evm.instructions.environment import COLD_SURCHARGE as COLD_ACCOUNT_SURCHARGE
-from ..evm.instructions.storage import COLD_SLOAD_SURCHARGE
+from ..evm import gas as G
+from ..evm.instructions.storage import COLD_SLOAD_SURCHARGE, sstore_refund
+from ..primitives import rlp
 from .commitment import FLAG_STATIC, HALT_EXCEPTIONAL, Message, Substate
+from ..trie import EMPTY_TRIE_ROOT
 from .mpt import MptWitness, mpt_read, mpt_update
 from .opening import Halt, Run, WitnessError, require
 from .state_access import (
@@ -30,7 +33,7 @@ from .state_access import (
     storage_key,
     word_address,
 )
-from .witness import EXTRA_LAYOUTS, decode_extra, message_from_abi, substate_from_abi
+from .witness import EXTRA_LAYOUTS, decode_extra, message_from_abi, substate_from_abi, tx_from_abi
 
 
 def _extra(run: Run, layout: str) -> tuple:
@@ -53,7 +56,7 @@ def _substate(run: Run, value: tuple) -> Substate:
 
 
 def execute(run: Run, name: str, a: list[int]) -> None:
-    """Run BALANCE, SLOAD, TLOAD or TSTORE (static gas charged, operands popped)."""
+    """Run BALANCE, SLOAD, SSTORE, TLOAD or TSTORE (static gas charged, operands popped)."""
     if name == "TLOAD":
         message_value, substate_value, proof = _extra(run, "tload")
         message, substate = _message(run, message_value), _substate(run, substate_value)
@@ -64,6 +67,8 @@ def execute(run: Run, name: str, a: list[int]) -> None:
         sload(run, a)
     elif name == "BALANCE":
         balance(run, a)
+    elif name == "SSTORE":
+        sstore(run, a)
     else:
         raise WitnessError(f"{name} is not a state instruction")
 
@@ -104,3 +109,42 @@ def balance(run: Run, a: list[int]) -> None:
         run.charge(COLD_ACCOUNT_SURCHARGE)
     run.push(account.balance if account is not None else 0)
     run.substate = replace(substate, warm_addresses=warm_root).hash()
+
+
+def sstore_cost(warm: bool, original: int, current: int, new: int) -> int:
+    """SSTORE's gas (EIP-2929 warmth, EIP-2200 as amended by EIP-3529), as ``ovm.evm`` charges it."""
+    cost = 0 if warm else G.COLD_SLOAD
+    if current == new or original != current:
+        return cost + G.WARM_ACCESS
+    return cost + (G.SSTORE_SET if original == 0 else G.SSTORE_RESET)
+
+
+def sstore(run: Run, a: list[int]) -> None:
+    """Every proof is checked first; then the stipend guard, the static frame
+    and the gas; then the slot is warmed, the refund counter moved, the
+    storage trie written and the account's storage root in the state trie."""
+    (message_value, substate_value, tx_value, warm_proof, account_proof, storage_proof, sibling,
+     original_account_proof, original_storage_proof) = _extra(run, "sstore")
+    message, substate = _message(run, message_value), _substate(run, substate_value)
+    tx = tx_from_abi(tx_value)
+    require(tx.hash() == run.machine.tx, "the transaction context does not open the commitment")
+    slot, new = a
+    was_warm, warm_root = mpt_update(substate.warm_slots, slot_key(message.address, slot),
+                                     MptWitness(tuple(warm_proof)), PRESENT)
+    account = read_account(substate.state_root, message.address, account_proof)
+    require(account is not None, "no proof of the running account")
+    stored, storage_root = mpt_update(account.storage_root, storage_key(slot), MptWitness(tuple(storage_proof), sibling),
+                                      encode_word(new))
+    current = decode_word(stored)
+    original_account = read_account(tx.original_state_root, message.address, original_account_proof)
+    original_root = original_account.storage_root if original_account is not None else EMPTY_TRIE_ROOT
+    original = decode_word(mpt_read(original_root, storage_key(slot), tuple(original_storage_proof)))
+    if run.gas <= G.SSTORE_STIPEND_GUARD or message.flags & FLAG_STATIC:
+        raise Halt(HALT_EXCEPTIONAL)
+    run.charge(sstore_cost(bool(was_warm), original, current, new))
+    refund = substate.refund + (sstore_refund(original, current, new) if current != new else 0)
+    encoded = rlp.encode([rlp.int_to_be(account.nonce), rlp.int_to_be(account.balance), storage_root,
+                          account.code_hash])
+    _, state_root = mpt_update(substate.state_root, account_key(message.address), MptWitness(tuple(account_proof)),
+                               encoded)
+    run.substate = replace(substate, state_root=state_root, warm_slots=warm_root, refund=refund).hash()

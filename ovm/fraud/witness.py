@@ -142,6 +142,7 @@ EXTRA_LAYOUTS: dict[str, list[str]] = {
     "selfbalance": [MESSAGE, SUBSTATE, "bytes[]"],
     "balance": [SUBSTATE, "bytes[]", "bytes[]"],
     "sload": [MESSAGE, SUBSTATE, "bytes[]", "bytes[]", "bytes[]"],
+    "sstore": [MESSAGE, SUBSTATE, TX, "bytes[]", "bytes[]", "bytes[]", "bytes", "bytes[]", "bytes[]"],
     "tload": [MESSAGE, SUBSTATE, "bytes[]"],
     "tstore": [MESSAGE, SUBSTATE, "bytes[]", "bytes"],
     "memory": [WORD_RANGE],

@@ -32,7 +32,7 @@ CONTRACT = bytes.fromhex("1000000000000000000000000000000000000001")
 CHAIN_ID = 901
 WORDS = [0, 1, 2, 3, 31, 32, 33, 255, 256, 1 << 255, (1 << 256) - 1, (1 << 255) - 1, 0x40, 7, 1 << 64]
 PURE = (ARITHMETIC + " " + COMPARISON + " " + BITWISE).split()
-STATE_OPS = ("BALANCE", "SLOAD", "TLOAD", "TSTORE")
+STATE_OPS = ("BALANCE", "SLOAD", "SSTORE", "TLOAD", "TSTORE")
 VALUES = ("ADDRESS CALLER CALLVALUE CALLDATASIZE CODESIZE SELFBALANCE RETURNDATASIZE PC GAS MSIZE " + BLOCK_VALUES + " "
           + TX_VALUES.replace("BLOBHASH", "")).split()
 UNDEFINED = [0x0C, 0x21, 0x4F, 0xA5, 0xEF, 0xFC]
@@ -50,14 +50,14 @@ precompile, the coinbase (all warm or present) and one with no account."""
 
 
 def state_access(rng: random.Random, name: str) -> list[int]:
-    """Operands (top first) of BALANCE, SLOAD, TLOAD or TSTORE: addresses and
+    """Operands (top first) of BALANCE, SLOAD, SSTORE, TLOAD or TSTORE: addresses and
     slots from small pools, so that accesses repeat (warm) and hit the state."""
     if name == "BALANCE":
         address = rng.choice(ADDRESSES)
         return [address | (rng.getrandbits(96) << 160 if rng.random() < 0.2 else 0)]
     slot = rng.choice(SLOTS)
-    if name == "TSTORE":
-        return [slot, rng.choice((0, 0, 1, 0xFF, rng.getrandbits(256)))]
+    if name in ("TSTORE", "SSTORE"):  # 0 (clears), the slot's original value (restores) or another
+        return [slot, rng.choice((0, 0, 1, 0xFF, PRE_STORAGE.get(slot, 0), rng.getrandbits(256)))]
     return [slot]
 
 

@@ -6,9 +6,9 @@ The differential tests (``test_fraud_verifier_on_l1``) run BALANCE, SLOAD,
 TLOAD and TSTORE on the seeded cases and tamper with their witnesses; these
 aim at what a cheater would try on purpose, on both verifiers (Python and
 the Solidity one on anvil): the proof of another slot or account under the
-same root, a transient delete that collapses a branch given without (or
+same root (SSTORE's original value included), a transient delete that collapses a branch given without (or
 with a wrong) sibling node, and a write in a static frame, which must halt
-and open no trie.
+and open no trie; and SSTORE through every path of its gas and refunds.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from eth_abi import decode, encode
 from l1_verifier import Reverted
 from programs import OTHER, SENDER, op
 
-from ovm.evm.processor import begin_transaction
+from ovm.evm.processor import begin_transaction, process_transaction
 from ovm.fraud import Witness, WitnessError, verify_step
 from ovm.fraud.commitment import FLAG_STATIC, HALT_EXCEPTIONAL, halted
 from ovm.fraud.witness import EXTRA_LAYOUTS, message_from_abi
@@ -103,3 +103,27 @@ def test_tstore_in_a_static_frame_halts_and_opens_no_trie(l1):
         verify_step(pre.commitment(), with_proof.encode(), machine.registry)
     (answer,) = l1.answers([(pre.commitment(), with_proof.encode())])
     assert isinstance(answer, Reverted)
+
+
+def test_sstore_takes_every_eip2200_path_alike(l1):
+    """Slot 0 (originally 0): set, dirty write, restored to 0 (refund); slot 1
+    (originally 0x1234): cleared (refund), un-cleared (refund taken back),
+    restored (refund), written unchanged; slot 3 written unchanged while cold.
+    Every step agrees on both verifiers and the transaction ends as ordinary
+    execution ends it, refund included."""
+    writes = [(0, 5), (0, 6), (0, 0), (1, 0), (1, 7), (1, 0x1234), (1, 0x1234), (3, 1)]
+    code = b"".join(pushes([slot, value]) + op("SSTORE") for slot, value in writes) + op("STOP")
+    case = Case("SSTORE paths", code, target=ISET_CODE["SSTORE"])
+    machine, checks = only_check(case, "SSTORE")
+    l1.register(code)
+    assert [c.ending for c in checks] == [""] * len(writes)
+    assert l1.answers([(c.pre, c.witness) for c in checks]) == [c.post for c in checks]
+    trace = case.trace()
+    outcome = machine.run_to_end()
+    ordinary = process_transaction(trace.pre_state(), trace.env, trace.tx, trace.fork)
+    assert (outcome.result.gas_used, outcome.result.refund) == (ordinary.gas_used, ordinary.refund)
+    assert ordinary.refund > 0
+    # The original value must be slot 1's own: slot 3's proof under the same original root is refused.
+    clear = checks[3]
+    slot3_original = decode(EXTRA_LAYOUTS["sstore"], Witness.decode(checks[-1].witness).extra)[8]
+    refused(l1, machine, clear, forge(clear, "sstore", 8, slot3_original))

@@ -3,12 +3,14 @@ pragma solidity 0.8.28;
 
 import {IStepExecutor} from "./IStepExecutor.sol";
 import {RLPItem, RLPReader} from "../lib/RLPReader.sol";
-import {Machine, MachineLib, Message, Substate} from "./Machine.sol";
+import {Machine, MachineLib, Message, Substate, TxContext} from "./Machine.sol";
 import {MptUpdate} from "./MptUpdate.sol";
 
-/// The instructions that read the world state or read and write the transaction's sets, through
-/// MPT proofs (MptUpdate) under the substate's roots: BALANCE and SLOAD (warming the address or
-/// slot: EIP-2929's cold surcharge on first access), TLOAD and TSTORE (EIP-1153). Every trie is
+/// The instructions that read or write the world state and the transaction's sets, through MPT
+/// proofs and updates (MptUpdate) under the substate's roots: BALANCE and SLOAD (warming the
+/// address or slot: EIP-2929's cold surcharge on first access), SSTORE (EIP-2200/3529's gas and
+/// refunds, its original value proven under TxContext.originalStateRoot; it writes the storage
+/// trie and the account's storage root in the state trie), TLOAD and TSTORE (EIP-1153). Every trie is
 /// secure: the state trie by keccak256(address), a storage trie by keccak256(slot), the transient
 /// storage and the warm slots by keccak256(address ‖ slot), the warm addresses by
 /// keccak256(address); a word is stored as its RLP (0: no entry), a set member as 0x01
@@ -22,9 +24,29 @@ contract StepsState is IStepExecutor {
     uint256 internal constant SLOAD = 0x54;
     uint256 internal constant TLOAD = 0x5c;
     uint256 internal constant TSTORE = 0x5d;
+    uint256 internal constant SSTORE = 0x55;
     uint256 internal constant COLD_ACCOUNT_SURCHARGE = 2500; // COLD_ACCOUNT_ACCESS - WARM_ACCESS
     uint256 internal constant COLD_SLOAD_SURCHARGE = 2000; // COLD_SLOAD - WARM_ACCESS
     uint256 internal constant FLAG_STATIC = 1;
+    uint256 internal constant WARM_ACCESS = 100;
+    uint256 internal constant COLD_SLOAD = 2100;
+    uint256 internal constant SSTORE_SET = 20000;
+    uint256 internal constant SSTORE_RESET = 2900; // 5000 - COLD_SLOAD
+    uint256 internal constant SSTORE_STIPEND_GUARD = 2300;
+    int256 internal constant SSTORE_CLEARS_REFUND = 4800;
+
+    /// SSTORE's witness (docs/fraud-proofs.md, "The witness").
+    struct Sstore {
+        Message message;
+        Substate s;
+        TxContext tx;
+        bytes[] warmProof;
+        bytes[] accountProof;
+        bytes[] storageProof;
+        bytes sibling;
+        bytes[] originalAccountProof;
+        bytes[] originalStorageProof;
+    }
 
     function execute(
         Machine calldata pre,
@@ -45,6 +67,8 @@ contract StepsState is IStepExecutor {
             ok = sload(m, a[0], extra);
         } else if (op == BALANCE) {
             ok = balance(m, a[0], extra);
+        } else if (op == SSTORE) {
+            ok = sstore(m, a[0], a[1], extra);
         } else {
             revert("StepsState: instruction not proven here");
         }
@@ -109,7 +133,7 @@ contract StepsState is IStepExecutor {
         (bool exists,, bytes32 storageRoot) = readAccount(s.stateRoot, message.self, accountProof);
         require(exists, "StepsState: no proof of the running account");
         bytes memory stored =
-            MptUpdate.read(storageRoot, abi.encodePacked(keccak256(abi.encodePacked(slot))), storageProof);
+            MptUpdate.read(storageRoot, storageKey(slot), storageProof);
         if (wasWarm.length == 0 && !m.charge(COLD_SLOAD_SURCHARGE)) return false;
         m.push(decodeWord(stored));
         m.substate = keccak256(abi.encode(s));
@@ -131,6 +155,76 @@ contract StepsState is IStepExecutor {
         return true;
     }
 
+    /// Every proof is checked first; then the stipend guard, the static frame and the gas
+    /// (false: the frame halts exceptionally); then the slot is warmed, the refund counter
+    /// moved, the storage trie written and the account's storage root in the state trie.
+    function sstore(Machine memory m, uint256 slot, uint256 value, bytes calldata extra) internal pure returns (bool) {
+        Sstore memory w = decodeSstore(extra);
+        openMessage(m, w.message);
+        openSubstate(m, w.s);
+        require(
+            keccak256(abi.encode(w.tx)) == m.txContext, "StepsState: the transaction context does not open the commitment"
+        );
+        address self = w.message.self;
+        bytes memory wasWarm;
+        (wasWarm, w.s.warmSlots) = MptUpdate.update(w.s.warmSlots, slotKey(self, slot), w.warmProof, "", hex"01");
+        bytes memory account = MptUpdate.read(w.s.stateRoot, accountKey(self), w.accountProof);
+        require(account.length > 0, "StepsState: no proof of the running account");
+        RLPItem[] memory fields = accountFields(account);
+        (bytes memory stored, bytes32 storageRoot) = MptUpdate.update(
+            bytes32(fields[2].readBytes()), storageKey(slot), w.storageProof, w.sibling, encodeWord(value)
+        );
+        uint256 current = decodeWord(stored);
+        (,, bytes32 originalRoot) = readAccount(w.tx.originalStateRoot, self, w.originalAccountProof);
+        uint256 original = decodeWord(MptUpdate.read(originalRoot, storageKey(slot), w.originalStorageProof));
+        if (m.gas <= SSTORE_STIPEND_GUARD || w.message.flags & FLAG_STATIC != 0) return false;
+        if (!m.charge(sstoreCost(wasWarm.length > 0, original, current, value))) return false;
+        if (current != value) w.s.refund += sstoreRefund(original, current, value);
+        bytes memory payload = bytes.concat(
+            rawItem(fields[0]), rawItem(fields[1]), abi.encodePacked(bytes1(0xa0), storageRoot), rawItem(fields[3])
+        );
+        bytes memory updated = payload.length < 56
+            ? bytes.concat(bytes1(uint8(0xc0 + payload.length)), payload)
+            : bytes.concat(bytes1(0xf8), bytes1(uint8(payload.length)), payload);
+        (, w.s.stateRoot) = MptUpdate.update(w.s.stateRoot, accountKey(self), w.accountProof, "", updated);
+        m.substate = keccak256(abi.encode(w.s));
+        return true;
+    }
+
+    function decodeSstore(bytes calldata extra) internal pure returns (Sstore memory w) {
+        (
+            w.message,
+            w.s,
+            w.tx,
+            w.warmProof,
+            w.accountProof,
+            w.storageProof,
+            w.sibling,
+            w.originalAccountProof,
+            w.originalStorageProof
+        ) = abi.decode(extra, (Message, Substate, TxContext, bytes[], bytes[], bytes[], bytes, bytes[], bytes[]));
+    }
+
+    /// SSTORE's gas: EIP-2929's cold slot, EIP-2200's set/reset/no-op as amended by EIP-3529.
+    function sstoreCost(bool warm, uint256 original, uint256 current, uint256 value) internal pure returns (uint256) {
+        uint256 cost = warm ? 0 : COLD_SLOAD;
+        if (current == value || original != current) return cost + WARM_ACCESS;
+        return cost + (original == 0 ? SSTORE_SET : SSTORE_RESET);
+    }
+
+    /// The refund counter's change by an SSTORE changing `current` to `value` (EIP-3529).
+    function sstoreRefund(uint256 original, uint256 current, uint256 value) internal pure returns (int256 refund) {
+        if (original != 0) {
+            if (current != 0 && value == 0) refund += SSTORE_CLEARS_REFUND;
+            else if (current == 0) refund -= SSTORE_CLEARS_REFUND;
+        }
+        if (original == value) {
+            refund += original == 0
+                ? int256(SSTORE_SET - WARM_ACCESS)
+                : int256(SSTORE_RESET - WARM_ACCESS);
+        }
+    }
+
     // -- opening -------------------------------------------------------------------------
 
     function openMessage(Machine memory m, Message memory message) internal pure {
@@ -150,18 +244,37 @@ contract StepsState is IStepExecutor {
     {
         bytes memory encoded = MptUpdate.read(stateRoot, accountKey(who), proof);
         if (encoded.length == 0) return (false, 0, MptUpdate.EMPTY_ROOT);
-        RLPItem[] memory fields = RLPReader.toItem(encoded).readList();
+        RLPItem[] memory fields = accountFields(encoded);
+        return (true, toUint(fields[1].readBytes()), bytes32(fields[2].readBytes()));
+    }
+
+    /// The RLP fields [nonce, balance, storageRoot, codeHash] of an account, checked.
+    function accountFields(bytes memory encoded) internal pure returns (RLPItem[] memory fields) {
+        fields = RLPReader.toItem(encoded).readList();
         require(fields.length == 4, "StepsState: not an account");
-        bytes memory root = fields[2].readBytes();
-        require(root.length == 32 && fields[3].readBytes().length == 32, "StepsState: not an account");
-        require(fields[0].readBytes().length <= 32, "StepsState: not an account");
-        return (true, toUint(fields[1].readBytes()), bytes32(root));
+        require(fields[0].readBytes().length <= 32 && fields[1].readBytes().length <= 32, "StepsState: not an account");
+        require(fields[2].readBytes().length == 32 && fields[3].readBytes().length == 32, "StepsState: not an account");
+    }
+
+    /// The bytes of `item`, header included.
+    function rawItem(RLPItem item) internal pure returns (bytes memory out) {
+        uint256 packed = RLPItem.unwrap(item);
+        uint256 ptr = packed >> 128;
+        uint256 size = uint128(packed);
+        out = new bytes(size);
+        assembly ("memory-safe") {
+            mcopy(add(out, 0x20), ptr, size)
+        }
     }
 
     // -- keys and words ----------------------------------------------------------------
 
     function accountKey(address who) internal pure returns (bytes memory) {
         return abi.encodePacked(keccak256(abi.encodePacked(who)));
+    }
+
+    function storageKey(uint256 slot) internal pure returns (bytes memory) {
+        return abi.encodePacked(keccak256(abi.encodePacked(slot)));
     }
 
     function slotKey(address who, uint256 slot) internal pure returns (bytes memory) {
