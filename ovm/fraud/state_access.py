@@ -3,8 +3,8 @@ The state and the substate's sets, as the state instructions open them
 ======================================================================
 
 What the step machine and the verifier share about the instructions that
-read or write the world state and the transaction's sets (BALANCE, SLOAD,
-SSTORE, TLOAD, TSTORE): the keys of each trie, how a word is stored, how an account
+read or write the world state and the transaction's sets (BALANCE,
+EXTCODEHASH, SLOAD, SSTORE, TLOAD, TSTORE): the keys of each trie, how a word is stored, how an account
 is read. Every trie is a secure MPT (``ovm.fraud.context.substate_of``):
 
 - the state trie: ``keccak256(address)`` → the account's RLP ``[nonce,
@@ -31,10 +31,10 @@ from .mpt import mpt_read
 from .opening import WitnessError
 
 ADDRESS_MASK = (1 << 160) - 1
-STATE_OPS = frozenset(("BALANCE", "SLOAD", "SSTORE", "TLOAD", "TSTORE"))
+STATE_OPS = frozenset(("BALANCE", "EXTCODEHASH", "SLOAD", "SSTORE", "TLOAD", "TSTORE"))
 """The instructions run by ``verifier_state`` (on L1, ``StepsState``)."""
 
-__all__ = ["PRESENT", "STATE_OPS", "Account", "account_key", "decode_word", "encode_word", "read_account", "slot_key",
+__all__ = ["PRESENT", "STATE_OPS", "Account", "account_key", "code_hash_word", "decode_word", "encode_word", "read_account", "slot_key",
            "storage_key", "word_address"]
 
 
@@ -95,3 +95,13 @@ def read_account(state_root: bytes, address: bytes, proof) -> Account | None:
             or len(fields[0]) > 32 or len(fields[1]) > 32 or len(fields[2]) != 32 or len(fields[3]) != 32):
         raise WitnessError("not an account")
     return Account(int.from_bytes(fields[0], "big"), int.from_bytes(fields[1], "big"), fields[2], fields[3])
+
+
+EMPTY_CODE_HASH = keccak256(b"")
+
+
+def code_hash_word(account: Account | None) -> int:
+    """EXTCODEHASH's word: 0 for an absent or empty account (EIP-161), else its code hash."""
+    if account is None or (account.nonce == 0 and account.balance == 0 and account.code_hash == EMPTY_CODE_HASH):
+        return 0
+    return int.from_bytes(account.code_hash, "big")

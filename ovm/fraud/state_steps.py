@@ -2,7 +2,7 @@
 The state instructions as steps
 ===============================
 
-The ``extra`` of BALANCE, SLOAD, SSTORE, TLOAD and TSTORE (``docs/fraud-proofs.md``,
+The ``extra`` of BALANCE, EXTCODEHASH, SLOAD, SSTORE, TLOAD and TSTORE (``docs/fraud-proofs.md``,
 "The witness"), taken from the ``ovm.evm`` state *before* the instruction
 runs: the proofs open the pre-step substate (an instruction that halts out
 of gas on a cold access leaves the state's sets changed, and the frame's

@@ -2,7 +2,7 @@
 The state instructions, as the verifier runs them
 =================================================
 
-BALANCE, SLOAD, SSTORE, TLOAD and TSTORE (``docs/fraud-proofs.md``, "The witness"):
+BALANCE, EXTCODEHASH, SLOAD, SSTORE, TLOAD and TSTORE (``docs/fraud-proofs.md``, "The witness"):
 each opens the substate, reads what it needs through MPT proofs
 (``ovm.fraud.mpt``) and, where it warms an address or slot or writes
 transient storage, sets the substate's new root. Every proof in the witness
@@ -26,6 +26,7 @@ from .opening import Halt, Run, WitnessError, require
 from .state_access import (
     PRESENT,
     account_key,
+    code_hash_word,
     decode_word,
     encode_word,
     read_account,
@@ -56,7 +57,7 @@ def _substate(run: Run, value: tuple) -> Substate:
 
 
 def execute(run: Run, name: str, a: list[int]) -> None:
-    """Run BALANCE, SLOAD, SSTORE, TLOAD or TSTORE (static gas charged, operands popped)."""
+    """Run BALANCE, EXTCODEHASH, SLOAD, SSTORE, TLOAD or TSTORE (static gas charged, operands popped)."""
     if name == "TLOAD":
         message_value, substate_value, proof = _extra(run, "tload")
         message, substate = _message(run, message_value), _substate(run, substate_value)
@@ -65,8 +66,8 @@ def execute(run: Run, name: str, a: list[int]) -> None:
         tstore(run, a)
     elif name == "SLOAD":
         sload(run, a)
-    elif name == "BALANCE":
-        balance(run, a)
+    elif name in ("BALANCE", "EXTCODEHASH"):
+        account_value(run, name, a)
     elif name == "SSTORE":
         sstore(run, a)
     else:
@@ -98,7 +99,8 @@ def sload(run: Run, a: list[int]) -> None:
     run.substate = replace(substate, warm_slots=warm_root).hash()
 
 
-def balance(run: Run, a: list[int]) -> None:
+def account_value(run: Run, name: str, a: list[int]) -> None:
+    """BALANCE or EXTCODEHASH: the account's balance or code hash word."""
     substate_value, warm_proof, account_proof = _extra(run, "balance")
     substate = _substate(run, substate_value)
     address = word_address(a[0])
@@ -107,7 +109,10 @@ def balance(run: Run, a: list[int]) -> None:
     account = read_account(substate.state_root, address, account_proof)
     if not was_warm:
         run.charge(COLD_ACCOUNT_SURCHARGE)
-    run.push(account.balance if account is not None else 0)
+    if name == "EXTCODEHASH":
+        run.push(code_hash_word(account))
+    else:
+        run.push(account.balance if account is not None else 0)
     run.substate = replace(substate, warm_addresses=warm_root).hash()
 
 

@@ -56,9 +56,10 @@ class Case:
     target: int | None = None  # the opcode whose steps are checked on L1 (None: every step)
     want: Callable[[int], bool] = field(default=lambda index: True)
     expect: str | None = None  # the ending the target step must have ("" runs on)
+    pre: dict = field(default_factory=dict)  # more of trace_input's pre-state (storage, accounts)
 
     def trace(self):
-        return trace_input(self.code, data=self.data, gas=self.gas)
+        return trace_input(self.code, data=self.data, gas=self.gas, **self.pre)
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,7 @@ CONTRACT = bytes.fromhex("1000000000000000000000000000000000000001")
 CHAIN_ID = 901
 WORDS = [0, 1, 2, 3, 31, 32, 33, 255, 256, 1 << 255, (1 << 256) - 1, (1 << 255) - 1, 0x40, 7, 1 << 64]
 PURE = (ARITHMETIC + " " + COMPARISON + " " + BITWISE).split()
-STATE_OPS = ("BALANCE", "SLOAD", "SSTORE", "TLOAD", "TSTORE")
+STATE_OPS = ("BALANCE", "EXTCODEHASH", "SLOAD", "SSTORE", "TLOAD", "TSTORE")
 VALUES = ("ADDRESS CALLER CALLVALUE CALLDATASIZE CODESIZE SELFBALANCE RETURNDATASIZE PC GAS MSIZE " + BLOCK_VALUES + " "
           + TX_VALUES.replace("BLOBHASH", "")).split()
 UNDEFINED = [0x0C, 0x21, 0x4F, 0xA5, 0xEF, 0xFC]
@@ -45,14 +45,14 @@ PRE_ACCOUNTS = ((OTHER, 3, 10**18 + 7, bytes.fromhex("6001600055"), {5: 6}),)
 ADDRESSES = [int.from_bytes(a, "big") for a in (CONTRACT, SENDER, OTHER, bytes(19) + b"\x01",
                                                   bytes.fromhex("4200000000000000000000000000000000000011"),
                                                   bytes.fromhex("3000000000000000000000000000000000000003"))]
-"""Addresses BALANCE asks about: the contract, the sender, another account, a
+"""Addresses BALANCE and EXTCODEHASH ask about: the contract, the sender, another account, a
 precompile, the coinbase (all warm or present) and one with no account."""
 
 
 def state_access(rng: random.Random, name: str) -> list[int]:
-    """Operands (top first) of BALANCE, SLOAD, SSTORE, TLOAD or TSTORE: addresses and
+    """Operands (top first) of BALANCE, EXTCODEHASH, SLOAD, SSTORE, TLOAD or TSTORE: addresses and
     slots from small pools, so that accesses repeat (warm) and hit the state."""
-    if name == "BALANCE":
+    if name in ("BALANCE", "EXTCODEHASH"):
         address = rng.choice(ADDRESSES)
         return [address | (rng.getrandbits(96) << 160 if rng.random() < 0.2 else 0)]
     slot = rng.choice(SLOTS)

@@ -23,7 +23,7 @@ import {WordTrees} from "./WordTrees.sol";
 ///
 /// This slice proves the steps of a running frame: arithmetic, comparison, bitwise, stack,
 /// memory, control flow, KECCAK256, the copies, the message, block and transaction values, and
-/// SELFBALANCE (an MPT proof of the running account), BALANCE, SLOAD, SSTORE, TLOAD and TSTORE (MPT
+/// SELFBALANCE (an MPT proof of the running account), BALANCE, EXTCODEHASH, SLOAD, SSTORE, TLOAD and TSTORE (MPT
 /// proofs and updates of the state and the substate's sets), and the (empty) return data of a
 /// frame that has made no call.
 contract OneStepVerifier {
@@ -39,8 +39,9 @@ contract OneStepVerifier {
     uint256 internal constant MEMORY_OPS = (1 << 0x20) | (1 << 0x37) | (1 << 0x39) | (1 << 0x51) | (1 << 0x52)
         | (1 << 0x53) | (1 << 0x5e) | (1 << 0xf3) | (1 << 0xfd);
 
-    /// Opcodes run by `stateOps`: BALANCE, SLOAD, SSTORE, TLOAD, TSTORE.
-    uint256 internal constant STATE_OPS = (1 << 0x31) | (1 << 0x54) | (1 << 0x55) | (1 << 0x5c) | (1 << 0x5d);
+    /// Opcodes run by `stateOps`: BALANCE, EXTCODEHASH, SLOAD, SSTORE, TLOAD, TSTORE.
+    uint256 internal constant STATE_OPS =
+        (1 << 0x31) | (1 << 0x3f) | (1 << 0x54) | (1 << 0x55) | (1 << 0x5c) | (1 << 0x5d);
 
     constructor(CodeOracle codeOracle_, IStepExecutor core_, IStepExecutor memoryOps_, IStepExecutor stateOps_) {
         codeOracle = codeOracle_;

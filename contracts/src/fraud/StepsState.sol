@@ -7,7 +7,7 @@ import {Machine, MachineLib, Message, Substate, TxContext} from "./Machine.sol";
 import {MptUpdate} from "./MptUpdate.sol";
 
 /// The instructions that read or write the world state and the transaction's sets, through MPT
-/// proofs and updates (MptUpdate) under the substate's roots: BALANCE and SLOAD (warming the
+/// proofs and updates (MptUpdate) under the substate's roots: BALANCE, EXTCODEHASH and SLOAD (warming the
 /// address or slot: EIP-2929's cold surcharge on first access), SSTORE (EIP-2200/3529's gas and
 /// refunds, its original value proven under TxContext.originalStateRoot; it writes the storage
 /// trie and the account's storage root in the state trie), TLOAD and TSTORE (EIP-1153). Every trie is
@@ -21,6 +21,8 @@ contract StepsState is IStepExecutor {
     using RLPReader for RLPItem;
 
     uint256 internal constant BALANCE = 0x31;
+    uint256 internal constant EXTCODEHASH = 0x3f;
+    bytes32 internal constant EMPTY_CODE_HASH = keccak256("");
     uint256 internal constant SLOAD = 0x54;
     uint256 internal constant TLOAD = 0x5c;
     uint256 internal constant TSTORE = 0x5d;
@@ -65,8 +67,8 @@ contract StepsState is IStepExecutor {
             ok = tstore(m, a[0], a[1], extra);
         } else if (op == SLOAD) {
             ok = sload(m, a[0], extra);
-        } else if (op == BALANCE) {
-            ok = balance(m, a[0], extra);
+        } else if (op == BALANCE || op == EXTCODEHASH) {
+            ok = accountValue(m, op, a[0], extra);
         } else if (op == SSTORE) {
             ok = sstore(m, a[0], a[1], extra);
         } else {
@@ -140,17 +142,34 @@ contract StepsState is IStepExecutor {
         return true;
     }
 
-    /// False: out of gas for a cold address.
-    function balance(Machine memory m, uint256 word, bytes calldata extra) internal pure returns (bool) {
+    /// BALANCE or EXTCODEHASH (0 for an absent or EIP-161 empty account). False: out of gas
+    /// for a cold address.
+    function accountValue(Machine memory m, uint256 op, uint256 word, bytes calldata extra)
+        internal
+        pure
+        returns (bool)
+    {
         (Substate memory s, bytes[] memory warmProof, bytes[] memory accountProof) =
             abi.decode(extra, (Substate, bytes[], bytes[]));
         openSubstate(m, s);
         address target = address(uint160(word));
         bytes memory wasWarm;
         (wasWarm, s.warmAddresses) = MptUpdate.update(s.warmAddresses, accountKey(target), warmProof, "", hex"01");
-        (, uint256 amount,) = readAccount(s.stateRoot, target, accountProof);
+        uint256 pushed;
+        bytes memory encoded = MptUpdate.read(s.stateRoot, accountKey(target), accountProof);
+        if (encoded.length > 0) {
+            RLPItem[] memory fields = accountFields(encoded);
+            uint256 amount = toUint(fields[1].readBytes());
+            if (op == BALANCE) {
+                pushed = amount;
+            } else {
+                bytes32 codeHash = bytes32(fields[3].readBytes());
+                bool empty = fields[0].readBytes().length == 0 && amount == 0 && codeHash == EMPTY_CODE_HASH;
+                pushed = empty ? 0 : uint256(codeHash);
+            }
+        }
         if (wasWarm.length == 0 && !m.charge(COLD_ACCOUNT_SURCHARGE)) return false;
-        m.push(amount);
+        m.push(pushed);
         m.substate = keccak256(abi.encode(s));
         return true;
     }
