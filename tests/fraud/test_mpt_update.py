@@ -215,7 +215,7 @@ def test_mpt_updates_match_ovm_trie(harness):
 
 @SLOW
 def test_mpt_updates_match_ovm_trie_many(harness):
-    run(harness, range(100, 130), steps=40, tamper_sample=30)
+    run(harness, range(100, 120), steps=40, tamper_sample=20)
 
 
 def test_a_tampered_proof_for_a_secure_key_is_refused(harness):
