@@ -5,7 +5,7 @@ L1 gas of the one-step proof, per kind of step
 
 On a real anvil (Cancun, its default 30M block gas limit) with the fraud-proof
 contracts deployed from the shipped artifacts (``CodeOracle``, ``StepsCore``,
-``StepsMemory``, ``OneStepVerifier``), asks ``eth_estimateGas`` of a
+``StepsMemory``, ``StepsState``, ``OneStepVerifier``), asks ``eth_estimateGas`` of a
 transaction calling ``OneStepVerifier.step(pre, witness)`` — the whole
 transaction: 21,000, the witness as calldata, and the verification — for the
 steps of the seeded cases of the differential tests (``tests/fraud/cases.py``:
@@ -16,7 +16,10 @@ worst cases this slice allows by construction:
   hashed in one step with the L1's KECCAK256) and a sponge part (32 blocks);
 - a copy part of 8,192 bytes at unaligned offsets (MCOPY, CALLDATACOPY of
   real calldata, CODECOPY of 24 KiB of code), forwards and backwards;
-- MLOAD/MSTORE straddling two words near the top of a large memory.
+- MLOAD/MSTORE straddling two words near the top of a large memory;
+- SSTORE and SLOAD in a state of 20,000 accounts whose contract has 20,000
+  slots (proofs of six or so nodes in each trie): a cold SSTORE clearing a
+  slot (the storage trie's branch collapses), a cold set of a new slot.
 
 Each row: a kind of step (the instruction; its first, middle and last part
 when split; the error it halts with), how many were measured, the median
@@ -57,6 +60,12 @@ from l1_verifier import L1Verifier  # noqa: E402
 from programs import op  # noqa: E402
 
 
+LARGE_STATE = dict(
+    storage={slot: slot * 7919 + 1 for slot in range(20_000)},
+    accounts=tuple((i.to_bytes(20, "big"), 1, 10**18, b"", {}) for i in range(1 << 20, (1 << 20) + 20_000)),
+)
+
+
 def worst_cases() -> list[Case]:
     code_tail = bytes(range(256)) * 96  # 24 KiB of code after the program
     calldata = bytes(range(256)) * 40
@@ -70,6 +79,8 @@ def worst_cases() -> list[Case]:
              target=ISET_CODE["CALLDATACOPY"]),
         Case("CODECOPY 8 KiB parts", pushes([3, 1, 20_000]) + op("CODECOPY") + op("STOP") + code_tail,
              target=ISET_CODE["CODECOPY"]),
+        Case("SSTORE and SLOAD in large tries", pushes([7, 0]) + op("SSTORE") + pushes([20_001, 5]) + op("SSTORE")
+             + pushes([9]) + op("SLOAD") + op("STOP"), target=None, pre=LARGE_STATE),
         Case("MSTORE/MLOAD far and unaligned",
              pushes([300_001, 7]) + op("MSTORE") + pushes([300_001]) + op("MLOAD") + op("STOP"), gas=5_000_000,
              target=None),

@@ -87,6 +87,12 @@ class FrameView:
             pending=ZERO_WORD if self.pending is None else self.pending.hash(),
         )
 
+    def set_substate(self, substate: Substate) -> None:
+        """The substate after an instruction changed it (checkpoints take it too)."""
+        self.fields = {**self.fields, "substate": substate}  # a checkpoint keeps the old dict
+        self.substate_record = substate
+        self.substate = substate.hash()
+
     # -- stack ----------------------------------------------------------------
 
     def stack_hash(self, size: int) -> bytes:

@@ -42,8 +42,9 @@ from .commitment import (
     Pending,
     halted,
 )
-from .context import UnsupportedStep
+from .context import UnsupportedStep, substate_of
 from .frame_view import FrameView, tree_range
+from .state_steps import STATE_OPS, state_extra
 from .rules import COPY_BYTES_PER_STEP, KECCAK_BLOCKS_PER_PART, KECCAK_ONE_STEP_BLOCKS, is_proven
 from .witness import (
     BLOCK,
@@ -131,8 +132,9 @@ def copy_source(view: FrameView, op: int, operands: list[int]) -> tuple[int, int
 class InstructionSteps:
     """Runs the next instruction of ``view``'s frame on ``evm`` and returns its steps."""
 
-    def __init__(self, view: FrameView, evm: EvmMachine, fork: Fork) -> None:
+    def __init__(self, view: FrameView, evm: EvmMachine, fork: Fork, original: Callable) -> None:
         self.view = view
+        self.original = original  # the state before the transaction (SSTORE's original values)
         self.evm = evm
         self.fork = fork
         self.exit: FrameExit | None = None  # set by the trace's observer when the frame halts
@@ -154,6 +156,8 @@ class InstructionSteps:
             and size - info.inputs + info.outputs <= STACK_LIMIT
         )
         operands = [frame.stack[-1 - i] for i in range(info.inputs)] if reveals else []
+        state_op = info is not None and info.name in STATE_OPS
+        before = state_extra(view, info.name, operands, self.original) if state_op and reveals and want(index) else None
         self.exit = None
         self.evm.step()
         exit = self.exit
@@ -171,7 +175,7 @@ class InstructionSteps:
 
         if reveals and exit is None and (op in COPIES or op == KECCAK256) and operands[-1]:
             return self._split(op, operands, index, want, pre, witness)
-        extra = self._extra(op, operands, exit) if reveals and want(index) else b""
+        extra = self._extra(op, operands, exit) if reveals and want(index) and not state_op else before or b""
         if exit is not None:
             ending = "success" if exit.halt is None else type(exit.halt).__name__
             post, output = self._halted(pre, op, operands, exit)
@@ -181,6 +185,8 @@ class InstructionSteps:
         view.memory_size = len(frame.memory)
         view.sync_stack(size - (info.inputs if info else 0))
         view.pc, view.gas = frame.pc, frame.gas
+        if state_op:
+            view.set_substate(substate_of(frame.state))
         return [Step(index, op, 0, 1, pre, view.machine(), witness(extra))]
 
     # -- halts ----------------------------------------------------------------

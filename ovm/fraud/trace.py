@@ -107,6 +107,14 @@ class StepMachine:
         self.checkpoints: list[_Checkpoint] = []
         self.step_count: int | None = None
         self._execution: Execution | None = None
+        self._original: State | None = None
+
+    def _original_state(self) -> State:
+        """The state before the transaction (built once: SSTORE proves original values in it)."""
+        if self._original is None:
+            self._original = self.trace.pre_state()
+            self._original.state_root()
+        return self._original
 
     # -- starting ---------------------------------------------------------------
 
@@ -153,7 +161,7 @@ class StepMachine:
         frame = machine.frames[0]
         view = FrameView(frame, code=self.registry.register(frame.bytecode), calldata=self.calldata_tree, **fields)
         machine.observer = watch
-        watch.steps = InstructionSteps(view, machine, self.trace.fork)
+        watch.steps = InstructionSteps(view, machine, self.trace.fork, self._original_state)
         return watch.steps
 
     def _resume(self, checkpoint: _Checkpoint) -> InstructionSteps:

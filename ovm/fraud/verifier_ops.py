@@ -20,7 +20,7 @@ from ..primitives import rlp
 from ..primitives.crypto import keccak256
 from ..trie.proof import ProofError as TrieProofError
 from ..trie.proof import verify_proof
-from . import sponge
+from . import sponge, verifier_state
 from .commitment import (
     EMPTY_VIEW,
     HALT_EXCEPTIONAL,
@@ -32,6 +32,7 @@ from .commitment import (
     TxContext,
 )
 from .merkle import WORD_TREE_DEPTH, ZERO_WORD, range_root, word_span
+from .state_access import STATE_OPS
 from .rules import COPY_BYTES_PER_STEP, KECCAK_BLOCKS_PER_PART, KECCAK_ONE_STEP_BLOCKS, MEMORY_LIMIT
 from .opening import Halt, Run, WitnessError, open_chunk, open_code, require
 from .witness import (
@@ -210,6 +211,8 @@ def execute(run: Run, opcode: int, info: OpInfo, a: list[int], immediate: bytes)
         return_data(run, name, a)
     elif name == "SELFBALANCE":
         run.push(self_balance(run))
+    elif name in STATE_OPS:
+        verifier_state.execute(run, name, a)
     elif name == "CODESIZE":
         no_extra(run)
         run.push(run.code_size)

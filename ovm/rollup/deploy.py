@@ -50,7 +50,9 @@ from .l1.contract import Contract, deployed, send_deployment
 
 
 NO_CHALLENGER = bytes(20)
-FRAUD_PROOF_CONTRACTS = ("CodeOracle", "StepsCore", "StepsMemory", "OneStepVerifier", "FrameBlockTrace")
+# The one-step verifier's executor contracts, in the order its constructor takes them.
+VERIFIER_EXECUTORS = ("StepsCore", "StepsMemory", "StepsState")
+FRAUD_PROOF_CONTRACTS = ("CodeOracle", *VERIFIER_EXECUTORS, "OneStepVerifier", "FrameBlockTrace")
 
 
 @dataclass(frozen=True)
@@ -164,7 +166,7 @@ def _deploy_fraud_proofs(client: L1Client, deployer_key: bytes, timeout: float) 
     """The contracts the dispute game stands on; returns the block trace's address."""
     addresses: dict[str, bytes] = {}
     arguments = {
-        "OneStepVerifier": lambda: (addresses["CodeOracle"], addresses["StepsCore"], addresses["StepsMemory"]),
+        "OneStepVerifier": lambda: (addresses["CodeOracle"], *(addresses[name] for name in VERIFIER_EXECUTORS)),
         "FrameBlockTrace": lambda: (addresses["OneStepVerifier"],),
     }
     for name in FRAUD_PROOF_CONTRACTS:

@@ -27,7 +27,7 @@ import random
 from dataclasses import dataclass, field, replace
 from typing import Callable
 
-from programs import WORDS, op, push, trace_input
+from programs import STATE_OPS, WORDS, op, push, state_access, trace_input
 
 from ovm.evm.forks import OVM_CANCUN
 from ovm.evm.opcodes import Kind
@@ -56,9 +56,10 @@ class Case:
     target: int | None = None  # the opcode whose steps are checked on L1 (None: every step)
     want: Callable[[int], bool] = field(default=lambda index: True)
     expect: str | None = None  # the ending the target step must have ("" runs on)
+    pre: dict = field(default_factory=dict)  # more of trace_input's pre-state (storage, accounts)
 
     def trace(self):
-        return trace_input(self.code, data=self.data, gas=self.gas)
+        return trace_input(self.code, data=self.data, gas=self.gas, **self.pre)
 
 
 @dataclass(frozen=True)
@@ -135,6 +136,8 @@ def operands(rng: random.Random, name: str) -> list[int]:
         return [near(rng), near(rng) if rng.random() < 0.8 else word(rng), size(rng, name)]
     if name == "BLOBHASH":
         return [rng.randint(0, 3)]
+    if name in STATE_OPS:
+        return state_access(rng, name)
     if name == "RETURNDATACOPY":
         return [word(rng), 0, 0]  # the only copy in bounds of no return data
     return [word(rng) for _ in range(count)]

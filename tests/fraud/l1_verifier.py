@@ -22,6 +22,7 @@ from web3.exceptions import ContractLogicError, Web3RPCError
 from ovm.evm.gas import MAX_TRANSACTION_GAS
 from ovm.primitives.crypto import keccak256
 from ovm.rollup.artifacts import load
+from ovm.rollup.deploy import VERIFIER_EXECUTORS
 
 # Every step must fit in one L1 transaction, which Osaka caps at 2**24 gas (EIP-7825).
 STEP_GAS = MAX_TRANSACTION_GAS
@@ -42,9 +43,8 @@ class L1Verifier:
         self.w3 = Web3(Web3.HTTPProvider(url, request_kwargs={"timeout": 300}))
         self.account = self.w3.eth.accounts[0] if self.w3.eth.accounts else None
         self.oracle = self._deploy("CodeOracle")
-        core = self._deploy("StepsCore")
-        memory = self._deploy("StepsMemory")
-        self.verifier = self._deploy("OneStepVerifier", self.oracle.address, core.address, memory.address)
+        executors = [self._deploy(name).address for name in VERIFIER_EXECUTORS]
+        self.verifier = self._deploy("OneStepVerifier", self.oracle.address, *executors)
         self.registered: set[bytes] = set()
 
     def _deploy(self, name: str, *args):

@@ -7,7 +7,8 @@ failure reproduces), biased to reach every success and error path: pushes of
 interesting words, every arithmetic, comparison and bitwise instruction,
 stack shuffles, memory at small and far offsets, copies and hashes large
 enough to be split into sub-steps, the frame's and block's values, jumps to
-real and bogus destinations, and every way to halt. ``trace_input`` wraps a
+real and bogus destinations, the state instructions on a pre-state with
+storage and another account, and every way to halt. ``trace_input`` wraps a
 program in a real signed transaction from a funded sender.
 """
 
@@ -31,9 +32,33 @@ CONTRACT = bytes.fromhex("1000000000000000000000000000000000000001")
 CHAIN_ID = 901
 WORDS = [0, 1, 2, 3, 31, 32, 33, 255, 256, 1 << 255, (1 << 256) - 1, (1 << 255) - 1, 0x40, 7, 1 << 64]
 PURE = (ARITHMETIC + " " + COMPARISON + " " + BITWISE).split()
+STATE_OPS = ("BALANCE", "EXTCODEHASH", "SLOAD", "SSTORE", "TLOAD", "TSTORE")
 VALUES = ("ADDRESS CALLER CALLVALUE CALLDATASIZE CODESIZE SELFBALANCE RETURNDATASIZE PC GAS MSIZE " + BLOCK_VALUES + " "
           + TX_VALUES.replace("BLOBHASH", "")).split()
 UNDEFINED = [0x0C, 0x21, 0x4F, 0xA5, 0xEF, 0xFC]
+OTHER = bytes.fromhex("2000000000000000000000000000000000000002")
+SLOTS = [0, 1, 2, 3, 4, 1 << 255, (1 << 256) - 1]
+PRE_STORAGE = {1: 0x1234, 2: 1 << 255, 3: 1, (1 << 256) - 1: 0xBEEF}
+"""The called contract's storage before the transaction (slots 0 and 4 are empty)."""
+PRE_ACCOUNTS = ((OTHER, 3, 10**18 + 7, bytes.fromhex("6001600055"), {5: 6}),)
+"""More accounts in the state before the transaction: ``(address, nonce, balance, code, storage)``."""
+ADDRESSES = [int.from_bytes(a, "big") for a in (CONTRACT, SENDER, OTHER, bytes(19) + b"\x01",
+                                                  bytes.fromhex("4200000000000000000000000000000000000011"),
+                                                  bytes.fromhex("3000000000000000000000000000000000000003"))]
+"""Addresses BALANCE and EXTCODEHASH ask about: the contract, the sender, another account, a
+precompile, the coinbase (all warm or present) and one with no account."""
+
+
+def state_access(rng: random.Random, name: str) -> list[int]:
+    """Operands (top first) of BALANCE, EXTCODEHASH, SLOAD, SSTORE, TLOAD or TSTORE: addresses and
+    slots from small pools, so that accesses repeat (warm) and hit the state."""
+    if name in ("BALANCE", "EXTCODEHASH"):
+        address = rng.choice(ADDRESSES)
+        return [address | (rng.getrandbits(96) << 160 if rng.random() < 0.2 else 0)]
+    slot = rng.choice(SLOTS)
+    if name in ("TSTORE", "SSTORE"):  # 0 (clears), the slot's original value (restores) or another
+        return [slot, rng.choice((0, 0, 1, 0xFF, PRE_STORAGE.get(slot, 0), rng.getrandbits(256)))]
+    return [slot]
 
 
 def op(name: str) -> bytes:
@@ -72,8 +97,11 @@ def random_program(rng: random.Random, count: int) -> bytes:
         roll = rng.random()
         if roll < 0.22:
             code += push(rng.choice(WORDS) if rng.random() < 0.7 else rng.getrandbits(rng.choice((8, 64, 256))))
-        elif roll < 0.40:
+        elif roll < 0.36:
             code += op(rng.choice(PURE))
+        elif roll < 0.40:
+            name = rng.choice(STATE_OPS)
+            code += b"".join(push(v) for v in reversed(state_access(rng, name))) + op(name)
         elif roll < 0.50:
             code += op(f"DUP{rng.randint(1, 16)}") if rng.random() < 0.5 else op(f"SWAP{rng.randint(1, 16)}")
         elif roll < 0.58:
@@ -114,14 +142,19 @@ def block_env(**overrides) -> BlockEnv:
 
 
 def trace_input(code: bytes, *, data: bytes = b"", gas: int = 1_000_000, value: int = 5, legacy: bool = False,
-                create: bool = False, fork=OVM_CANCUN, env: BlockEnv | None = None) -> TraceInput:
-    """``code`` called (or, with ``create``, run as initcode) by a signed transaction."""
+                create: bool = False, fork=OVM_CANCUN, env: BlockEnv | None = None, storage: dict | None = None,
+                accounts: tuple = PRE_ACCOUNTS) -> TraceInput:
+    """``code`` called (or, with ``create``, run as initcode) by a signed transaction;
+    the contract holds ``storage`` (``PRE_STORAGE`` unless given), and ``accounts`` are more ``(address, nonce,
+    balance, code, storage)`` in the state."""
 
     def pre_state() -> State:
         state = State()
         state.load_account(SENDER, 0, 10**24, b"", {})
         if not create:
-            state.load_account(CONTRACT, 1, 0, code, {})
+            state.load_account(CONTRACT, 1, 0, code, dict(PRE_STORAGE if storage is None else storage))
+        for account in accounts:
+            state.load_account(*account)
         return state
 
     to = None if create else CONTRACT

@@ -26,6 +26,8 @@ from ovm.fraud.witness import EXTRA_LAYOUTS, CodeReveal, Witness
 
 
 def flip(value: bytes) -> bytes:
+    if not value:  # an empty ``bytes`` (an unused sibling node) made non-empty
+        return b"\x00"
     return value[:-1] + bytes((value[-1] ^ 1,))
 
 

@@ -23,24 +23,31 @@ import {WordTrees} from "./WordTrees.sol";
 ///
 /// This slice proves the steps of a running frame: arithmetic, comparison, bitwise, stack,
 /// memory, control flow, KECCAK256, the copies, the message, block and transaction values, and
-/// SELFBALANCE (an MPT proof of the running account), and the (empty) return data of a frame
-/// that has made no call.
+/// SELFBALANCE (an MPT proof of the running account), BALANCE, EXTCODEHASH, SLOAD, SSTORE, TLOAD and TSTORE (MPT
+/// proofs and updates of the state and the substate's sets), and the (empty) return data of a
+/// frame that has made no call.
 contract OneStepVerifier {
     using MachineLib for Machine;
 
     CodeOracle public immutable codeOracle;
     IStepExecutor public immutable core;
     IStepExecutor public immutable memoryOps;
+    IStepExecutor public immutable stateOps;
 
     /// Opcodes run by `memoryOps`: KECCAK256, CALLDATACOPY, CODECOPY, MLOAD, MSTORE, MSTORE8,
     /// MCOPY, RETURN, REVERT.
     uint256 internal constant MEMORY_OPS = (1 << 0x20) | (1 << 0x37) | (1 << 0x39) | (1 << 0x51) | (1 << 0x52)
         | (1 << 0x53) | (1 << 0x5e) | (1 << 0xf3) | (1 << 0xfd);
 
-    constructor(CodeOracle codeOracle_, IStepExecutor core_, IStepExecutor memoryOps_) {
+    /// Opcodes run by `stateOps`: BALANCE, EXTCODEHASH, SLOAD, SSTORE, TLOAD, TSTORE.
+    uint256 internal constant STATE_OPS =
+        (1 << 0x31) | (1 << 0x3f) | (1 << 0x54) | (1 << 0x55) | (1 << 0x5c) | (1 << 0x5d);
+
+    constructor(CodeOracle codeOracle_, IStepExecutor core_, IStepExecutor memoryOps_, IStepExecutor stateOps_) {
         codeOracle = codeOracle_;
         core = core_;
         memoryOps = memoryOps_;
+        stateOps = stateOps_;
     }
 
     function step(bytes32 pre, bytes calldata witness) external view returns (bytes32) {
@@ -69,7 +76,7 @@ contract OneStepVerifier {
         }
         reveal(m, items, rest, info.inputs);
         m.gas -= info.staticGas;
-        IStepExecutor executor = (MEMORY_OPS >> op) & 1 == 1 ? memoryOps : core;
+        IStepExecutor executor = (MEMORY_OPS >> op) & 1 == 1 ? memoryOps : (STATE_OPS >> op) & 1 == 1 ? stateOps : core;
         return executor.execute(m, op, items, immediate, extra, codeSize, codeRoot).commitment();
     }
 
