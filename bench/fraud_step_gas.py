@@ -5,7 +5,7 @@ L1 gas of the one-step proof, per kind of step
 
 On a real anvil (Cancun, its default 30M block gas limit) with the fraud-proof
 contracts deployed from the shipped artifacts (``CodeOracle``, ``StepsCore``,
-``StepsMemory``, ``OneStepVerifier``), asks ``eth_estimateGas`` of a
+``StepsMemory``, ``StepsLog``, ``OneStepVerifier``), asks ``eth_estimateGas`` of a
 transaction calling ``OneStepVerifier.step(pre, witness)`` — the whole
 transaction: 21,000, the witness as calldata, and the verification — for the
 steps of the seeded cases of the differential tests (``tests/fraud/cases.py``:
@@ -16,7 +16,10 @@ worst cases this slice allows by construction:
   hashed in one step with the L1's KECCAK256) and a sponge part (32 blocks);
 - a copy part of 8,192 bytes at unaligned offsets (MCOPY, CALLDATACOPY of
   real calldata, CODECOPY of 24 KiB of code), forwards and backwards;
-- MLOAD/MSTORE straddling two words near the top of a large memory.
+- MLOAD/MSTORE straddling two words near the top of a large memory;
+- LOG4 of non-zero data at an unaligned offset: 8,192 bytes in one step,
+  and 30,000 bytes in 8 KiB parts (its data copied into the data's tree,
+  the last part appending the log's leaf).
 
 Each row: a kind of step (the instruction; its first, middle and last part
 when split; the error it halts with), how many were measured, the median
@@ -61,6 +64,9 @@ def worst_cases() -> list[Case]:
     code_tail = bytes(range(256)) * 96  # 24 KiB of code after the program
     calldata = bytes(range(256)) * 40
     keccak, mcopy = ISET_CODE["KECCAK256"], ISET_CODE["MCOPY"]
+    filler = bytes(range(1, 256)) * 160  # non-zero calldata copied into memory for the LOGs
+    fill = pushes([0, 0, len(filler)]) + op("CALLDATACOPY")
+    topics = [(1 << 256) - 1 - t for t in range(4)]
     return [
         Case("KECCAK256 of 480 blocks", pushes([1, 65_279]) + bytes((keccak,)) + op("STOP"), target=keccak),
         Case("KECCAK256 in parts", pushes([1, 200_000]) + bytes((keccak,)) + op("STOP"), target=keccak),
@@ -70,6 +76,10 @@ def worst_cases() -> list[Case]:
              target=ISET_CODE["CALLDATACOPY"]),
         Case("CODECOPY 8 KiB parts", pushes([3, 1, 20_000]) + op("CODECOPY") + op("STOP") + code_tail,
              target=ISET_CODE["CODECOPY"]),
+        Case("LOG4 of 8 KiB in one step", fill + pushes([3, 8_192, *topics]) + op("LOG4") + op("STOP"), filler,
+             target=ISET_CODE["LOG4"]),
+        Case("LOG4 in 8 KiB parts", fill + pushes([3, 30_000, *topics]) + op("LOG4") + op("STOP"), filler,
+             target=ISET_CODE["LOG4"]),
         Case("MSTORE/MLOAD far and unaligned",
              pushes([300_001, 7]) + op("MSTORE") + pushes([300_001]) + op("MLOAD") + op("STOP"), gas=5_000_000,
              target=None),

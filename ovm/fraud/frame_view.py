@@ -87,6 +87,12 @@ class FrameView:
             pending=ZERO_WORD if self.pending is None else self.pending.hash(),
         )
 
+    def set_substate(self, substate: Substate) -> None:
+        """The substate after a step changed it (a checkpoint after it takes the new one)."""
+        self.substate_record = substate
+        self.substate = substate.hash()
+        self.fields = dict(self.fields, substate=substate)
+
     # -- stack ----------------------------------------------------------------
 
     def stack_hash(self, size: int) -> bytes:

@@ -57,6 +57,7 @@ class Run:
         self.memory_size = machine.memory_size
         self.memory = machine.memory
         self.pending = machine.pending
+        self.substate = machine.substate
 
     def charge(self, amount: int) -> None:
         if amount > self.gas:
@@ -72,7 +73,7 @@ class Run:
     def post(self) -> Machine:
         return self.machine.replace(
             pc=self.pc, gas=self.gas, stack_size=self.stack_size, stack=self.stack,
-            memory_size=self.memory_size, memory=self.memory, pending=self.pending,
+            memory_size=self.memory_size, memory=self.memory, pending=self.pending, substate=self.substate,
         )
 
 

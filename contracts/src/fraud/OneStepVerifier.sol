@@ -23,24 +23,26 @@ import {WordTrees} from "./WordTrees.sol";
 ///
 /// This slice proves the steps of a running frame: arithmetic, comparison, bitwise, stack,
 /// memory, control flow, KECCAK256, the copies, the message, block and transaction values, and
-/// SELFBALANCE (an MPT proof of the running account), and the (empty) return data of a frame
-/// that has made no call.
+/// SELFBALANCE (an MPT proof of the running account), BLOCKHASH, LOG0 .. LOG4 (`logs`), and the
+/// (empty) return data of a frame that has made no call.
 contract OneStepVerifier {
     using MachineLib for Machine;
 
     CodeOracle public immutable codeOracle;
     IStepExecutor public immutable core;
     IStepExecutor public immutable memoryOps;
+    IStepExecutor public immutable logs;
 
     /// Opcodes run by `memoryOps`: KECCAK256, CALLDATACOPY, CODECOPY, MLOAD, MSTORE, MSTORE8,
     /// MCOPY, RETURN, REVERT.
     uint256 internal constant MEMORY_OPS = (1 << 0x20) | (1 << 0x37) | (1 << 0x39) | (1 << 0x51) | (1 << 0x52)
         | (1 << 0x53) | (1 << 0x5e) | (1 << 0xf3) | (1 << 0xfd);
 
-    constructor(CodeOracle codeOracle_, IStepExecutor core_, IStepExecutor memoryOps_) {
+    constructor(CodeOracle codeOracle_, IStepExecutor core_, IStepExecutor memoryOps_, IStepExecutor logs_) {
         codeOracle = codeOracle_;
         core = core_;
         memoryOps = memoryOps_;
+        logs = logs_;
     }
 
     function step(bytes32 pre, bytes calldata witness) external view returns (bytes32) {
@@ -52,7 +54,9 @@ contract OneStepVerifier {
         if (m.pending != 0) {
             require(items.length == 0 && rest == 0, "OneStepVerifier: a continued step reveals no stack");
             WordTrees.requireEmptyCode(code);
-            return memoryOps.continuePending(m, extra, codeSize, codeRoot).commitment();
+            // the pending record's first word is its opcode (its executor checks the record)
+            IStepExecutor continuing = extra.length >= 32 && isLog(uint256(bytes32(extra))) ? logs : memoryOps;
+            return continuing.continuePending(m, extra, codeSize, codeRoot).commitment();
         }
         (uint256 op, uint256 immediate) = fetch(m, code, codeSize, codeRoot);
         Opcodes.Info memory info = Opcodes.info(m.fork, op);
@@ -69,8 +73,12 @@ contract OneStepVerifier {
         }
         reveal(m, items, rest, info.inputs);
         m.gas -= info.staticGas;
-        IStepExecutor executor = (MEMORY_OPS >> op) & 1 == 1 ? memoryOps : core;
+        IStepExecutor executor = isLog(op) ? logs : (MEMORY_OPS >> op) & 1 == 1 ? memoryOps : core;
         return executor.execute(m, op, items, immediate, extra, codeSize, codeRoot).commitment();
+    }
+
+    function isLog(uint256 op) internal pure returns (bool) {
+        return op >= 0xa0 && op <= 0xa4;
     }
 
     /// The opcode at pc and its PUSH immediate (zeros past the code), from the chunks
