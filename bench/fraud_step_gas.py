@@ -19,7 +19,8 @@ worst cases this slice allows by construction:
 - MLOAD/MSTORE straddling two words near the top of a large memory;
 - LOG4 of non-zero data at an unaligned offset: 8,192 bytes in one step,
   and 30,000 bytes in 8 KiB parts (its data copied into the data's tree,
-  the last part appending the log's leaf).
+  the last part appending the log's leaf);
+- CLZ under Osaka (named ``0x1e``: the cases' names are OvmCancun's).
 
 Each row: a kind of step (the instruction; its first, middle and last part
 when split; the error it halts with), how many were measured, the median
@@ -59,6 +60,8 @@ from cases import (  # noqa: E402
 from l1_verifier import L1Verifier  # noqa: E402
 from programs import op  # noqa: E402
 
+from ovm.evm.forks import OSAKA  # noqa: E402
+
 
 def worst_cases() -> list[Case]:
     code_tail = bytes(range(256)) * 96  # 24 KiB of code after the program
@@ -80,6 +83,8 @@ def worst_cases() -> list[Case]:
              target=ISET_CODE["LOG4"]),
         Case("LOG4 in 8 KiB parts", fill + pushes([3, 30_000, *topics]) + op("LOG4") + op("STOP"), filler,
              target=ISET_CODE["LOG4"]),
+        Case("CLZ (Osaka)", pushes([1, 0, (1 << 256) - 1]) + bytes((0x1E,)) * 3 + op("STOP"), target=0x1E,
+             fork=OSAKA),
         Case("MSTORE/MLOAD far and unaligned",
              pushes([300_001, 7]) + op("MSTORE") + pushes([300_001]) + op("MLOAD") + op("STOP"), gas=5_000_000,
              target=None),
