@@ -81,7 +81,7 @@ def test_commitment_and_witness_at_any_step_replay_from_checkpoints():
     """``index`` keeps checkpoints of the ``ovm.evm`` machine; ``commitment(k)``
     and ``witness(k)`` replayed from them equal those of a run from the start."""
     cases = [c for c in success_cases(seed=31, reps=3) if c.label.split()[0] in ("SDIV", "JUMPI", "CALLDATACOPY",
-                                                                               "MSTORE", "BLOBHASH")]
+                                                                               "MSTORE", "BLOBHASH", "LOG2", "BLOCKHASH")]
     for case in cases + split_cases()[1:2]:
         trace = case.trace()
         full = list(StepMachine(trace).steps(lambda index: True))
