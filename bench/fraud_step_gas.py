@@ -5,7 +5,7 @@ L1 gas of the one-step proof, per kind of step
 
 On a real anvil (Cancun, its default 30M block gas limit) with the fraud-proof
 contracts deployed from the shipped artifacts (``CodeOracle``, ``StepsCore``,
-``StepsMemory``, ``StepsState``, ``OneStepVerifier``), asks ``eth_estimateGas`` of a
+``StepsMemory``, ``StepsState``, ``StepsLog``, ``OneStepVerifier``), asks ``eth_estimateGas`` of a
 transaction calling ``OneStepVerifier.step(pre, witness)`` — the whole
 transaction: 21,000, the witness as calldata, and the verification — for the
 steps of the seeded cases of the differential tests (``tests/fraud/cases.py``:
@@ -20,6 +20,10 @@ worst cases this slice allows by construction:
 - SSTORE and SLOAD in a state of 20,000 accounts whose contract has 20,000
   slots (proofs of six or so nodes in each trie): a cold SSTORE clearing a
   slot (the storage trie's branch collapses), a cold set of a new slot.
+- LOG4 of non-zero data at an unaligned offset: 8,192 bytes in one step,
+  and 30,000 bytes in 8 KiB parts (its data copied into the data's tree,
+  the last part appending the log's leaf);
+- CLZ under Osaka (named ``0x1e``: the cases' names are OvmCancun's).
 
 Each row: a kind of step (the instruction; its first, middle and last part
 when split; the error it halts with), how many were measured, the median
@@ -59,6 +63,8 @@ from cases import (  # noqa: E402
 from l1_verifier import L1Verifier  # noqa: E402
 from programs import op  # noqa: E402
 
+from ovm.evm.forks import OSAKA  # noqa: E402
+
 
 LARGE_STATE = dict(
     storage={slot: slot * 7919 + 1 for slot in range(20_000)},
@@ -70,6 +76,9 @@ def worst_cases() -> list[Case]:
     code_tail = bytes(range(256)) * 96  # 24 KiB of code after the program
     calldata = bytes(range(256)) * 40
     keccak, mcopy = ISET_CODE["KECCAK256"], ISET_CODE["MCOPY"]
+    filler = bytes(range(1, 256)) * 160  # non-zero calldata copied into memory for the LOGs
+    fill = pushes([0, 0, len(filler)]) + op("CALLDATACOPY")
+    topics = [(1 << 256) - 1 - t for t in range(4)]
     return [
         Case("KECCAK256 of 480 blocks", pushes([1, 65_279]) + bytes((keccak,)) + op("STOP"), target=keccak),
         Case("KECCAK256 in parts", pushes([1, 200_000]) + bytes((keccak,)) + op("STOP"), target=keccak),
@@ -81,6 +90,12 @@ def worst_cases() -> list[Case]:
              target=ISET_CODE["CODECOPY"]),
         Case("SSTORE and SLOAD in large tries", pushes([7, 0]) + op("SSTORE") + pushes([20_001, 5]) + op("SSTORE")
              + pushes([9]) + op("SLOAD") + op("STOP"), target=None, pre=LARGE_STATE),
+        Case("LOG4 of 8 KiB in one step", fill + pushes([3, 8_192, *topics]) + op("LOG4") + op("STOP"), filler,
+             target=ISET_CODE["LOG4"]),
+        Case("LOG4 in 8 KiB parts", fill + pushes([3, 30_000, *topics]) + op("LOG4") + op("STOP"), filler,
+             target=ISET_CODE["LOG4"]),
+        Case("CLZ (Osaka)", pushes([1, 0, (1 << 256) - 1]) + bytes((0x1E,)) * 3 + op("STOP"), target=0x1E,
+             fork=OSAKA),
         Case("MSTORE/MLOAD far and unaligned",
              pushes([300_001, 7]) + op("MSTORE") + pushes([300_001]) + op("MLOAD") + op("STOP"), gas=5_000_000,
              target=None),

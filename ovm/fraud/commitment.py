@@ -35,6 +35,10 @@ HALT_EXCEPTIONAL = 3
 FLAG_STATIC = 1
 FLAG_CREATE = 2
 
+BLOCK_HASHES_DEPTH = 8
+"""``BlockContext.block_hashes`` is a word tree of this depth: 256 leaves, leaf
+``n % 256`` the hash of block ``n`` for the 256 blocks before the block."""
+
 _U256 = 1 << 256
 
 
@@ -88,7 +92,9 @@ EMPTY_VIEW = ByteView(ZERO_WORD, 0, 0)
 @dataclass(frozen=True)
 class BlockContext(Record):
     """What the block gives the EVM, fixed for the whole block. ``header``
-    commits to the block's other header inputs (defined by the block-start step)."""
+    commits to the block's other header inputs (defined by the block-start
+    step); ``block_hashes`` is the root of the ring of the last 256 block
+    hashes (``ovm.fraud.context.recent_hashes``), which BLOCKHASH opens."""
 
     chain_id: int
     coinbase: bytes
@@ -100,6 +106,7 @@ class BlockContext(Record):
     blob_base_fee: int
     parent_hash: bytes
     header: bytes
+    block_hashes: bytes
 
 
 @dataclass(frozen=True)
@@ -132,8 +139,9 @@ class TxContext(Record):
 @dataclass(frozen=True)
 class Substate(Record):
     """Everything a reverted frame restores: the world state and the
-    transaction's sets, each an MPT root (secure keys), the logs as a hash
-    chain with its length, and the refund counter."""
+    transaction's sets, each an MPT root (secure keys), the logs (the root of
+    a word tree whose leaf ``i`` is log ``i``'s ``log_leaf``) with their
+    count, and the refund counter."""
 
     state_root: bytes
     transient: bytes
@@ -234,6 +242,18 @@ def halted(machine: Machine, status: int, gas_left: int, output: ByteView = EMPT
         return_data=ZERO_WORD,
         pending=exit_record(status, output),
     )
+
+
+def log_head(address: bytes, topics: tuple[bytes, ...]) -> bytes:
+    """``keccak256(abi.encode(address, n, topic1, topic2, topic3, topic4))``: a
+    log's address and its ``n`` topics, zeros for the topics it does not have."""
+    return record_hash(address, len(topics), *(tuple(topics) + (ZERO_WORD,) * (4 - len(topics))))
+
+
+def log_leaf(head: bytes, data_root: bytes, data_size: int) -> bytes:
+    """A log as the substate's log tree holds it: ``keccak256(abi.encode(head,
+    data_root, data_size))``, ``data_root`` the word tree of its data (at offset 0)."""
+    return record_hash(head, data_root, data_size)
 
 
 def stack_push(stack_hash: bytes, value: int) -> bytes:

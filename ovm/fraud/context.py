@@ -5,8 +5,9 @@ The parts of the commitment taken from outside the frame
 How the block, the transaction, the substate and the top frame's calldata
 of an ``ovm.evm`` execution become the records of ``ovm.fraud.commitment``:
 
-- ``block_context``: the block's values (``BlockEnv``) with its parent hash
-  and the hash of its other header inputs;
+- ``block_context``: the block's values (``BlockEnv``) with its parent hash,
+  the hash of its other header inputs and the ring of its last 256 block
+  hashes (``recent_hashes``);
 - ``tx_context`` and ``transaction_bytes``: the transaction as the block
   carries it (its EIP-2718 encoding, whose keccak256 is its hash); the top
   frame's calldata is a view into those bytes, the ``data`` field's payload,
@@ -23,9 +24,9 @@ from ..evm.environment import BlockEnv
 from ..evm.transactions import Transaction, encode_transaction
 from ..primitives import rlp
 from ..primitives.crypto import keccak256
-from ..state import State
+from ..state import Log, State
 from ..trie import EMPTY_TRIE_ROOT, trie_root
-from .commitment import BlockContext, ByteView, Substate, TxContext
+from .commitment import BLOCK_HASHES_DEPTH, BlockContext, ByteView, Substate, TxContext, log_head, log_leaf
 from .merkle import ZERO_WORD, WordTree
 
 PRESENT = b"\x01"
@@ -33,6 +34,15 @@ PRESENT = b"\x01"
 
 class UnsupportedStep(Exception):
     """The step machine cannot express this step yet (a later slice will)."""
+
+
+def recent_hashes(env: BlockEnv) -> WordTree:
+    """The ring BLOCKHASH opens: leaf ``n % 256`` holds the hash of block ``n``
+    for each of the 256 blocks before ``env.number`` (zeros before block 0).
+    A ring, so that the block-start step can derive it from the parent's by
+    one leaf (the parent's hash at ``(number - 1) % 256``)."""
+    return WordTree.of_leaves(((n % 256, env.block_hash(n)) for n in range(max(env.number - 256, 0), env.number)),
+                              depth=BLOCK_HASHES_DEPTH)
 
 
 def block_context(env: BlockEnv, parent_hash: bytes = ZERO_WORD, header: bytes = ZERO_WORD) -> BlockContext:
@@ -47,6 +57,7 @@ def block_context(env: BlockEnv, parent_hash: bytes = ZERO_WORD, header: bytes =
         blob_base_fee=env.blob_base_fee,
         parent_hash=parent_hash,
         header=header,
+        block_hashes=recent_hashes(env).root,
     )
 
 
@@ -107,10 +118,18 @@ def _set_root(addresses) -> bytes:
     return trie_root({address: PRESENT for address in addresses}, secure=True) if addresses else EMPTY_TRIE_ROOT
 
 
+def log_record_leaf(log: Log) -> bytes:
+    """The leaf of ``log`` in the substate's log tree (``commitment.log_leaf``)."""
+    return log_leaf(log_head(log.address, log.topics), WordTree.of_bytes(log.data).root, len(log.data))
+
+
+def log_tree(logs: list[Log]) -> WordTree:
+    """The substate's log tree: leaf ``i`` the leaf of log ``i``."""
+    return WordTree.of_leaves((i, log_record_leaf(log)) for i, log in enumerate(logs))
+
+
 def substate_of(state: State) -> Substate:
-    """The substate of ``state`` as the commitment holds it (logs: none yet)."""
-    if state.logs:
-        raise UnsupportedStep("a substate with logs (their data views come with LOG steps)")
+    """The substate of ``state`` as the commitment holds it."""
     return Substate(
         state_root=state.state_root(),
         transient=trie_root(
@@ -124,7 +143,7 @@ def substate_of(state: State) -> Substate:
         created=_set_root(state.created),
         destructed=_set_root(state.selfdestructed),
         touched=_set_root(state.touched),
-        logs=ZERO_WORD,
-        log_count=0,
+        logs=log_tree(state.logs).root,
+        log_count=len(state.logs),
         refund=state.refund,
     )

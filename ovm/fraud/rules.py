@@ -13,8 +13,11 @@ from __future__ import annotations
 from ..evm.forks import FORKS, Fork
 from ..evm.opcodes import BY_NAME
 
-FORK_IDS = {"Cancun": 1, "OvmCancun": 2, "Prague": 3}
-"""The forks the verifier knows, by the id the commitment carries."""
+FORK_IDS = {"Cancun": 1, "OvmCancun": 2, "Prague": 3, "OvmFjord": 4, "OvmIsthmus": 5, "Osaka": 6}
+"""The forks the verifier knows, by the id the commitment carries: Ethereum's
+and the L2's (``ovm.chain.forks``: OvmCancun is the OP Stack's Ecotone). Their
+instruction tables are ``ovm.evm``'s (``opcode_table``); all but Osaka's (CLZ)
+are Cancun's."""
 
 KECCAK_ONE_STEP_BLOCKS = 480
 """KECCAK256 of up to this many padded 136-byte blocks (65,279 bytes) is one
@@ -46,16 +49,23 @@ MEMORY = "MLOAD MSTORE MSTORE8 MCOPY KECCAK256 RETURN REVERT"
 MESSAGE_VALUES = "ADDRESS CALLER CALLVALUE CALLDATALOAD CALLDATASIZE CALLDATACOPY CODESIZE CODECOPY"
 BLOCK_VALUES = "COINBASE TIMESTAMP NUMBER PREVRANDAO GASLIMIT CHAINID BASEFEE BLOBBASEFEE"
 TX_VALUES = "ORIGIN GASPRICE BLOBHASH"
+BLOCK_HISTORY = "BLOCKHASH"
+LOGS = "LOG0 LOG1 LOG2 LOG3 LOG4"
 STATE_VALUES = "SELFBALANCE"
 STATE_ACCESS = "BALANCE EXTCODEHASH SLOAD SSTORE TLOAD TSTORE"
+OSAKA = "CLZ"
+"""Instructions of later forks; undefined (an exceptional halt) in the forks before."""
 RETURN_DATA = "RETURNDATASIZE RETURNDATACOPY"
 """While the top frame has made no call its return data is empty: RETURNDATASIZE
 is 0 and RETURNDATACOPY succeeds only copying 0 bytes from 0 (else it is out of bounds)."""
 
 PROVEN = _names(ARITHMETIC, COMPARISON, BITWISE, STACK, CONTROL, MEMORY, MESSAGE_VALUES, BLOCK_VALUES, TX_VALUES,
-                STATE_VALUES, RETURN_DATA, STATE_ACCESS)
+                STATE_VALUES, RETURN_DATA, STATE_ACCESS, OSAKA, BLOCK_HISTORY, LOGS)
 """Defined opcodes this slice proves; every undefined byte is proven too (an
 exceptional halt)."""
+
+
+LOG_OPCODES = _names(LOGS)
 
 
 def fork_id(fork: Fork) -> int:

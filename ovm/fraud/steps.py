@@ -25,7 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Callable
 
-from ..evm.exceptions import Revert
+from ..evm.exceptions import Revert, WriteInStaticContext
 from ..evm.forks import Fork
 from ..evm.gas import STACK_LIMIT
 from ..evm.interpreter import Machine as EvmMachine
@@ -42,10 +42,12 @@ from .commitment import (
     Pending,
     halted,
 )
-from .context import UnsupportedStep, substate_of
+from .context import UnsupportedStep, log_tree, recent_hashes, substate_of
 from .frame_view import FrameView, tree_range
+from .log_steps import log_steps
+from .merkle import WordTree
 from .state_steps import STATE_OPS, state_extra
-from .rules import COPY_BYTES_PER_STEP, KECCAK_BLOCKS_PER_PART, KECCAK_ONE_STEP_BLOCKS, is_proven
+from .rules import COPY_BYTES_PER_STEP, KECCAK_BLOCKS_PER_PART, KECCAK_ONE_STEP_BLOCKS, LOG_OPCODES, is_proven
 from .witness import (
     BLOCK,
     CODE_REVEAL,
@@ -138,6 +140,8 @@ class InstructionSteps:
         self.evm = evm
         self.fork = fork
         self.exit: FrameExit | None = None  # set by the trace's observer when the frame halts
+        self._recent: WordTree | None = None  # the ring of block hashes, made at the first BLOCKHASH
+        self._logs: tuple[int, WordTree] | None = None  # the log tree and its count once a LOG ran
 
     def run(self, index: int, want: Callable[[int], bool]) -> list[Step]:
         view, frame = self.view, self.view.frame
@@ -175,6 +179,9 @@ class InstructionSteps:
 
         if reveals and exit is None and (op in COPIES or op == KECCAK256) and operands[-1]:
             return self._split(op, operands, index, want, pre, witness)
+        if reveals and exit is None and op in LOG_OPCODES:
+            made = log_steps(view, op, operands, frame.state.logs[-1], self._log_tree(), index, want, pre, witness)
+            return [Step(index + j, op, j, len(made), *step) for j, step in enumerate(made)]
         extra = self._extra(op, operands, exit) if reveals and want(index) and not state_op else before or b""
         if exit is not None:
             ending = "success" if exit.halt is None else type(exit.halt).__name__
@@ -220,6 +227,11 @@ class InstructionSteps:
             proof = view.frame.state.prove_account(view.message.address)
             return encode_extra([MESSAGE, SUBSTATE, "bytes[]"],
                                 [view.message.values(), view.substate_record.values(), proof])
+        if op in LOG_OPCODES:  # halted: out of gas (nothing more) or in a static frame (the message)
+            static = exit is not None and isinstance(exit.halt, WriteInStaticContext)
+            return encode_extra([MESSAGE], [view.message.values()]) if static else b""
+        if op == OP["BLOCKHASH"]:
+            return encode_extra([BLOCK, WORD_RANGE], [view.block.values(), self._block_hash_word(operands[0])])
         if op == OP["BLOBHASH"]:
             return encode_extra([TX, "bytes32[]"], [view.tx.values(), list(view.blob_hashes)])
         if op in (OP["JUMP"], OP["JUMPI"]):
@@ -230,6 +242,27 @@ class InstructionSteps:
         if op in MEMORY_ACCESS and exit is None:
             return encode_extra([WORD_RANGE], [view.memory_range(operands[0], MEMORY_ACCESS[op]).abi()])
         return b""
+
+    def _log_tree(self) -> WordTree:
+        """The substate's log tree before the LOG just run (kept from the last one)."""
+        logs = self.view.frame.state.logs[:-1]
+        if self._logs is None or self._logs[0] != len(logs):
+            self._logs = (len(logs), log_tree(logs))
+        tree = self._logs[1]
+        if tree.root != self.view.substate_record.logs:
+            raise AssertionError("the log tree is not the substate's")
+        self._logs = (len(logs) + 1, tree)
+        return tree
+
+    def _block_hash_word(self, number: int) -> tuple:
+        """The ring's leaf of block ``number``, or an empty range if BLOCKHASH gives 0 for it."""
+        current = self.view.block.number
+        if not current - 256 <= number < current:
+            return WordRange().abi()
+        if self._recent is None:
+            self._recent = recent_hashes(self.view.frame.env)
+        leaf = number % 256
+        return WordRange(leaf, (self._recent.leaf(leaf),), tuple(self._recent.range_proof(leaf, 1))).abi()
 
     def _calldata_word(self, offset: int) -> tuple:
         calldata = self.view.message.calldata

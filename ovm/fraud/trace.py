@@ -34,7 +34,7 @@ from ..evm.snapshot import restore, snapshot
 from ..evm.transactions import Transaction
 from ..state import State
 from .code import CodeRegistry
-from .commitment import FLAG_CREATE, FLAG_STATIC, BlockProgress, Message
+from .commitment import FLAG_CREATE, FLAG_STATIC, BlockProgress, Message, Substate
 from .context import UnsupportedStep, block_context, substate_of, transaction_bytes, tx_context
 from .frame_view import FrameView
 from .merkle import ZERO_WORD, WordTree
@@ -69,6 +69,8 @@ class Outcome:
     memory: WordTree
     result: TransactionResult
     state: State
+    substate: Substate
+    """The substate the halted commitment holds (the frame's logs appended)."""
 
 
 @dataclass(frozen=True)
@@ -224,7 +226,8 @@ class StepMachine:
             last = step
         if last is None or not execution.machine.done:
             raise AssertionError("the trace ended before its frame halted")
-        return Outcome(last, runner.view.memory, execution.settle(), execution.state)
+        substate = runner.view.substate_record
+        return Outcome(last, runner.view.memory, execution.settle(), execution.state, substate)
 
     def _step(self, index: int, witness: bool) -> Step:
         for step in self.steps(lambda i: witness and i == index, start=index):

@@ -21,7 +21,7 @@ the static gas charged, and the instruction runs (``verifier_ops``).
 from __future__ import annotations
 
 from ..evm.gas import STACK_LIMIT
-from . import verifier_ops
+from . import verifier_logs, verifier_ops
 from .commitment import HALT_EXCEPTIONAL, PHASE_RUNNING, halted, stack_push
 from .merkle import ZERO_WORD, ProofError
 from .opening import CodeOracle, Halt, Run, WitnessError, open_code, require
@@ -51,7 +51,11 @@ def verify_step(pre: bytes, witness_bytes: bytes, oracle: CodeOracle) -> bytes:
         if machine.pending != ZERO_WORD:
             require(not witness.stack and witness.stack_rest == ZERO_WORD, "a continued step reveals no stack")
             require(witness.code == CodeReveal(), "a continued step reveals no code")
-            verifier_ops.continue_pending(run)
+            record = verifier_ops.pending_record(run)
+            if verifier_logs.is_log(record.opcode):
+                verifier_logs.part(run, record, first=False)
+            else:
+                verifier_ops.part(run, record, first=False)
         else:
             instruction(run)
     except Halt as halt:
@@ -78,7 +82,10 @@ def instruction(run: Run) -> None:
         raise Halt(HALT_EXCEPTIONAL)
     operands = reveal(run, info.inputs)
     run.gas -= iset.static_gas[opcode]
-    verifier_ops.execute(run, opcode, info, operands, immediate)
+    if verifier_logs.is_log(opcode):
+        verifier_logs.execute(run, opcode, operands)
+    else:
+        verifier_ops.execute(run, opcode, info, operands, immediate)
 
 
 def reveal(run: Run, count: int) -> list[int]:

@@ -3,8 +3,9 @@ The instructions, as the verifier runs them
 ===========================================
 
 ``execute`` runs one instruction on the opened machine (``verifier.Run``)
-from its revealed operands and the witness's ``extra``; ``continue_pending``
-runs the next part of an instruction split into sub-steps. Word values come
+from its revealed operands and the witness's ``extra``; ``part`` runs the
+next part of an instruction split into sub-steps (its ``pending_record``
+opened). LOG0 … LOG4 are ``verifier_logs``'. Word values come
 from ``ovm.evm``'s own expressions (``instructions.expressions.PURE``) and
 gas from its named costs; what is written here is how each instruction
 opens and changes the committed parts.
@@ -22,6 +23,7 @@ from ..trie.proof import ProofError as TrieProofError
 from ..trie.proof import verify_proof
 from . import sponge, verifier_state
 from .commitment import (
+    BLOCK_HASHES_DEPTH,
     EMPTY_VIEW,
     HALT_EXCEPTIONAL,
     HALT_REVERT,
@@ -205,6 +207,8 @@ def execute(run: Run, opcode: int, info: OpInfo, a: list[int], immediate: bytes)
         block = block_from_abi(block)
         require(block.hash() == run.machine.block, "the block context does not open the commitment")
         run.push(BLOCK_VALUES[name](block))
+    elif name == "BLOCKHASH":
+        run.push(block_hash(run, a[0]))
     elif name in TX_VALUES or name == "BLOBHASH":
         run.push(tx_value(run, name, a))
     elif name in ("RETURNDATASIZE", "RETURNDATACOPY"):
@@ -224,6 +228,22 @@ def execute(run: Run, opcode: int, info: OpInfo, a: list[int], immediate: bytes)
     else:
         raise WitnessError(f"{name} is not proven yet")
     run.pc += 1 + info.immediate
+
+
+def block_hash(run: Run, number: int) -> int:
+    """The hash of block ``number`` from the block context's ring of the last
+    256 (``BlockContext.block_hashes``), or 0 outside them."""
+    block_value, words = extra(run, "blockhash")
+    block = block_from_abi(block_value)
+    require(block.hash() == run.machine.block, "the block context does not open the commitment")
+    if not block.number - 256 <= number < block.number:
+        require(WordRange.from_abi(words) == WordRange(), "no block hash to reveal here")
+        return 0
+    leaf = WordRange.from_abi(words)
+    require(leaf.first == number % 256 and len(leaf.words) == 1, "not the leaf of this block")
+    require(range_root(BLOCK_HASHES_DEPTH, leaf.first, leaf.words, leaf.siblings) == block.block_hashes,
+            "the block hash does not open the ring")
+    return int.from_bytes(leaf.words[0], "big")
 
 
 def tx_value(run: Run, name: str, a: list[int]) -> int:
@@ -333,11 +353,12 @@ def start_split(run: Run, opcode: int, a: list[int]) -> None:
     part(run, record, first=True)
 
 
-def continue_pending(run: Run) -> None:
+def pending_record(run: Run) -> Pending:
+    """The pending record at the head of a continued step's ``extra``, checked."""
     (value, *_) = decode_head(run)
     record = pending_from_abi(value)
     require(record.hash() == run.pending, "the pending record does not open the commitment")
-    part(run, record, first=False)
+    return record
 
 
 def decode_head(run: Run) -> tuple:

@@ -33,7 +33,7 @@ MACHINE = "(uint256,uint256,bytes32,bytes32,bytes32,bytes32,bytes32,bytes32,byte
 CODE_REVEAL = "(uint256,bytes32[],bytes32[],bytes32[])"
 WORD_RANGE = "(uint256,bytes32[],bytes32[])"
 MESSAGE = "(address,address,uint256,bytes32,uint256,uint256,uint256,uint256,bytes32,uint256,uint256)"
-BLOCK = "(uint256,address,uint256,uint256,uint256,uint256,bytes32,uint256,bytes32,bytes32)"
+BLOCK = "(uint256,address,uint256,uint256,uint256,uint256,bytes32,uint256,bytes32,bytes32,bytes32)"
 TX = "(address,uint256,bytes32,bytes32,bytes32)"
 SUBSTATE = "(bytes32,bytes32,bytes32,bytes32,bytes32,bytes32,bytes32,bytes32,uint256,int256)"
 PENDING = "(uint256,uint256,uint256,uint256,uint256,bytes32,uint256,bytes32)"
@@ -137,6 +137,7 @@ EXTRA_LAYOUTS: dict[str, list[str]] = {
     "message": [MESSAGE],
     "calldataload": [MESSAGE, WORD_RANGE],
     "block": [BLOCK],
+    "blockhash": [BLOCK, WORD_RANGE],
     "tx": [TX],
     "blobhash": [TX, "bytes32[]"],
     "selfbalance": [MESSAGE, SUBSTATE, "bytes[]"],
@@ -154,6 +155,10 @@ EXTRA_LAYOUTS: dict[str, list[str]] = {
     "codecopy-continue": [PENDING, CODE_REVEAL, WORD_RANGE],
     "mcopy": [WORD_RANGE, WORD_RANGE],
     "mcopy-continue": [PENDING, WORD_RANGE, WORD_RANGE],
+    "log": [MESSAGE, WORD_RANGE, WORD_RANGE, SUBSTATE, WORD_RANGE],
+    "log-first": [MESSAGE, WORD_RANGE, WORD_RANGE],
+    "log-continue": [PENDING, WORD_RANGE, WORD_RANGE],
+    "log-last": [PENDING, WORD_RANGE, WORD_RANGE, SUBSTATE, WORD_RANGE],
 }
 """The ``extra`` of each witness kind, as ABI types (see ``docs/fraud-proofs.md``)."""
 

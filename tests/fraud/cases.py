@@ -27,9 +27,9 @@ import random
 from dataclasses import dataclass, field, replace
 from typing import Callable
 
-from programs import STATE_OPS, WORDS, op, push, state_access, trace_input
+from programs import NUMBER, STATE_OPS, WORDS, op, push, state_access, trace_input
 
-from ovm.evm.forks import OVM_CANCUN
+from ovm.evm.forks import OVM_CANCUN, Fork
 from ovm.evm.opcodes import Kind
 from ovm.fraud import StepMachine, verify_step
 from ovm.fraud.rules import PROVEN
@@ -37,13 +37,15 @@ from ovm.fraud.steps import Step
 
 ISET = OVM_CANCUN.instruction_set
 INFO = ISET.info
-NAME = {code: INFO[code].name for code in PROVEN}
+PROVEN_HERE = frozenset(code for code in PROVEN if INFO[code] is not None)
+"""The proven instructions of OvmCancun, the fork the cases run under (later forks' in ``test_fraud_forks``)."""
+NAME = {code: INFO[code].name for code in PROVEN_HERE}
 HALTING = {"STOP", "RETURN", "REVERT", "INVALID"}
-SUCCESS_TARGETS = sorted(code for code in PROVEN if NAME[code] != "INVALID")
+SUCCESS_TARGETS = sorted(code for code in PROVEN_HERE if NAME[code] != "INVALID")
 UNDEFINED = [code for code in range(256) if INFO[code] is None]
 MEMORY_OFFSETS = {"MLOAD": (0, None), "MSTORE": (0, None), "MSTORE8": (0, None), "KECCAK256": (0, 1),
                   "MCOPY": (0, 2), "CALLDATACOPY": (0, 2), "CODECOPY": (0, 2), "RETURN": (0, 1),
-                  "REVERT": (0, 1)}
+                  "REVERT": (0, 1), **{f"LOG{n}": (0, 1) for n in range(5)}}
 """Which operand is a memory offset and which its size (None: fixed size)."""
 
 
@@ -57,9 +59,10 @@ class Case:
     want: Callable[[int], bool] = field(default=lambda index: True)
     expect: str | None = None  # the ending the target step must have ("" runs on)
     pre: dict = field(default_factory=dict)  # more of trace_input's pre-state (storage, accounts)
+    fork: Fork = OVM_CANCUN
 
     def trace(self):
-        return trace_input(self.code, data=self.data, gas=self.gas, **self.pre)
+        return trace_input(self.code, data=self.data, gas=self.gas, fork=self.fork, **self.pre)
 
 
 @dataclass(frozen=True)
@@ -125,11 +128,13 @@ def size(rng: random.Random, name: str) -> int:
 
 def operands(rng: random.Random, name: str) -> list[int]:
     """Operands (top first) on which ``name`` succeeds."""
-    count = INFO[next(c for c in PROVEN if NAME[c] == name)].inputs
+    count = INFO[next(c for c in PROVEN_HERE if NAME[c] == name)].inputs
     if name in ("MLOAD", "MSTORE", "MSTORE8"):
         return [near(rng)] + [word(rng) for _ in range(count - 1)]
     if name == "KECCAK256" or name in ("RETURN", "REVERT"):
         return [near(rng), size(rng, name)]
+    if name.startswith("LOG"):
+        return [near(rng), size(rng, name)] + [word(rng) for _ in range(count - 2)]
     if name == "MCOPY":
         return [near(rng), near(rng), size(rng, name)]
     if name in ("CALLDATACOPY", "CODECOPY"):
@@ -138,6 +143,9 @@ def operands(rng: random.Random, name: str) -> list[int]:
         return [rng.randint(0, 3)]
     if name in STATE_OPS:
         return state_access(rng, name)
+    if name == "BLOCKHASH":  # the ring's edges, inside it and outside
+        return [rng.choice((NUMBER - 1, NUMBER - 256, NUMBER - 257, NUMBER, NUMBER + 1, rng.randrange(NUMBER - 256, NUMBER),
+                            word(rng)))]
     if name == "RETURNDATACOPY":
         return [word(rng), 0, 0]  # the only copy in bounds of no return data
     return [word(rng) for _ in range(count)]
@@ -202,7 +210,8 @@ def success_cases(seed: int, reps: int) -> list[Case]:
 def split_cases() -> list[Case]:
     """Each instruction split into sub-steps, at least once: KECCAK256 through the
     sponge, MCOPY forwards and backwards (overlapping), CALLDATACOPY of real
-    calldata and past its end, CODECOPY over the code and past it."""
+    calldata and past its end, CODECOPY over the code and past it, a LOG of
+    real data (three parts)."""
     big = bytes(range(256)) * 80
     keccak = ISET_CODE["KECCAK256"]
     return [
@@ -215,6 +224,8 @@ def split_cases() -> list[Case]:
              target=ISET_CODE["CALLDATACOPY"], expect=""),
         Case("CODECOPY in parts", pushes([1, 2, 10_000]) + op("CODECOPY") + op("STOP") + big[:300],
              target=ISET_CODE["CODECOPY"], expect=""),
+        Case("LOG3 in parts", pushes([0, 0, 50_000]) + op("CALLDATACOPY") + pushes([5, 20_000, 1, 2, 3]) + op("LOG3")
+             + op("STOP"), big, target=ISET_CODE["LOG3"], expect=""),
     ]
 
 
@@ -258,9 +269,9 @@ def out_of_gas_cases(seed: int, cases: list[Case], per_case: int = 1) -> list[Ca
         for step in rng.sample(costly, min(per_case, len(costly))):
             cost = step.pre.gas - step.post.gas
             left = rng.choice((0, cost - 1, rng.randrange(cost)))
-            out.append(Case(f"{case.label}: out of gas at step {step.index} ({left} of {cost})", case.code,
-                            case.data, case.gas - (step.pre.gas - left), case.target,
-                            want=lambda index, at=step.index: index == at, expect="OutOfGas"))
+            out.append(replace(case, label=f"{case.label}: out of gas at step {step.index} ({left} of {cost})",
+                               gas=case.gas - (step.pre.gas - left), want=lambda index, at=step.index: index == at,
+                               expect="OutOfGas"))
     return out
 
 
@@ -318,4 +329,4 @@ def invalid_opcode_cases(codes: list[int] | None = None) -> list[Case]:
     return cases
 
 
-ISET_CODE = {NAME[code]: code for code in PROVEN}
+ISET_CODE = {NAME[code]: code for code in PROVEN_HERE}

@@ -133,10 +133,18 @@ def random_program(rng: random.Random, count: int) -> bytes:
     return bytes(code)
 
 
+NUMBER = 300
+"""The traced block's number: BLOCKHASH sees blocks 44 .. 299."""
+
+
+def block_hash(number: int) -> bytes:
+    return keccak256(b"block %d" % number)
+
+
 def block_env(**overrides) -> BlockEnv:
-    values = dict(coinbase=bytes.fromhex("4200000000000000000000000000000000000011"), number=77, timestamp=1_700_000_123,
-                  gas_limit=30_000_000, base_fee=7, prev_randao=keccak256(b"randao"), chain_id=CHAIN_ID,
-                  excess_blob_gas=0)
+    values = dict(coinbase=bytes.fromhex("4200000000000000000000000000000000000011"), number=NUMBER,
+                  timestamp=1_700_000_123, gas_limit=30_000_000, base_fee=7, prev_randao=keccak256(b"randao"),
+                  chain_id=CHAIN_ID, excess_blob_gas=0, block_hash=block_hash)
     values.update(overrides)
     return BlockEnv(**values)
 

@@ -11,19 +11,27 @@ static gas (``Opcodes.sol``), and how much one step may do
 
 from __future__ import annotations
 
+import random
+
 from ovm.fraud import rules
 from ovm.fraud.rules import FORK_IDS, fork_of
 from ovm.rollup.artifacts import load
 
 
 def test_the_opcode_table_on_l1_is_ovm_evms(l1):
+    """Every fork's table: all 256 entries for the first fork of each instruction
+    set, and for a fork that shares one, 0x1e (CLZ) and a random sample."""
+    checked = set()
+    sample = random.Random(3)
     for fork_id in FORK_IDS.values():
         iset = fork_of(fork_id).instruction_set
+        opcodes = range(256) if id(iset) not in checked else sorted({0x1E, *sample.sample(range(256), 31)})
+        checked.add(id(iset))
         with l1.w3.batch_requests() as batch:
-            for opcode in range(256):
+            for opcode in opcodes:
                 batch.add(l1.verifier.functions.opcodeInfo(fork_id, opcode))
             answers = batch.execute()
-        for opcode, (defined, immediate, inputs, outputs, static_gas) in enumerate(answers):
+        for opcode, (defined, immediate, inputs, outputs, static_gas) in zip(opcodes, answers):
             info = iset.info[opcode]
             expected = (False, 0, 0, 0, 0) if info is None else (
                 True, info.immediate, info.inputs, info.outputs, iset.static_gas[opcode])

@@ -6,7 +6,8 @@ Running a transaction through the step machine (``StepMachine.run_to_end``:
 every step, then the transaction settled) gives exactly what ordinary
 ``ovm.evm`` execution (``process_transaction``) gives on the same state:
 success, gas used, output, error, and the state root after it (balances,
-nonces, storage). And the halted commitment says the same: its gas is the
+nonces, storage); and the log tree of the halted commitment's substate is
+the one built from ordinary execution's logs. And the halted commitment says the same: its gas is the
 gas left, its exit record the status and a view of the memory tree that
 holds the output bytes.
 """
@@ -23,6 +24,7 @@ from ovm.evm.exceptions import Revert
 from ovm.evm.processor import process_transaction
 from ovm.fraud import StepMachine
 from ovm.fraud.commitment import EMPTY_VIEW, HALT_EXCEPTIONAL, HALT_REVERT, HALT_SUCCESS, PHASE_HALTED, exit_record
+from ovm.fraud.context import log_tree
 from ovm.fraud.frame_view import tree_range
 
 
@@ -37,6 +39,10 @@ def assert_exact(trace) -> None:
 
     final = outcome.last.post
     assert final.phase == PHASE_HALTED
+    assert final.substate == outcome.substate.hash()
+    if ordinary.success:  # the logs: the step machine's log tree is that of ordinary execution's logs
+        assert outcome.substate.log_count == len(ordinary.logs)
+        assert outcome.substate.logs == log_tree(ordinary.logs).root
     if ordinary.error is None:
         status = HALT_SUCCESS
     elif isinstance(ordinary.error, Revert):
@@ -77,7 +83,7 @@ def test_commitment_and_witness_at_any_step_replay_from_checkpoints():
     and ``witness(k)`` replayed from them equal those of a run from the start."""
     cases = [c for c in success_cases(seed=31, reps=3) if c.label.split()[0] in ("SDIV", "JUMPI", "CALLDATACOPY",
                                                                                "MSTORE", "BLOBHASH", "TSTORE", "SSTORE", "SLOAD",
-                                                                               "BALANCE")]
+                                                                               "BALANCE", "LOG2", "BLOCKHASH")]
     for case in cases + split_cases()[1:2]:
         trace = case.trace()
         full = list(StepMachine(trace).steps(lambda index: True))

@@ -122,8 +122,8 @@ def test_random_programs_step_alike_on_l1(l1, programs):
 
 # -- tampering ---------------------------------------------------------------------------
 
-TAMPER_KINDS = ("SELFBALANCE", "BALANCE", "SLOAD", "SSTORE", "TLOAD", "TSTORE", "RETURNDATACOPY", "EXP", "PUSH2", "SWAP2", "JUMPI", "MSTORE8", "CALLDATALOAD", "TIMESTAMP", "ORIGIN", "BLOBHASH",
-                "KECCAK256", "MCOPY", "CALLDATACOPY", "CODECOPY", "RETURN")
+TAMPER_KINDS = ("SELFBALANCE", "BALANCE", "SLOAD", "SSTORE", "TLOAD", "TSTORE", "BLOCKHASH", "RETURNDATACOPY", "EXP", "PUSH2", "SWAP2", "JUMPI", "MSTORE8", "CALLDATALOAD", "TIMESTAMP", "ORIGIN", "BLOBHASH",
+                "KECCAK256", "MCOPY", "CALLDATACOPY", "CODECOPY", "RETURN", "LOG3")
 """The kinds of step the fast tier tampers with: one of each witness layout."""
 
 

@@ -6,7 +6,7 @@ pragma solidity 0.8.28;
 /// other parts are hashes or roots that a step opens from its witness when it needs them.
 struct Machine {
     uint256 phase; // PHASE_RUNNING, PHASE_HALTED
-    uint256 fork; // 1 Cancun, 2 OvmCancun, 3 Prague
+    uint256 fork; // 1 Cancun, 2 OvmCancun, 3 Prague, 4 OvmFjord, 5 OvmIsthmus, 6 Osaka
     bytes32 blockContext; // hash of BlockContext
     bytes32 progress; // hash of BlockProgress
     bytes32 txContext; // hash of TxContext
@@ -51,6 +51,7 @@ struct BlockContext {
     uint256 blobBaseFee;
     bytes32 parentHash;
     bytes32 header;
+    bytes32 blockHashes; // root of the depth-8 word tree of the last 256 block hashes, leaf number % 256
 }
 
 /// What the transaction gives the EVM; `blobHashes` is keccak256 of the versioned hashes concatenated.

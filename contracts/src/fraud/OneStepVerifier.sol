@@ -24,8 +24,8 @@ import {WordTrees} from "./WordTrees.sol";
 /// This slice proves the steps of a running frame: arithmetic, comparison, bitwise, stack,
 /// memory, control flow, KECCAK256, the copies, the message, block and transaction values, and
 /// SELFBALANCE (an MPT proof of the running account), BALANCE, EXTCODEHASH, SLOAD, SSTORE, TLOAD and TSTORE (MPT
-/// proofs and updates of the state and the substate's sets), and the (empty) return data of a
-/// frame that has made no call.
+/// proofs and updates of the state and the substate's sets), BLOCKHASH, LOG0 .. LOG4 (`logs`), and the (empty)
+/// return data of a frame that has made no call.
 contract OneStepVerifier {
     using MachineLib for Machine;
 
@@ -33,6 +33,7 @@ contract OneStepVerifier {
     IStepExecutor public immutable core;
     IStepExecutor public immutable memoryOps;
     IStepExecutor public immutable stateOps;
+    IStepExecutor public immutable logs;
 
     /// Opcodes run by `memoryOps`: KECCAK256, CALLDATACOPY, CODECOPY, MLOAD, MSTORE, MSTORE8,
     /// MCOPY, RETURN, REVERT.
@@ -43,11 +44,18 @@ contract OneStepVerifier {
     uint256 internal constant STATE_OPS =
         (1 << 0x31) | (1 << 0x3f) | (1 << 0x54) | (1 << 0x55) | (1 << 0x5c) | (1 << 0x5d);
 
-    constructor(CodeOracle codeOracle_, IStepExecutor core_, IStepExecutor memoryOps_, IStepExecutor stateOps_) {
+    constructor(
+        CodeOracle codeOracle_,
+        IStepExecutor core_,
+        IStepExecutor memoryOps_,
+        IStepExecutor stateOps_,
+        IStepExecutor logs_
+    ) {
         codeOracle = codeOracle_;
         core = core_;
         memoryOps = memoryOps_;
         stateOps = stateOps_;
+        logs = logs_;
     }
 
     function step(bytes32 pre, bytes calldata witness) external view returns (bytes32) {
@@ -59,7 +67,9 @@ contract OneStepVerifier {
         if (m.pending != 0) {
             require(items.length == 0 && rest == 0, "OneStepVerifier: a continued step reveals no stack");
             WordTrees.requireEmptyCode(code);
-            return memoryOps.continuePending(m, extra, codeSize, codeRoot).commitment();
+            // the pending record's first word is its opcode (its executor checks the record)
+            IStepExecutor continuing = extra.length >= 32 && isLog(uint256(bytes32(extra))) ? logs : memoryOps;
+            return continuing.continuePending(m, extra, codeSize, codeRoot).commitment();
         }
         (uint256 op, uint256 immediate) = fetch(m, code, codeSize, codeRoot);
         Opcodes.Info memory info = Opcodes.info(m.fork, op);
@@ -76,8 +86,14 @@ contract OneStepVerifier {
         }
         reveal(m, items, rest, info.inputs);
         m.gas -= info.staticGas;
-        IStepExecutor executor = (MEMORY_OPS >> op) & 1 == 1 ? memoryOps : (STATE_OPS >> op) & 1 == 1 ? stateOps : core;
+        IStepExecutor executor = isLog(op)
+            ? logs
+            : (MEMORY_OPS >> op) & 1 == 1 ? memoryOps : (STATE_OPS >> op) & 1 == 1 ? stateOps : core;
         return executor.execute(m, op, items, immediate, extra, codeSize, codeRoot).commitment();
+    }
+
+    function isLog(uint256 op) internal pure returns (bool) {
+        return op >= 0xa0 && op <= 0xa4;
     }
 
     /// The opcode at pc and its PUSH immediate (zeros past the code), from the chunks

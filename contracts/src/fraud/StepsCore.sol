@@ -8,12 +8,16 @@ import {BlockContext, CodeReveal, Machine, MachineLib, Message, Substate, TxCont
 import {WordTrees} from "./WordTrees.sol";
 
 /// The instructions that compute a word, shuffle the stack, jump, halt without output or read
-/// a value of the message, block or transaction, and SELFBALANCE from an MPT proof of the running
+/// a value of the message, block or transaction, BLOCKHASH from the block's ring of its last 256
+/// hashes, and SELFBALANCE from an MPT proof of the running
 /// account under the substate's state root (docs/fraud-proofs.md, "The witness").
-/// Arithmetic runs on the L1's own opcodes, whose semantics are the L2's.
+/// Arithmetic runs on the L1's own opcodes, whose semantics are the L2's; Osaka's CLZ, which the
+/// L1 may not have, is written out.
 contract StepsCore is IStepExecutor {
     using MachineLib for Machine;
     using RLPReader for RLPItem;
+
+    uint256 internal constant BLOCK_HASHES_DEPTH = 8;
 
     function execute(
         Machine calldata pre,
@@ -80,6 +84,8 @@ contract StepsCore is IStepExecutor {
             m.push(calldataWord(m, a[0], extra));
         } else if (op >= 0x41 && op <= 0x4a && op != 0x47 && op != 0x49) {
             m.push(blockValue(m, op, extra));
+        } else if (op == 0x40) {
+            m.push(blockHash(m, a[0], extra));
         } else if (op == 0x32 || op == 0x3a || op == 0x49) {
             m.push(txValue(m, op, a, extra));
         } else if (op == 0x47) {
@@ -111,7 +117,7 @@ contract StepsCore is IStepExecutor {
     // -- words ---------------------------------------------------------------------------
 
     function isWordOp(uint256 op) internal pure returns (bool) {
-        return (op >= 0x01 && op <= 0x0b) || (op >= 0x10 && op <= 0x1d);
+        return (op >= 0x01 && op <= 0x0b) || (op >= 0x10 && op <= 0x1e);
     }
 
     /// The word an arithmetic, comparison or bitwise instruction computes from `a` (top first).
@@ -146,6 +152,18 @@ contract StepsCore is IStepExecutor {
             case 0x1b { r := shl(x, y) }
             case 0x1c { r := shr(x, y) }
             case 0x1d { r := sar(x, y) }
+        }
+        if (op == 0x1e) r = leadingZeros(x);
+    }
+
+    /// CLZ (Osaka, EIP-7939): the leading zero bits of `x`, 256 for zero.
+    function leadingZeros(uint256 x) internal pure returns (uint256 n) {
+        if (x == 0) return 256;
+        for (uint256 shift = 128; shift > 0; shift >>= 1) {
+            if (x >> (256 - shift) == 0) {
+                n += shift;
+                x <<= shift;
+            }
         }
     }
 
@@ -227,6 +245,23 @@ contract StepsCore is IStepExecutor {
         if (op == 0x46) return b.chainId;
         if (op == 0x48) return b.baseFee;
         return b.blobBaseFee;
+    }
+
+    /// BLOCKHASH: the hash of block `number` from the ring of the last 256 (leaf number % 256 of
+    /// the depth-8 word tree `blockHashes`), or 0 outside them.
+    function blockHash(Machine memory m, uint256 number, bytes calldata extra) internal pure returns (uint256) {
+        (BlockContext memory b, WordRange memory leaf) = abi.decode(extra, (BlockContext, WordRange));
+        require(keccak256(abi.encode(b)) == m.blockContext, "StepsCore: the block context does not open the commitment");
+        if (number >= b.number || b.number - number > 256) {
+            WordTrees.requireEmpty(leaf);
+            return 0;
+        }
+        require(leaf.first == number % 256 && leaf.words.length == 1, "StepsCore: not the leaf of this block");
+        require(
+            WordTrees.rangeRoot(BLOCK_HASHES_DEPTH, leaf.first, leaf.words, leaf.siblings) == b.blockHashes,
+            "StepsCore: the block hash does not open the ring"
+        );
+        return uint256(leaf.words[0]);
     }
 
     function txValue(Machine memory m, uint256 op, uint256[] calldata a, bytes calldata extra)
