@@ -193,7 +193,11 @@ def deposit(args) -> int:
     except L1Error as exc:
         raise UsageError(f"depositETH failed: {exc}") from None
     print(f"deposited {_eth(amount)} on L1 in block {receipt.block_number} (tx 0x{receipt.transaction_hash.hex()})")
-    [l2_deposit] = deposits_in_receipt(devnet.bridge, receipt)
+    l2_deposits = deposits_in_receipt(devnet.bridge, receipt)
+    if len(l2_deposits) != 1:
+        raise UsageError(f"the bridge at 0x{devnet.bridge.address.hex()} emitted {len(l2_deposits)} "
+                         "TransactionDeposited events, not one: is it older than this ovm?")
+    [l2_deposit] = l2_deposits
     l2_hash = "0x" + bytes(transaction_hash(l2_deposit)).hex()
     print(f"  L2 deposit transaction {l2_hash}")
     deadline = time.monotonic() + 120

@@ -371,3 +371,18 @@ def test_the_l2_output_oracle_views(chain, bridge, scc, roles, l2):
     assert scc.functions.getL2Output(2).call() == (Web3.keccak(l2.block.to_bytes(32, "big")), proposed_at, l2.block)
     with reverts("SCC: unknown output"):
         scc.functions.getL2Output(3).call()
+
+
+def test_a_recipient_reentering_through_the_other_path_gains_nothing(chain, bridge, final, roles):
+    """Paid by finalizeWithdrawalTransaction, the recipient re-enters with ovm's one-step proof."""
+    withdrawal, recipient = final.withdrawals[2], final.reentrant
+    chain.transact(recipient.functions.arm(bridge.address, proof_of(final, 2)))
+    prove(chain, bridge, final, 2)
+    chain.increase_time(CHALLENGE_PERIOD)
+    bridge_before = chain.balance(bridge.address)
+    chain.transact(finalize_transaction(bridge, final, 2), sender=roles.deployer)
+
+    assert recipient.functions.reentries().call() == 1 and not recipient.functions.reentrySucceeded().call()
+    assert revert_reason(recipient.functions.reentryRevertData().call()) == "L1Bridge: reentrant call"
+    assert chain.balance(recipient.address) == withdrawal.amount
+    assert chain.balance(bridge.address) == bridge_before - withdrawal.amount

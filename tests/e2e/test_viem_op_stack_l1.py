@@ -97,6 +97,8 @@ def test_viem_proves_and_finalizes_a_withdrawal(devnet):
     assert (withdrawal["sender"].lower(), withdrawal["target"].lower()) == ("0x" + WITHDRAWER.address.hex(), TARGET)
     assert int(rpc(devnet.l1_url, "eth_getBalance", TARGET, "latest"), 16) == WITHDRAWAL
 
+    ours = rpc(devnet.url, "optimism_withdrawalProof", withdrawal["withdrawalHash"])  # ovm's proof: the same record
+    assert ours["transactionHash"] == report["l2Tx"] and int(ours["withdrawal"]["gasLimit"], 16) == 21_000
     again = devnet.command("finalize", "--account", "7", "--withdrawal", withdrawal["withdrawalHash"])
     assert f"{withdrawal['withdrawalHash']} was finalized already" in again.stdout
 

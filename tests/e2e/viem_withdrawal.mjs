@@ -88,6 +88,7 @@ await status(receipt);
 Object.assign(report, {
   withdrawal: { ...withdrawal, nonce: withdrawal.nonce.toString(), value: withdrawal.value.toString(), gasLimit: withdrawal.gasLimit.toString() },
   l2Block: receipt.blockNumber.toString(),
+  l2Tx: receipt.transactionHash,
   outputIndex: output.outputIndex.toString(),
   outputBlock: output.l2BlockNumber.toString(),
   prove: proveReceipt.status,
