@@ -10,7 +10,10 @@ of ``--private-key HEX`` (visible to the machine's other users in its
 process list), ``--key-file FILE`` or ``OVM_PRIVATE_KEY``, else dev account
 ``--account N`` (default 0):
 
-- ``deposit``: ``L1Bridge.depositETH`` on L1, then wait for the L2 balance;
+- ``deposit``: ``L1Bridge.depositETH`` on L1; it prints the hash of the L2
+  deposit transaction that carries it (from the L1 receipt's
+  ``TransactionDeposited``, as viem's ``getL2TransactionHashes`` computes it)
+  and waits for that transaction's L2 receipt;
 - ``withdraw``: ``L2Bridge.withdrawETH`` on L2 (recorded by the message passer),
   or with ``--via-l1`` the forced exit ``L1Bridge.withdrawETH`` on L1; it
   prints the withdrawal's hash;
@@ -34,7 +37,9 @@ from pathlib import Path
 from ..chain.dev_accounts import DevAccount, dev_accounts
 from ..primitives.crypto import private_key_to_address
 from ..rollup.artifacts import PREDEPLOYS, load
+from ..evm.transactions import transaction_hash
 from ..rollup.config import RollupConfig, RollupConfigError, load_config, parse_config
+from ..rollup.derivation.deposits import deposits_in_receipt
 from ..rollup.l1.client import L1Client, L1Error
 from ..rollup.l1.contract import Contract
 from ..rollup.output import MESSAGE_PASSER
@@ -183,17 +188,24 @@ def deposit(args) -> int:
     devnet = Devnet(args)
     amount = parse_amount(args.amount)
     address = devnet.account.address
-    before = devnet.l2.balance(address)
     try:
         receipt = devnet.bridge.transact(devnet.account.private_key, "depositETH", value=amount)
     except L1Error as exc:
         raise UsageError(f"depositETH failed: {exc}") from None
     print(f"deposited {_eth(amount)} on L1 in block {receipt.block_number} (tx 0x{receipt.transaction_hash.hex()})")
+    l2_deposits = deposits_in_receipt(devnet.bridge, receipt)
+    if len(l2_deposits) != 1:
+        raise UsageError(f"the bridge at 0x{devnet.bridge.address.hex()} emitted {len(l2_deposits)} "
+                         "TransactionDeposited events, not one: is it older than this ovm?")
+    [l2_deposit] = l2_deposits
+    l2_hash = "0x" + bytes(transaction_hash(l2_deposit)).hex()
+    print(f"  L2 deposit transaction {l2_hash}")
     deadline = time.monotonic() + 120
-    while devnet.l2.balance(address) < before + amount:
+    while (l2_receipt := devnet.l2.request("eth_getTransactionReceipt", l2_hash)) is None:
         if time.monotonic() > deadline:
-            raise UsageError("the deposit has not reached L2 after 120 s")
+            raise UsageError(f"the deposit has not reached L2 after 120 s (L2 transaction {l2_hash})")
         time.sleep(0.5)
+    print(f"  on L2 in block {int(l2_receipt['blockNumber'], 16)}")
     print(f"L2 balance of 0x{address.hex()}: {_eth(devnet.l2.balance(address))}")
     return 0
 
@@ -289,8 +301,9 @@ def ready_proof(devnet: Devnet, hash_: bytes, wait: bool, deadline: float) -> by
                 raise UsageError(f"withdrawal 0x{hash_.hex()}: {exc}") from None
             time.sleep(2)
     fields = answer["withdrawal"]
-    claimed = withdrawal_hash(int(fields["nonce"], 16), bytes.fromhex(fields["sender"][2:]),
-                              bytes.fromhex(fields["target"][2:]), int(fields["value"], 16))
+    claimed = withdrawal_hash((int(fields["nonce"], 16), bytes.fromhex(fields["sender"][2:]),
+                               bytes.fromhex(fields["target"][2:]), int(fields["value"], 16),
+                               int(fields["gasLimit"], 16), bytes.fromhex(fields["data"][2:])))
     if claimed != hash_:
         raise UsageError(f"withdrawal 0x{hash_.hex()}: the L2 node answered the proof of another withdrawal")
     return bytes.fromhex(answer["proof"][2:])

@@ -139,7 +139,8 @@ def deploy(
         contracts = deploy_rollup(
             client, keys.deployer, batcher=batcher, proposer=proposer,
             challenge_period=args.challenge_period, bond=BOND, l2_genesis_timestamp=anchor.timestamp,
-            max_sequencer_drift=MAX_SEQUENCER_DRIFT,
+            max_sequencer_drift=MAX_SEQUENCER_DRIFT, l2_block_time=max(1, round(args.block_time)),
+            proposal_interval=args.proposal_interval,
         )  # fmt: skip
     except (DeploymentError, L1Error) as exc:
         raise UsageError(f"deploying the rollup contracts: {exc}") from None

@@ -5,7 +5,7 @@ Deploying the rollup's L1 contracts
 ``deploy_rollup`` creates the L1 side of a rollup from the shipped artifacts,
 in the order ``contracts/README.md`` gives: the ``StateCommitmentChain``
 (``proposer, challenger, challengePeriod, requiredBond, l2GenesisTimestamp,
-maxSequencerDrift``), the ``L1Bridge`` (``stateCommitmentChain``) and the
+maxSequencerDrift, l2BlockTime, submissionInterval``), the ``L1Bridge`` (``stateCommitmentChain``) and the
 ``BatchInbox`` (``batcher``), at three consecutive nonces of the deployer,
 sent together so that they can share an L1 block: the bridge is given the
 state commitment chain's address computed in advance (the CREATE address of
@@ -16,7 +16,10 @@ Every role is a constructor argument: the contracts have no setters, so once
 deployed nobody (the deployer included) can change who proposes, batches or
 challenges. The genesis timestamp and sequencer drift are the rollup
 config's (``RollupConfig.l2_genesis.timestamp``, ``max_sequencer_drift``):
-they bound the L2 block numbers an output may claim. What comes after is
+they bound the L2 block numbers an output may claim. The L2 block time and
+proposal interval (the config's ``l2_block_time``, ``proposal_interval``)
+are only read by tools (viem's OP Stack actions, as the L2OutputOracle's
+``L2_BLOCK_TIME`` and ``SUBMISSION_INTERVAL``) to tell when an output comes. What comes after is
 the proposer's: it bonds itself (``depositBond``) before its first output.
 
 With ``game`` (a ``GameParameters``), the challenger is the dispute game
@@ -42,7 +45,7 @@ from typing import Iterator
 from ..evm.instructions.system import create_address
 from ..primitives.crypto import private_key_to_address
 from .artifacts import load
-from .config import MAX_SEQUENCER_DRIFT, RollupContracts
+from .config import L2_BLOCK_TIME, MAX_SEQUENCER_DRIFT, PROPOSAL_INTERVAL, RollupContracts
 from .l1.client import L1Client
 from .l1.data import L1Error
 from .l1.txmanager import DEFAULT_RECEIPT_TIMEOUT
@@ -84,7 +87,7 @@ def _deploying(name: str) -> Iterator[None]:
 
 def _check_arguments(
     batcher: bytes, proposer: bytes, challenger: bytes, challenge_period: int, bond: int,
-    l2_genesis_timestamp: int, max_sequencer_drift: int,
+    l2_genesis_timestamp: int, max_sequencer_drift: int, l2_block_time: int, proposal_interval: int,
 ) -> None:  # fmt: skip
     for name, address in (("batcher", batcher), ("proposer", proposer), ("challenger", challenger)):
         if len(address) != 20:
@@ -97,6 +100,10 @@ def _check_arguments(
         raise ValueError(f"L2 genesis timestamp must not be negative, got {l2_genesis_timestamp}")
     if max_sequencer_drift < 1:
         raise ValueError(f"max sequencer drift must be positive, got {max_sequencer_drift}")
+    if l2_block_time < 1:
+        raise ValueError(f"L2 block time must be positive, got {l2_block_time}")
+    if proposal_interval < 1:
+        raise ValueError(f"proposal interval must be positive, got {proposal_interval}")
 
 
 def deploy_rollup(
@@ -110,6 +117,8 @@ def deploy_rollup(
     l2_genesis_timestamp: int,
     max_sequencer_drift: int = MAX_SEQUENCER_DRIFT,
     challenger: bytes = NO_CHALLENGER,
+    l2_block_time: int = L2_BLOCK_TIME,
+    proposal_interval: int = PROPOSAL_INTERVAL,
     game: GameParameters | None = None,
     timeout: float = DEFAULT_RECEIPT_TIMEOUT,
 ) -> RollupContracts:
@@ -119,7 +128,7 @@ def deploy_rollup(
     ``game``, the dispute game deployed with them. ``timeout`` bounds the wait for
     each receipt."""
     _check_arguments(batcher, proposer, challenger, challenge_period, bond, l2_genesis_timestamp,
-                     max_sequencer_drift)  # fmt: skip
+                     max_sequencer_drift, l2_block_time, proposal_interval)  # fmt: skip
     if game is not None and challenger != NO_CHALLENGER:
         raise ValueError("with a dispute game, the game is the challenger: give no challenger")
     scc_artifact, bridge_artifact, inbox_artifact = (
@@ -134,7 +143,8 @@ def deploy_rollup(
         if game is not None:
             challenger = create_address(deployer, nonce + 3)
         scc_tx = send_deployment(client, deployer_key, scc_artifact, proposer, challenger, challenge_period, bond,
-                                 l2_genesis_timestamp, max_sequencer_drift, nonce=nonce)  # fmt: skip
+                                 l2_genesis_timestamp, max_sequencer_drift, l2_block_time, proposal_interval,
+                                 nonce=nonce)  # fmt: skip
     with _deploying("L1Bridge"):
         bridge_tx = send_deployment(client, deployer_key, bridge_artifact, scc_address, nonce=nonce + 1)
     with _deploying("BatchInbox"):

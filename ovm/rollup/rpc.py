@@ -122,6 +122,8 @@ def _proof_json(proof: Proof, tx_hash: bytes) -> dict:
             "sender": data(withdrawal.l2_sender),
             "target": data(withdrawal.l1_recipient),
             "value": quantity(withdrawal.amount),
+            "gasLimit": quantity(withdrawal.gas_limit),
+            "data": data(withdrawal.data),
             "withdrawalHash": data(withdrawal.hash),
         },
         "l2BlockNumber": quantity(withdrawal.l2_block),

@@ -2,11 +2,15 @@
 Withdrawals
 ===========
 
-An L2 withdrawal (``L2Bridge.withdrawETH``) is recorded by the message passer
-(``MessagePassed`` event, ``sentMessages[withdrawalHash] = true``). To pay it
-on L1, ``L1Bridge.finalizeWithdrawal(proof)`` takes (``contracts/README.md``)::
+An L2 withdrawal (``L2Bridge.withdrawETH``, or the message passer's own
+``initiateWithdrawal(target, gasLimit, data)``) is recorded by the message
+passer as the OP Stack records it: the ``MessagePassed`` event and
+``sentMessages[withdrawalHash] = true``, where the hash is OP's
+``Hashing.hashWithdrawal`` of ``(nonce, sender, target, value, gasLimit,
+data)`` (``data`` always empty here). To pay it on L1 in one step,
+``L1Bridge.finalizeWithdrawal(proof)`` takes (``contracts/README.md``)::
 
-    abi.encode((nonce, l2Sender, l1Recipient, amount), outputIndex,
+    abi.encode((nonce, sender, target, value, gasLimit, data), outputIndex,
                (bytes32(0), stateRoot, messagePasserStorageRoot, blockHash),
                bytes[] storageProof)
 
@@ -16,7 +20,9 @@ slot ``keccak256(abi.encode(withdrawalHash, 0))`` at that block.
 
 ``finalization_proof`` finds the pieces over JSON-RPC (any L2 node that serves
 historical ``eth_getProof``) and assembles the proof; a rollup node builds
-the same proof from its own chain for ``optimism_withdrawalProof``
+the same proof from its own chain for ``optimism_withdrawalProof``. The same
+pieces are what OP's two steps take (``proveWithdrawalTransaction``, then
+``finalizeWithdrawalTransaction``), which viem's OP Stack actions send
 (``WithdrawalIndex`` finds a withdrawal by its hash, ``local_proof`` proves
 it). The output is found by a binary search over the StateCommitmentChain
 (outputs claim increasing L2 blocks), so no lookup scans the chain or the
@@ -28,14 +34,16 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
-from eth_abi import encode
+from eth_abi import decode, encode
+from eth_abi.exceptions import DecodingError
 
 from ..primitives.crypto import keccak256
 from .l1.client import L1Client
 from .l1.contract import Contract
 from .output import MESSAGE_PASSER, OutputRoots, output_root
 
-MESSAGE_PASSED = keccak256(b"MessagePassed(uint256,address,address,uint256,bytes32)")
+MESSAGE_PASSED = keccak256(b"MessagePassed(uint256,address,address,uint256,uint256,bytes,bytes32)")
+WITHDRAWAL_TYPES = ("uint256", "address", "address", "uint256", "uint256", "bytes")
 
 
 class WithdrawalError(Exception):
@@ -44,10 +52,15 @@ class WithdrawalError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Withdrawal:
+    """A withdrawal as ``MessagePassed`` records it (``l2_sender``, ``l1_recipient``
+    and ``amount`` are OP's ``sender``, ``target`` and ``value``), and its L2 block."""
+
     nonce: int
     l2_sender: bytes
     l1_recipient: bytes
     amount: int
+    gas_limit: int
+    data: bytes
     hash: bytes
     l2_block: int
 
@@ -58,11 +71,17 @@ class Withdrawal:
     @property
     def preimage_hash(self) -> bytes:
         """The hash its fields give (``Withdrawals.hash``): what L1 pays against."""
-        return withdrawal_hash(self.nonce, self.l2_sender, self.l1_recipient, self.amount)
+        return withdrawal_hash(self.fields)
+
+    @property
+    def fields(self) -> tuple:
+        """``(nonce, sender, target, value, gasLimit, data)``: the ``Withdrawals.Withdrawal`` tuple."""
+        return (self.nonce, self.l2_sender, self.l1_recipient, self.amount, self.gas_limit, self.data)
 
 
-def withdrawal_hash(nonce: int, sender: bytes, recipient: bytes, amount: int) -> bytes:
-    return keccak256(encode(["uint256", "address", "address", "uint256"], [nonce, sender, recipient, amount]))
+def withdrawal_hash(fields: tuple) -> bytes:
+    """OP's ``Hashing.hashWithdrawal`` of ``(nonce, sender, target, value, gasLimit, data)``."""
+    return keccak256(encode(list(WITHDRAWAL_TYPES), list(fields)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,10 +98,9 @@ class Proof:
 
     def encoded(self) -> bytes:
         """The ``finalizeWithdrawal(proof)`` argument."""
-        w = self.withdrawal
         return encode(
-            ["(uint256,address,address,uint256)", "uint256", "(bytes32,bytes32,bytes32,bytes32)", "bytes[]"],
-            [(w.nonce, w.l2_sender, w.l1_recipient, w.amount), self.output_index,
+            [f"({','.join(WITHDRAWAL_TYPES)})", "uint256", "(bytes32,bytes32,bytes32,bytes32)", "bytes[]"],
+            [self.withdrawal.fields, self.output_index,
              (bytes(32), self.state_root, self.storage_root, self.block_hash), list(self.nodes)],
         )  # fmt: skip
 
@@ -91,19 +109,12 @@ def withdrawals_in_receipt(receipt: dict) -> list[Withdrawal]:
     """The withdrawals an L2 transaction's receipt (JSON-RPC form) records."""
     found = []
     for entry in receipt["logs"]:
-        topics = [bytes.fromhex(t[2:]) for t in entry["topics"]]
-        if bytes.fromhex(entry["address"][2:]) != MESSAGE_PASSER or not topics or topics[0] != MESSAGE_PASSED:
+        if bytes.fromhex(entry["address"][2:]) != MESSAGE_PASSER:
             continue
-        data = bytes.fromhex(entry["data"][2:])
-        nonce = int.from_bytes(topics[1], "big")
-        found.append(Withdrawal(
-            nonce=nonce,
-            l2_sender=topics[2][12:],
-            l1_recipient=topics[3][12:],
-            amount=int.from_bytes(data[:32], "big"),
-            hash=data[32:64],
-            l2_block=int(receipt["blockNumber"], 16),
-        ))  # fmt: skip
+        topics = [bytes.fromhex(t[2:]) for t in entry["topics"]]
+        withdrawal = withdrawal_from_log(topics, bytes.fromhex(entry["data"][2:]), int(receipt["blockNumber"], 16))
+        if withdrawal is not None:
+            found.append(withdrawal)
     return found
 
 
@@ -199,21 +210,27 @@ class WithdrawalIndex:
         while self._next <= head:
             last = min(head, self._next + self.SCAN_BLOCKS - 1)
             for record in self.chain.logs(self._next, last, {MESSAGE_PASSER}, [{MESSAGE_PASSED}]):
-                withdrawal = _from_log(record.log.topics, record.log.data, record.block_number)
+                withdrawal = withdrawal_from_log(record.log.topics, record.log.data, record.block_number)
                 if withdrawal is not None:
                     self._found[withdrawal.hash] = Located(withdrawal, record.tx_hash, record.block_hash)
             self._next = last + 1
 
 
-def _from_log(topics, data: bytes, block_number: int) -> Withdrawal | None:
-    """The withdrawal a ``MessagePassed`` log records."""
-    if len(topics) != 4 or topics[0] != MESSAGE_PASSED or len(data) != 64:
+def withdrawal_from_log(topics, data: bytes, block_number: int) -> Withdrawal | None:
+    """The withdrawal a message passer's ``MessagePassed`` log records (None for another log)."""
+    if len(topics) != 4 or topics[0] != MESSAGE_PASSED:
+        return None
+    try:
+        value, gas_limit, payload, hash_ = decode(["uint256", "uint256", "bytes", "bytes32"], data)
+    except DecodingError:
         return None
     return Withdrawal(
         nonce=int.from_bytes(topics[1], "big"),
         l2_sender=topics[2][12:],
         l1_recipient=topics[3][12:],
-        amount=int.from_bytes(data[:32], "big"),
-        hash=data[32:64],
+        amount=value,
+        gas_limit=gas_limit,
+        data=payload,
+        hash=hash_,
         l2_block=block_number,
     )

@@ -14,6 +14,8 @@ from ovm.rollup.artifacts import load
 CHALLENGE_PERIOD = 1000
 REQUIRED_BOND = 10**18
 MAX_SEQUENCER_DRIFT = 600
+L2_BLOCK_TIME = 2
+SUBMISSION_INTERVAL = 10
 NO_CHALLENGER = "0x" + "00" * 20
 
 
@@ -26,4 +28,5 @@ def deploy_scc(chain, roles, *, challenger=None, bond=REQUIRED_BOND, genesis_tim
     if genesis_timestamp is None:
         genesis_timestamp = chain.w3.eth.get_block(0).timestamp
     return chain.deploy(load("StateCommitmentChain"), roles.proposer, challenger or roles.challenger,
-                        CHALLENGE_PERIOD, bond, genesis_timestamp, drift, sender=roles.deployer)
+                        CHALLENGE_PERIOD, bond, genesis_timestamp, drift, L2_BLOCK_TIME, SUBMISSION_INTERVAL,
+                        sender=roles.deployer)

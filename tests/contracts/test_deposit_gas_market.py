@@ -20,9 +20,9 @@ from anvil_chain import emitted, reverts
 from ovm.chain.builder import BlockBuilder
 from ovm.chain.genesis import genesis_block, genesis_state
 from ovm.evm.l2 import L1_INFO_DEPOSIT_GAS
-from ovm.rollup.artifacts import load
+from ovm.rollup.artifacts import PREDEPLOYS, load
 from ovm.rollup.derivation.attributes import BlockAttributes
-from ovm.rollup.derivation.deposits import L2_BRIDGE, deposit_transaction
+from ovm.rollup.derivation.deposits import deposit_transaction
 from ovm.rollup.genesis import l2_genesis
 from ovm.rollup.l1 import Contract, L1Client
 
@@ -87,8 +87,9 @@ def test_a_quiet_deposit_pays_a_small_charge(chain, bridge, roles):
     assert pending(bridge.functions.depositBaseFee()) == MIN_FEE
     assert pending(bridge.functions.depositGasCharge(DEPOSIT_GAS)) == charge(MIN_FEE, DEPOSIT_GAS) == 3_125
     receipt = chain.transact(bridge.functions.depositETH(), sender=roles.alice, value=ETHER)
-    # 28,841 gas before the market; 3,125 burned plus about 2,100 of bookkeeping now.
-    assert receipt.gasUsed <= 35_000
+    # 28,841 gas before the market; 3,125 burned plus about 2,100 of bookkeeping, and about
+    # 3,000 for the OP Stack's TransactionDeposited next to DepositInitiated.
+    assert receipt.gasUsed <= 39_000
     (event,) = emitted(bridge, "DepositInitiated", receipt)
     assert (event.args.amount, event.args.gasLimit) == (ETHER, DEPOSIT_GAS)
 
@@ -199,7 +200,7 @@ def test_the_griefing_attack_cannot_fill_an_l2_block(chain, bridge, flooder, rol
         assert victim_receipt.status == 0 and credited == 0
         assert chain.balance(roles.alice) == victim_before - victim_receipt.gasUsed * victim_receipt.effectiveGasPrice
     # The attacker's forced withdrawals from its empty (aliased) L2 account all failed on L2.
-    forced = [r.status for tx, r in zip(builder.transactions, builder.receipts) if tx.to == L2_BRIDGE]
+    forced = [r.status for tx, r in zip(builder.transactions, builder.receipts) if tx.to == PREDEPLOYS["L2Bridge"]]
     assert forced and set(forced) == {0}
 
 

@@ -61,8 +61,9 @@ def test_withdraw_through_the_bridge_records_the_withdrawal(chain, l2, roles):
 
     withdrawal = Withdrawal(nonce, bridge.address, roles.alice, 12345)
     (passed,) = emitted(passer, "MessagePassed", receipt)
-    assert dict(passed.args) == {"nonce": nonce, "sender": bridge.address, "recipient": roles.alice,
-                                 "amount": 12345, "withdrawalHash": withdrawal.hash}
+    assert dict(passed.args) == {"nonce": nonce, "sender": bridge.address, "target": roles.alice,
+                                 "value": 12345, "gasLimit": 200_000, "data": b"",
+                                 "withdrawalHash": withdrawal.hash}
     (initiated,) = emitted(bridge, "WithdrawalInitiated", receipt)
     assert dict(initiated.args) == {"from": roles.alice, "l1Recipient": roles.alice, "amount": 12345,
                                     "withdrawalHash": withdrawal.hash}
@@ -76,7 +77,26 @@ def test_withdraw_through_the_bridge_records_the_withdrawal(chain, l2, roles):
 def test_withdraw_to_another_l1_recipient(chain, l2, roles):
     receipt = chain.transact(l2["L2Bridge"].functions.withdrawETHTo(roles.bob), sender=roles.alice, value=1)
     (passed,) = emitted(l2["L2ToL1MessagePasser"], "MessagePassed", receipt)
-    assert passed.args.recipient == roles.bob
+    assert passed.args.target == roles.bob
+
+
+def test_the_op_stack_entry_point_records_an_eth_withdrawal(chain, l2, roles):
+    """viem's initiateWithdrawal calls the message passer itself: (target, gasLimit, data)."""
+    passer = l2["L2ToL1MessagePasser"]
+    nonce = passer.functions.messageNonce().call()
+    receipt = chain.transact(passer.functions.initiateWithdrawal(roles.bob, 21_000, b""), sender=roles.alice,
+                             value=5)
+    withdrawal = Withdrawal(nonce, roles.alice, roles.bob, 5, 21_000)
+    (passed,) = emitted(passer, "MessagePassed", receipt)
+    assert passed.args.withdrawalHash == withdrawal.hash and passed.args.gasLimit == 21_000
+    assert passer.functions.sentMessages(withdrawal.hash).call()
+
+
+def test_a_withdrawal_with_a_message_is_refused(l2, roles):
+    """L1 pays ETH only: a withdrawal carrying data could never be paid, so L2 refuses it."""
+    with reverts("L2ToL1MessagePasser: only ETH withdrawals (no data)"):
+        l2["L2ToL1MessagePasser"].functions.initiateWithdrawal(roles.bob, 21_000, b"\x01").transact(
+            {"from": roles.alice, "value": 1})
 
 
 def test_zero_withdrawals_and_zero_recipients_are_rejected(l2, roles):
@@ -97,7 +117,7 @@ def test_forced_withdrawal_call_from_an_aliased_account(chain, l2, helpers):
         {"from": l2_account, "to": l2["L2Bridge"].address, "value": 777, "data": data}))
 
     (passed,) = emitted(l2["L2ToL1MessagePasser"], "MessagePassed", receipt)
-    assert (passed.args.recipient, passed.args.amount) == (l1_contract, 777)
+    assert (passed.args.target, passed.args.value) == (l1_contract, 777)
     assert chain.balance(l2_account) == before - 777 - receipt.gasUsed * receipt.effectiveGasPrice
 
 

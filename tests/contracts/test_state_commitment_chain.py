@@ -210,10 +210,12 @@ def test_bond_is_withdrawn_only_when_no_output_is_pending(chain, scc, roles):
 
 
 @pytest.mark.parametrize("arguments, reason", [
-    ((NO_CHALLENGER, NO_CHALLENGER, CHALLENGE_PERIOD, 0, 0, 600), "SCC: proposer is zero"),
-    ((None, NO_CHALLENGER, 2**64, 0, 0, 600), "SCC: challenge period too long"),
-    ((None, NO_CHALLENGER, CHALLENGE_PERIOD, 0, 2**64, 600), "SCC: L2 genesis timestamp too large"),
-    ((None, NO_CHALLENGER, CHALLENGE_PERIOD, 0, 0, 2**64), "SCC: sequencer drift too large"),
+    ((NO_CHALLENGER, NO_CHALLENGER, CHALLENGE_PERIOD, 0, 0, 600, 2, 10), "SCC: proposer is zero"),
+    ((None, NO_CHALLENGER, 2**64, 0, 0, 600, 2, 10), "SCC: challenge period too long"),
+    ((None, NO_CHALLENGER, CHALLENGE_PERIOD, 0, 2**64, 600, 2, 10), "SCC: L2 genesis timestamp too large"),
+    ((None, NO_CHALLENGER, CHALLENGE_PERIOD, 0, 0, 2**64, 2, 10), "SCC: sequencer drift too large"),
+    ((None, NO_CHALLENGER, CHALLENGE_PERIOD, 0, 0, 600, 0, 10), "SCC: L2 block time is zero"),
+    ((None, NO_CHALLENGER, CHALLENGE_PERIOD, 0, 0, 600, 2, 0), "SCC: submission interval is zero"),
 ])
 def test_constructor_checks(chain, roles, arguments, reason):
     proposer, *rest = arguments

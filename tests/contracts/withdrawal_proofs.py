@@ -16,7 +16,8 @@ from dataclasses import dataclass, replace
 from eth_abi import encode
 from web3 import Web3
 
-WITHDRAWAL_TYPE = "(uint256,address,address,uint256)"
+WITHDRAWAL_TYPE = "(uint256,address,address,uint256,uint256,bytes)"
+BRIDGE_GAS_LIMIT = 200_000  # what L2Bridge records
 OUTPUT_ROOT_PROOF_TYPE = "(bytes32,bytes32,bytes32,bytes32)"
 PROOF_TYPES = [WITHDRAWAL_TYPE, "uint256", OUTPUT_ROOT_PROOF_TYPE, "bytes[]"]
 SENT_MESSAGES_SLOT = 0
@@ -29,11 +30,13 @@ class Withdrawal:
     l2_sender: str
     l1_recipient: str
     amount: int
+    gas_limit: int = BRIDGE_GAS_LIMIT
+    data: bytes = b""
 
     @property
     def hash(self) -> bytes:
-        """keccak256(abi.encode(nonce, l2Sender, l1Recipient, amount))."""
-        return Web3.keccak(encode(["uint256", "address", "address", "uint256"], self.fields()))
+        """keccak256(abi.encode(nonce, sender, target, value, gasLimit, data)), OP's hashWithdrawal."""
+        return Web3.keccak(encode(["uint256", "address", "address", "uint256", "uint256", "bytes"], self.fields()))
 
     @property
     def slot(self) -> bytes:
@@ -41,7 +44,7 @@ class Withdrawal:
         return Web3.keccak(encode(["bytes32", "uint256"], [self.hash, SENT_MESSAGES_SLOT]))
 
     def fields(self) -> tuple:
-        return (self.nonce, self.l2_sender, self.l1_recipient, self.amount)
+        return (self.nonce, self.l2_sender, self.l1_recipient, self.amount, self.gas_limit, self.data)
 
     def but(self, **changes) -> Withdrawal:
         return replace(self, **changes)
@@ -77,7 +80,7 @@ def encode_proof(withdrawal: Withdrawal, output_index: int, output: OutputRootPr
 def withdrawal_from_event(event) -> Withdrawal:
     """The withdrawal a ``MessagePassed`` event records."""
     args = event.args
-    return Withdrawal(args.nonce, args.sender, args.recipient, args.amount)
+    return Withdrawal(args.nonce, args.sender, args.target, args.value, args.gasLimit, args.data)
 
 
 def output_at(w3: Web3, message_passer: str, block_number: int) -> OutputRootProof:

@@ -148,10 +148,11 @@ def user_withdrawals(devnet, account):
 
 def forged(proof: bytes) -> bytes:
     """The same proof claiming twice the amount."""
-    types = ["(uint256,address,address,uint256)", "uint256", "(bytes32,bytes32,bytes32,bytes32)", "bytes[]"]
+    types = ["(uint256,address,address,uint256,uint256,bytes)", "uint256", "(bytes32,bytes32,bytes32,bytes32)",
+             "bytes[]"]
     withdrawal, index, output, nodes = decode(types, proof)
-    nonce, sender, recipient, amount = withdrawal
-    return encode(types, [(nonce, sender, recipient, 2 * amount), index, output, nodes])
+    nonce, sender, recipient, amount, gas_limit, data = withdrawal
+    return encode(types, [(nonce, sender, recipient, 2 * amount, gas_limit, data), index, output, nodes])
 
 
 def test_a_censored_user_exits_through_l1(devnet):

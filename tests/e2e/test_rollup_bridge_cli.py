@@ -153,10 +153,11 @@ def test_a_user_key_deposits_withdraws_and_finalizes_past_the_range_cap(devnet, 
     assert f"finalized {by_hash}: 0.25 ETH paid on L1" in finalized
     answer = rpc(devnet.url, "optimism_withdrawalProof", by_hash)  # a ready proof, still answered once paid
     fields = answer["withdrawal"]
-    assert "0x" + withdrawal_hash(int(fields["nonce"], 16), bytes.fromhex(fields["sender"][2:]),
-                                  bytes.fromhex(fields["target"][2:]), int(fields["value"], 16)).hex() == by_hash
+    assert "0x" + withdrawal_hash((int(fields["nonce"], 16), bytes.fromhex(fields["sender"][2:]),
+                                   bytes.fromhex(fields["target"][2:]), int(fields["value"], 16),
+                                   int(fields["gasLimit"], 16), bytes.fromhex(fields["data"][2:]))).hex() == by_hash
     assert answer["transactionHash"] == by_tx_hash and int(fields["value"], 16) == ETHER // 4
-    (_, index, output, nodes), = [decode(["(uint256,address,address,uint256)", "uint256",
+    (_, index, output, nodes), = [decode(["(uint256,address,address,uint256,uint256,bytes)", "uint256",
                                           "(bytes32,bytes32,bytes32,bytes32)", "bytes[]"],
                                          bytes.fromhex(answer["proof"][2:]))]
     assert index == int(answer["outputIndex"], 16) and ["0x" + n.hex() for n in nodes] == answer["withdrawalProof"]

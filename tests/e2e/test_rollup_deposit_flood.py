@@ -104,7 +104,8 @@ def source_hash(block_hash: bytes, log_index: int) -> str:
 
 
 def expected_deposit(event) -> dict:
-    """The L2 deposit transaction an L1 event makes, in JSON-RPC's terms."""
+    """The L2 deposit transaction an L1 event makes, in JSON-RPC's terms: its source
+    hash is that of the bridge's ``TransactionDeposited``, the log right after the event."""
     args = event.args
     if event.event == "DepositInitiated":
         sender = to = args.to.lower()
@@ -112,7 +113,7 @@ def expected_deposit(event) -> dict:
     else:
         sender, to = args.l2Account.lower(), "0x" + PREDEPLOYS["L2Bridge"].hex()
         mint, data = 0, "0x" + (WITHDRAW_ETH_TO + bytes.fromhex(args["from"][2:]).rjust(32, b"\0")).hex()
-    return {"sourceHash": source_hash(event.blockHash, event.logIndex), "from": sender, "to": to,
+    return {"sourceHash": source_hash(event.blockHash, event.logIndex + 1), "from": sender, "to": to,
             "mint": mint, "value": args.amount, "gas": args.gasLimit, "input": data}
 
 

@@ -15,7 +15,6 @@ import math
 
 import pytest
 from anvil_process import Anvil
-from eth_abi import encode
 from game_world import (
     CHALLENGE_BOND,
     CHALLENGE_PERIOD,
@@ -33,6 +32,7 @@ from ovm.fraud.game import CHALLENGER_WON, DEFENDER_WON, STEPS, Move
 from ovm.rollup.deploy import GameParameters, deploy_rollup
 from ovm.rollup.l1 import DevChain
 from ovm.rollup.l1.data import L1Error
+from ovm.rollup.withdrawals import Proof, Withdrawal
 
 BLOCKS_IN_CHAIN = 6
 
@@ -245,8 +245,8 @@ def test_a_withdrawal_is_refused_while_a_game_is_open(rollup, chain):
 def withdrawal_proof(output_index: int) -> bytes:
     """A well-formed ``finalizeWithdrawal`` argument against ``output_index`` (its output root
     proof is not the output's: the bridge must refuse before it looks)."""
-    return encode(["(uint256,address,address,uint256)", "uint256", "(bytes32,bytes32,bytes32,bytes32)", "bytes[]"],
-                  [(0, b"\x01" * 20, b"\x02" * 20, 1), output_index, (bytes(32),) * 4, []])
+    withdrawal = Withdrawal(0, b"\x01" * 20, b"\x02" * 20, 1, 0, b"", bytes(32), 0)
+    return Proof(withdrawal, output_index, 0, bytes(32), bytes(32), bytes(32), ()).encoded()
 
 
 @pytest.fixture(scope="module")

@@ -16,6 +16,7 @@ from types import SimpleNamespace
 
 from ovm.evm.transactions import encode_transaction
 from ovm.primitives.crypto import keccak256
+from ovm.rollup.artifacts import PREDEPLOYS
 from ovm.rollup.batch import BlockFrameData
 from ovm.rollup.derivation.attributes import BlockAttributes, Rules
 from ovm.rollup.derivation.deposits import deposit_transaction
@@ -36,20 +37,26 @@ def rules(window: int = 4, drift: int = 600, gas_limit: int = GAS_LIMIT) -> Rule
                  gas_limit=gas_limit)
 
 
-def deposit(block: L1Block, log_index: int, account: bytes, amount: int, gas: int = DEPOSIT_GAS):
-    """The deposit a ``DepositInitiated`` event at ``log_index`` of ``block`` makes."""
+def transaction_deposited(block: L1Block, log_index: int, sender: bytes, to: bytes, mint: int, value: int,
+                          gas: int, data: bytes = b""):
+    """The deposit a ``TransactionDeposited`` event at ``log_index`` of ``block`` makes."""
     log = L1Log(BRIDGE, (), b"", block.number, block.hash, bytes(32), 0, log_index, False)
-    args = {"from": account, "to": account, "amount": amount, "nonce": log_index, "gasLimit": gas}
-    return deposit_transaction("DepositInitiated", args, log)
+    opaque = mint.to_bytes(32, "big") + value.to_bytes(32, "big") + gas.to_bytes(8, "big") + b"\x00" + data
+    args = {"from": sender, "to": to, "version": 0, "opaqueData": opaque}
+    return deposit_transaction("TransactionDeposited", args, log)
+
+
+def deposit(block: L1Block, log_index: int, account: bytes, amount: int, gas: int = DEPOSIT_GAS):
+    """The deposit the bridge's ``depositETH`` makes, its event at ``log_index`` of ``block``."""
+    return transaction_deposited(block, log_index, account, account, amount, amount, gas)
 
 
 def forced_withdrawal(account: bytes, amount: int, gas: int = FORCED_WITHDRAWAL_GAS):
-    """A ``ForcedWithdrawalInitiated`` event, for ``FakeL1.mine(deposits=...)``."""
+    """A forced withdrawal's event, for ``FakeL1.mine(deposits=...)``."""
 
     def made(block: L1Block, log_index: int):
-        log = L1Log(BRIDGE, (), b"", block.number, block.hash, bytes(32), 0, log_index, False)
-        args = {"from": account, "l2Account": account, "amount": amount, "nonce": log_index, "gasLimit": gas}
-        return deposit_transaction("ForcedWithdrawalInitiated", args, log)
+        call = keccak256(b"withdrawETHTo(address)")[:4] + account.rjust(32, b"\x00")
+        return transaction_deposited(block, log_index, account, PREDEPLOYS["L2Bridge"], 0, amount, gas, call)
 
     return made
 

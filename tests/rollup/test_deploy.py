@@ -148,6 +148,8 @@ def test_unreachable_l1_is_named_in_the_error(roles):
     ({"challenger": b"\x01"}, "challenger: an address is 20 bytes, got 1"),
     ({"l2_genesis_timestamp": -1}, "L2 genesis timestamp must not be negative"),
     ({"max_sequencer_drift": 0}, "max sequencer drift must be positive"),
+    ({"l2_block_time": 0}, "L2 block time must be positive"),
+    ({"proposal_interval": 0}, "proposal interval must be positive"),
 ])
 def test_bad_arguments_are_refused_before_sending(roles, change, message):
     arguments = dict(batcher=roles.batcher.address, proposer=roles.proposer.address, challenge_period=1, bond=1,

@@ -19,6 +19,8 @@ from ovm.evm.transactions import FeeMarketTransaction, encode_transaction
 from ovm.primitives.crypto import keccak256
 from ovm.rollup.l1 import DevChain, L1Client, L1Error
 from ovm.rollup.l1.devchain import l1_genesis_json
+from ovm.rollup.preinstalls import address as preinstall_address
+from ovm.rollup.preinstalls import preinstall_alloc
 
 BLOCK_TIME = 0.5
 ALICE, BOB = dev_accounts()[4], dev_accounts()[5]
@@ -32,6 +34,7 @@ def interval_chain(tmp_path):
 
 
 def test_genesis_is_plain_l1_at_the_latest_fork_with_the_dev_accounts_funded():
+    """The dev accounts, the forks' system contracts and Multicall3 (which viem's OP Stack L1 actions read through)."""
     genesis = parse_genesis(l1_genesis_json(1_700_000_000))
     assert genesis.config.chain_id == 900
     assert genesis.timestamp == 1_700_000_000
@@ -40,8 +43,11 @@ def test_genesis_is_plain_l1_at_the_latest_fork_with_the_dev_accounts_funded():
     balances = {address: account.balance for address, account in genesis.alloc.items() if account.balance}
     assert balances == {account.address: DEV_BALANCE for account in dev_accounts()}
     contracts = {address: account.code for address, account in genesis.alloc.items() if account.code}
-    assert contracts == {c.address: c.code for c in (BEACON_ROOTS, HISTORY_STORAGE, WITHDRAWAL_REQUESTS,
-                                                     CONSOLIDATION_REQUESTS)}  # fmt: skip
+    multicall = preinstall_alloc(900)[preinstall_address("Multicall3")]
+    assert contracts == {**{c.address: c.code for c in (BEACON_ROOTS, HISTORY_STORAGE, WITHDRAWAL_REQUESTS,
+                                                        CONSOLIDATION_REQUESTS)},
+                         preinstall_address("Multicall3"): multicall.code}  # fmt: skip
+    assert genesis.alloc[preinstall_address("Multicall3")].nonce == 1
 
 
 def test_genesis_runs_the_fork_asked_for_with_geths_blob_schedule():
@@ -50,7 +56,8 @@ def test_genesis_runs_the_fork_asked_for_with_geths_blob_schedule():
     assert data["config"]["blobSchedule"] == {"cancun": {"target": 3, "max": 6, "baseFeeUpdateFraction": 3338477}}
     genesis = parse_genesis(data)
     assert [row.name for row in genesis.config.forks.forks] == ["Cancun"]
-    assert [a.code for a in genesis.alloc.values() if a.code] == [BEACON_ROOTS.code]
+    assert [a.code for a in genesis.alloc.values() if a.code] == [BEACON_ROOTS.code,
+                                                                  genesis.alloc[preinstall_address("Multicall3")].code]
 
 
 def test_blocks_come_on_the_interval_and_transactions_wait_for_them(interval_chain):

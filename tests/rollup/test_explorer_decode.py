@@ -36,11 +36,12 @@ def test_unknown_selectors_bad_arguments_and_unknown_contracts_are_left_raw():
 def test_a_message_passed_log_is_decoded_with_wei_as_decimal_text():
     decoder = Decoder(known_contracts(None), "L2")
     topics = [MESSAGE_PASSED, (7).to_bytes(32, "big"), b"\x00" * 12 + b"\xaa" * 20, b"\x00" * 12 + RECIPIENT]
-    log = decoder.log(PASSER, topics, encode(["uint256", "bytes32"], [10**18, b"\x55" * 32]))
+    data = encode(["uint256", "uint256", "bytes", "bytes32"], [10**18, 200_000, b"", b"\x55" * 32])
+    log = decoder.log(PASSER, topics, data)
     assert log["contract"] == "L2ToL1MessagePasser" and log["event"] == "MessagePassed"
     assert {a["name"]: a["value"] for a in log["args"]} == {
-        "nonce": "7", "sender": "0x" + "aa" * 20, "recipient": "0x" + RECIPIENT.hex(),
-        "amount": str(10**18), "withdrawalHash": "0x" + "55" * 32}
+        "nonce": "7", "sender": "0x" + "aa" * 20, "target": "0x" + RECIPIENT.hex(),
+        "value": str(10**18), "gasLimit": "200000", "data": "0x", "withdrawalHash": "0x" + "55" * 32}
 
 
 def test_the_l1_contracts_are_known_on_l1_only():

@@ -26,7 +26,7 @@ BOND = ETHER
 def bridge(client, roles) -> Contract:
     """An L1Bridge over a fresh StateCommitmentChain."""
     scc = deploy(client, roles.deployer.private_key, load("StateCommitmentChain"), roles.proposer.address,
-                 bytes(20), CHALLENGE_PERIOD, BOND, client.head().timestamp, 600)
+                 bytes(20), CHALLENGE_PERIOD, BOND, client.head().timestamp, 600, 2, 10)
     return deploy(client, roles.deployer.private_key, load("L1Bridge"), scc.address)
 
 

@@ -6,6 +6,7 @@ import {AddressAlias} from "../lib/AddressAlias.sol";
 import {DepositGasMarket} from "../lib/DepositGasMarket.sol";
 import {MerkleTrie} from "../lib/MerkleTrie.sol";
 import {OutputRoots} from "../lib/OutputRoots.sol";
+import {Predeploys} from "../lib/Predeploys.sol";
 import {Withdrawals} from "../lib/Withdrawals.sol";
 import {StateCommitmentChain} from "./StateCommitmentChain.sol";
 
@@ -20,6 +21,15 @@ import {StateCommitmentChain} from "./StateCommitmentChain.sol";
 ///         each burns L1 gas at the going price of its L1 block, and an L1 block takes at most
 ///         `MAX_DEPOSIT_GAS_PER_BLOCK` of L2 gas, so that its deposits always fit in the L2
 ///         block that carries them.
+///
+///         Beside its own interface (IL1Bridge) it speaks the OP Stack's OptimismPortal, as
+///         the portal of an L2OutputOracle chain (`version()` 2.x), so that viem's OP Stack
+///         actions and bridge UIs work with it: every deposit and forced withdrawal is also a
+///         `TransactionDeposited` event, the one derivation reads (so viem's
+///         `getL2TransactionHashes` gives the L2 transaction hash); a withdrawal can be paid
+///         in OP's two steps, `proveWithdrawalTransaction` then, once the challenge period has
+///         passed both since the proof and since the output, `finalizeWithdrawalTransaction`.
+///         Either path pays a withdrawal at most once: both mark `finalizedWithdrawals`.
 /// @dev    L2 accounts: an EOA's is its own address; a contract's (any caller that is not
 ///         tx.origin, the OP Stack's rule) is its alias (AddressAlias).
 contract L1Bridge is IL1Bridge {
@@ -41,13 +51,34 @@ contract L1Bridge is IL1Bridge {
     /// @notice The highest deposit price (millionths of L1 gas per L2 gas).
     uint64 public constant MAX_DEPOSIT_BASE_FEE = DepositGasMarket.MAX_BASE_FEE;
 
+    /// @notice The version of `TransactionDeposited`'s opaque data (OP's only one).
+    uint256 public constant DEPOSIT_VERSION = 0;
+
+    /// @notice A withdrawal proven by `proveWithdrawalTransaction` (OP's record).
+    /// @param outputRoot    The root of the output it was proven against.
+    /// @param timestamp     L1 time of the proof; zero for none.
+    /// @param l2OutputIndex The index of that output.
+    struct ProvenWithdrawal {
+        bytes32 outputRoot;
+        uint128 timestamp;
+        uint128 l2OutputIndex;
+    }
+
+    /// @notice The OP Stack's deposit event: the L2 deposit transaction this L1 log makes.
+    ///         `opaqueData` is abi.encodePacked(mint, value, gasLimit (uint64), isCreation, data).
+    event TransactionDeposited(address indexed from, address indexed to, uint256 indexed version, bytes opaqueData);
+    /// @notice `proveWithdrawalTransaction` proved a withdrawal (the OP Stack's event).
+    event WithdrawalProven(bytes32 indexed withdrawalHash, address indexed from, address indexed to);
+
     /// @notice The output roots withdrawals are proven against.
     StateCommitmentChain public immutable stateCommitmentChain;
 
     /// @dev The deposit gas market; its purchase count is the deposit nonce.
     DepositGasMarket.State private _deposits;
-    /// @notice Withdrawal hashes already paid.
+    /// @notice Withdrawal hashes already paid, by either path.
     mapping(bytes32 withdrawalHash => bool) public finalizedWithdrawals;
+    /// @notice Withdrawals proven by `proveWithdrawalTransaction`.
+    mapping(bytes32 withdrawalHash => ProvenWithdrawal) public provenWithdrawals;
     /// @dev Set during finalizeWithdrawal (transient storage: cleared after each transaction).
     bool private transient _finalizing;
 
@@ -97,7 +128,21 @@ contract L1Bridge is IL1Bridge {
     function withdrawETH(uint256 amount) external {
         require(amount > 0, "L1Bridge: withdrawal amount is zero");
         uint256 nonce = _deposits.buy(FORCED_WITHDRAWAL_GAS_LIMIT);
-        emit ForcedWithdrawalInitiated(msg.sender, _l2Account(), amount, nonce, FORCED_WITHDRAWAL_GAS_LIMIT);
+        address account = _l2Account();
+        emit ForcedWithdrawalInitiated(msg.sender, account, amount, nonce, FORCED_WITHDRAWAL_GAS_LIMIT);
+        bytes memory call = abi.encodeWithSignature("withdrawETHTo(address)", msg.sender);
+        _emitDeposit(account, Predeploys.L2_BRIDGE, 0, amount, FORCED_WITHDRAWAL_GAS_LIMIT, call);
+    }
+
+    /// @notice The OptimismPortal version this bridge answers as: 2.x, a portal of an
+    ///         L2OutputOracle (viem then reads the outputs from the StateCommitmentChain).
+    function version() external pure returns (string memory) {
+        return "2.0.0";
+    }
+
+    /// @notice The OP Stack's name for `stateCommitmentChain`.
+    function l2Oracle() external view returns (StateCommitmentChain) {
+        return stateCommitmentChain;
     }
 
     /// @notice Nonce of the next deposit or forced withdrawal.
@@ -140,8 +185,52 @@ contract L1Bridge is IL1Bridge {
         _checkSentMessage(withdrawalHash, outputRootProof.messagePasserStorageRoot, storageProof);
 
         finalizedWithdrawals[withdrawalHash] = true;
-        emit WithdrawalFinalized(withdrawalHash, withdrawal.l1Recipient, withdrawal.amount, outputIndex);
-        _pay(withdrawal.l1Recipient, withdrawal.amount);
+        emit WithdrawalFinalized(withdrawalHash, withdrawal.target, withdrawal.value, outputIndex);
+        _pay(withdrawal.target, withdrawal.value);
+    }
+
+    /// @notice OptimismPortal's first step: proves that the L2 message passer recorded
+    ///         `withdrawal` under output `l2OutputIndex`, which need not be final yet. A proven
+    ///         withdrawal can be proven again only once the output it was proven against is
+    ///         gone (deleted, or replaced).
+    /// @param withdrawalProof The storage proof of `sentMessages[hash]` (eth_getProof's nodes).
+    function proveWithdrawalTransaction(
+        Withdrawals.Withdrawal calldata withdrawal,
+        uint256 l2OutputIndex,
+        OutputRoots.Proof calldata outputRootProof,
+        bytes[] calldata withdrawalProof
+    ) external {
+        bytes32 withdrawalHash = Withdrawals.hash(withdrawal);
+        require(!finalizedWithdrawals[withdrawalHash], "L1Bridge: withdrawal already finalized");
+        ProvenWithdrawal memory proven = provenWithdrawals[withdrawalHash];
+        require(proven.timestamp == 0 || !_provenOutputLive(proven), "L1Bridge: withdrawal already proven");
+        require(l2OutputIndex < stateCommitmentChain.outputCount(), "L1Bridge: unknown or deleted output");
+        bytes32 outputRoot = _checkOutputRoot(l2OutputIndex, outputRootProof);
+        _checkSentMessage(withdrawalHash, outputRootProof.messagePasserStorageRoot, withdrawalProof);
+
+        provenWithdrawals[withdrawalHash] = ProvenWithdrawal(outputRoot, uint128(block.timestamp), uint128(l2OutputIndex));
+        emit WithdrawalProven(withdrawalHash, withdrawal.sender, withdrawal.target);
+    }
+
+    /// @notice OptimismPortal's second step: pays a withdrawal proven by
+    ///         `proveWithdrawalTransaction` once the challenge period has passed since the
+    ///         proof and the output it was proven against is live and final.
+    function finalizeWithdrawalTransaction(Withdrawals.Withdrawal calldata withdrawal) external nonReentrant {
+        bytes32 withdrawalHash = Withdrawals.hash(withdrawal);
+        require(!finalizedWithdrawals[withdrawalHash], "L1Bridge: withdrawal already finalized");
+        ProvenWithdrawal memory proven = provenWithdrawals[withdrawalHash];
+        require(proven.timestamp != 0, "L1Bridge: withdrawal not proven");
+        require(_provenOutputLive(proven), "L1Bridge: the proven output was deleted; prove again");
+        require(!stateCommitmentChain.isDisputed(proven.l2OutputIndex), "L1Bridge: output disputed");
+        require(stateCommitmentChain.isFinalized(proven.l2OutputIndex), "L1Bridge: output not finalized");
+        require(
+            block.timestamp >= proven.timestamp + stateCommitmentChain.challengePeriod(),
+            "L1Bridge: proven withdrawal still in its challenge period"
+        );
+
+        finalizedWithdrawals[withdrawalHash] = true;
+        emit WithdrawalFinalized(withdrawalHash, withdrawal.target, withdrawal.value, proven.l2OutputIndex);
+        _pay(withdrawal.target, withdrawal.value);
     }
 
     /// @notice Decodes a `finalizeWithdrawal` proof; reverts on malformed input.
@@ -183,11 +272,23 @@ contract L1Bridge is IL1Bridge {
         require(index < stateCommitmentChain.outputCount(), "L1Bridge: unknown or deleted output");
         require(!stateCommitmentChain.isDisputed(index), "L1Bridge: output disputed");
         require(stateCommitmentChain.isFinalized(index), "L1Bridge: output not finalized");
+        _checkOutputRoot(index, outputRootProof);
+    }
+
+    /// @dev `outputRootProof` is the preimage of live output `index`; returns its root.
+    function _checkOutputRoot(uint256 index, OutputRoots.Proof memory outputRootProof) private view returns (bytes32 root) {
         require(outputRootProof.version == OutputRoots.VERSION_0, "L1Bridge: unsupported output version");
-        require(
-            OutputRoots.hash(outputRootProof) == stateCommitmentChain.getOutput(index).root,
-            "L1Bridge: invalid output root proof"
-        );
+        root = stateCommitmentChain.getOutput(index).root;
+        require(OutputRoots.hash(outputRootProof) == root, "L1Bridge: invalid output root proof");
+    }
+
+    /// @dev Whether the output a withdrawal was proven against is still live as it was: not
+    ///      deleted, not replaced by a later proposal at its index (another root, or the same
+    ///      root proposed again after the proof).
+    function _provenOutputLive(ProvenWithdrawal memory proven) private view returns (bool) {
+        if (proven.l2OutputIndex >= stateCommitmentChain.outputCount()) return false;
+        StateCommitmentChain.Output memory output = stateCommitmentChain.getOutput(proven.l2OutputIndex);
+        return output.root == proven.outputRoot && output.timestamp <= proven.timestamp;
     }
 
     /// @dev The message passer's storage trie (root `storageRoot`) holds 1 in the slot of
@@ -207,7 +308,18 @@ contract L1Bridge is IL1Bridge {
     function _depositETH() private {
         require(msg.value > 0, "L1Bridge: deposit amount is zero");
         uint256 nonce = _deposits.buy(DEPOSIT_GAS_LIMIT);
-        emit DepositInitiated(msg.sender, _l2Account(), msg.value, nonce, DEPOSIT_GAS_LIMIT);
+        address account = _l2Account();
+        emit DepositInitiated(msg.sender, account, msg.value, nonce, DEPOSIT_GAS_LIMIT);
+        _emitDeposit(account, account, msg.value, msg.value, DEPOSIT_GAS_LIMIT, "");
+    }
+
+    /// @dev The `TransactionDeposited` of an L2 deposit transaction from `from` to `to`.
+    function _emitDeposit(address from, address to, uint256 mint, uint256 value, uint64 gasLimit, bytes memory data)
+        private
+    {
+        emit TransactionDeposited(
+            from, to, DEPOSIT_VERSION, abi.encodePacked(mint, value, gasLimit, false, data)
+        );
     }
 
     /// @dev The caller's L2 account: its own address for an EOA, the alias for a contract.

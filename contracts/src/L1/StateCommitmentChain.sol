@@ -23,6 +23,13 @@ import {IOutputDisputes} from "../interfaces/IOutputDisputes.sol";
 ///         no later than the proposal's. Hence n <= block.timestamp + maxSequencerDrift -
 ///         l2GenesisTimestamp for any block that exists by now (`maxL2BlockNumber`). Without
 ///         this bound one proposal of block 2**64-1 would block every later one.
+///
+///         Beside its own interface it reads as the OP Stack's L2OutputOracle (`getL2Output`,
+///         `getL2OutputIndexAfter`, `latestOutputIndex`, `latestBlockNumber`,
+///         `FINALIZATION_PERIOD_SECONDS`, `SUBMISSION_INTERVAL`, `L2_BLOCK_TIME`), which is
+///         what viem's OP Stack actions read to prove a withdrawal. `SUBMISSION_INTERVAL` and
+///         `L2_BLOCK_TIME` only tell tools how often outputs come: the proposer is not held
+///         to the interval here.
 /// @dev    Outputs are kept in a mapping with a count, so deleting is O(1): the count moves
 ///         back, entries past it are dead and get overwritten by later proposals.
 contract StateCommitmentChain {
@@ -34,6 +41,13 @@ contract StateCommitmentChain {
         bytes32 root;
         uint64 timestamp;
         uint64 l2BlockNumber;
+    }
+
+    /// @notice One output as the OP Stack's L2OutputOracle returns it.
+    struct OutputProposal {
+        bytes32 outputRoot;
+        uint128 timestamp;
+        uint128 l2BlockNumber;
     }
 
     /// @notice The only account that may propose outputs.
@@ -48,6 +62,11 @@ contract StateCommitmentChain {
     uint256 public immutable l2GenesisTimestamp;
     /// @notice How far (seconds) an L2 block's timestamp may run ahead of its L1 origin's.
     uint256 public immutable maxSequencerDrift;
+
+    /// @notice Seconds between L2 blocks (the rollup config's `l2_block_time`).
+    uint256 public immutable L2_BLOCK_TIME;
+    /// @notice L2 blocks between the proposer's outputs (the rollup config's `proposal_interval`).
+    uint256 public immutable SUBMISSION_INTERVAL;
 
     /// @notice Wei the proposer holds here as its bond.
     uint256 public bond;
@@ -80,24 +99,32 @@ contract StateCommitmentChain {
     /// @param requiredBond_       The bond the proposer must deposit before proposing.
     /// @param l2GenesisTimestamp_ The L2 genesis block's timestamp (the rollup config's).
     /// @param maxSequencerDrift_  The rollup config's `max_sequencer_drift`, seconds.
+    /// @param l2BlockTime_        The rollup config's `l2_block_time`, seconds (non-zero).
+    /// @param submissionInterval_ The rollup config's `proposal_interval`, L2 blocks (non-zero).
     constructor(
         address proposer_,
         address challenger_,
         uint256 challengePeriod_,
         uint256 requiredBond_,
         uint256 l2GenesisTimestamp_,
-        uint256 maxSequencerDrift_
+        uint256 maxSequencerDrift_,
+        uint256 l2BlockTime_,
+        uint256 submissionInterval_
     ) {
         require(proposer_ != address(0), "SCC: proposer is zero");
         require(challengePeriod_ <= type(uint64).max, "SCC: challenge period too long");
         require(l2GenesisTimestamp_ <= type(uint64).max, "SCC: L2 genesis timestamp too large");
         require(maxSequencerDrift_ <= type(uint64).max, "SCC: sequencer drift too large");
+        require(l2BlockTime_ > 0, "SCC: L2 block time is zero");
+        require(submissionInterval_ > 0, "SCC: submission interval is zero");
         proposer = proposer_;
         challenger = challenger_;
         challengePeriod = challengePeriod_;
         requiredBond = requiredBond_;
         l2GenesisTimestamp = l2GenesisTimestamp_;
         maxSequencerDrift = maxSequencerDrift_;
+        L2_BLOCK_TIME = l2BlockTime_;
+        SUBMISSION_INTERVAL = submissionInterval_;
     }
 
     /// @notice Adds `msg.value` to the proposer's bond.
@@ -146,6 +173,48 @@ contract StateCommitmentChain {
     function getOutput(uint256 index) external view returns (Output memory) {
         require(index < outputCount, "SCC: unknown output");
         return _outputs[index];
+    }
+
+    /// @notice L2OutputOracle's view of output `index`. Reverts if there is no such live output.
+    function getL2Output(uint256 index) external view returns (OutputProposal memory) {
+        require(index < outputCount, "SCC: unknown output");
+        Output storage output = _outputs[index];
+        return OutputProposal(output.root, output.timestamp, output.l2BlockNumber);
+    }
+
+    /// @notice The index of the first live output whose L2 block is at or after
+    ///         `l2BlockNumber`, found by binary search (block numbers increase). Reverts with
+    ///         L2OutputOracle's reason, which viem reads as "waiting to prove", while no
+    ///         output covers that block.
+    function getL2OutputIndexAfter(uint256 l2BlockNumber) external view returns (uint256) {
+        require(
+            outputCount > 0 && l2BlockNumber <= _outputs[outputCount - 1].l2BlockNumber,
+            "L2OutputOracle: cannot get output for a block that has not been proposed"
+        );
+        uint256 low = 0;
+        uint256 high = outputCount - 1;
+        while (low < high) {
+            uint256 middle = (low + high) / 2;
+            if (_outputs[middle].l2BlockNumber < l2BlockNumber) low = middle + 1;
+            else high = middle;
+        }
+        return low;
+    }
+
+    /// @notice The index of the latest live output; reverts while there is none.
+    function latestOutputIndex() external view returns (uint256) {
+        require(outputCount > 0, "SCC: no outputs yet");
+        return outputCount - 1;
+    }
+
+    /// @notice The L2 block of the latest live output, 0 while there is none.
+    function latestBlockNumber() external view returns (uint256) {
+        return outputCount == 0 ? 0 : _outputs[outputCount - 1].l2BlockNumber;
+    }
+
+    /// @notice L2OutputOracle's name for `challengePeriod`.
+    function FINALIZATION_PERIOD_SECONDS() external view returns (uint256) {
+        return challengePeriod;
     }
 
     /// @notice The highest L2 block that can exist at this L1 block's time (see the contract's

@@ -15,6 +15,10 @@ import {L2ToL1MessagePasser} from "./L2ToL1MessagePasser.sol";
 ///         EVM's ordinary value transfer (a deposit transaction needs no signature, as on the
 ///         OP Stack).
 contract L2Bridge {
+    /// @notice The L1 gas limit recorded in this bridge's withdrawals (the OP Stack's
+    ///         L2StandardBridge asks for the same; ovm's L1 bridge forwards all its gas anyway).
+    uint256 public constant WITHDRAWAL_GAS_LIMIT = 200_000;
+
     /// @notice A withdrawal started here; `withdrawalHash` is the message passer's record.
     event WithdrawalInitiated(address indexed from, address indexed l1Recipient, uint256 amount, bytes32 withdrawalHash);
 
@@ -33,7 +37,7 @@ contract L2Bridge {
     function _withdraw(address l1Recipient) private {
         bytes32 withdrawalHash = L2ToL1MessagePasser(Predeploys.L2_TO_L1_MESSAGE_PASSER).initiateWithdrawal{
             value: msg.value
-        }(l1Recipient);
+        }(l1Recipient, WITHDRAWAL_GAS_LIMIT, "");
         emit WithdrawalInitiated(msg.sender, l1Recipient, msg.value, withdrawalHash);
     }
 }

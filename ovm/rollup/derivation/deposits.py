@@ -2,18 +2,25 @@
 Deposits from L1
 ================
 
-The L1 bridge's events become L2 deposit transactions (type 0x7E), in log
-order (``contracts/README.md``):
+The L1 bridge's ``TransactionDeposited`` events become L2 deposit
+transactions (type 0x7E), in log order, as on the OP Stack
+(``contracts/README.md``): ``TransactionDeposited(from, to, version,
+opaqueData)`` with ``version`` 0 and ``opaqueData`` =
+``mint ‖ value ‖ gasLimit (8 bytes) ‖ isCreation (1 byte) ‖ data`` is the
+deposit from ``from`` to ``to`` (none if ``isCreation``). The bridge emits
+one next to each of its own events:
 
-- ``DepositInitiated(from, to, amount, nonce, gasLimit)``: a deposit from
-  ``to`` (the L1 sender, aliased if it is a contract) to itself, minting and
-  sending ``amount``;
-- ``ForcedWithdrawalInitiated(from, l2Account, amount, nonce, gasLimit)``: a
-  deposit from ``l2Account`` to the L2 bridge calling ``withdrawETHTo(from)``
-  with ``amount`` — the escape hatch a censoring sequencer cannot refuse.
+- a deposit (``DepositInitiated``): from the L1 sender's L2 account (aliased if
+  it is a contract) to itself, minting and sending the amount;
+- a forced withdrawal (``ForcedWithdrawalInitiated``): from the caller's L2
+  account to the L2 bridge, calling ``withdrawETHTo(caller)`` with the amount —
+  the escape hatch a censoring sequencer cannot refuse.
 
-Each gets the OP Stack's user-deposit source hash of its L1 block hash and log
-index, so the same event always yields the same transaction.
+Each gets the OP Stack's user-deposit source hash of its L1 block hash and the
+``TransactionDeposited`` log's index, so the same event always yields the same
+transaction, and the one viem's ``getL2TransactionHashes`` computes from the
+L1 receipt (``deposits_in_receipt``). Another version or a malformed
+``opaqueData`` (which the bridge never emits) makes no deposit.
 
 Nothing accepted on L1 is ever lost
 -----------------------------------
@@ -53,12 +60,11 @@ from typing import Sequence
 from ...chain.forks import UPGRADE_SOURCE_HASHES
 from ...evm.l2 import L1_INFO_DEPOSIT_GAS, user_deposit_source_hash
 from ...evm.transactions import DepositTransaction, Transaction
-from ...primitives.crypto import keccak256
-from ..artifacts import PREDEPLOYS
 from ..l1.data import L1Log
 
-L2_BRIDGE = PREDEPLOYS["L2Bridge"]
-WITHDRAW_ETH_TO = keccak256(b"withdrawETHTo(address)")[:4]
+DEPOSIT_EVENT = "TransactionDeposited"
+DEPOSIT_VERSION = 0
+OPAQUE_HEAD = 32 + 32 + 8 + 1  # mint, value, gasLimit, isCreation
 
 
 class ReorgDuringRead(Exception):
@@ -70,22 +76,27 @@ class InconsistentChain(Exception):
 
 
 def deposit_transaction(event_name: str, args: dict, log: L1Log) -> DepositTransaction | None:
-    """The deposit an event of the bridge makes (None for its other events)."""
-    source_hash = user_deposit_source_hash(log.block_hash, log.log_index)
-    if event_name == "DepositInitiated":
-        account = _address(args["to"])
-        return DepositTransaction(
-            source_hash=source_hash, sender=account, to=account, mint=args["amount"],
-            value=args["amount"], gas=args["gasLimit"], is_system_tx=False, data=b"",
-        )  # fmt: skip
-    if event_name == "ForcedWithdrawalInitiated":
-        recipient = _address(args["from"])
-        return DepositTransaction(
-            source_hash=source_hash, sender=_address(args["l2Account"]), to=L2_BRIDGE, mint=0,
-            value=args["amount"], gas=args["gasLimit"], is_system_tx=False,
-            data=WITHDRAW_ETH_TO + recipient.rjust(32, b"\x00"),
-        )  # fmt: skip
-    return None
+    """The deposit an event of the bridge makes (None for its other events, and for
+    a ``TransactionDeposited`` of another version or with malformed data)."""
+    if event_name != DEPOSIT_EVENT or args["version"] != DEPOSIT_VERSION:
+        return None
+    opaque = bytes(args["opaqueData"])
+    if len(opaque) < OPAQUE_HEAD or opaque[72] > 1:
+        return None
+    is_creation = opaque[72] == 1
+    return DepositTransaction(
+        source_hash=user_deposit_source_hash(log.block_hash, log.log_index),
+        sender=_address(args["from"]), to=None if is_creation else _address(args["to"]),
+        mint=int.from_bytes(opaque[0:32], "big"), value=int.from_bytes(opaque[32:64], "big"),
+        gas=int.from_bytes(opaque[64:72], "big"), is_system_tx=False, data=opaque[OPAQUE_HEAD:],
+    )  # fmt: skip
+
+
+def deposits_in_receipt(bridge, receipt) -> list[DepositTransaction]:
+    """The L2 deposits an L1 transaction made (``bridge``: the L1Bridge ``Contract``;
+    ``receipt``: the transaction's ``L1Receipt``), in log order."""
+    found = (deposit_transaction(e.name, e.args, e.log) for e in bridge.events_in(receipt, DEPOSIT_EVENT))
+    return [deposit for deposit in found if deposit is not None]
 
 
 def _address(value) -> bytes:

@@ -10,7 +10,8 @@ chain:
   hashes) to show its size, how well FastLZ compressed it, and the L2 blocks
   it carries;
 - **deposits** (and forced withdrawals): the bridge's events, each with the
-  hash of the L2 deposit transaction derivation makes of it, and where that
+  hash of the L2 deposit transaction derivation makes of the
+  ``TransactionDeposited`` the bridge emits right after it, and where that
   transaction is on L2 (not yet, in an unsafe block, in a safe one) — until
   it is there, how deep its L1 block is (the sequencer takes an L1 block's
   deposits once it is as deep as its ``--confirmations``);
@@ -40,17 +41,17 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Callable
 
-from ...evm.transactions import transaction_hash
+from ...evm.transactions import DepositTransaction, transaction_hash
 from ..artifacts import load
 from ..batch import BatchError, decode_batch, encode_block
 from ..config import RollupConfig
-from ..derivation.deposits import deposit_transaction
+from ..derivation.deposits import DEPOSIT_EVENT, deposit_transaction
 from ..inbox import BLOBS, batch_data
 from ..l1.client import L1Client
 from ..l1.contract import Contract, ContractEvent
 from ..l1.data import L1Error
 from ..output import MESSAGE_PASSER
-from ..withdrawals import MESSAGE_PASSED
+from ..withdrawals import MESSAGE_PASSED, withdrawal_from_log
 
 REORG_MARGIN = 16  # L1 blocks read again at each refresh
 LOG_CHUNK = 2_000  # L1 blocks per eth_getLogs
@@ -77,6 +78,25 @@ class BatchDetails:
     blobs: int
     error: str | None = None
     lasting: bool = True  # False: the L1 could not give the data now (kept from being remembered)
+
+
+@dataclass(frozen=True, slots=True)
+class DepositRecord:
+    event: ContractEvent  # DepositInitiated or ForcedWithdrawalInitiated
+    deposit: DepositTransaction  # of the TransactionDeposited right after it
+
+
+def deposit_records(events: list[ContractEvent]) -> list[DepositRecord]:
+    """Each deposit or forced withdrawal among ``events`` (the bridge's, in log order)
+    with the L2 deposit of the ``TransactionDeposited`` the bridge emits right after it."""
+    records = []
+    for event, following in zip(events, events[1:]):
+        if (event.name in DEPOSIT_EVENTS and following.name == DEPOSIT_EVENT
+                and following.log.transaction_hash == event.log.transaction_hash):
+            deposit = deposit_transaction(following.name, following.args, following.log)
+            if deposit is not None:
+                records.append(DepositRecord(event, deposit))
+    return records
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,8 +127,9 @@ class RollupIndex:
         self.l1_time = 0
         self._l1_kept_to = config.l1_anchor.number - 1  # L1 blocks kept: up to here
         self._batches: deque[ContractEvent] = deque(maxlen=KEPT)
-        self._deposits: deque[ContractEvent] = deque(maxlen=KEPT)
+        self._deposits: deque[DepositRecord] = deque(maxlen=KEPT)
         self._recent: list[ContractEvent] = []  # events of the blocks above _l1_kept_to
+        self._recent_deposits: list[DepositRecord] = []
         self._deleted_from: int | None = None
         self._outputs: list[Output] = []
         self._batch_details: dict[tuple[bytes, int], BatchDetails] = {}
@@ -131,10 +152,13 @@ class RollupIndex:
 
     def _read_l1_events(self, head: int) -> None:
         keep_to = max(self._l1_kept_to, head - REORG_MARGIN)
-        for event in self._l1_events(self._l1_kept_to + 1, keep_to):
+        kept = self._l1_events(self._l1_kept_to + 1, keep_to)
+        for event in kept:
             self._keep(event)
+        self._deposits.extend(deposit_records(kept))
         self._l1_kept_to = keep_to
         self._recent = self._l1_events(keep_to + 1, head)
+        self._recent_deposits = deposit_records(self._recent)
         for event in self._recent:
             if event.name == "OutputsDeleted":
                 self._outputs_deleted(event.args["fromIndex"])
@@ -142,8 +166,6 @@ class RollupIndex:
     def _keep(self, event: ContractEvent) -> None:
         if event.name == "BatchAppended":
             self._batches.append(event)
-        elif event.name in DEPOSIT_EVENTS:
-            self._deposits.append(event)
         elif event.name == "OutputsDeleted":
             self._outputs_deleted(event.args["fromIndex"])
 
@@ -183,10 +205,12 @@ class RollupIndex:
         for start in range(first, last + 1, L2_LOG_CHUNK):
             end = min(last, start + L2_LOG_CHUNK - 1)
             for record in self.chain.logs(start, end, {MESSAGE_PASSER}, [{MESSAGE_PASSED}]):
-                topics, data = record.log.topics, record.log.data
+                withdrawal = withdrawal_from_log(record.log.topics, record.log.data, record.block_number)
+                if withdrawal is None:
+                    continue
                 found.append(WithdrawalLog(
-                    hash=data[32:64], nonce=int.from_bytes(topics[1], "big"), sender=topics[2][12:],
-                    recipient=topics[3][12:], amount=int.from_bytes(data[:32], "big"),
+                    hash=withdrawal.hash, nonce=withdrawal.nonce, sender=withdrawal.l2_sender,
+                    recipient=withdrawal.l1_recipient, amount=withdrawal.amount,
                     l2_block=record.block_number, l2_tx=record.tx_hash,
                 ))  # fmt: skip
         return found
@@ -258,13 +282,12 @@ class RollupIndex:
         )  # fmt: skip
 
     def deposits(self, limit: int) -> list[dict]:
-        events = [*self._deposits, *(e for e in self._recent if e.name in DEPOSIT_EVENTS)][-limit:]
+        records = [*self._deposits, *self._recent_deposits][-limit:]
         safe = self.safe_head()
-        return [self._deposit_json(event, safe) for event in reversed(events)]
+        return [self._deposit_json(record, safe) for record in reversed(records)]
 
-    def _deposit_json(self, event: ContractEvent, safe: int) -> dict:
-        deposit = deposit_transaction(event.name, event.args, event.log)
-        assert deposit is not None  # one of DEPOSIT_EVENTS
+    def _deposit_json(self, record: DepositRecord, safe: int) -> dict:
+        event, deposit = record.event, record.deposit
         l2_hash = transaction_hash(deposit)
         with self.chain.lock:
             location = self.chain.transaction(l2_hash)

@@ -16,6 +16,9 @@ It runs one of Ethereum's forks from genesis on, the latest ovm runs unless
 …, ``blobSchedule`` for each of them, and the system contracts those forks
 call (EIP-4788, EIP-2935, EIP-7002, EIP-7251) in the alloc, as geth's dev
 mode deploys them. It has no beacon deposit contract: no deposit requests.
+It has Multicall3 at its canonical address, as every public chain has it:
+viem's OP Stack L1 actions (``getTimeToProve``, ``getTimeToFinalize``) read
+the L1 through it.
 
 It runs as a child process, ``python -m ovm.cli.main node --genesis
 <datadir>/l1-genesis.json --datadir <datadir>/chain ...``, rather than in a
@@ -56,6 +59,8 @@ from pathlib import Path
 from ...chain.dev_accounts import dev_accounts
 from ...chain.forks import ETHEREUM, ForkSchedule
 from ...chain.genesis import DEV_BALANCE, GWEI, system_contract_alloc
+from ..preinstalls import address as preinstall_address
+from ..preinstalls import preinstall_alloc
 from .client import L1Client
 from .data import L1Error
 
@@ -90,6 +95,9 @@ def l1_genesis_json(timestamp: int, chain_id: int = L1_CHAIN_ID, forks: ForkSche
     alloc = {"0x" + account.address.hex(): {"balance": hex(DEV_BALANCE)} for account in dev_accounts()}
     for address, account in system_contract_alloc(forks.forks).items():
         alloc["0x" + address.hex()] = {"nonce": hex(account.nonce), "code": "0x" + account.code.hex()}
+    multicall = preinstall_alloc(chain_id)[preinstall_address("Multicall3")]
+    alloc["0x" + preinstall_address("Multicall3").hex()] = {"nonce": hex(multicall.nonce),
+                                                           "code": "0x" + multicall.code.hex()}
     return {
         "config": config,
         "gasLimit": hex(L1_GAS_LIMIT),
