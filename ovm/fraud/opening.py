@@ -57,6 +57,8 @@ class Run:
         self.memory_size = machine.memory_size
         self.memory = machine.memory
         self.pending = machine.pending
+        self.changes: dict = {}
+        """Other words the step sets (a call's or an exit's: substate, callers, message, …)."""
 
     def charge(self, amount: int) -> None:
         if amount > self.gas:
@@ -72,7 +74,7 @@ class Run:
     def post(self) -> Machine:
         return self.machine.replace(
             pc=self.pc, gas=self.gas, stack_size=self.stack_size, stack=self.stack,
-            memory_size=self.memory_size, memory=self.memory, pending=self.pending,
+            memory_size=self.memory_size, memory=self.memory, pending=self.pending, **self.changes,
         )
 
 

@@ -48,13 +48,18 @@ BLOCK_VALUES = "COINBASE TIMESTAMP NUMBER PREVRANDAO GASLIMIT CHAINID BASEFEE BL
 TX_VALUES = "ORIGIN GASPRICE BLOBHASH"
 STATE_VALUES = "SELFBALANCE"
 RETURN_DATA = "RETURNDATASIZE RETURNDATACOPY"
-"""While the top frame has made no call its return data is empty: RETURNDATASIZE
-is 0 and RETURNDATACOPY succeeds only copying 0 bytes from 0 (else it is out of bounds)."""
+"""The return data is a view of the last callee's memory tree (empty before any call)."""
 
 PROVEN = _names(ARITHMETIC, COMPARISON, BITWISE, STACK, CONTROL, MEMORY, MESSAGE_VALUES, BLOCK_VALUES, TX_VALUES,
                 STATE_VALUES, RETURN_DATA)
 """Defined opcodes this slice proves; every undefined byte is proven too (an
 exceptional halt)."""
+
+CALLS = _names("CALL CALLCODE DELEGATECALL STATICCALL")
+"""Calls the step machine traces and the Python reference verifier proves
+(moving no value, to accounts with code or without; not to precompiles, not
+under Prague), with the exit of the frames they enter; the Solidity verifier
+does not prove them yet (docs/fraud-proofs.md, "Call frames")."""
 
 
 def fork_id(fork: Fork) -> int:
@@ -73,7 +78,7 @@ def fork_of(fork_id_: int) -> Fork:
 
 def is_proven(fork: Fork, opcode: int) -> bool:
     """Whether a step executing ``opcode`` under ``fork`` can be proven now."""
-    return fork.instruction_set.info[opcode] is None or opcode in PROVEN
+    return fork.instruction_set.info[opcode] is None or opcode in PROVEN or opcode in CALLS
 
 
 def opcode_table(fork: Fork) -> bytes:

@@ -32,10 +32,10 @@ contract OneStepVerifier {
     IStepExecutor public immutable core;
     IStepExecutor public immutable memoryOps;
 
-    /// Opcodes run by `memoryOps`: KECCAK256, CALLDATACOPY, CODECOPY, MLOAD, MSTORE, MSTORE8,
-    /// MCOPY, RETURN, REVERT.
-    uint256 internal constant MEMORY_OPS = (1 << 0x20) | (1 << 0x37) | (1 << 0x39) | (1 << 0x51) | (1 << 0x52)
-        | (1 << 0x53) | (1 << 0x5e) | (1 << 0xf3) | (1 << 0xfd);
+    /// Opcodes run by `memoryOps`: KECCAK256, CALLDATACOPY, CODECOPY, RETURNDATACOPY, MLOAD,
+    /// MSTORE, MSTORE8, MCOPY, RETURN, REVERT.
+    uint256 internal constant MEMORY_OPS = (1 << 0x20) | (1 << 0x37) | (1 << 0x39) | (1 << 0x3e) | (1 << 0x51)
+        | (1 << 0x52) | (1 << 0x53) | (1 << 0x5e) | (1 << 0xf3) | (1 << 0xfd);
 
     constructor(CodeOracle codeOracle_, IStepExecutor core_, IStepExecutor memoryOps_) {
         codeOracle = codeOracle_;
