@@ -23,7 +23,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..evm.frame import Frame
-from ..evm.gas import CALL_DEPTH_LIMIT, memory_cost
+from ..state.account import Account
+from ..state.state import encode_account
+from ..trie import SecureTrie
+from ..evm.gas import memory_cost
 from ..evm.forks import Fork
 from .code import CodeRegistry
 from .commitment import (
@@ -44,19 +47,19 @@ from .frames import (
     CALLCODE,
     DELEGATECALL,
     RETURNDATACOPY,
+    PRESENT,
     STATICCALL,
     SuspendedFrame,
     push_caller,
     set_insert_witness,
 )
 from .merkle import ZERO_WORD
-from .mpt import MptWitness
+from .mpt import MptWitness, mpt_witness
 from .rules import COPY_BYTES_PER_STEP, MEMORY_LIMIT
 from .witness import (
+    EXTRA_LAYOUTS,
     MESSAGE,
-    MPT_WITNESS,
     PENDING,
-    SUBSTATE,
     SUSPENDED_FRAME,
     VIEW,
     WORD_RANGE,
@@ -93,8 +96,7 @@ class CallStep:
         else:
             self.target, value = _address(a[1]), 0
             self.in_offset, self.in_size, self.out_offset, self.out_size = a[2:6]
-        if value:
-            raise UnsupportedStep("a call moving value: not proven in this slice")
+        self.value = value
         if self.fork.name == "Prague":
             raise UnsupportedStep("a call under Prague (EIP-7702 delegated code): not proven in this slice")
         if self.target in self.fork.precompiles:
@@ -103,6 +105,13 @@ class CallStep:
         self.warm_before = set(state.warm_addresses)
         self.touched_before = set(state.touched)
         self.account_proof = state.prove_account(self.target)
+        self.own_proof, self.credit = [], EMPTY_MPT
+        if value:
+            sender = self.view.message.address
+            self.own_proof = state.prove_account(sender)
+            if state.get_balance(sender) >= value:
+                recipient = sender if self.opcode == CALLCODE else self.target
+                self.credit = _mpt_abi(credit_witness(state, sender, recipient, value))
         self.memory_fails = self._memory_fails()
 
     def _memory_fails(self) -> bool:
@@ -116,23 +125,21 @@ class CallStep:
         words = (end + 31) // 32
         return words * 32 > view.memory_size and memory_cost(words) - memory_cost(view.memory_size // 32) > gas
 
-    def extra(self, halted: bool, enters_or_empty: bool) -> bytes:
+    def extra(self, halted: bool, started: bool) -> bytes:
         """The call's ``extra``: nothing if it ran out of gas growing memory;
-        without account and touched witnesses if out of gas for the access."""
+        no touch, balance or credit if it halted; no touch or credit if it did
+        not start (depth, balance)."""
         view = self.view
         if halted and self.memory_fails:
             return b""
         warm = _mpt_abi(set_insert_witness(self.warm_before, self.target))
-        account = [] if halted else self.account_proof
-        touched = EMPTY_MPT
-        if enters_or_empty and not halted:
+        touched, own, credit = EMPTY_MPT, [] if halted else self.own_proof, EMPTY_MPT
+        if started and not halted:
             touches = view.message.address if self.opcode in (CALLCODE, DELEGATECALL) else self.target
             touched = _mpt_abi(set_insert_witness(self.touched_before, touches))
-        return encode_extra([MESSAGE, SUBSTATE, MPT_WITNESS, "bytes[]", MPT_WITNESS],
-                            [view.message.values(), view.substate_record.values(), warm, account, touched])
-
-    def does_not_start(self) -> bool:
-        return self.view.message.depth >= CALL_DEPTH_LIMIT
+            credit = self.credit
+        return encode_extra(EXTRA_LAYOUTS["call"], [view.message.values(), view.substate_record.values(), warm,
+                                                    self.account_proof, touched, own, credit])
 
     def child(self, frame: Frame, entry_substate: bytes, registry: CodeRegistry) -> FrameView:
         """The view of the entered child frame (its first step's pre-state)."""
@@ -140,9 +147,9 @@ class CallStep:
         if self.opcode == DELEGATECALL:
             caller, address, value = message.caller, message.address, message.value
         elif self.opcode == CALLCODE:
-            caller, address, value = message.address, message.address, 0
+            caller, address, value = message.address, message.address, self.value
         else:
-            caller, address, value = message.address, self.target, 0
+            caller, address, value = message.address, self.target, self.value
         static = message.flags & FLAG_STATIC or self.opcode == STATICCALL
         child_message = Message(
             caller=caller, address=address, value=value,
@@ -162,6 +169,22 @@ class CallStep:
         child = FrameView(frame, code=registry.register(frame.bytecode), calldata=view.memory, **fields)
         child.suspended = suspended
         return child
+
+
+def credit_witness(state, sender: bytes, recipient: bytes, value: int) -> MptWitness:
+    """The witness of the recipient's account in the state trie once ``value``
+    has left the sender's: the second of a transfer's two updates (an insert
+    or an update, never a delete, so the proof of its path is all of it)."""
+    trie = SecureTrie()
+    for address, account in state.accounts.items():
+        if account is not None:
+            trie.set(address, encode_account(account, state.storage_root(address)))
+    if trie.root_hash() != state.state_root():
+        raise AssertionError("the accounts do not make the state root")
+    own = state.accounts[sender]
+    debited = Account(own.nonce, own.balance - value, own.code)
+    trie.set(sender, encode_account(debited, state.storage_root(sender)))
+    return mpt_witness(trie, recipient, PRESENT)
 
 
 # -- exits ------------------------------------------------------------------------------

@@ -233,7 +233,7 @@ class InstructionSteps:
         """The ``extra`` of a one-step instruction whose operands were revealed."""
         view = self.view
         if op in CALL_OPS:
-            return self.call.extra(exit is not None, not self.call.does_not_start())
+            return self.call.extra(exit is not None, self.entry_substate is not None)
         if op == RETURNDATASIZE:
             return encode_extra([VIEW], [self._return_view_abi()])
         if op == RETURNDATACOPY:  # out of bounds, out of gas, or no bytes: the view only

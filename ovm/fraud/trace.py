@@ -5,10 +5,12 @@ The step machine
 ``StepMachine`` runs a transaction with ``ovm.evm`` one instruction at a
 time and turns it into the steps of the fraud-proof trace
 (``ovm.fraud.steps``): commitment ``i`` is the machine before step ``i``,
-commitment ``i+1`` after it. This slice traces the transaction's top frame
-from its first instruction to its halt; the steps before it (transaction
-start, frame entry) and after it (frame exit, transaction end) are later
-slices', as are instructions that change accounts or touch storage, logs or frames
+commitment ``i+1`` after it. This slice traces the transaction from its top
+frame's first instruction to its halt, the frames its calls enter included
+(a runner per frame: a call step pushes the callee's, its halt pops it and
+``call_steps.exit_steps`` resumes the caller); the steps before it
+(transaction start) and after it (transaction end) are later slices', as are
+instructions that change accounts or touch storage or logs
 (``UnsupportedStep`` says which).
 
 ``run_to_end()`` runs every step and then settles the transaction as
@@ -17,7 +19,8 @@ slices', as are instructions that change accounts or touch storage, logs or fram
 Nothing of the trace is kept: ``steps()`` replays it from the start, and
 ``commitment(i)`` and ``witness(i)`` replay to step ``i``, from the nearest
 checkpoint when ``index()`` has taken some (a snapshot of the ``ovm.evm``
-machine, ``ovm.evm.snapshot``, every ``checkpoint_every`` instructions).
+machine, ``ovm.evm.snapshot``, every ``checkpoint_every`` instructions of
+the top frame, taken while no callee runs).
 """
 
 from __future__ import annotations

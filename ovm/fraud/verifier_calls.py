@@ -20,17 +20,30 @@ The reference verifier's part for call frames (``docs/fraud-proofs.md``,
   caller's memory, in parts beyond ``COPY_BYTES_PER_STEP`` bytes;
 - RETURNDATASIZE and RETURNDATACOPY over the return data's view.
 
-Value transfers, precompile targets and Prague's delegated code (EIP-7702)
-are not proven yet: the witness is refused.
+A call moving value (CALL, CALLCODE) also pays 9,000 (and CALL 25,000 to an
+empty account), gives the callee a 2,300 stipend, fails on a static frame
+(CALL) or without the balance, and moves the value by two MPT updates of
+the state (the sender's account, then the recipient's under the new root).
+Precompile targets and Prague's delegated code (EIP-7702) are not proven
+yet: the witness is refused.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
 
-from ..evm.gas import CALL_DEPTH_LIMIT, COLD_ACCOUNT_ACCESS, COPY_WORD, WARM_ACCESS
+from ..evm.gas import (
+    CALL_DEPTH_LIMIT,
+    CALL_STIPEND,
+    CALL_VALUE,
+    COLD_ACCOUNT_ACCESS,
+    COPY_WORD,
+    NEW_ACCOUNT,
+    WARM_ACCESS,
+)
 from ..primitives import rlp
 from ..primitives.crypto import EMPTY_KECCAK, keccak256
+from ..trie import EMPTY_TRIE_ROOT
 from .commitment import (
     EMPTY_STACK,
     EMPTY_VIEW,
@@ -65,6 +78,8 @@ from .verifier_ops import copy_part, expand, extra, no_extra, open_message, read
 from .witness import CodeReveal, WordRange, substate_from_abi
 
 COLD_SURCHARGE = COLD_ACCOUNT_ACCESS - WARM_ACCESS
+EMPTY_ACCOUNT = (0, 0, EMPTY_TRIE_ROOT, EMPTY_KECCAK)
+"""The account a value moved to an address without one creates."""
 ADDRESS_MASK = (1 << 160) - 1
 
 
@@ -96,26 +111,40 @@ def call(run: Run, opcode: int, a: list[int]) -> None:
     except Halt:
         no_extra(run)
         raise
-    message_value, substate_value, warm, account_proof, touched = extra(run, "call")
+    message_value, substate_value, warm, account_proof, touched, own_proof, credit = extra(run, "call")
     message = open_message(run, message_value)
     substate = substate_from_abi(substate_value)
     require(substate.hash() == run.machine.substate, "the substate does not open the commitment")
     require(run.fork.name != "Prague", "calls under Prague (EIP-7702 delegated code) are not proven yet")
-    require(not value, "calls moving value are not proven yet")
     was, warm_root = mpt_update(substate.warm_addresses, keccak256(target), _mpt(warm), PRESENT)
     substate = replace(substate, warm_addresses=warm_root)
+    account = _account(substate.state_root, target, account_proof)
+    cost = 0 if was else COLD_SURCHARGE
+    if value:
+        cost += CALL_VALUE
+        if opcode == CALL and (account is None or (account[0], account[1], account[3]) == (0, 0, EMPTY_KECCAK)):
+            cost += NEW_ACCOUNT
+    moves = bool(value)  # CALL and CALLCODE (DELEGATECALL and STATICCALL have value 0 here)
     try:
-        run.charge(0 if was else COLD_SURCHARGE)
+        run.charge(cost)
+        if opcode == CALL and value and message.flags & FLAG_STATIC:
+            raise Halt(HALT_EXCEPTIONAL)  # a write in a static frame
     except Halt:
-        require(not account_proof and _empty_mpt(touched), "a call out of gas opens no account")
+        require(_empty_mpt(touched) and not own_proof and _empty_mpt(credit), "a call that halts moves nothing")
         raise
-    code_hash = _code_hash(substate.state_root, target, account_proof)
+    code_hash = EMPTY_KECCAK if account is None else account[3]
     available = run.gas - run.gas // 64
     gas = min(requested, available)
     run.gas -= gas
+    if moves:
+        gas += CALL_STIPEND
+        own = _account(substate.state_root, message.address, own_proof)
+        require(own is not None, "no proof of the running account")
+    else:
+        require(not own_proof, "a call moving no value reads no balance")
     run.changes["return_data"] = ZERO_WORD
-    if message.depth >= CALL_DEPTH_LIMIT:
-        require(_empty_mpt(touched), "a call that does not start touches nothing")
+    if message.depth >= CALL_DEPTH_LIMIT or (moves and own[1] < value):
+        require(_empty_mpt(touched) and _empty_mpt(credit), "a call that does not start touches nothing")
         _not_entered(run, substate, gas, 0)
         return
     require(target not in run.fork.precompiles, "calls to precompiles are not proven yet")
@@ -123,6 +152,11 @@ def call(run: Run, opcode: int, a: list[int]) -> None:
     touches = message.address if opcode in (CALLCODE, DELEGATECALL) else target
     _, touched_root = mpt_update(substate.touched, keccak256(touches), _mpt(touched), PRESENT)
     substate = replace(substate, touched=touched_root)
+    if moves:
+        substate = replace(substate, state_root=_transfer(substate.state_root, message.address, own, touches, value,
+                                                          own_proof, credit))
+    else:
+        require(_empty_mpt(credit), "a call moving no value credits nothing")
     if code_hash == EMPTY_KECCAK:
         _not_entered(run, substate, gas, 1)
         return
@@ -153,18 +187,38 @@ def _not_entered(run: Run, substate, gas: int, result: int) -> None:
     run.pc += 1
 
 
-def _code_hash(state_root: bytes, address: bytes, proof) -> bytes:
-    """The code hash of ``address``'s account (the empty code's when it has none)."""
-    account = mpt_read(state_root, keccak256(address), tuple(proof))
-    if not account:
-        return EMPTY_KECCAK
+def _account(state_root: bytes, address: bytes, proof) -> tuple | None:
+    """``(nonce, balance, storage_root, code_hash)`` of ``address`` from its proof (None: no account)."""
+    return decode_account(mpt_read(state_root, keccak256(address), tuple(proof)))
+
+
+def decode_account(encoded: bytes) -> tuple | None:
+    if not encoded:
+        return None
     try:
-        fields = rlp.decode(account)
+        fields = rlp.decode(encoded)
     except Exception as exc:
         raise WitnessError(f"not an account: {exc}") from None
-    require(isinstance(fields, list) and len(fields) == 4 and isinstance(fields[3], bytes) and len(fields[3]) == 32,
+    require(isinstance(fields, list) and len(fields) == 4 and all(isinstance(f, bytes) for f in fields)
+            and len(fields[0]) <= 32 and len(fields[1]) <= 32 and len(fields[2]) == 32 and len(fields[3]) == 32,
             "not an account")
-    return fields[3]
+    return int.from_bytes(fields[0], "big"), int.from_bytes(fields[1], "big"), fields[2], fields[3]
+
+
+def encode_account(account: tuple) -> bytes:
+    nonce, balance, storage_root, code_hash = account
+    return rlp.encode([rlp.int_to_be(nonce), rlp.int_to_be(balance), storage_root, code_hash])
+
+
+def _transfer(state_root: bytes, sender: bytes, own: tuple, recipient: bytes, value: int, own_proof, credit) -> bytes:
+    """The state root after moving ``value`` from ``sender`` (its account ``own``,
+    proven by ``own_proof``) to ``recipient`` (proven by ``credit`` after the debit)."""
+    debited = (own[0], own[1] - value, own[2], own[3])
+    _, root = mpt_update(state_root, keccak256(sender), MptWitness(tuple(own_proof)), encode_account(debited))
+    witness = _mpt(credit)
+    account = decode_account(mpt_read(root, keccak256(recipient), witness.proof)) or EMPTY_ACCOUNT
+    credited = (account[0], account[1] + value, account[2], account[3])
+    return mpt_update(root, keccak256(recipient), witness, encode_account(credited))[1]
 
 
 def _child_message(opcode: int, message: Message, target: bytes, value: int, memory: bytes, in_offset: int,

@@ -152,7 +152,7 @@ EXTRA_LAYOUTS: dict[str, list[str]] = {
     "codecopy-continue": [PENDING, CODE_REVEAL, WORD_RANGE],
     "mcopy": [WORD_RANGE, WORD_RANGE],
     "mcopy-continue": [PENDING, WORD_RANGE, WORD_RANGE],
-    "call": [MESSAGE, SUBSTATE, MPT_WITNESS, "bytes[]", MPT_WITNESS],
+    "call": [MESSAGE, SUBSTATE, MPT_WITNESS, "bytes[]", MPT_WITNESS, "bytes[]", MPT_WITNESS],
     "exit": [MESSAGE, SUSPENDED_FRAME, "bytes32", "uint256", VIEW, WORD_RANGE, WORD_RANGE],
     "returndatasize": [VIEW],
     "returndatacopy": [VIEW, WORD_RANGE, WORD_RANGE],

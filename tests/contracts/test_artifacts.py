@@ -19,7 +19,8 @@ from ovm.rollup import artifacts
 BUILD = REPO / "bin" / "build-contracts"
 SOURCES = REPO / "contracts" / "src"
 EXPECTED = {"BatchInbox", "GasPriceOracle", "IL1Bridge", "L1Block", "L1Bridge", "L2Bridge", "L2ToL1MessagePasser",
-            "StateCommitmentChain", "CodeOracle", "IStepExecutor", "OneStepVerifier", "StepsCore", "StepsMemory"}
+            "StateCommitmentChain", "CodeOracle", "IStepExecutor", "OneStepVerifier", "StepsCall", "StepsCore",
+            "StepsMemory"}
 INTERFACES = {"IL1Bridge", "IStepExecutor"}
 
 

@@ -44,7 +44,9 @@ class L1Verifier:
         self.oracle = self._deploy("CodeOracle")
         core = self._deploy("StepsCore")
         memory = self._deploy("StepsMemory")
-        self.verifier = self._deploy("OneStepVerifier", self.oracle.address, core.address, memory.address)
+        calls = self._deploy("StepsCall")
+        self.verifier = self._deploy("OneStepVerifier", self.oracle.address, core.address, memory.address,
+                                     calls.address)
         self.registered: set[bytes] = set()
 
     def _deploy(self, name: str, *args):

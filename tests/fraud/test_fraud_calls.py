@@ -3,7 +3,8 @@ Call frames in the step machine and the reference verifier
 ==========================================================
 
 Transactions whose contracts call each other (STATICCALL, DELEGATECALL,
-CALLCODE and CALL moving no value; nested several deep; children that
+CALLCODE and CALL, with and without value: to code, to a new account,
+without the balance, in a static frame; nested several deep; children that
 return, revert, run out of gas or halt on an invalid opcode; return data
 read back by the caller, in bounds and out; outputs and return data long
 enough to be copied in parts; calls to accounts without code; cold and warm
@@ -13,8 +14,10 @@ verifier agrees with every step. Tampered witnesses of the call and exit
 steps are refused: any word altered, a forged suspended frame, a forged
 child message, a wrong entry substate on a revert.
 
-The Solidity verifier does not prove calls yet (docs/fraud-proofs.md,
-"Call frames").
+The same steps go to the Solidity ``OneStepVerifier`` (``StepsCall``) on a
+real anvil, and a sample to the embedded L1 (ovm's own EVM running it),
+which must answer the step machine's post-commitments and refuse the
+tampered witnesses.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from dataclasses import replace
 import pytest
 from eth_abi import decode, encode
 from programs import op, push, trace_input
+from l1_verifier import L1Verifier, Reverted
 from tamper import tamperings
 from test_fraud_trace_exact import assert_exact
 
@@ -36,11 +40,13 @@ B = bytes.fromhex("2000000000000000000000000000000000000002")
 C = bytes.fromhex("3000000000000000000000000000000000000003")
 D = bytes.fromhex("4000000000000000000000000000000000000004")
 EMPTY = bytes.fromhex("5000000000000000000000000000000000000005")
+NEW = bytes.fromhex("6000000000000000000000000000000000000006")
 
 
-def call(name: str, target: bytes, *, gas: int = 100_000, args=(0, 32), out=(32, 32)) -> bytes:
-    """Push a call's operands and make it (CALL and CALLCODE with value 0)."""
-    operands = [gas, int.from_bytes(target, "big")] + ([0] if name in ("CALL", "CALLCODE") else []) + [*args, *out]
+def call(name: str, target: bytes, *, gas: int = 100_000, args=(0, 32), out=(32, 32), value: int = 0) -> bytes:
+    """Push a call's operands and make it (``value`` for CALL and CALLCODE)."""
+    operands = [gas, int.from_bytes(target, "big")] + ([value] if name in ("CALL", "CALLCODE") else []) + [*args,
+                                                                                                         *out]
     return b"".join(push(v) for v in reversed(operands)) + op(name)
 
 
@@ -97,10 +103,12 @@ def program(rng: random.Random) -> tuple[bytes, dict[bytes, bytes]]:
     code = store(0, rng.getrandbits(64))
     for i in range(rng.randint(2, 5)):
         name = rng.choice(("STATICCALL", "DELEGATECALL", "CALL", "CALLCODE"))
-        target = rng.choice((B, B, C, D, EMPTY, A))
+        target = rng.choice((B, B, C, D, EMPTY, A, NEW))
+        value = rng.choice((0, 0, 1, 3, 10)) if name in ("CALL", "CALLCODE") else 0
         out = rng.choice(((32, 32), (32, 96), (0, 0), (64, 8), (100, 200)))
         code += call(name, target, gas=rng.choice((100_000, 30_000, 700, 0)), args=rng.choice(((0, 32), (0, 0),
-                                                                                            (16, 40))), out=out)
+                                                                                            (16, 40))), out=out,
+                     value=value)
         code += keep_result(300 + 32 * i)
         roll = rng.random()
         if roll < 0.4:
@@ -112,13 +120,21 @@ def program(rng: random.Random) -> tuple[bytes, dict[bytes, bytes]]:
     return code, accounts(d=nested, b=rng.choice((LEAF, LEAF, INVALID, BURNER)))
 
 
-def check_every_step(trace) -> list:
-    """Every step's witness is taken by the Python verifier; returns the steps."""
+def check_every_step(trace, l1: L1Verifier | None = None) -> list:
+    """Every step's witness is taken by the Python verifier (and by ``l1``'s
+    Solidity verifier, if given); returns the steps."""
     machine = StepMachine(trace)
     steps = list(machine.steps(lambda index: True))
     for step in steps:
         assert verify_step(step.pre.commitment(), step.witness.encode(), machine.registry) == step.post.commitment(), (
             step.index, step.name)
+    if l1 is not None:
+        for code in machine.registry.codes():
+            l1.register(code)
+        answers = l1.answers([(step.pre.commitment(), step.witness.encode()) for step in steps])
+        wrong = [(step.index, step.name, answer) for step, answer in zip(steps, answers)
+                 if answer != step.post.commitment()]
+        assert not wrong, f"{len(wrong)} of {len(steps)} steps differ on L1, e.g. {wrong[:3]}"
     return machine, steps
 
 
@@ -139,6 +155,13 @@ SCENARIOS = {
     "an account without code, a call that starts nothing": (
         call("CALL", EMPTY) + keep_result(0) + call("STATICCALL", EMPTY, gas=0) + keep_result(32) + returns(0, 64),
         accounts()),
+    "values moved, to code, to a new account, without the balance, in a static frame, reverted": (
+        call("CALL", B, value=2) + keep_result(0) + call("CALL", NEW, value=1) + keep_result(32)
+        + call("CALL", B, value=100) + keep_result(64) + call("CALLCODE", B, value=1) + keep_result(96)
+        + call("STATICCALL", D) + keep_result(128) + call("CALL", C, value=1) + keep_result(160) + op("SELFBALANCE")
+        + keep_result(192) + returns(0, 224),
+        accounts(d=call("CALL", B, value=1) + returns(0, 32),
+                 c=call("CALL", B, value=1) + push(0) + push(0) + op("REVERT"))),
     "an output and return data copied in parts": (
         call("STATICCALL", B, out=(0, 20_000)) + op("POP") + copy_return_data(30_000, 5, 19_000) + returns(100, 64),
         accounts(b=BIG)),
@@ -172,6 +195,43 @@ def test_random_call_programs_run_exactly_and_verify(count):
         check_every_step(trace)
 
 
+def test_commitments_and_witnesses_replay_from_checkpoints_between_calls():
+    """Checkpoints are taken in the top frame only (with its return data's
+    tree); replaying from them gives the same commitments and witnesses."""
+    code, others = SCENARIOS["nested three deep, return data read back"]
+    trace = calls_trace(code, others)
+    full = list(StepMachine(trace).steps(lambda index: True))
+    machine = StepMachine(trace)
+    assert machine.index(checkpoint_every=3) == len(full) and len(machine.checkpoints) > 3
+    for k, step in enumerate(full):
+        assert machine.commitment(k) == step.pre.commitment(), k
+        assert machine.witness(k).encode() == step.witness.encode(), k
+
+
+def test_every_step_of_calls_verifies_on_l1(l1):
+    for name in sorted(SCENARIOS):
+        code, others = SCENARIOS[name]
+        check_every_step(calls_trace(code, others), l1)
+
+
+@pytest.mark.parametrize("count", [4, pytest.param(30, marks=pytest.mark.slow)])
+def test_random_call_programs_verify_on_l1(l1, count):
+    for seed in range(count):
+        code, others = program(random.Random(700 + seed))
+        check_every_step(calls_trace(code, others, gas=random.Random(seed).choice((3_000_000, 120_000))), l1)
+
+
+def test_calls_verify_on_the_embedded_l1(embedded_l1):
+    """ovm's own EVM runs ``StepsCall``: the calls and exits of one scenario."""
+    code, others = SCENARIOS["nested three deep, return data read back"]
+    machine = StepMachine(calls_trace(code, others))
+    steps = [s for s in machine.steps(lambda index: True) if s.entered is not None or s.kind]
+    for code in machine.registry.codes():
+        embedded_l1.register(code)
+    assert embedded_l1.answers([(s.pre.commitment(), s.witness.encode()) for s in steps]) == [
+        s.post.commitment() for s in steps]
+
+
 # -- tampering -----------------------------------------------------------------------------
 
 
@@ -181,20 +241,34 @@ def _steps_of_kind(name: str):
     return machine, steps
 
 
-def test_tampered_call_and_exit_witnesses_are_refused():
+def test_tampered_call_and_exit_witnesses_are_refused(l1):
     machine, steps = _steps_of_kind("a reverted child's warm account is cold again")
     chosen = [s for s in steps if s.entered is not None][:2] + [s for s in steps if s.kind == "exit"][:2]
+    valued, valued_steps = _steps_of_kind("values moved, to code, to a new account, without the balance, in a static "
+                                          "frame, reverted")
+    with_value = [s for s in valued_steps if s.name == "CALL" and s.ending == ""][:3]
     chosen += [s for s in steps if s.name == "RETURNDATASIZE"][:1]
+    big, big_steps = _steps_of_kind("an output and return data copied in parts")
     assert len(chosen) >= 4
     sample = random.Random(3)
-    for step in chosen:
+    asked = []
+    for registry, step in [(machine.registry, s) for s in chosen] + [(valued.registry, s) for s in with_value] + [
+            (big.registry, s) for s in big_steps if s.kind == "exit copy"][:1]:
         honest = step.post.commitment()
         for what, altered in tamperings(step.witness, sample):
             try:
-                answer = verify_step(step.pre.commitment(), altered.encode(), machine.registry)
+                answer = verify_step(step.pre.commitment(), altered.encode(), registry)
             except WitnessError:
-                continue
-            assert answer != honest, f"{step.name}: took {what}"
+                answer = None
+            assert answer != honest, f"{step.name}: the Python verifier took {what}"
+            asked.append((step, what, altered.encode()))
+    for code in machine.registry.codes() + big.registry.codes() + valued.registry.codes():
+        l1.register(code)
+    answers = l1.answers([(step.pre.commitment(), encoded) for step, _, encoded in asked])
+    taken = [f"{step.name}: {what}" for (step, what, _), answer in zip(asked, answers)
+             if answer == step.post.commitment()]
+    assert not taken, f"L1 took {len(taken)} of {len(asked)} tampered witnesses, e.g. {taken[:5]}"
+    assert any(isinstance(answer, Reverted) for answer in answers)
 
 
 def _exit_of_revert():
