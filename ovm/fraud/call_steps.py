@@ -6,9 +6,11 @@ The step machine's side of call frames (``docs/fraud-proofs.md``, "Call
 frames"); ``ovm.fraud.verifier_calls`` is the verifier's.
 
 ``CallStep`` takes what a call's witness opens *before* ``ovm.evm`` runs the
-call instruction (the substate's sets, the target's account proof), and,
-after it, makes the step: the caller halted (out of gas), the call done at
-once (depth limit, no code: 0 or 1 pushed), or the child entered, whose
+call instruction (the substate's sets, the target's and, with a value, the
+running account's proofs and the recipient's after the debit), and,
+after it, makes the step: the caller halted (out of gas, a value in a
+static frame), the call done at once (depth limit or too little balance: 0
+pushed; no code: 1), or the child entered, whose
 ``FrameView`` starts at pc 0 with its calldata a view of the caller's memory
 tree and its message committing to the substate it restores on failure.
 

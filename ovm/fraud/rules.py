@@ -57,9 +57,10 @@ exceptional halt)."""
 
 CALLS = _names("CALL CALLCODE DELEGATECALL STATICCALL")
 """Calls the step machine traces and the Python reference verifier proves
-(moving no value, to accounts with code or without; not to precompiles, not
-under Prague), with the exit of the frames they enter; the Solidity verifier
-does not prove them yet (docs/fraud-proofs.md, "Call frames")."""
+(to accounts with code or without, values included; not to precompiles, not
+under Prague), with the exit of the frames they enter (docs/fraud-proofs.md,
+"Call frames"). Not in ``PROVEN``, whose instructions the tests run on random
+operands: calls have their own tests (``tests/fraud/test_fraud_calls.py``)."""
 
 
 def fork_id(fork: Fork) -> int:

@@ -33,7 +33,8 @@ from tamper import tamperings
 from test_fraud_trace_exact import assert_exact
 
 from ovm.fraud import StepMachine, WitnessError, verify_step
-from ovm.fraud.witness import EXTRA_LAYOUTS, Witness
+from ovm.fraud.commitment import stack_push
+from ovm.fraud.witness import EXTRA_LAYOUTS, Witness, message_from_abi
 
 A = bytes.fromhex("1000000000000000000000000000000000000001")
 B = bytes.fromhex("2000000000000000000000000000000000000002")
@@ -230,6 +231,31 @@ def test_calls_verify_on_the_embedded_l1(embedded_l1):
         embedded_l1.register(code)
     assert embedded_l1.answers([(s.pre.commitment(), s.witness.encode()) for s in steps]) == [
         s.post.commitment() for s in steps]
+
+
+def test_a_call_at_the_depth_limit_does_not_start(l1):
+    """1,024 frames are out of reach of real gas (each keeps a 64th), so the
+    depth limit is checked on a witness: an honest call step whose message is
+    made 1,024 deep gives the call's gas back and pushes 0, the substate
+    keeping only the warm target, on both verifiers."""
+    code, others = SCENARIOS["nested three deep, return data read back"]
+    machine, steps = check_every_step(calls_trace(code, others))
+    step = next(s for s in steps if s.entered is not None)
+    layout = EXTRA_LAYOUTS["call"]
+    message, substate, warm, account, _, own, credit = decode(layout, step.witness.extra)
+    deep = message_from_abi(message)
+    deep = replace(deep, depth=1024)
+    pre = step.pre.replace(message=deep.hash())
+    witness = Witness(pre, step.witness.stack, step.witness.stack_rest, step.witness.code,
+                      encode(layout, [deep.values(), substate, warm, account, ((), b""), own, credit]))
+    suspended, child = step.entered.suspended, step.entered.message
+    expected = pre.replace(pc=pre.pc + 1, gas=suspended.gas + step.post.gas, stack_size=suspended.stack_size + 1,
+                           stack=stack_push(suspended.stack, 0), memory_size=suspended.memory_size,
+                           substate=child.entry_substate).commitment()
+    assert verify_step(pre.commitment(), witness.encode(), machine.registry) == expected
+    for code in machine.registry.codes():
+        l1.register(code)
+    assert l1.answers([(pre.commitment(), witness.encode())]) == [expected]
 
 
 # -- tampering -----------------------------------------------------------------------------

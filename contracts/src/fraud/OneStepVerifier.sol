@@ -24,8 +24,8 @@ import {WordTrees} from "./WordTrees.sol";
 ///
 /// This slice proves the steps of a running frame: arithmetic, comparison, bitwise, stack,
 /// memory, control flow, KECCAK256, the copies, the message, block and transaction values,
-/// SELFBALANCE (an MPT proof of the running account), the return data, and calls moving no value
-/// with the exit of the frames they enter (`StepsCall`). A halted frame's step is its exit.
+/// SELFBALANCE (an MPT proof of the running account), the return data, and calls with the exit of
+/// the frames they enter (`StepsCall`). A halted frame's step is its exit.
 contract OneStepVerifier {
     using MachineLib for Machine;
 
