@@ -5,7 +5,7 @@ L1 gas of the one-step proof, per kind of step
 
 On a real anvil (Cancun, its default 30M block gas limit) with the fraud-proof
 contracts deployed from the shipped artifacts (``CodeOracle``, ``StepsCore``,
-``StepsMemory``, ``StepsState``, ``StepsLog``, ``OneStepVerifier``), asks ``eth_estimateGas`` of a
+``StepsMemory``, ``StepsState``, ``StepsLog``, ``StepsCall``, ``OneStepVerifier``), asks ``eth_estimateGas`` of a
 transaction calling ``OneStepVerifier.step(pre, witness)`` — the whole
 transaction: 21,000, the witness as calldata, and the verification — for the
 steps of the seeded cases of the differential tests (``tests/fraud/cases.py``:
@@ -24,6 +24,9 @@ worst cases this slice allows by construction:
   and 30,000 bytes in 8 KiB parts (its data copied into the data's tree,
   the last part appending the log's leaf);
 - CLZ under Osaka (named ``0x1e``: the cases' names are OvmCancun's).
+- calls and exits (``tests/fraud/test_fraud_calls.py``'s scenarios), and a
+  cold call and an 8 KiB output copy at unaligned offsets in a state of
+  5,000 more accounts (deeper MPT proofs).
 
 Each row: a kind of step (the instruction; its first, middle and last part
 when split; the error it halts with), how many were measured, the median
@@ -40,6 +43,7 @@ import json
 import statistics
 import sys
 from collections import defaultdict
+from dataclasses import replace
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -62,6 +66,9 @@ from cases import (  # noqa: E402
 )
 from l1_verifier import L1Verifier  # noqa: E402
 from programs import op  # noqa: E402
+from test_fraud_calls import B, SCENARIOS, accounts, call, calls_trace, returns  # noqa: E402
+
+from ovm.fraud import StepMachine  # noqa: E402
 
 from ovm.evm.forks import OSAKA  # noqa: E402
 
@@ -102,6 +109,42 @@ def worst_cases() -> list[Case]:
     ]
 
 
+def call_traces() -> list:
+    """The calls' scenarios, and the worst call and exit by construction: a
+    cold target among 5,000 more accounts, an 8 KiB output copy at unaligned offsets."""
+    traces = [calls_trace(code, others) for code, others in SCENARIOS.values()]
+    worst = calls_trace(call("STATICCALL", B, args=(3, 100), out=(5, 20_000)) + op("POP") + returns(0, 32),
+                        accounts(b=returns(3, 20_000)))
+    base = worst.pre_state
+
+    def crowded():
+        state = base()
+        for i in range(5_000):
+            state.load_account(i.to_bytes(4, "big") * 5, 1, i, b"", {})
+        return state
+
+    return traces + [replace(worst, pre_state=crowded)]
+
+
+def call_steps(l1: L1Verifier) -> tuple[list[str], list[tuple[bytes, bytes, bytes]]]:
+    """Labels and (pre, witness, post) of the calls' and exits' steps."""
+    labels, steps = [], []
+    for trace in call_traces():
+        machine = StepMachine(trace)
+        for step in machine.steps(lambda index: True):
+            if step.kind:
+                label = step.kind
+            elif step.opcode in (0xF1, 0xF2, 0xF4, 0xFA):
+                label = f"{step.name} ({'enters' if step.entered else step.ending or 'no frame'})"
+            else:
+                continue
+            labels.append(label)
+            steps.append((step.pre.commitment(), step.witness.encode(), step.post.commitment()))
+        for code in machine.registry.codes():
+            l1.register(code)
+    return labels, steps
+
+
 def kind(check, part: int, parts: int) -> str:
     if check.ending not in ("", "success", "Revert"):
         return f"{check.name} ({check.ending})"
@@ -126,11 +169,14 @@ def measure(reps: int) -> dict[str, list[int]]:
                 step = by_pre[check.pre]
                 labels.append(kind(check, step.part, step.parts))
                 checks.append(check)
-        answers = l1.answers([(c.pre, c.witness) for c in checks])
-        wrong = [c.label for c, a in zip(checks, answers) if a != c.post]
+        call_labels, calls = call_steps(l1)
+        labels += call_labels
+        asked = [(c.pre, c.witness, c.post) for c in checks] + calls
+        answers = l1.answers([(pre, witness) for pre, witness, _ in asked])
+        wrong = [label for label, (_, _, post), a in zip(labels, asked, answers) if a != post]
         if wrong:
             raise SystemExit(f"{len(wrong)} steps answered differently on L1, e.g. {wrong[:3]}")
-        gases = l1.gases([(c.pre, c.witness) for c in checks])
+        gases = l1.gases([(pre, witness) for pre, witness, _ in asked])
     finally:
         anvil.stop()
     table: dict[str, list[int]] = defaultdict(list)

@@ -109,3 +109,7 @@ class CodeRegistry:
 
     def tree(self, code_hash: bytes) -> CodeTree:
         return self._trees[code_hash]
+
+    def codes(self) -> list[bytes]:
+        """Every code registered (the frames of a trace: what the L1 oracle must know)."""
+        return [tree.code for tree in self._trees.values()]

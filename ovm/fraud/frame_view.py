@@ -17,6 +17,8 @@ from ..evm.frame import Frame
 from .code import CodeTree
 from .commitment import (
     EMPTY_STACK,
+    EMPTY_VIEW,
+    ByteView,
     PHASE_RUNNING,
     BlockContext,
     BlockProgress,
@@ -36,13 +38,12 @@ class FrameView:
 
     def __init__(self, frame: Frame, *, fork: int, block: BlockContext, progress: BlockProgress, tx: TxContext,
                  blob_hashes: tuple[bytes, ...], substate: Substate, callers: bytes, message: Message, code: CodeTree,
-                 calldata: WordTree) -> None:
+                 calldata: WordTree, return_view: ByteView = EMPTY_VIEW, return_tree: WordTree | None = None) -> None:
         self.frame = frame
-        self.fields = dict(fork=fork, block=block, progress=progress, tx=tx, blob_hashes=blob_hashes,
-                           substate=substate, callers=callers, message=message)
         self.fork = fork
         self.block = block
         self.block_hash = block.hash()
+        self.progress = progress
         self.progress_hash = progress.hash()
         self.tx = tx
         self.tx_hash = tx.hash()
@@ -61,10 +62,22 @@ class FrameView:
         self.sync_stack(0)
         self.pc = frame.pc
         self.gas = frame.gas
-        self.return_data = ZERO_WORD if not frame.return_data else None
-        if self.return_data is None:
-            raise ValueError("a frame with return data (comes with calls)")
+        self.return_view = return_view
+        self.return_tree = return_tree
+        """The word tree the return data is a view of (the memory of the callee that returned it)."""
+        self.return_data = return_view.hash()
+        if frame.return_data and return_tree is None:
+            raise ValueError("a frame with return data needs the tree it is a view of")
         self.pending: Pending | None = None
+        self.suspended = None
+        """The caller as suspended by the call that entered this frame (``frames.SuspendedFrame``)."""
+
+    @property
+    def fields(self) -> dict:
+        """What a checkpoint keeps to rebuild this view around a restored frame."""
+        return dict(fork=self.fork, block=self.block, progress=self.progress, tx=self.tx,
+                    blob_hashes=self.blob_hashes, substate=self.substate_record, callers=self.callers,
+                    message=self.message, return_view=self.return_view, return_tree=self.return_tree)
 
     def machine(self) -> Machine:
         return Machine(
@@ -88,8 +101,7 @@ class FrameView:
         )
 
     def set_substate(self, substate: Substate) -> None:
-        """The substate after an instruction changed it (checkpoints take it too)."""
-        self.fields = {**self.fields, "substate": substate}  # a checkpoint keeps the old dict
+        """The substate after an instruction changed it (``fields``, and so checkpoints, take it too)."""
         self.substate_record = substate
         self.substate = substate.hash()
 

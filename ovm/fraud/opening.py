@@ -58,6 +58,8 @@ class Run:
         self.memory = machine.memory
         self.pending = machine.pending
         self.substate = machine.substate
+        self.changes: dict = {}
+        """Other words the step sets (a call's or an exit's: callers, message, …)."""
 
     def charge(self, amount: int) -> None:
         if amount > self.gas:
@@ -74,6 +76,7 @@ class Run:
         return self.machine.replace(
             pc=self.pc, gas=self.gas, stack_size=self.stack_size, stack=self.stack,
             memory_size=self.memory_size, memory=self.memory, pending=self.pending, substate=self.substate,
+            **self.changes,
         )
 
 

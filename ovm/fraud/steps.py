@@ -42,8 +42,11 @@ from .commitment import (
     Pending,
     halted,
 )
+from .call_steps import CallStep
+from .code import CodeRegistry
 from .context import UnsupportedStep, log_tree, recent_hashes, substate_of
 from .frame_view import FrameView, tree_range
+from .frames import CALL_OPS, RETURNDATACOPY, RETURNDATASIZE
 from .log_steps import log_steps
 from .merkle import WordTree
 from .state_steps import STATE_OPS, state_extra
@@ -56,6 +59,7 @@ from .witness import (
     PENDING,
     SUBSTATE,
     TX,
+    VIEW,
     WORD_RANGE,
     CodeReveal,
     Witness,
@@ -65,7 +69,7 @@ from .witness import (
 
 OP = {name: info.code for name, info in BY_NAME.items()}
 KECCAK256, MCOPY, CALLDATACOPY, CODECOPY = OP["KECCAK256"], OP["MCOPY"], OP["CALLDATACOPY"], OP["CODECOPY"]
-COPIES = frozenset((MCOPY, CALLDATACOPY, CODECOPY))
+COPIES = frozenset((MCOPY, CALLDATACOPY, CODECOPY, RETURNDATACOPY))
 MESSAGE_OPS = frozenset(OP[n] for n in ("ADDRESS", "CALLER", "CALLVALUE", "CALLDATASIZE"))
 BLOCK_OPS = frozenset(OP[n] for n in ("COINBASE", "TIMESTAMP", "NUMBER", "PREVRANDAO", "GASLIMIT", "CHAINID",
                                        "BASEFEE", "BLOBBASEFEE"))
@@ -90,11 +94,16 @@ class Step:
     ``"Revert"`` or the exceptional halt's class (``"OutOfGas"``, ``"StackUnderflow"``, …)."""
     output: ByteView = EMPTY_VIEW
     """What a halting RETURN or REVERT gives back: a view of the memory's tree."""
+    kind: str = ""
+    """``"exit"`` (a halted child resuming its caller; ``opcode`` is the caller's
+    call) or ``"exit copy"`` (a later part of its output copy); else an instruction's."""
+    entered: FrameView | None = None
+    """The child frame a call step entered (its view: the post-state)."""
 
     @property
     def name(self) -> str:
         suffix = f" ({self.part + 1}/{self.parts})" if self.parts > 1 else ""
-        return opcode_name(self.opcode) + suffix
+        return (f"{self.kind} " if self.kind else "") + opcode_name(self.opcode) + suffix
 
 
 # -- how instructions split ----------------------------------------------------
@@ -128,20 +137,27 @@ def copy_source(view: FrameView, op: int, operands: list[int]) -> tuple[int, int
     if op == CALLDATACOPY:
         calldata = view.message.calldata
         return calldata.offset + min(operands[1], calldata.size), calldata.offset + calldata.size
+    if op == RETURNDATACOPY:
+        returned = view.return_view
+        return returned.offset + operands[1], returned.offset + returned.size
     return min(operands[1], view.code.size), view.code.size
 
 
 class InstructionSteps:
     """Runs the next instruction of ``view``'s frame on ``evm`` and returns its steps."""
 
-    def __init__(self, view: FrameView, evm: EvmMachine, fork: Fork, original: Callable) -> None:
+    def __init__(self, view: FrameView, evm: EvmMachine, fork: Fork, registry: CodeRegistry,
+                 original: Callable) -> None:
         self.view = view
         self.original = original  # the state before the transaction (SSTORE's original values)
         self.evm = evm
         self.fork = fork
+        self.registry = registry
         self.exit: FrameExit | None = None  # set by the trace's observer when the frame halts
         self._recent: WordTree | None = None  # the ring of block hashes, made at the first BLOCKHASH
         self._logs: tuple[int, WordTree] | None = None  # the log tree and its count once a LOG ran
+        self.entry_substate: bytes | None = None  # set by the observer when a call enters a frame
+        self.call: CallStep | None = None
 
     def run(self, index: int, want: Callable[[int], bool]) -> list[Step]:
         view, frame = self.view, self.view.frame
@@ -162,11 +178,10 @@ class InstructionSteps:
         operands = [frame.stack[-1 - i] for i in range(info.inputs)] if reveals else []
         state_op = info is not None and info.name in STATE_OPS
         before = state_extra(view, info.name, operands, self.original) if state_op and reveals and want(index) else None
-        self.exit = None
+        self.call = CallStep(view, op, operands, self.fork) if reveals and op in CALL_OPS else None
+        self.exit = self.entry_substate = None
         self.evm.step()
         exit = self.exit
-        if exit is None and self.evm.frames[-1] is not frame:
-            raise UnsupportedStep(f"{opcode_name(op)} at pc {pc} entered a frame")
 
         def witness(extra: bytes = b"") -> Witness | None:
             if not want(index):
@@ -191,10 +206,25 @@ class InstructionSteps:
             view.sync_memory(operands[0], MEMORY_ACCESS[op])
         view.memory_size = len(frame.memory)
         view.sync_stack(size - (info.inputs if info else 0))
-        view.pc, view.gas = frame.pc, frame.gas
+        view.gas = frame.gas
+        if self.call is not None:
+            return [self._call_step(index, op, pre, witness(extra), size - info.inputs)]
+        view.pc = frame.pc
         if state_op:
             view.set_substate(substate_of(frame.state))
         return [Step(index, op, 0, 1, pre, view.machine(), witness(extra))]
+
+    def _call_step(self, index: int, op: int, pre: Machine, witness: Witness | None, popped: int) -> Step:
+        """A call that did not halt its frame: it entered a child, or it is done."""
+        view, frames = self.view, self.evm.frames
+        if frames[-1] is not view.frame:
+            view.sync_stack(popped)
+            child = self.call.child(frames[-1], self.entry_substate, self.registry)
+            return Step(index, op, 0, 1, pre, child.machine(), witness, entered=child)
+        view.pc = view.frame.pc
+        view.set_substate(substate_of(view.frame.state))
+        view.return_view, view.return_tree, view.return_data = EMPTY_VIEW, None, EMPTY_VIEW.hash()
+        return Step(index, op, 0, 1, pre, view.machine(), witness)
 
     # -- halts ----------------------------------------------------------------
 
@@ -215,6 +245,13 @@ class InstructionSteps:
     def _extra(self, op: int, operands: list[int], exit: FrameExit | None) -> bytes:
         """The ``extra`` of a one-step instruction whose operands were revealed."""
         view = self.view
+        if op in CALL_OPS:
+            return self.call.extra(exit is not None, self.entry_substate is not None)
+        if op == RETURNDATASIZE:
+            return encode_extra([VIEW], [self._return_view_abi()])
+        if op == RETURNDATACOPY:  # out of bounds, out of gas, or no bytes: the view only
+            return encode_extra([VIEW, WORD_RANGE, WORD_RANGE],
+                                [self._return_view_abi(), WordRange().abi(), WordRange().abi()])
         if op in MESSAGE_OPS:
             return encode_extra([MESSAGE], [view.message.values()])
         if op == OP["CALLDATALOAD"]:
@@ -263,6 +300,9 @@ class InstructionSteps:
             self._recent = recent_hashes(self.view.frame.env)
         leaf = number % 256
         return WordRange(leaf, (self._recent.leaf(leaf),), tuple(self._recent.range_proof(leaf, 1))).abi()
+    def _return_view_abi(self) -> tuple:
+        returned = self.view.return_view
+        return (returned.root, returned.offset, returned.size) if returned.size else (bytes(32), 0, 0)
 
     def _calldata_word(self, offset: int) -> tuple:
         calldata = self.view.message.calldata
@@ -327,6 +367,8 @@ class InstructionSteps:
             return self.view.message.calldata_root
         if op == CODECOPY:
             return self.view.code.root
+        if op == RETURNDATACOPY:
+            return self.view.return_view.root
         return bytes(32)
 
     def _part_extra(self, op, record: Pending, lo: int, hi: int, lanes, first: bool = False) -> bytes:
@@ -346,7 +388,10 @@ class InstructionSteps:
         if op == CODECOPY:
             source = view.code_reveal(start, end).abi() if start < end else CodeReveal().abi()
             return encode_extra(head_types + [CODE_REVEAL, WORD_RANGE], head + [source, dest])
-        source = tree_range(view.calldata, start, end - start).abi() if start < end else WordRange().abi()
+        tree = view.return_tree if op == RETURNDATACOPY else view.calldata
+        source = tree_range(tree, start, end - start).abi() if start < end else WordRange().abi()
+        if first and op == RETURNDATACOPY:
+            return encode_extra([VIEW, WORD_RANGE, WORD_RANGE], [self._return_view_abi(), source, dest])
         if first:
             return encode_extra([MESSAGE, WORD_RANGE, WORD_RANGE], [view.message.values(), source, dest])
         return encode_extra([PENDING, WORD_RANGE, WORD_RANGE], head + [source, dest])

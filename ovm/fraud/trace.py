@@ -5,10 +5,12 @@ The step machine
 ``StepMachine`` runs a transaction with ``ovm.evm`` one instruction at a
 time and turns it into the steps of the fraud-proof trace
 (``ovm.fraud.steps``): commitment ``i`` is the machine before step ``i``,
-commitment ``i+1`` after it. This slice traces the transaction's top frame
-from its first instruction to its halt; the steps before it (transaction
-start, frame entry) and after it (frame exit, transaction end) are later
-slices', as are instructions that change accounts or touch storage, logs or frames
+commitment ``i+1`` after it. This slice traces the transaction from its top
+frame's first instruction to its halt, the frames its calls enter included
+(a runner per frame: a call step pushes the callee's, its halt pops it and
+``call_steps.exit_steps`` resumes the caller); the steps before it
+(transaction start) and after it (transaction end) are later slices', as are
+instructions that change accounts or touch storage or logs
 (``UnsupportedStep`` says which).
 
 ``run_to_end()`` runs every step and then settles the transaction as
@@ -17,7 +19,8 @@ slices', as are instructions that change accounts or touch storage, logs or fram
 Nothing of the trace is kept: ``steps()`` replays it from the start, and
 ``commitment(i)`` and ``witness(i)`` replay to step ``i``, from the nearest
 checkpoint when ``index()`` has taken some (a snapshot of the ``ovm.evm``
-machine, ``ovm.evm.snapshot``, every ``checkpoint_every`` instructions).
+machine, ``ovm.evm.snapshot``, every ``checkpoint_every`` instructions of
+the top frame, taken while no callee runs).
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ from .context import UnsupportedStep, block_context, substate_of, transaction_by
 from .frame_view import FrameView
 from .merkle import ZERO_WORD, WordTree
 from .rules import fork_id
+from .call_steps import exit_steps
 from .steps import InstructionSteps, Step
 from .witness import Witness
 
@@ -81,19 +85,22 @@ class _Checkpoint:
 
 
 class _Watch(Observer):
-    """Sees the top frame enter (to commit to its substate then) and halt."""
+    """Sees frames enter (to commit to the substate a failed frame restores)
+    and the running frame halt."""
 
     def __init__(self) -> None:
         self.entry_substate: bytes | None = None
-        self.steps: InstructionSteps | None = None
+        self.runners: list[InstructionSteps] = []
 
     def frame_entered(self, frame: Frame) -> None:
         if frame.depth == 0:
             self.entry_substate = substate_of(frame.state).hash()
+        elif self.runners:
+            self.runners[-1].entry_substate = substate_of(frame.state).hash()
 
     def frame_exited(self, frame: Frame, exit: FrameExit) -> None:
-        if self.steps is not None and frame is self.steps.view.frame:
-            self.steps.exit = exit
+        if self.runners and frame is self.runners[-1].view.frame:
+            self.runners[-1].exit = exit
 
 
 class StepMachine:
@@ -120,7 +127,7 @@ class StepMachine:
 
     # -- starting ---------------------------------------------------------------
 
-    def _begin(self) -> tuple[Execution, InstructionSteps]:
+    def _begin(self) -> tuple[Execution, list[InstructionSteps]]:
         trace = self.trace
         state = trace.pre_state()
         original_root = state.state_root()
@@ -158,15 +165,16 @@ class StepMachine:
         )
         return execution, self._attach(execution, watch, fields)
 
-    def _attach(self, execution: Execution, watch: _Watch, fields: dict) -> InstructionSteps:
+    def _attach(self, execution: Execution, watch: _Watch, fields: dict) -> list[InstructionSteps]:
+        """The runners of the frames, from the top frame's: ``_run`` pushes and pops the others."""
         machine = execution.machine
         frame = machine.frames[0]
         view = FrameView(frame, code=self.registry.register(frame.bytecode), calldata=self.calldata_tree, **fields)
         machine.observer = watch
-        watch.steps = InstructionSteps(view, machine, self.trace.fork, self._original_state)
-        return watch.steps
+        watch.runners.append(InstructionSteps(view, machine, self.trace.fork, self.registry, self._original_state))
+        return watch.runners
 
-    def _resume(self, checkpoint: _Checkpoint) -> InstructionSteps:
+    def _resume(self, checkpoint: _Checkpoint) -> list[InstructionSteps]:
         if self._execution is None:
             self._begin()
         resumed = self._execution.restarted(self.trace.pre_state())
@@ -183,21 +191,34 @@ class StepMachine:
             if candidate.index <= start:
                 checkpoint = candidate
         if checkpoint is None:
-            _, runner = self._begin()
+            _, runners = self._begin()
             index = 0
         else:
-            runner = self._resume(checkpoint)
+            runners = self._resume(checkpoint)
             index = checkpoint.index
-        yield from self._run(runner, index, want)
+        yield from self._run(runners, index, want)
 
-    def _run(self, runner: InstructionSteps, index: int, want, on_boundary=None) -> Iterator[Step]:
-        evm = runner.evm
-        while evm.frames and evm.frames[-1] is runner.view.frame:
-            if on_boundary is not None:
+    def _run(self, runners: list[InstructionSteps], index: int, want, on_boundary=None) -> Iterator[Step]:
+        """The steps from the running frame's next instruction to the top frame's halt:
+        a call entering code pushes the child's runner, a child's halt pops it and
+        resumes its caller (``call_steps.exit_steps``)."""
+        evm = runners[0].evm
+        while evm.frames:
+            runner = runners[-1]
+            if on_boundary is not None and len(runners) == 1:
                 on_boundary(index, runner)
             for step in runner.run(index, want):
                 yield step
                 index += 1
+            if step.entered is not None:
+                runners.append(InstructionSteps(step.entered, evm, self.trace.fork, self.registry,
+                                               self._original_state))
+            elif runner.exit is not None and len(runners) > 1:
+                runners.pop()
+                for resumed in exit_steps(index, want, runners[-1].view, runner.view, step.post, step.ending,
+                                          step.output):
+                    yield resumed
+                    index += 1
 
     def index(self, checkpoint_every: int = 1000) -> int:
         """Run the whole trace once, keeping a checkpoint every
@@ -211,23 +232,23 @@ class StepMachine:
                 self.checkpoints.append(_Checkpoint(index, snapshot(runner.evm), runner.view.fields))
             instructions += 1
 
-        _, runner = self._begin()
+        _, runners = self._begin()
         count = 0
-        for _ in self._run(runner, 0, lambda index: False, on_boundary):
+        for _ in self._run(runners, 0, lambda index: False, on_boundary):
             count += 1
         self.step_count = count
         return count
 
     def run_to_end(self) -> Outcome:
         """Every step, then the transaction's end (``Execution.settle``)."""
-        execution, runner = self._begin()
+        execution, runners = self._begin()
+        top = runners[0]
         last = None
-        for step in self._run(runner, 0, lambda index: False):
+        for step in self._run(runners, 0, lambda index: False):
             last = step
         if last is None or not execution.machine.done:
             raise AssertionError("the trace ended before its frame halted")
-        substate = runner.view.substate_record
-        return Outcome(last, runner.view.memory, execution.settle(), execution.state, substate)
+        return Outcome(last, top.view.memory, execution.settle(), execution.state, top.view.substate_record)
 
     def _step(self, index: int, witness: bool) -> Step:
         for step in self.steps(lambda i: witness and i == index, start=index):

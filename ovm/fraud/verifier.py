@@ -15,14 +15,17 @@ The order of its checks is the one ``docs/fraud-proofs.md`` gives ("An
 instruction step"): open the pre-state; fetch the opcode; an undefined
 opcode, too little gas for the static cost, too few stack items or too many
 halt exceptionally with nothing revealed; otherwise the inputs are revealed,
-the static gas charged, and the instruction runs (``verifier_ops``).
+the static gas charged, and the instruction runs (``verifier_ops``; calls
+and return data in ``verifier_calls``). A halted frame's step is its exit
+to its caller (``verifier_calls.exit_frame``).
 """
 
 from __future__ import annotations
 
 from ..evm.gas import STACK_LIMIT
-from . import verifier_logs, verifier_ops
-from .commitment import HALT_EXCEPTIONAL, PHASE_RUNNING, halted, stack_push
+from . import verifier_calls, verifier_logs, verifier_ops
+from .commitment import HALT_EXCEPTIONAL, PHASE_HALTED, PHASE_RUNNING, halted, stack_push
+from .frames import CALL_OPS, RETURNDATACOPY, RETURNDATASIZE
 from .merkle import ZERO_WORD, ProofError
 from .opening import CodeOracle, Halt, Run, WitnessError, open_code, require
 from .rules import fork_of
@@ -39,11 +42,16 @@ def verify_step(pre: bytes, witness_bytes: bytes, oracle: CodeOracle) -> bytes:
         raise WitnessError(f"malformed witness: {exc}") from None
     machine = witness.machine
     require(machine.commitment() == pre, "the witness's machine is not the pre-state")
-    require(machine.phase == PHASE_RUNNING, "only steps of a running frame are proven yet")
+    require(machine.phase in (PHASE_RUNNING, PHASE_HALTED), "not a phase of a frame")
     try:
         fork_of(machine.fork)
     except ValueError as exc:
         raise WitnessError(str(exc)) from None
+    if machine.phase == PHASE_HALTED:
+        try:
+            return verifier_calls.exit_frame(machine, Run(machine, witness, 0, ZERO_WORD)).commitment()
+        except ProofError as exc:
+            raise WitnessError(str(exc)) from None
     found = oracle.lookup(machine.code_hash)
     require(found is not None, "code not registered with the oracle")
     run = Run(machine, witness, *found)
@@ -60,6 +68,8 @@ def verify_step(pre: bytes, witness_bytes: bytes, oracle: CodeOracle) -> bytes:
             instruction(run)
     except Halt as halt:
         return halted(machine, halt.status, run.gas, halt.output).commitment()
+    except verifier_calls.Enter as enter:
+        return enter.machine.commitment()
     except ProofError as exc:
         raise WitnessError(str(exc)) from None
     return run.post().commitment()
@@ -84,6 +94,13 @@ def instruction(run: Run) -> None:
     run.gas -= iset.static_gas[opcode]
     if verifier_logs.is_log(opcode):
         verifier_logs.execute(run, opcode, operands)
+    elif opcode in CALL_OPS:
+        verifier_calls.call(run, opcode, operands)
+    elif opcode == RETURNDATASIZE:
+        verifier_calls.return_data_size(run)
+        run.pc += 1
+    elif opcode == RETURNDATACOPY:
+        verifier_calls.return_data_copy(run, operands)
     else:
         verifier_ops.execute(run, opcode, info, operands, immediate)
 

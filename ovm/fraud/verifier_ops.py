@@ -211,8 +211,6 @@ def execute(run: Run, opcode: int, info: OpInfo, a: list[int], immediate: bytes)
         run.push(block_hash(run, a[0]))
     elif name in TX_VALUES or name == "BLOBHASH":
         run.push(tx_value(run, name, a))
-    elif name in ("RETURNDATASIZE", "RETURNDATACOPY"):
-        return_data(run, name, a)
     elif name == "SELFBALANCE":
         run.push(self_balance(run))
     elif name in STATE_OPS:
@@ -257,16 +255,6 @@ def tx_value(run: Run, name: str, a: list[int]) -> int:
         return TX_VALUES[name](tx)
     require(TxContext.blob_hashes_commitment(tuple(hashes)) == tx.blob_hashes, "not the blob hashes")
     return int.from_bytes(hashes[a[0]], "big") if a[0] < len(hashes) else 0
-
-
-def return_data(run: Run, name: str, a: list[int]) -> None:
-    """The return data is empty until a call (calls are a later slice's)."""
-    no_extra(run)
-    require(run.machine.return_data == ZERO_WORD, "return data comes with calls, not proven yet")
-    if name == "RETURNDATASIZE":
-        run.push(0)
-    elif a[1] or a[2]:
-        raise Halt(HALT_EXCEPTIONAL)  # out of bounds
 
 
 def self_balance(run: Run) -> int:
@@ -372,7 +360,7 @@ def decode_head(run: Run) -> tuple:
 def part(run: Run, record: Pending, first: bool) -> None:
     if record.opcode == OP["KECCAK256"]:
         keccak_part(run, record, first)
-    elif record.opcode in (OP["MCOPY"], OP["CALLDATACOPY"], OP["CODECOPY"]):
+    elif record.opcode in (OP["MCOPY"], OP["CALLDATACOPY"], OP["CODECOPY"], OP["RETURNDATACOPY"]):
         copy_part(run, record, first)
     else:
         raise WitnessError("no such pending instruction")
@@ -410,10 +398,15 @@ def keccak_part(run: Run, record: Pending, first: bool) -> None:
         run.pending = Pending(record.opcode, 0, record.src, size, end, sponge=sponge.state_commitment(lanes)).hash()
 
 
-def copy_part(run: Run, record: Pending, first: bool) -> None:
+def copy_part(run: Run, record: Pending, first: bool, opened: tuple | None = None) -> None:
+    """One part of a copy; ``opened``: the first part's (source, destination)
+    ranges when its instruction has decoded them already (RETURNDATACOPY)."""
     opcode = record.opcode
-    name = {OP["MCOPY"]: "mcopy", OP["CALLDATACOPY"]: "calldatacopy", OP["CODECOPY"]: "codecopy"}[opcode]
-    if first:
+    name = {OP["MCOPY"]: "mcopy", OP["CALLDATACOPY"]: "calldatacopy", OP["CODECOPY"]: "codecopy",
+            OP["RETURNDATACOPY"]: "returndatacopy"}[opcode]
+    if opened is not None:
+        values = opened
+    elif first:
         values = extra(run, name)
         if opcode == OP["CALLDATACOPY"]:
             calldata = open_message(run, values[0]).calldata
@@ -437,7 +430,7 @@ def copy_part(run: Run, record: Pending, first: bool) -> None:
         hi = min(done + COPY_BYTES_PER_STEP, size)
     if opcode == OP["MCOPY"]:
         data = read_bytes(run.memory, source, record.src + lo, hi - lo)
-    elif opcode == OP["CALLDATACOPY"]:
+    elif opcode in (OP["CALLDATACOPY"], OP["RETURNDATACOPY"]):
         data = read_source(record.src_root, source, record.src + lo, record.src_end, hi - lo)
     else:
         data = open_code(run, CodeReveal.from_abi(source), record.src + lo, record.src + hi)

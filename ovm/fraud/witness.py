@@ -38,6 +38,9 @@ TX = "(address,uint256,bytes32,bytes32,bytes32)"
 SUBSTATE = "(bytes32,bytes32,bytes32,bytes32,bytes32,bytes32,bytes32,bytes32,uint256,int256)"
 PENDING = "(uint256,uint256,uint256,uint256,uint256,bytes32,uint256,bytes32)"
 LANES = "uint64[25]"
+MPT_WITNESS = "(bytes[],bytes)"
+VIEW = "(bytes32,uint256,uint256)"
+SUSPENDED_FRAME = "(bytes32,bytes32,uint256,uint256,uint256,bytes32,uint256,bytes32)"
 WITNESS = [MACHINE, "uint256[]", "bytes32", CODE_REVEAL, "bytes"]
 
 
@@ -159,6 +162,11 @@ EXTRA_LAYOUTS: dict[str, list[str]] = {
     "log-first": [MESSAGE, WORD_RANGE, WORD_RANGE],
     "log-continue": [PENDING, WORD_RANGE, WORD_RANGE],
     "log-last": [PENDING, WORD_RANGE, WORD_RANGE, SUBSTATE, WORD_RANGE],
+    "call": [MESSAGE, SUBSTATE, MPT_WITNESS, "bytes[]", MPT_WITNESS, "bytes[]", MPT_WITNESS],
+    "exit": [MESSAGE, SUSPENDED_FRAME, "bytes32", "uint256", VIEW, WORD_RANGE, WORD_RANGE],
+    "returndatasize": [VIEW],
+    "returndatacopy": [VIEW, WORD_RANGE, WORD_RANGE],
+    "returndatacopy-continue": [PENDING, WORD_RANGE, WORD_RANGE],
 }
 """The ``extra`` of each witness kind, as ABI types (see ``docs/fraud-proofs.md``)."""
 

@@ -54,7 +54,7 @@ from .l1.contract import Contract, deployed, send_deployment
 
 NO_CHALLENGER = bytes(20)
 # The one-step verifier's executor contracts, in the order its constructor takes them.
-VERIFIER_EXECUTORS = ("StepsCore", "StepsMemory", "StepsState", "StepsLog")
+VERIFIER_EXECUTORS = ("StepsCore", "StepsMemory", "StepsState", "StepsLog", "StepsCall")
 FRAUD_PROOF_CONTRACTS = ("CodeOracle", *VERIFIER_EXECUTORS, "OneStepVerifier", "FrameBlockTrace")
 
 

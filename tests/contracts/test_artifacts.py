@@ -20,7 +20,7 @@ BUILD = REPO / "bin" / "build-contracts"
 SOURCES = REPO / "contracts" / "src"
 EXPECTED = {"BatchInbox", "GasPriceOracle", "IL1Bridge", "L1Block", "L1Bridge", "L2Bridge", "L2ToL1MessagePasser",
             "StateCommitmentChain", "CodeOracle", "IStepExecutor", "OneStepVerifier", "StepsCore", "StepsMemory",
-            "DisputeGame", "FrameBlockTrace", "IBlockTrace", "IOutputDisputes", "StepsState", "StepsLog"}
+            "DisputeGame", "FrameBlockTrace", "IBlockTrace", "IOutputDisputes", "StepsState", "StepsLog", "StepsCall"}
 INTERFACES = {"IL1Bridge", "IStepExecutor", "IBlockTrace", "IOutputDisputes"}
 
 

@@ -36,7 +36,7 @@ def _altered(value):
         return value ^ 1
     if isinstance(value, str):  # an address as eth_abi decodes it
         return value[:-1] + ("0" if value[-1] != "0" else "1")
-    return flip(value)
+    return flip(value) if value else b"\x00"  # an empty byte string (an MPT witness's unused sibling)
 
 
 def tamperings(witness: Witness, sample: random.Random | None = None) -> Iterator[tuple[str, Witness]]:

@@ -5,6 +5,7 @@ import {CodeOracle} from "./CodeOracle.sol";
 import {IStepExecutor} from "./IStepExecutor.sol";
 import {CodeReveal, Machine, MachineLib} from "./Machine.sol";
 import {Opcodes} from "./Opcodes.sol";
+import {StepsCall} from "./StepsCall.sol";
 import {WordTrees} from "./WordTrees.sol";
 
 /// The one-step verifier: from the commitment before a step and the step's witness, the
@@ -22,10 +23,10 @@ import {WordTrees} from "./WordTrees.sol";
 /// (`pending` set) reveals no stack and no code and goes to the executor of its instruction.
 ///
 /// This slice proves the steps of a running frame: arithmetic, comparison, bitwise, stack,
-/// memory, control flow, KECCAK256, the copies, the message, block and transaction values, and
+/// memory, control flow, KECCAK256, the copies, the message, block and transaction values,
 /// SELFBALANCE (an MPT proof of the running account), BALANCE, EXTCODEHASH, SLOAD, SSTORE, TLOAD and TSTORE (MPT
-/// proofs and updates of the state and the substate's sets), BLOCKHASH, LOG0 .. LOG4 (`logs`), and the (empty)
-/// return data of a frame that has made no call.
+/// proofs and updates of the state and the substate's sets), BLOCKHASH, LOG0 .. LOG4 (`logs`), the return data,
+/// and calls with the exit of the frames they enter (`StepsCall`). A halted frame's step is its exit.
 contract OneStepVerifier {
     using MachineLib for Machine;
 
@@ -34,11 +35,14 @@ contract OneStepVerifier {
     IStepExecutor public immutable memoryOps;
     IStepExecutor public immutable stateOps;
     IStepExecutor public immutable logs;
+    StepsCall public immutable calls;
 
-    /// Opcodes run by `memoryOps`: KECCAK256, CALLDATACOPY, CODECOPY, MLOAD, MSTORE, MSTORE8,
-    /// MCOPY, RETURN, REVERT.
-    uint256 internal constant MEMORY_OPS = (1 << 0x20) | (1 << 0x37) | (1 << 0x39) | (1 << 0x51) | (1 << 0x52)
-        | (1 << 0x53) | (1 << 0x5e) | (1 << 0xf3) | (1 << 0xfd);
+    /// Opcodes run by `memoryOps`: KECCAK256, CALLDATACOPY, CODECOPY, RETURNDATACOPY, MLOAD,
+    /// MSTORE, MSTORE8, MCOPY, RETURN, REVERT.
+    uint256 internal constant MEMORY_OPS = (1 << 0x20) | (1 << 0x37) | (1 << 0x39) | (1 << 0x3e) | (1 << 0x51)
+        | (1 << 0x52) | (1 << 0x53) | (1 << 0x5e) | (1 << 0xf3) | (1 << 0xfd);
+    /// Opcodes run by `calls`: CALL, CALLCODE, DELEGATECALL, STATICCALL.
+    uint256 internal constant CALL_OPS = (1 << 0xf1) | (1 << 0xf2) | (1 << 0xf4) | (1 << 0xfa);
 
     /// Opcodes run by `stateOps`: BALANCE, EXTCODEHASH, SLOAD, SSTORE, TLOAD, TSTORE.
     uint256 internal constant STATE_OPS =
@@ -49,20 +53,28 @@ contract OneStepVerifier {
         IStepExecutor core_,
         IStepExecutor memoryOps_,
         IStepExecutor stateOps_,
-        IStepExecutor logs_
+        IStepExecutor logs_,
+        StepsCall calls_
     ) {
         codeOracle = codeOracle_;
         core = core_;
         memoryOps = memoryOps_;
         stateOps = stateOps_;
         logs = logs_;
+        calls = calls_;
     }
 
     function step(bytes32 pre, bytes calldata witness) external view returns (bytes32) {
         (Machine memory m, uint256[] memory items, bytes32 rest, CodeReveal memory code, bytes memory extra) =
             abi.decode(witness, (Machine, uint256[], bytes32, CodeReveal, bytes));
         require(m.commitment() == pre, "OneStepVerifier: the witness does not open the pre-state");
-        require(m.phase == MachineLib.PHASE_RUNNING, "OneStepVerifier: only a running frame's steps are proven yet");
+        if (m.phase == MachineLib.PHASE_HALTED) {
+            // a halted child's exit to its caller (docs/fraud-proofs.md, "Call frames")
+            require(items.length == 0 && rest == 0, "OneStepVerifier: an exit reveals no stack");
+            WordTrees.requireEmptyCode(code);
+            return calls.exitFrame(m, extra).commitment();
+        }
+        require(m.phase == MachineLib.PHASE_RUNNING, "OneStepVerifier: not a phase of a frame");
         (uint256 codeSize, bytes32 codeRoot) = codeOracle.lookup(m.codeHash);
         if (m.pending != 0) {
             require(items.length == 0 && rest == 0, "OneStepVerifier: a continued step reveals no stack");
@@ -88,7 +100,9 @@ contract OneStepVerifier {
         m.gas -= info.staticGas;
         IStepExecutor executor = isLog(op)
             ? logs
-            : (MEMORY_OPS >> op) & 1 == 1 ? memoryOps : (STATE_OPS >> op) & 1 == 1 ? stateOps : core;
+            : (MEMORY_OPS >> op) & 1 == 1
+                ? memoryOps
+                : (STATE_OPS >> op) & 1 == 1 ? stateOps : (CALL_OPS >> op) & 1 == 1 ? calls : core;
         return executor.execute(m, op, items, immediate, extra, codeSize, codeRoot).commitment();
     }
 

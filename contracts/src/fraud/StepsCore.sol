@@ -90,16 +90,15 @@ contract StepsCore is IStepExecutor {
             m.push(txValue(m, op, a, extra));
         } else if (op == 0x47) {
             m.push(selfBalance(m, extra));
-        } else if (op == 0x3d || op == 0x3e) {
-            // RETURNDATASIZE, RETURNDATACOPY: the return data is empty until a call (a later slice)
-            noExtra(extra);
-            require(m.returnData == 0, "StepsCore: return data comes with calls, not proven yet");
-            if (op == 0x3d) {
-                m.push(0);
-            } else if (a[1] != 0 || a[2] != 0) {
-                m.haltExceptionally(); // out of bounds
-                return m;
+        } else if (op == 0x3d) {
+            // RETURNDATASIZE: the size of the return data's view (root, offset, size)
+            (bytes32 root, uint256 offset, uint256 size) = abi.decode(extra, (bytes32, uint256, uint256));
+            if (size == 0) {
+                require(root == 0 && offset == 0 && m.returnData == 0, "StepsCore: the return data does not open");
+            } else {
+                require(keccak256(abi.encode(root, offset, size)) == m.returnData, "StepsCore: the return data does not open");
             }
+            m.push(size);
         } else {
             revert("StepsCore: instruction not proven here");
         }

@@ -9,7 +9,7 @@ import {WordTrees} from "./WordTrees.sol";
 /// The instructions that read or write memory: MLOAD, MSTORE, MSTORE8, RETURN, REVERT, and
 /// those whose work grows with their input, in parts of bounded size — KECCAK256 (in one step
 /// up to 480 blocks of 136 bytes, else 32 blocks a step through the sponge), MCOPY,
-/// CALLDATACOPY and CODECOPY (8,192 bytes a step)
+/// CALLDATACOPY, CODECOPY and RETURNDATACOPY (8,192 bytes a step)
 /// (docs/fraud-proofs.md, "Operations in parts").
 contract StepsMemory is IStepExecutor {
     using MachineLib for Machine;
@@ -21,6 +21,7 @@ contract StepsMemory is IStepExecutor {
     uint256 internal constant KECCAK256 = 0x20;
     uint256 internal constant CALLDATACOPY = 0x37;
     uint256 internal constant CODECOPY = 0x39;
+    uint256 internal constant RETURNDATACOPY = 0x3e;
     uint256 internal constant MCOPY = 0x5e;
 
     function execute(
@@ -44,6 +45,8 @@ contract StepsMemory is IStepExecutor {
             }
         } else if (op == KECCAK256 || op == MCOPY || op == CALLDATACOPY || op == CODECOPY) {
             startInParts(m, op, a, extra, codeSize, codeRoot);
+        } else if (op == RETURNDATACOPY) {
+            returnDataCopy(m, a, extra);
         } else {
             revert("StepsMemory: instruction not proven here");
         }
@@ -113,6 +116,46 @@ contract StepsMemory is IStepExecutor {
             keccakPart(m, Pending(KECCAK256, 0, a[0], size, 0, 0, 0, 0), extra, true);
         } else {
             copyPart(m, Pending(op, a[0], a[1], size, 0, 0, 0, 0), extra, true, codeSize, codeRoot);
+        }
+    }
+
+    /// RETURNDATACOPY: the return data's view (root, offset, size) opens `returnData`; out of
+    /// its bounds halts before any gas is charged; then a copy from the view's tree as
+    /// CALLDATACOPY's (docs/fraud-proofs.md, "Call frames").
+    function returnDataCopy(Machine memory m, uint256[] calldata a, bytes calldata extra) internal pure {
+        (bytes32 root, uint256 offset, uint256 size, WordRange memory words, WordRange memory dest) =
+            abi.decode(extra, (bytes32, uint256, uint256, WordRange, WordRange));
+        if (size == 0) {
+            require(root == 0 && offset == 0 && m.returnData == 0, "StepsMemory: the return data does not open");
+        } else {
+            require(keccak256(abi.encode(root, offset, size)) == m.returnData, "StepsMemory: the return data does not open");
+        }
+        bool readsNothing = words.words.length == 0 && words.siblings.length == 0 && words.first == 0
+            && dest.words.length == 0 && dest.siblings.length == 0 && dest.first == 0;
+        if (a[1] > size || a[2] > size - a[1]) {
+            require(readsNothing, "StepsMemory: a copy out of bounds reads nothing");
+            m.haltExceptionally();
+            return;
+        }
+        if (a[2] == 0) {
+            require(readsNothing, "StepsMemory: an empty copy reads nothing");
+            m.pc += 1;
+            return;
+        }
+        if (!m.charge(3 * ((a[2] + 31) / 32)) || !m.expand(a[0], a[2])) {
+            require(readsNothing, "StepsMemory: a copy out of gas reads nothing");
+            m.haltExceptionally();
+            return;
+        }
+        Pending memory record = Pending(RETURNDATACOPY, a[0], offset + a[1], a[2], 0, root, offset + size, 0);
+        (uint256 lo, uint256 hi) = partRange(record);
+        bytes memory data = WordTrees.readSource(root, words, record.src + lo, record.srcEnd, hi - lo);
+        m.memoryRoot = WordTrees.writeBytes(m.memoryRoot, dest, record.dest + lo, data);
+        record.done = hi - lo;
+        if (record.done == record.size) {
+            finish(m);
+        } else {
+            m.pending = keccak256(abi.encode(record));
         }
     }
 
