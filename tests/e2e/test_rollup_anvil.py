@@ -58,7 +58,13 @@ def test_replica_follows_through_a_restart_and_an_l1_reorg(anvil, tmp_path):
         rpc(anvil.url, "anvil_reorg", 3, [])  # the last three L1 blocks replaced by empty ones
         target = sequencer.sync_status()["unsafe_l2"]
         sequencer.wait_until(lambda: sequencer.sync_status()["safe_l2"] >= target, "the batches sent again", 180)
-        sequencer.wait_until(lambda: sequencer.sync_status(replica.url)["unsafe_l2"] >= target, "the replica", 180)
+        resent = sequencer.sync_status()["current_l1"]  # the L1 block the sequencer derived them by
+
+        def replica_past_the_reorg() -> bool:  # a replica that read only the old L1 rewinds once it sees the new
+            status = sequencer.sync_status(replica.url)
+            return status["current_l1"] >= resent and status["unsafe_l2"] >= target
+
+        sequencer.wait_until(replica_past_the_reorg, "the replica past the reorg", 180)
         assert same_chain(sequencer.url, replica.url, target)
         assert same_outputs(sequencer.url, replica.url, range(3, target + 1, 3))
         assert batch_kinds(sequencer) == {BLOBS}  # anvil takes blobs and serves them back
