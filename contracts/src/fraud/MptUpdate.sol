@@ -195,7 +195,7 @@ library MptUpdate {
         }
         Sub memory node = w.end == End.Leaf
             ? Sub(Kind.Leaf, w.endPath, w.endItem.readBytes())
-            : Sub(Kind.Extension, w.endPath, _raw(w.endItem));
+            : Sub(Kind.Extension, w.endPath, RLPReader.readRaw(w.endItem));
         if (w.end == End.Leaf && keccak256(w.endPath) == keccak256(rest)) {
             return (node.payload, value.length == 0 ? sub : Sub(Kind.Leaf, rest, value), false);
         }
@@ -241,7 +241,9 @@ library MptUpdate {
         uint256 occupied;
         uint256 only;
         for (uint256 i; i < VALUE_SLOT; ++i) {
-            refs[i] = i == nibble ? (sub.kind == Kind.None ? bytes(hex"80") : _ref(_encode(sub))) : _raw(items[i]);
+            refs[i] = i == nibble
+                ? (sub.kind == Kind.None ? bytes(hex"80") : _ref(_encode(sub)))
+                : RLPReader.readRaw(items[i]);
             if (!_isEmptyRef(refs[i])) (occupied, only) = (occupied + 1, i);
         }
         require(!items[VALUE_SLOT].isList(), "MptUpdate: a branch's value is a list");
@@ -256,7 +258,7 @@ library MptUpdate {
         prefix[0] = bytes1(uint8(only));
         if (only == nibble) return (_prefixed(prefix, sub), false);
         RLPItem child = items[only];
-        if (child.isList()) return (_prefixed(prefix, _subOfNode(_raw(child))), false);
+        if (child.isList()) return (_prefixed(prefix, _subOfNode(RLPReader.readRaw(child))), false);
         require(keccak256(sibling) == _hashRef(child), "MptUpdate: the sibling node is not the collapsing child");
         return (_prefixed(prefix, _subOfNode(sibling)), true);
     }
@@ -267,7 +269,7 @@ library MptUpdate {
         require(items.length == 2, "MptUpdate: invalid node");
         (bytes memory path, bool isLeaf) = _decodePath(items[0].readBytes());
         if (isLeaf) return Sub(Kind.Leaf, path, items[1].readBytes());
-        return Sub(Kind.Extension, path, _raw(items[1]));
+        return Sub(Kind.Extension, path, RLPReader.readRaw(items[1]));
     }
 
     /// @dev `sub` reached through `prefix` more path: a branch gets an extension above it,
@@ -385,19 +387,8 @@ library MptUpdate {
 
     // -- raw items -----------------------------------------------------------------------
 
-    /// @dev The bytes of `item`, header included (a child reference as its parent holds it).
-    function _raw(RLPItem item) private pure returns (bytes memory out) {
-        uint256 packed = RLPItem.unwrap(item);
-        uint256 ptr = packed >> 128;
-        uint256 size = uint128(packed);
-        out = new bytes(size);
-        assembly ("memory-safe") {
-            mcopy(add(out, 0x20), ptr, size)
-        }
-    }
-
     function _isEmpty(RLPItem item) private pure returns (bool) {
-        return _isEmptyRef(_raw(item));
+        return _isEmptyRef(RLPReader.readRaw(item));
     }
 
     function _isEmptyRef(bytes memory ref) private pure returns (bool) {

@@ -200,7 +200,7 @@ contract StepsState is IStepExecutor {
         if (!m.charge(sstoreCost(wasWarm.length > 0, original, current, value))) return false;
         if (current != value) w.s.refund += sstoreRefund(original, current, value);
         bytes memory payload = bytes.concat(
-            rawItem(fields[0]), rawItem(fields[1]), abi.encodePacked(bytes1(0xa0), storageRoot), rawItem(fields[3])
+            RLPReader.readRaw(fields[0]), RLPReader.readRaw(fields[1]), abi.encodePacked(bytes1(0xa0), storageRoot), RLPReader.readRaw(fields[3])
         );
         bytes memory updated = payload.length < 56
             ? bytes.concat(bytes1(uint8(0xc0 + payload.length)), payload)
@@ -273,17 +273,6 @@ contract StepsState is IStepExecutor {
         require(fields.length == 4, "StepsState: not an account");
         require(fields[0].readBytes().length <= 32 && fields[1].readBytes().length <= 32, "StepsState: not an account");
         require(fields[2].readBytes().length == 32 && fields[3].readBytes().length == 32, "StepsState: not an account");
-    }
-
-    /// The bytes of `item`, header included.
-    function rawItem(RLPItem item) internal pure returns (bytes memory out) {
-        uint256 packed = RLPItem.unwrap(item);
-        uint256 ptr = packed >> 128;
-        uint256 size = uint128(packed);
-        out = new bytes(size);
-        assembly ("memory-safe") {
-            mcopy(add(out, 0x20), ptr, size)
-        }
     }
 
     // -- keys and words ----------------------------------------------------------------

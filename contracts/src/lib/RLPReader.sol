@@ -63,6 +63,16 @@ library RLPReader {
         }
     }
 
+    /// @notice The bytes of `item` itself, its header included (a child reference as its
+    ///         parent holds it), copied into new memory.
+    function readRaw(RLPItem item) internal pure returns (bytes memory out) {
+        (uint256 ptr, uint256 size) = _unpack(item);
+        out = new bytes(size);
+        assembly ("memory-safe") {
+            mcopy(add(out, 0x20), ptr, size)
+        }
+    }
+
     /// @dev Where the payload of `item` starts and ends in memory, after checking that the item
     ///      is one list (`list`) or one string (not `list`) filling the view exactly.
     function _payload(RLPItem item, bool list) private pure returns (uint256 start, uint256 end) {
