@@ -27,6 +27,19 @@ from .merkle import ZERO_WORD
 
 PHASE_RUNNING = 1
 PHASE_HALTED = 2
+PHASE_BETWEEN = 3
+"""Between two transactions of a block (``between``): the next step starts
+transaction ``tx_index`` or, once every transaction has run, ends the block."""
+PHASE_TX_START = 4
+"""A transaction's start, in parts (``pending`` its record)."""
+PHASE_TX_END = 5
+"""A transaction's end, in parts (``pending`` its record)."""
+PHASE_BLOCK_START = 6
+"""A block's start, in parts (``pending`` its record)."""
+PHASE_BLOCK_END = 7
+"""A block's end, in parts (``pending`` its record)."""
+PHASE_BLOCK_DONE = 8
+"""The block has ended: the trace's last commitment (docs/fraud-proofs.md, "The trace of a block")."""
 
 HALT_SUCCESS = 1
 HALT_REVERT = 2
@@ -94,7 +107,10 @@ class BlockContext(Record):
     """What the block gives the EVM, fixed for the whole block. ``header``
     commits to the block's other header inputs (defined by the block-start
     step); ``block_hashes`` is the root of the ring of the last 256 block
-    hashes (``ovm.fraud.context.recent_hashes``), which BLOCKHASH opens."""
+    hashes (``ovm.fraud.context.recent_hashes``), which BLOCKHASH opens;
+    ``transactions`` the root of the word tree of the block's transactions
+    (``ovm.fraud.context.transaction_list``: leaf ``i`` the ``ByteView`` hash
+    of transaction ``i``'s EIP-2718 encoding), ``tx_count`` how many."""
 
     chain_id: int
     coinbase: bytes
@@ -107,6 +123,8 @@ class BlockContext(Record):
     parent_hash: bytes
     header: bytes
     block_hashes: bytes
+    transactions: bytes = ZERO_WORD
+    tx_count: int = 0
 
 
 @dataclass(frozen=True)
@@ -122,14 +140,26 @@ class BlockProgress(Record):
 
 @dataclass(frozen=True)
 class TxContext(Record):
-    """What the transaction gives the EVM, fixed for the whole transaction.
-    ``blob_hashes`` is ``keccak256`` of the versioned hashes concatenated."""
+    """What the transaction gives the EVM and its end needs, fixed for the
+    whole transaction. ``blob_hashes`` is ``keccak256`` of the versioned
+    hashes concatenated; ``kind`` the EIP-2718 type (0 legacy, 0x7E a
+    deposit); ``nonce`` the sender's nonce before the transaction (a
+    deposit's receipt carries it); ``tx_bytes``/``tx_size`` the word tree
+    and length of the EIP-2718 encoding (the L1 data fee is computed from
+    it); ``floor_gas`` the EIP-7623 calldata floor (0 before Prague and for
+    deposits)."""
 
     origin: bytes
     gas_price: int
     blob_hashes: bytes
     original_state_root: bytes
     tx_hash: bytes
+    gas_limit: int = 0
+    kind: int = 0
+    nonce: int = 0
+    tx_bytes: bytes = ZERO_WORD
+    tx_size: int = 0
+    floor_gas: int = 0
 
     @staticmethod
     def blob_hashes_commitment(hashes: tuple[bytes, ...]) -> bytes:
@@ -242,6 +272,16 @@ def halted(machine: Machine, status: int, gas_left: int, output: ByteView = EMPT
         return_data=ZERO_WORD,
         pending=exit_record(status, output),
     )
+
+
+def between(fork: int, block: bytes, progress: bytes, state_root: bytes) -> Machine:
+    """The machine between two transactions: the block, its progress and the
+    world state (a ``Substate`` with every set empty, no logs, no refund);
+    every frame word zero."""
+    substate = Substate(state_root, EMPTY_TRIE_ROOT, EMPTY_TRIE_ROOT, EMPTY_TRIE_ROOT, EMPTY_TRIE_ROOT,
+                        EMPTY_TRIE_ROOT, EMPTY_TRIE_ROOT, ZERO_WORD, 0, 0)
+    return Machine(PHASE_BETWEEN, fork, block, progress, ZERO_WORD, substate.hash(), ZERO_WORD, ZERO_WORD,
+                   ZERO_WORD, 0, 0, 0, ZERO_WORD, 0, ZERO_WORD, ZERO_WORD, ZERO_WORD)
 
 
 def log_head(address: bytes, topics: tuple[bytes, ...]) -> bytes:

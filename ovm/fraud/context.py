@@ -21,6 +21,7 @@ from __future__ import annotations
 import dataclasses
 
 from ..evm.environment import BlockEnv
+from ..evm.processor import DepositExecution, Execution
 from ..evm.transactions import Transaction, encode_transaction
 from ..primitives import rlp
 from ..primitives.crypto import keccak256
@@ -45,7 +46,18 @@ def recent_hashes(env: BlockEnv) -> WordTree:
                               depth=BLOCK_HASHES_DEPTH)
 
 
-def block_context(env: BlockEnv, parent_hash: bytes = ZERO_WORD, header: bytes = ZERO_WORD) -> BlockContext:
+def transaction_list(encodings: list[bytes]) -> WordTree:
+    """The block's transactions as ``BlockContext.transactions`` holds them:
+    leaf ``i`` the ``ByteView`` hash of transaction ``i``'s EIP-2718 encoding
+    (its word tree at offset 0, its length)."""
+    return WordTree.of_leaves((i, ByteView(WordTree.of_bytes(e).root, 0, len(e)).hash())
+                              for i, e in enumerate(encodings))
+
+
+def block_context(env: BlockEnv, parent_hash: bytes = ZERO_WORD, header: bytes = ZERO_WORD,
+                  transactions: list[bytes] | None = None) -> BlockContext:
+    """``transactions``: the block's transactions' encodings (none: the
+    fields are zero, for a transaction traced outside a block)."""
     return BlockContext(
         chain_id=env.chain_id,
         coinbase=env.coinbase,
@@ -58,16 +70,27 @@ def block_context(env: BlockEnv, parent_hash: bytes = ZERO_WORD, header: bytes =
         parent_hash=parent_hash,
         header=header,
         block_hashes=recent_hashes(env).root,
+        transactions=transaction_list(transactions).root if transactions else ZERO_WORD,
+        tx_count=len(transactions) if transactions else 0,
     )
 
 
-def tx_context(tx: Transaction, origin: bytes, gas_price: int, original_state_root: bytes) -> TxContext:
+def tx_context(execution: Execution, original_state_root: bytes) -> TxContext:
+    """The transaction's record once ``execution`` has begun (``original_state_root``: the state before it)."""
+    tx = execution.tx
+    encoded = encode_transaction(tx)
     return TxContext(
-        origin=origin,
-        gas_price=gas_price,
+        origin=execution.sender,
+        gas_price=execution.gas_price,
         blob_hashes=TxContext.blob_hashes_commitment(tuple(getattr(tx, "blob_versioned_hashes", ()))),
         original_state_root=original_state_root,
-        tx_hash=keccak256(encode_transaction(tx)),
+        tx_hash=keccak256(encoded),
+        gas_limit=tx.gas,
+        kind=type(tx).TYPE,
+        nonce=execution.deposit_nonce if isinstance(execution, DepositExecution) else tx.nonce,
+        tx_bytes=WordTree.of_bytes(encoded).root,
+        tx_size=len(encoded),
+        floor_gas=execution.floor_gas,
     )
 
 

@@ -157,7 +157,7 @@ class StepMachine:
             fork=self.fork_id,
             block=self.block,
             progress=trace.progress,
-            tx=tx_context(trace.tx, execution.sender, execution.gas_price, original_root),
+            tx=tx_context(execution, original_root),
             blob_hashes=tuple(machine.tx.blob_hashes),
             substate=substate_of(state),
             callers=ZERO_WORD,

@@ -5,7 +5,7 @@ pragma solidity 0.8.28;
 /// (docs/fraud-proofs.md, "The commitment"). Words the steps read often are here; the
 /// other parts are hashes or roots that a step opens from its witness when it needs them.
 struct Machine {
-    uint256 phase; // PHASE_RUNNING, PHASE_HALTED
+    uint256 phase; // MachineLib.PHASE_*: running, halted, between transactions, parts of a start or end
     uint256 fork; // 1 Cancun, 2 OvmCancun, 3 Prague, 4 OvmFjord, 5 OvmIsthmus, 6 Osaka
     bytes32 blockContext; // hash of BlockContext
     bytes32 progress; // hash of BlockProgress
@@ -52,15 +52,24 @@ struct BlockContext {
     bytes32 parentHash;
     bytes32 header;
     bytes32 blockHashes; // root of the depth-8 word tree of the last 256 block hashes, leaf number % 256
+    bytes32 transactions; // word tree of the block's transactions: leaf i the byte-view hash of tx i's encoding
+    uint256 txCount;
 }
 
-/// What the transaction gives the EVM; `blobHashes` is keccak256 of the versioned hashes concatenated.
+/// What the transaction gives the EVM and its end needs; `blobHashes` is keccak256 of the versioned
+/// hashes concatenated.
 struct TxContext {
     address origin;
     uint256 gasPrice;
     bytes32 blobHashes;
     bytes32 originalStateRoot;
     bytes32 txHash;
+    uint256 gasLimit;
+    uint256 kind; // EIP-2718 type: 0 legacy, 0x7e a deposit
+    uint256 nonce; // the sender's nonce before the transaction
+    bytes32 txBytes; // word tree of the EIP-2718 encoding
+    uint256 txSize;
+    uint256 floorGas; // EIP-7623 calldata floor (0 before Prague and for deposits)
 }
 
 /// What a reverted frame restores: the world state's MPT root with the transaction's changes
@@ -109,6 +118,12 @@ struct WordRange {
 library MachineLib {
     uint256 internal constant PHASE_RUNNING = 1;
     uint256 internal constant PHASE_HALTED = 2;
+    uint256 internal constant PHASE_BETWEEN = 3; // between two transactions of a block
+    uint256 internal constant PHASE_TX_START = 4; // a transaction's start, in parts
+    uint256 internal constant PHASE_TX_END = 5; // a transaction's end, in parts
+    uint256 internal constant PHASE_BLOCK_START = 6; // a block's start, in parts
+    uint256 internal constant PHASE_BLOCK_END = 7; // a block's end, in parts
+    uint256 internal constant PHASE_BLOCK_DONE = 8; // the block has ended
     uint256 internal constant HALT_SUCCESS = 1;
     uint256 internal constant HALT_REVERT = 2;
     uint256 internal constant HALT_EXCEPTIONAL = 3;
